@@ -1,0 +1,67 @@
+package org.resnet4j.kernels;
+
+/**
+ * The shape of one 2-d convolution: batch, input channels and size, output channels, kernel size, stride and zero
+ * padding (the same on both sides, as PyTorch's {@code padding=p}).
+ */
+public record ConvGeometry(int batch, int inChannels, int inHeight, int inWidth, int outChannels,
+                           int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,
+                           int padHeight, int padWidth) {
+
+    public ConvGeometry {
+        requirePositive("batch", batch);
+        requirePositive("inChannels", inChannels);
+        requirePositive("inHeight", inHeight);
+        requirePositive("inWidth", inWidth);
+        requirePositive("outChannels", outChannels);
+        requirePositive("kernelHeight", kernelHeight);
+        requirePositive("kernelWidth", kernelWidth);
+        requirePositive("strideHeight", strideHeight);
+        requirePositive("strideWidth", strideWidth);
+        if (padHeight < 0 || padWidth < 0) {
+            throw new IllegalArgumentException("conv2d: padding must be >= 0, got " + padHeight + "x" + padWidth);
+        }
+        if (inHeight + 2 * padHeight < kernelHeight || inWidth + 2 * padWidth < kernelWidth) {
+            throw new IllegalArgumentException("conv2d: kernel " + kernelHeight + "x" + kernelWidth
+                    + " is larger than the padded input " + (inHeight + 2 * padHeight) + "x" + (inWidth + 2 * padWidth));
+        }
+    }
+
+    /** A square kernel with equal stride and padding in both directions. */
+    public static ConvGeometry square(int batch, int inChannels, int inHeight, int inWidth, int outChannels,
+                                      int kernel, int stride, int pad) {
+        return new ConvGeometry(batch, inChannels, inHeight, inWidth, outChannels, kernel, kernel, stride, stride,
+                pad, pad);
+    }
+
+    public int outHeight() {
+        return (inHeight + 2 * padHeight - kernelHeight) / strideHeight + 1;
+    }
+
+    public int outWidth() {
+        return (inWidth + 2 * padWidth - kernelWidth) / strideWidth + 1;
+    }
+
+    public int inputSize() {
+        return batch * inHeight * inWidth * inChannels;
+    }
+
+    public int outputSize() {
+        return batch * outHeight() * outWidth() * outChannels;
+    }
+
+    public int weightSize() {
+        return outChannels * inChannels * kernelHeight * kernelWidth;
+    }
+
+    /** Multiply-adds of one forward pass. */
+    public long multiplyAdds() {
+        return (long) batch * outHeight() * outWidth() * outChannels * inChannels * kernelHeight * kernelWidth;
+    }
+
+    static void requirePositive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("conv2d: " + name + " must be >= 1, got " + value);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package org.resnet4j.kernels;
+
+/** Element-by-element operations over the first {@code length} values of flat arrays. */
+public interface ElementwiseKernels {
+
+    /** {@code y = max(x, 0)}; {@code y} may be {@code x}. */
+    void reluForward(int length, float[] x, float[] y);
+
+    /** {@code gradX = y > 0 ? gradY : 0}, from ReLU's own output {@code y}; {@code gradX} may be {@code gradY}. */
+    void reluBackward(int length, float[] y, float[] gradY, float[] gradX);
+
+    /** {@code out = a + b}; {@code out} may be {@code a} or {@code b}. */
+    void add(int length, float[] a, float[] b, float[] out);
+
+    /**
+     * One SGD step with momentum and weight decay, PyTorch's rule: {@code d = grad + weightDecay * w};
+     * {@code velocity = momentum * velocity + d}; {@code w -= lr * (nesterov ? d + momentum * velocity : velocity)}.
+     * Updates {@code weight} and {@code velocity} in place.
+     */
+    void sgdUpdate(int length, float[] weight, float[] grad, float[] velocity, float lr, float momentum,
+                   float weightDecay, boolean nesterov);
+}

@@ -1,0 +1,36 @@
+package org.resnet4j.kernels;
+
+/** The shape of one max pooling: batch, channels, input size, square window, stride and zero padding. */
+public record PoolGeometry(int batch, int channels, int inHeight, int inWidth, int window, int stride, int pad) {
+
+    public PoolGeometry {
+        if (batch <= 0 || channels <= 0 || inHeight <= 0 || inWidth <= 0 || window <= 0 || stride <= 0) {
+            throw new IllegalArgumentException("max pool: sizes must be >= 1, got batch=" + batch + " channels="
+                    + channels + " input=" + inHeight + "x" + inWidth + " window=" + window + " stride=" + stride);
+        }
+        if (pad < 0 || 2 * pad > window) {
+            throw new IllegalArgumentException("max pool: padding must be in [0, window/2], got " + pad
+                    + " for window " + window);
+        }
+        if (inHeight + 2 * pad < window || inWidth + 2 * pad < window) {
+            throw new IllegalArgumentException("max pool: window " + window + " is larger than the padded input "
+                    + (inHeight + 2 * pad) + "x" + (inWidth + 2 * pad));
+        }
+    }
+
+    public int outHeight() {
+        return (inHeight + 2 * pad - window) / stride + 1;
+    }
+
+    public int outWidth() {
+        return (inWidth + 2 * pad - window) / stride + 1;
+    }
+
+    public int inputSize() {
+        return batch * inHeight * inWidth * channels;
+    }
+
+    public int outputSize() {
+        return batch * outHeight() * outWidth() * channels;
+    }
+}

@@ -1,0 +1,16 @@
+package org.resnet4j.kernels.simd;
+
+import org.resnet4j.kernels.*;
+
+/** Placeholder until written. */
+public final class SimdLinear implements LinearKernels {
+    @Override
+    public void forward(int batch, int in, int out, float[] x, float[] weight, float[] bias, float[] y) {
+        throw new UnsupportedOperationException("not written yet");
+    }
+
+    @Override
+    public void backward(int batch, int in, int out, float[] x, float[] weight, float[] gradY, float[] gradX, float[] gradWeight, float[] gradBias) {
+        throw new UnsupportedOperationException("not written yet");
+    }
+}

@@ -1,0 +1,90 @@
+package org.resnet4j.tensor;
+
+import java.util.Arrays;
+
+/**
+ * An immutable tensor shape. Every dimension is at least 1 and the element count fits in an {@code int}, because a
+ * tensor's values live in one Java array.
+ */
+public final class Shape {
+    private final int[] dims;
+    private final int size;
+
+    private Shape(int[] dims) {
+        this.dims = dims;
+        long count = 1;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] <= 0) {
+                throw new IllegalArgumentException(
+                        "shape " + Arrays.toString(dims) + ": dimension " + i + " is " + dims[i] + ", must be >= 1");
+            }
+            count *= dims[i];
+            if (count > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException(
+                        "shape " + Arrays.toString(dims) + " has more elements than one Java array can hold");
+            }
+        }
+        this.size = (int) count;
+    }
+
+    /** A shape with the given dimensions; a zero-length argument gives the scalar shape {@code []}. */
+    public static Shape of(int... dims) {
+        return new Shape(dims.clone());
+    }
+
+    public int rank() {
+        return dims.length;
+    }
+
+    public int dim(int axis) {
+        if (axis < 0 || axis >= dims.length) {
+            throw new IllegalArgumentException("axis " + axis + " is out of range for shape " + this);
+        }
+        return dims[axis];
+    }
+
+    /** A copy of the dimensions. */
+    public int[] dims() {
+        return dims.clone();
+    }
+
+    /** Number of elements: the product of the dimensions (1 for a scalar). */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * Checks that this shape has the given rank.
+     *
+     * @param operation named in the error, for example {@code "conv2d input"}
+     */
+    public Shape requireRank(int rank, String operation) {
+        if (dims.length != rank) {
+            throw new IllegalArgumentException(operation + ": expected a rank-" + rank + " shape, got " + this);
+        }
+        return this;
+    }
+
+    /** Checks that this shape equals {@code expected}, naming both shapes and the operation otherwise. */
+    public Shape requireEqual(Shape expected, String operation) {
+        if (!equals(expected)) {
+            throw new IllegalArgumentException(operation + ": expected shape " + expected + ", got " + this);
+        }
+        return this;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Shape s && Arrays.equals(dims, s.dims);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(dims);
+    }
+
+    @Override
+    public String toString() {
+        return Arrays.toString(dims);
+    }
+}
