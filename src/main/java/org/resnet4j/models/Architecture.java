@@ -1,0 +1,68 @@
+package org.resnet4j.models;
+
+import java.util.Arrays;
+
+/**
+ * One row of the paper's architecture tables: the family (stem and stage widths), the block type, blocks per stage,
+ * and whether the network is plain (no shortcuts).
+ */
+public record Architecture(String name, Family family, BlockType block, int[] blocksPerStage, boolean plain) {
+
+    /** The stem and stage widths. */
+    public enum Family {
+        /** 7x7/2 convolution with 64 filters, 3x3/2 max pool, stages of 64/128/256/512 planes (paper Table 1). */
+        IMAGENET(new int[] {64, 128, 256, 512}, ShortcutOption.B),
+        /** 3x3 convolution with 16 filters, stages of 16/32/64 filters (paper §4.2), option A by default. */
+        CIFAR(new int[] {16, 32, 64}, ShortcutOption.A);
+
+        private final int[] planes;
+        private final ShortcutOption defaultShortcut;
+
+        Family(int[] planes, ShortcutOption defaultShortcut) {
+            this.planes = planes;
+            this.defaultShortcut = defaultShortcut;
+        }
+
+        public int[] planes() {
+            return planes.clone();
+        }
+
+        public ShortcutOption defaultShortcut() {
+            return defaultShortcut;
+        }
+    }
+
+    /** BasicBlock (two 3x3) or Bottleneck (1x1, 3x3, 1x1 x4). */
+    public enum BlockType {
+        BASIC(BasicBlock.EXPANSION), BOTTLENECK(Bottleneck.EXPANSION);
+
+        private final int expansion;
+
+        BlockType(int expansion) {
+            this.expansion = expansion;
+        }
+
+        public int expansion() {
+            return expansion;
+        }
+    }
+
+    public Architecture {
+        if (blocksPerStage.length != family.planes.length) {
+            throw new IllegalArgumentException(name + ": " + family + " has " + family.planes.length
+                    + " stages, got " + Arrays.toString(blocksPerStage));
+        }
+        blocksPerStage = blocksPerStage.clone();
+    }
+
+    @Override
+    public int[] blocksPerStage() {
+        return blocksPerStage.clone();
+    }
+
+    /** Weighted layers: convolutions on the main path plus the classifier (6n+2 for CIFAR, 18/34/50... for ImageNet). */
+    public int depth() {
+        int convsPerBlock = block == BlockType.BASIC ? 2 : 3;
+        return Arrays.stream(blocksPerStage).sum() * convsPerBlock + 2;
+    }
+}

@@ -1,0 +1,142 @@
+package org.resnet4j.models;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.nn.BatchNorm2d;
+import org.resnet4j.nn.Buffers;
+import org.resnet4j.nn.Conv2d;
+import org.resnet4j.nn.GlobalAvgPool2d;
+import org.resnet4j.nn.Linear;
+import org.resnet4j.nn.MaxPool2d;
+import org.resnet4j.nn.Module;
+import org.resnet4j.nn.ReLU;
+import org.resnet4j.nn.ResidualBlock;
+import org.resnet4j.nn.Sequential;
+import org.resnet4j.tensor.Layout;
+import org.resnet4j.tensor.Layouts;
+import org.resnet4j.tensor.Shape;
+import org.resnet4j.tensor.Tensor;
+
+/**
+ * A residual (or plain) network: stem, stages {@code layer1..layerK} of blocks, global average pool, classifier
+ * {@code fc}. Input {@code [N, 3, H, W]} in NCHW (or NHWC) layout; output logits {@code [N, classes]}.
+ */
+public final class ResNet extends Module {
+    private final Architecture architecture;
+    private final ModelOptions options;
+    private final List<Module> flow = new ArrayList<>();
+    private final List<ResidualBlock> blocks = new ArrayList<>();
+    private final Conv2d stem;
+    private final Linear fc;
+    private Tensor inputNhwc;
+
+    public ResNet(Kernels kernels, Architecture architecture, ModelOptions options) {
+        this.architecture = architecture;
+        this.options = options;
+        ShortcutOption shortcut = options.shortcut() != null ? options.shortcut()
+                : architecture.family().defaultShortcut();
+        int[] planes = architecture.family().planes();
+        boolean imagenet = architecture.family() == Architecture.Family.IMAGENET;
+
+        stem = add("conv1", imagenet ? new Conv2d(kernels, 3, planes[0], 7, 2, 3, false)
+                : new Conv2d(kernels, 3, planes[0], 3, 1, 1, false)).withoutInputGradient();
+        add("bn1", new BatchNorm2d(kernels, planes[0]));
+        add("relu", new ReLU(kernels));
+        if (imagenet) {
+            add("maxpool", new MaxPool2d(kernels, 3, 2, 1));
+        }
+
+        int inPlanes = planes[0];
+        int[] depths = architecture.blocksPerStage();
+        int expansion = architecture.block().expansion();
+        for (int stage = 0; stage < depths.length; stage++) {
+            List<Module> stageBlocks = new ArrayList<>();
+            for (int b = 0; b < depths[stage]; b++) {
+                int stride = b == 0 && stage > 0 ? 2 : 1;
+                ResidualBlock block = architecture.block() == Architecture.BlockType.BASIC
+                        ? new BasicBlock(kernels, inPlanes, planes[stage], stride, shortcut, architecture.plain())
+                        : new Bottleneck(kernels, inPlanes, planes[stage], stride, shortcut, architecture.plain(),
+                        options.strideOnFirst1x1());
+                stageBlocks.add(block);
+                blocks.add(block);
+                inPlanes = planes[stage] * expansion;
+            }
+            add("layer" + (stage + 1), new Sequential(stageBlocks));
+        }
+        add("avgpool", new GlobalAvgPool2d(kernels));
+        fc = add("fc", new Linear(kernels, inPlanes, options.classes()));
+        Initialization.apply(this, options.seed(), options.zeroInitResidual());
+    }
+
+    private <M extends Module> M add(String name, M module) {
+        flow.add(child(name, module));
+        return module;
+    }
+
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    public ModelOptions options() {
+        return options;
+    }
+
+    public int classes() {
+        return options.classes();
+    }
+
+    /** The residual blocks in data-flow order. */
+    public List<ResidualBlock> blocks() {
+        return List.copyOf(blocks);
+    }
+
+    @Override
+    public Tensor forward(Tensor input, boolean training) {
+        Shape shape = input.shape().requireRank(4, architecture.name() + " input");
+        if (shape.dim(1) != 3) {
+            throw new IllegalArgumentException(architecture.name() + ": input " + shape
+                    + " must have 3 channels (shape [N, 3, H, W])");
+        }
+        Tensor x = input;
+        if (input.layout() != Layout.NHWC) {
+            inputNhwc = Buffers.reuse(inputNhwc, shape, Layout.NHWC);
+            Layouts.convert(shape, input.layout(), input.data(), Layout.NHWC, inputNhwc.data());
+            x = inputNhwc;
+        }
+        for (Module module : flow) {
+            x = module.forward(x, training);
+        }
+        return x;
+    }
+
+    /**
+     * Back-propagates the gradient of the loss with respect to the logits through the whole network, accumulating
+     * every parameter gradient. Returns null: the stem skips the gradient of the image, which nothing needs.
+     */
+    @Override
+    public Tensor backward(Tensor gradLogits) {
+        Tensor g = gradLogits;
+        for (int i = flow.size() - 1; i >= 0; i--) {
+            g = flow.get(i).backward(g);
+        }
+        return g;
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        Shape shape = in;
+        for (Module module : flow) {
+            shape = module.outputShape(shape);
+        }
+        return shape;
+    }
+
+    Conv2d stem() {
+        return stem;
+    }
+
+    Linear fc() {
+        return fc;
+    }
+}

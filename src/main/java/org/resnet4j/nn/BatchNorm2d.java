@@ -1,0 +1,120 @@
+package org.resnet4j.nn;
+
+import java.util.List;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.tensor.Layout;
+import org.resnet4j.tensor.Shape;
+import org.resnet4j.tensor.Tensor;
+
+/**
+ * Batch normalization over N, H and W for each channel, PyTorch's {@code nn.BatchNorm2d} (eps 1e-5, momentum 0.1):
+ * parameters {@code weight} (gamma) and {@code bias} (beta), buffers {@code running_mean}, {@code running_var} and
+ * {@code num_batches_tracked}.
+ */
+public final class BatchNorm2d extends Module {
+    public static final float EPS = 1e-5f;
+    public static final float MOMENTUM = 0.1f;
+
+    private final Kernels kernels;
+    private final int channels;
+    private final Parameter gamma;
+    private final Parameter beta;
+    private final Tensor runningMean;
+    private final Tensor runningVar;
+    private final long[] batchesTracked;
+
+    // Kept by a training forward for backward: the input and the batch mean and 1/sqrt(var + eps).
+    private Tensor input;
+    private final float[] saveMean;
+    private final float[] saveInvStd;
+    private Tensor output;
+    private Tensor gradInput;
+
+    public BatchNorm2d(Kernels kernels, int channels) {
+        if (channels <= 0) {
+            throw new IllegalArgumentException("BatchNorm2d: channels must be >= 1, got " + channels);
+        }
+        this.kernels = kernels;
+        this.channels = channels;
+        this.gamma = parameter("weight", Shape.of(channels), false);
+        this.beta = parameter("bias", Shape.of(channels), false);
+        this.runningMean = buffer("running_mean", Tensor.zeros(channels));
+        this.runningVar = buffer("running_var", Tensor.zeros(channels));
+        this.batchesTracked = counter("num_batches_tracked");
+        this.saveMean = new float[channels];
+        this.saveInvStd = new float[channels];
+        gamma.value().fill(1f);
+        runningVar.fill(1f);
+    }
+
+    public Parameter weight() {
+        return gamma;
+    }
+
+    public Parameter bias() {
+        return beta;
+    }
+
+    public Tensor runningMean() {
+        return runningMean;
+    }
+
+    public Tensor runningVar() {
+        return runningVar;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        Tensor in = Buffers.asNhwc(x, "BatchNorm2d");
+        checkChannels(in.shape());
+        output = Buffers.reuse(output, in.shape(), Layout.NHWC);
+        int rows = in.size() / channels;
+        if (training) {
+            if (rows < 2) {
+                throw new IllegalArgumentException("BatchNorm2d: training needs more than one value per channel, got input "
+                        + in.shape());
+            }
+            kernels.batchNorm().forwardTraining(rows, channels, in.data(), gamma.value().data(), beta.value().data(),
+                    EPS, MOMENTUM, runningMean.data(), runningVar.data(), output.data(), saveMean, saveInvStd);
+            batchesTracked[0]++;
+            input = in;
+        } else {
+            kernels.batchNorm().forwardInference(rows, channels, in.data(), gamma.value().data(), beta.value().data(),
+                    runningMean.data(), runningVar.data(), EPS, output.data());
+            input = null;
+        }
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        if (input == null) {
+            throw new IllegalStateException("BatchNorm2d.backward needs a forward pass in training mode first");
+        }
+        gradOutput.shape().requireEqual(input.shape(), "BatchNorm2d backward gradient");
+        gradInput = Buffers.reuse(gradInput, input.shape(), Layout.NHWC);
+        kernels.batchNorm().backward(input.size() / channels, channels, input.data(),
+                gradOutput.toLayout(Layout.NHWC).data(), gamma.value().data(), saveMean, saveInvStd, gradInput.data(),
+                gamma.grad().data(), beta.grad().data());
+        return gradInput;
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        checkChannels(in);
+        return in;
+    }
+
+    @Override
+    public void summarize(String prefix, Shape in, List<SummaryRow> rows) {
+        rows.add(new SummaryRow(prefix, "BatchNorm2d", outputShape(in), 2L * channels, 0));
+    }
+
+    private void checkChannels(Shape in) {
+        in.requireRank(4, "BatchNorm2d input");
+        if (in.dim(1) != channels) {
+            throw new IllegalArgumentException("BatchNorm2d: input " + in + " has " + in.dim(1) + " channels, expected "
+                    + channels);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.resnet4j.nn;
+
+import java.util.List;
+import org.resnet4j.kernels.ConvGeometry;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.tensor.Layout;
+import org.resnet4j.tensor.Shape;
+import org.resnet4j.tensor.Tensor;
+
+/** 2-d convolution with a square kernel, PyTorch's {@code nn.Conv2d}: parameters {@code weight [out, in, k, k]} and optionally {@code bias [out]}. */
+public final class Conv2d extends Module {
+    private final Kernels kernels;
+    private final int inChannels;
+    private final int outChannels;
+    private final int kernel;
+    private final int stride;
+    private final int padding;
+    private final Parameter weight;
+    private final Parameter bias;
+    private boolean inputGradientNeeded = true;
+
+    // Kept by forward for backward: the input (backward-weights reads it) and its geometry.
+    private Tensor input;
+    private ConvGeometry geometry;
+    private Tensor output;
+    private Tensor gradInput;
+
+    public Conv2d(Kernels kernels, int inChannels, int outChannels, int kernel, int stride, int padding, boolean bias) {
+        if (inChannels <= 0 || outChannels <= 0 || kernel <= 0 || stride <= 0 || padding < 0) {
+            throw new IllegalArgumentException("Conv2d: channels, kernel and stride must be >= 1 and padding >= 0, got in="
+                    + inChannels + " out=" + outChannels + " kernel=" + kernel + " stride=" + stride + " padding=" + padding);
+        }
+        this.kernels = kernels;
+        this.inChannels = inChannels;
+        this.outChannels = outChannels;
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+        this.weight = parameter("weight", Shape.of(outChannels, inChannels, kernel, kernel), true);
+        this.bias = bias ? parameter("bias", Shape.of(outChannels), false) : null;
+    }
+
+    /** Skips the input gradient in backward (the network's first layer needs none); backward then returns null. */
+    public Conv2d withoutInputGradient() {
+        inputGradientNeeded = false;
+        return this;
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    public int inChannels() {
+        return inChannels;
+    }
+
+    public int outChannels() {
+        return outChannels;
+    }
+
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        Tensor in = Buffers.asNhwc(x, "Conv2d");
+        geometry = geometry(in.shape());
+        output = Buffers.reuse(output, outputShape(in.shape()), Layout.NHWC);
+        kernels.convolution().forward(geometry, in.data(), weight.value().data(),
+                bias == null ? null : bias.value().data(), output.data());
+        input = training ? in : null;
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        if (input == null) {
+            throw new IllegalStateException("Conv2d.backward needs a forward pass in training mode first");
+        }
+        gradOutput.shape().requireEqual(output.shape(), "Conv2d backward gradient");
+        float[] gradOut = gradOutput.toLayout(Layout.NHWC).data();
+        kernels.convolution().backwardWeights(geometry, input.data(), gradOut, weight.grad().data(),
+                bias == null ? null : bias.grad().data());
+        if (!inputGradientNeeded) {
+            return null;
+        }
+        gradInput = Buffers.reuse(gradInput, input.shape(), Layout.NHWC);
+        kernels.convolution().backwardData(geometry, gradOut, weight.value().data(), gradInput.data());
+        return gradInput;
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        ConvGeometry g = geometry(in);
+        return Shape.of(g.batch(), outChannels, g.outHeight(), g.outWidth());
+    }
+
+    @Override
+    public void summarize(String prefix, Shape in, List<SummaryRow> rows) {
+        rows.add(new SummaryRow(prefix, "Conv2d", outputShape(in), weight.value().size()
+                + (bias == null ? 0 : bias.value().size()), geometry(in).multiplyAdds()));
+    }
+
+    private ConvGeometry geometry(Shape in) {
+        in.requireRank(4, "Conv2d input");
+        if (in.dim(1) != inChannels) {
+            throw new IllegalArgumentException("Conv2d: input " + in + " has " + in.dim(1) + " channels, expected "
+                    + inChannels);
+        }
+        return ConvGeometry.square(in.dim(0), inChannels, in.dim(2), in.dim(3), outChannels, kernel, stride, padding);
+    }
+}

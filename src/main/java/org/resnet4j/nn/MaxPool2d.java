@@ -1,0 +1,69 @@
+package org.resnet4j.nn;
+
+import java.util.List;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.kernels.PoolGeometry;
+import org.resnet4j.tensor.Layout;
+import org.resnet4j.tensor.Shape;
+import org.resnet4j.tensor.Tensor;
+
+/** Max pooling with a square window, PyTorch's {@code nn.MaxPool2d(window, stride, padding)}. */
+public final class MaxPool2d extends Module {
+    private final Kernels kernels;
+    private final int window;
+    private final int stride;
+    private final int padding;
+
+    // Kept by forward for backward: where each maximum came from.
+    private int[] argmax;
+    private PoolGeometry geometry;
+    private Tensor output;
+    private Tensor gradInput;
+
+    public MaxPool2d(Kernels kernels, int window, int stride, int padding) {
+        this.kernels = kernels;
+        this.window = window;
+        this.stride = stride;
+        this.padding = padding;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        Tensor in = Buffers.asNhwc(x, "MaxPool2d");
+        geometry = geometry(in.shape());
+        output = Buffers.reuse(output, outputShape(in.shape()), Layout.NHWC);
+        if (argmax == null || argmax.length != output.size()) {
+            argmax = new int[output.size()];
+        }
+        kernels.pooling().maxPoolForward(geometry, in.data(), output.data(), argmax);
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        if (geometry == null) {
+            throw new IllegalStateException("MaxPool2d.backward needs a forward pass first");
+        }
+        gradOutput.shape().requireEqual(output.shape(), "MaxPool2d backward gradient");
+        gradInput = Buffers.reuse(gradInput, Shape.of(geometry.batch(), geometry.channels(), geometry.inHeight(),
+                geometry.inWidth()), Layout.NHWC);
+        kernels.pooling().maxPoolBackward(geometry, gradOutput.toLayout(Layout.NHWC).data(), argmax, gradInput.data());
+        return gradInput;
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        PoolGeometry g = geometry(in);
+        return Shape.of(g.batch(), g.channels(), g.outHeight(), g.outWidth());
+    }
+
+    @Override
+    public void summarize(String prefix, Shape in, List<SummaryRow> rows) {
+        rows.add(new SummaryRow(prefix, "MaxPool2d", outputShape(in), 0, 0));
+    }
+
+    private PoolGeometry geometry(Shape in) {
+        in.requireRank(4, "MaxPool2d input");
+        return new PoolGeometry(in.dim(0), in.dim(1), in.dim(2), in.dim(3), window, stride, padding);
+    }
+}

@@ -1,0 +1,120 @@
+package org.resnet4j.nn;
+
+import java.util.List;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.tensor.Layout;
+import org.resnet4j.tensor.Shape;
+import org.resnet4j.tensor.Tensor;
+
+/**
+ * {@code relu(branch(x) + shortcut(x))}: the residual unit of the paper's Figure 2, or {@code relu(branch(x))} for
+ * the plain networks it compares against. The add is out of place, and backward feeds the same gradient to both the
+ * branch and the shortcut and sums what they return.
+ */
+public abstract class ResidualBlock extends Module {
+    /** How the block's input reaches the add. */
+    public enum ShortcutKind {
+        /** {@code x} itself. */
+        IDENTITY,
+        /** A module: option A's zero-pad subsample or a 1x1 projection. */
+        MODULE,
+        /** No shortcut: a plain block. */
+        NONE
+    }
+
+    private final Kernels kernels;
+    private List<Module> branch;
+    private ShortcutKind shortcutKind;
+    private Module shortcut;
+    private ReLU outputRelu;
+
+    private Tensor sum;
+    private Tensor gradInput;
+
+    protected ResidualBlock(Kernels kernels) {
+        this.kernels = kernels;
+    }
+
+    /**
+     * Called once at the end of a subclass constructor, after the children are registered in data-flow order.
+     *
+     * @param shortcut the module for {@link ShortcutKind#MODULE}, else null
+     */
+    protected final void wire(List<Module> branch, ShortcutKind kind, Module shortcut, ReLU outputRelu) {
+        if ((kind == ShortcutKind.MODULE) != (shortcut != null)) {
+            throw new IllegalArgumentException("a shortcut module is given exactly when the kind is MODULE");
+        }
+        this.branch = List.copyOf(branch);
+        this.shortcutKind = kind;
+        this.shortcut = shortcut;
+        this.outputRelu = outputRelu;
+    }
+
+    public ShortcutKind shortcutKind() {
+        return shortcutKind;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        Tensor in = Buffers.asNhwc(x, getClass().getSimpleName());
+        Tensor y = in;
+        for (Module module : branch) {
+            y = module.forward(y, training);
+        }
+        if (shortcutKind == ShortcutKind.NONE) {
+            return outputRelu.forward(y, training);
+        }
+        Tensor s = shortcutKind == ShortcutKind.IDENTITY ? in : shortcut.forward(in, training);
+        s.shape().requireEqual(y.shape(), getClass().getSimpleName() + " shortcut vs branch");
+        sum = Buffers.reuse(sum, y.shape(), Layout.NHWC);
+        kernels.elementwise().add(y.size(), y.data(), s.data(), sum.data());
+        return outputRelu.forward(sum, training);
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        Tensor g = outputRelu.backward(gradOutput);
+        Tensor gb = g;
+        for (int i = branch.size() - 1; i >= 0; i--) {
+            gb = branch.get(i).backward(gb);
+        }
+        if (shortcutKind == ShortcutKind.NONE) {
+            return gb;
+        }
+        Tensor gs = shortcutKind == ShortcutKind.IDENTITY ? g : shortcut.backward(g);
+        gradInput = Buffers.reuse(gradInput, gb.shape(), Layout.NHWC);
+        kernels.elementwise().add(gb.size(), gb.data(), gs.data(), gradInput.data());
+        return gradInput;
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        Shape shape = in;
+        for (Module module : branch) {
+            shape = module.outputShape(shape);
+        }
+        return shape;
+    }
+
+    @Override
+    public void summarize(String prefix, Shape in, List<SummaryRow> rows) {
+        Shape shape = in;
+        for (Module module : branch) {
+            module.summarize(join(prefix, nameOf(module)), shape, rows);
+            shape = module.outputShape(shape);
+        }
+        if (shortcutKind == ShortcutKind.MODULE) {
+            shortcut.summarize(join(prefix, nameOf(shortcut)), in, rows);
+        }
+        outputRelu.summarize(join(prefix, nameOf(outputRelu)), shape, rows);
+    }
+
+    private String nameOf(Module module) {
+        for (var entry : children().entrySet()) {
+            if (entry.getValue() == module) {
+                return entry.getKey();
+            }
+        }
+        throw new IllegalStateException(module.getClass().getSimpleName() + " is not a registered child");
+    }
+}

@@ -1,0 +1,52 @@
+package org.resnet4j.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.resnet4j.tensor.Shape;
+import org.resnet4j.tensor.Tensor;
+
+/** Modules run one after another, named {@code 0, 1, 2, ...} as PyTorch's {@code nn.Sequential}; backward runs them in reverse. */
+public final class Sequential extends Module {
+    private final List<Module> modules = new ArrayList<>();
+
+    public Sequential(List<? extends Module> modules) {
+        for (Module module : modules) {
+            this.modules.add(child(Integer.toString(this.modules.size()), module));
+        }
+    }
+
+    public Sequential(Module... modules) {
+        this(List.of(modules));
+    }
+
+    public List<Module> modules() {
+        return List.copyOf(modules);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        Tensor y = x;
+        for (Module module : modules) {
+            y = module.forward(y, training);
+        }
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        Tensor g = gradOutput;
+        for (int i = modules.size() - 1; i >= 0; i--) {
+            g = modules.get(i).backward(g);
+        }
+        return g;
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        Shape shape = in;
+        for (Module module : modules) {
+            shape = module.outputShape(shape);
+        }
+        return shape;
+    }
+}

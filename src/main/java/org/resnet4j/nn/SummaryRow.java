@@ -1,0 +1,7 @@
+package org.resnet4j.nn;
+
+import org.resnet4j.tensor.Shape;
+
+/** One leaf layer in a model summary: its dotted name, kind, output shape, parameter count and multiply-adds. */
+public record SummaryRow(String name, String kind, Shape output, long parameters, long multiplyAdds) {
+}

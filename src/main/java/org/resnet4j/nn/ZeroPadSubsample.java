@@ -1,0 +1,69 @@
+package org.resnet4j.nn;
+
+import java.util.List;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.tensor.Layout;
+import org.resnet4j.tensor.Shape;
+import org.resnet4j.tensor.Tensor;
+
+/**
+ * The paper's parameter-free option-A shortcut where dimensions change: keep every {@code stride}-th row and column
+ * (the even ones for stride 2) and append zero channels up to {@code outChannels}, as fb.resnet.torch does.
+ */
+public final class ZeroPadSubsample extends Module {
+    private final Kernels kernels;
+    private final int inChannels;
+    private final int outChannels;
+    private final int stride;
+    private Shape inputShape;
+    private Tensor output;
+    private Tensor gradInput;
+
+    public ZeroPadSubsample(Kernels kernels, int inChannels, int outChannels, int stride) {
+        if (outChannels < inChannels || stride < 1) {
+            throw new IllegalArgumentException("ZeroPadSubsample: needs outChannels >= inChannels and stride >= 1, got in="
+                    + inChannels + " out=" + outChannels + " stride=" + stride);
+        }
+        this.kernels = kernels;
+        this.inChannels = inChannels;
+        this.outChannels = outChannels;
+        this.stride = stride;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        Tensor in = Buffers.asNhwc(x, "ZeroPadSubsample");
+        inputShape = in.shape();
+        output = Buffers.reuse(output, outputShape(inputShape), Layout.NHWC);
+        kernels.shortcut().subsampleZeroPadForward(inputShape.dim(0), inChannels, inputShape.dim(2),
+                inputShape.dim(3), outChannels, stride, in.data(), output.data());
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        if (inputShape == null) {
+            throw new IllegalStateException("ZeroPadSubsample.backward needs a forward pass first");
+        }
+        gradOutput.shape().requireEqual(output.shape(), "ZeroPadSubsample backward gradient");
+        gradInput = Buffers.reuse(gradInput, inputShape, Layout.NHWC);
+        kernels.shortcut().subsampleZeroPadBackward(inputShape.dim(0), inChannels, inputShape.dim(2),
+                inputShape.dim(3), outChannels, stride, gradOutput.toLayout(Layout.NHWC).data(), gradInput.data());
+        return gradInput;
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        in.requireRank(4, "ZeroPadSubsample input");
+        if (in.dim(1) != inChannels) {
+            throw new IllegalArgumentException("ZeroPadSubsample: input " + in + " has " + in.dim(1)
+                    + " channels, expected " + inChannels);
+        }
+        return Shape.of(in.dim(0), outChannels, (in.dim(2) + stride - 1) / stride, (in.dim(3) + stride - 1) / stride);
+    }
+
+    @Override
+    public void summarize(String prefix, Shape in, List<SummaryRow> rows) {
+        rows.add(new SummaryRow(prefix, "ZeroPadSubsample", outputShape(in), 0, 0));
+    }
+}
