@@ -1,0 +1,56 @@
+package org.resnet4j.cli;
+
+import java.io.PrintStream;
+
+/**
+ * {@code java --add-modules jdk.incubator.vector -jar target/resnet4j-cli.jar COMMAND [options]}. Exit status 0 on
+ * success, 2 for a bad command line, 1 for any other failure, with a one-line reason on standard error.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+            out.print(usage());
+            return args.length == 0 ? 2 : 0;
+        }
+        try {
+            return switch (args[0]) {
+                case "summary" -> SummaryCommand.run(args, out);
+                default -> throw new UsageException("unknown command '" + args[0] + "'\n" + usage());
+            };
+        } catch (UsageException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("error: " + oneLine(e));
+            return 1;
+        }
+    }
+
+    static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replace('\n', ' ');
+    }
+
+    static String usage() {
+        return """
+                usage: java --add-modules jdk.incubator.vector -jar target/resnet4j-cli.jar COMMAND [options]
+                commands:
+                  summary --model NAME [--classes N] [--image-size S] [--shortcut A|B|C]
+                  infer   --model NAME --weights W.safetensors --input X.safetensors --output Y.safetensors [--classes N]
+                  train   --model NAME --data DIR [--iterations N | --epochs E] [--batch 128] [--lr 0.1]
+                          [--schedule paper|cosine] [--val-size 5000] [--seed S] [--threads T]
+                          [--checkpoint-dir D] [--checkpoint-every N] [--resume] [--eval-every N]
+                  eval    --model NAME --weights W.safetensors --data DIR [--split test|val|train]
+                  bench   --model NAME --mode train|infer --batch B [--image-size S] [--threads T] [--seconds S]
+                models: resnet18 resnet34 resnet50 resnet101 resnet152 resnet20 resnet32 resnet44 resnet56 resnet110
+                        resnet1202 plain18 plain34 plain20 plain32 plain44 plain56 plain110
+                """;
+    }
+}

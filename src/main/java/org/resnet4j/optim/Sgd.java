@@ -1,0 +1,76 @@
+package org.resnet4j.optim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.nn.Parameter;
+
+/**
+ * SGD with momentum and weight decay, PyTorch's {@code torch.optim.SGD} (dampening 0). For every parameter {@code w}
+ * with gradient {@code g} and momentum buffer {@code v} (zero at the start):
+ * <pre>
+ *   d = g + weightDecay * w
+ *   v = momentum * v + d
+ *   w = w - lr * v                      (or, with Nesterov, w - lr * (d + momentum * v))
+ * </pre>
+ * The momentum buffers are named after their parameters, so a checkpoint can save and restore them.
+ */
+public final class Sgd {
+    private final Kernels kernels;
+    private final Map<String, Parameter> parameters;
+    private final Map<String, float[]> velocities = new LinkedHashMap<>();
+    private final float momentum;
+    private final float weightDecay;
+    private final boolean nesterov;
+
+    public Sgd(Kernels kernels, Map<String, Parameter> parameters, double momentum, double weightDecay,
+               boolean nesterov) {
+        if (momentum < 0 || momentum >= 1 || weightDecay < 0) {
+            throw new IllegalArgumentException("SGD: momentum must be in [0, 1) and weight decay >= 0, got momentum="
+                    + momentum + " weightDecay=" + weightDecay);
+        }
+        if (nesterov && momentum == 0) {
+            throw new IllegalArgumentException("SGD: Nesterov momentum needs momentum > 0");
+        }
+        this.kernels = kernels;
+        this.parameters = new LinkedHashMap<>(parameters);
+        this.momentum = (float) momentum;
+        this.weightDecay = (float) weightDecay;
+        this.nesterov = nesterov;
+        parameters.forEach((name, p) -> velocities.put(name, new float[p.value().size()]));
+    }
+
+    /** One update of every parameter with learning rate {@code lr}, from the gradients accumulated so far. */
+    public void step(double lr) {
+        if (!(lr >= 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("SGD: learning rate must be a finite number >= 0, got " + lr);
+        }
+        for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
+            Parameter p = entry.getValue();
+            kernels.elementwise().sgdUpdate(p.value().size(), p.value().data(), p.grad().data(),
+                    velocities.get(entry.getKey()), (float) lr, momentum, weightDecay, nesterov);
+        }
+    }
+
+    /** Zeroes every gradient, ready for the next step. */
+    public void zeroGrad() {
+        parameters.values().forEach(Parameter::zeroGrad);
+    }
+
+    /** The momentum buffers by parameter name (live arrays: a checkpoint reads them, a resume writes them). */
+    public Map<String, float[]> velocities() {
+        return java.util.Collections.unmodifiableMap(velocities);
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    public boolean nesterov() {
+        return nesterov;
+    }
+}

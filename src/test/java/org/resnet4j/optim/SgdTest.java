@@ -1,0 +1,54 @@
+package org.resnet4j.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.resnet4j.kernels.KernelProvider;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.nn.Linear;
+import org.resnet4j.nn.Parameter;
+
+class SgdTest {
+
+    private static Kernels kernels(String name) {
+        return name.equals("scalar") ? KernelProvider.scalar() : KernelProvider.simd();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "simd"})
+    void twoStepsMatchHandComputedValues(String provider) {
+        Kernels k = kernels(provider);
+        Linear layer = new Linear(k, 1, 1);
+        Parameter w = layer.weight();
+        w.value().data()[0] = 1.0f;
+        Sgd sgd = new Sgd(k, Map.of("weight", w), 0.9, 0.1, false);
+
+        w.grad().data()[0] = 0.5f;
+        sgd.step(0.1);
+        // d = 0.5 + 0.1 * 1 = 0.6; v = 0.6; w = 1 - 0.06 = 0.94
+        assertEquals(0.94f, w.value().data()[0], 1e-7f);
+        sgd.step(0.1);
+        // d = 0.5 + 0.094 = 0.594; v = 0.9 * 0.6 + 0.594 = 1.134; w = 0.94 - 0.1134 = 0.8266
+        assertEquals(0.8266f, w.value().data()[0], 1e-6f);
+        assertEquals(1.134f, sgd.velocities().get("weight")[0], 1e-6f);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "simd"})
+    void nesterovLooksAhead(String provider) {
+        Kernels k = kernels(provider);
+        Linear layer = new Linear(k, 1, 1);
+        Parameter w = layer.weight();
+        w.value().data()[0] = 1.0f;
+        Sgd sgd = new Sgd(k, Map.of("weight", w), 0.9, 0.0, true);
+        w.grad().data()[0] = 1.0f;
+        sgd.step(0.1);
+        // d = 1; v = 1; w = 1 - 0.1 * (1 + 0.9 * 1) = 0.81
+        assertEquals(0.81f, w.value().data()[0], 1e-6f);
+        sgd.step(0.1);
+        // v = 0.9 + 1 = 1.9; w = 0.81 - 0.1 * (1 + 0.9 * 1.9) = 0.539
+        assertEquals(0.539f, w.value().data()[0], 1e-6f);
+    }
+}
