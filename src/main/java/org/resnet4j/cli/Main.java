@@ -22,6 +22,7 @@ public final class Main {
         try {
             return switch (args[0]) {
                 case "summary" -> SummaryCommand.run(args, out);
+                case "bench" -> BenchCommand.run(args, out);
                 default -> throw new UsageException("unknown command '" + args[0] + "'\n" + usage());
             };
         } catch (UsageException e) {

@@ -43,6 +43,10 @@ public final class Linear extends Module {
         return inFeatures;
     }
 
+    public int outFeatures() {
+        return outFeatures;
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         Shape out = outputShape(x.shape());

@@ -27,6 +27,18 @@ public final class MaxPool2d extends Module {
         this.padding = padding;
     }
 
+    public int window() {
+        return window;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         Tensor in = Buffers.asNhwc(x, "MaxPool2d");

@@ -54,6 +54,16 @@ public abstract class ResidualBlock extends Module {
         return shortcutKind;
     }
 
+    /** The residual branch's modules in data-flow order. */
+    public List<Module> branch() {
+        return branch;
+    }
+
+    /** The shortcut module when {@link #shortcutKind()} is {@link ShortcutKind#MODULE}, else null. */
+    public Module shortcut() {
+        return shortcut;
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         Tensor in = Buffers.asNhwc(x, getClass().getSimpleName());

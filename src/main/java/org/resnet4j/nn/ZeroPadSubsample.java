@@ -30,6 +30,14 @@ public final class ZeroPadSubsample extends Module {
         this.stride = stride;
     }
 
+    public int outChannels() {
+        return outChannels;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         Tensor in = Buffers.asNhwc(x, "ZeroPadSubsample");

@@ -1,0 +1,60 @@
+package org.resnet4j.train;
+
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.optim.Sgd;
+import org.resnet4j.tensor.Layout;
+import org.resnet4j.tensor.Shape;
+import org.resnet4j.tensor.Tensor;
+
+/**
+ * One iteration of training: forward in training mode, softmax cross-entropy, backward, one SGD step. Buffers are
+ * reused, so repeated steps allocate nothing.
+ */
+public final class TrainingStep {
+    private final ResNet model;
+    private final Sgd optimizer;
+    private final Kernels kernels;
+    private final float labelSmoothing;
+    private float[] probabilities = new float[0];
+    private Tensor gradLogits;
+
+    /** The loss of the batch and how many of its images the network got right (before the update). */
+    public record Result(double loss, int correct, int images) {
+    }
+
+    public TrainingStep(ResNet model, Sgd optimizer, Kernels kernels, float labelSmoothing) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.kernels = kernels;
+        this.labelSmoothing = labelSmoothing;
+    }
+
+    /**
+     * @param images {@code [N, 3, H, W]}
+     * @param labels {@code N} class indices
+     */
+    public Result run(Tensor images, int[] labels, double learningRate) {
+        int batch = images.shape().dim(0);
+        if (labels.length != batch) {
+            throw new IllegalArgumentException("training step: " + batch + " images but " + labels.length + " labels");
+        }
+        Tensor logits = model.forward(images, true);
+        int classes = logits.shape().dim(1);
+        if (probabilities.length != logits.size()) {
+            probabilities = new float[logits.size()];
+        }
+        double loss = kernels.loss().softmaxCrossEntropyForward(batch, classes, logits.data(), labels, labelSmoothing,
+                probabilities);
+        int correct = Evaluation.countCorrect(logits.data(), labels, batch, classes);
+        if (gradLogits == null || !gradLogits.shape().equals(logits.shape())) {
+            gradLogits = Tensor.zeros(Shape.of(batch, classes), Layout.NCHW);
+        }
+        kernels.loss().softmaxCrossEntropyBackward(batch, classes, probabilities, labels, labelSmoothing,
+                gradLogits.data());
+        optimizer.zeroGrad();
+        model.backward(gradLogits);
+        optimizer.step(learningRate);
+        return new Result(loss, correct, batch);
+    }
+}
