@@ -22,6 +22,9 @@ public final class Main {
         try {
             return switch (args[0]) {
                 case "summary" -> SummaryCommand.run(args, out);
+                case "infer" -> InferCommand.run(args, out);
+                case "train" -> TrainCommand.run(args, out);
+                case "eval" -> EvalCommand.run(args, out);
                 case "bench" -> BenchCommand.run(args, out);
                 default -> throw new UsageException("unknown command '" + args[0] + "'\n" + usage());
             };

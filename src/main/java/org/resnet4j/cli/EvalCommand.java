@@ -1,0 +1,62 @@
+package org.resnet4j.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import org.resnet4j.data.Cifar10Dataset;
+import org.resnet4j.data.Cifar10Reader;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.data.TrainValidationSplit;
+import org.resnet4j.io.SafeTensorsFile;
+import org.resnet4j.io.StateDicts;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.train.Evaluator;
+import org.resnet4j.train.NormalizationMetadata;
+
+/**
+ * {@code eval --model NAME --weights W.safetensors --data DIR [--split test|val|train]}: the last line is exactly
+ * {@code accuracy=<0..1> error=<percent> images=<count>}. The normalization and the validation split come from the
+ * weights file's metadata (written by {@code train}).
+ */
+final class EvalCommand {
+    private EvalCommand() {
+    }
+
+    static int run(String[] argv, PrintStream out) throws Exception {
+        Arguments args = Arguments.parse("eval", argv, 1, Set.of());
+        ResNet model = ModelArguments.build(args, "resnet20");
+        Path weights = args.path("weights");
+        Path data = args.path("data");
+        String split = args.string("split", "test").toLowerCase(Locale.ROOT);
+        int batch = args.integer("batch", 500, 1);
+        if (args.has("threads")) {
+            org.resnet4j.kernels.Parallel.setThreads(args.integer("threads", 1, 1));
+        }
+        args.rejectUnknown();
+        if (!Set.of("test", "val", "train").contains(split)) {
+            throw new UsageException("eval: --split must be test, val or train, got '" + split + "'");
+        }
+        SafeTensorsFile file = StateDicts.load(model, weights);
+        Normalization normalization = NormalizationMetadata.fromMetadata(file.metadata(), weights.toString());
+        if (normalization == null) {
+            throw new IllegalArgumentException(weights + ": no normalization in the metadata (normalization.mean, "
+                    + "normalization.std); weights written by 'train' carry it");
+        }
+        Cifar10Reader reader = new Cifar10Reader();
+        Cifar10Dataset dataset;
+        if (split.equals("test")) {
+            dataset = reader.readTest(data);
+        } else {
+            int valSize = Integer.parseInt(file.metadata().getOrDefault("validation_size", "5000"));
+            long seed = Long.parseLong(file.metadata().getOrDefault("split_seed", "0"));
+            TrainValidationSplit parts = TrainValidationSplit.of(reader.readTraining(data), valSize, seed);
+            dataset = split.equals("val") ? parts.validation() : parts.train();
+        }
+        Evaluator.Result result = Evaluator.evaluate(model, Kernels.active(), dataset, normalization, batch);
+        out.printf(Locale.ROOT, "accuracy=%.4f error=%.2f images=%d%n", result.accuracy(), result.error() * 100,
+                result.images());
+        return 0;
+    }
+}

@@ -1,0 +1,61 @@
+package org.resnet4j.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import org.resnet4j.models.ResNets;
+import org.resnet4j.train.Trainer;
+import org.resnet4j.train.TrainingConfig;
+
+/**
+ * {@code train --model NAME --data DIR [--iterations N | --epochs E] [--batch 128] [--lr 0.1] [--schedule paper|cosine]
+ * [--val-size 5000] [--seed S] [--threads T] [--checkpoint-dir D] [--checkpoint-every N] [--resume] [--eval-every N]}.
+ */
+final class TrainCommand {
+    private TrainCommand() {
+    }
+
+    static int run(String[] argv, PrintStream out) throws Exception {
+        Arguments args = Arguments.parse("train", argv, 1, Set.of("resume"));
+        String model = args.string("model", "resnet20");
+        try {
+            ResNets.architecture(model);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("train: " + e.getMessage());
+        }
+        Path data = args.path("data");
+        TrainingConfig paper = TrainingConfig.paper(model, data, Path.of(args.string("checkpoint-dir", "runs/" + model)));
+        int batch = args.integer("batch", paper.batchSize(), 2);
+        int valSize = args.integer("val-size", paper.validationSize(), 0);
+        long iterations;
+        if (args.has("iterations") && args.has("epochs")) {
+            throw new UsageException("train: give --iterations or --epochs, not both");
+        } else if (args.has("epochs")) {
+            int epochs = args.integer("epochs", 1, 1);
+            iterations = (long) epochs * ((50_000 - valSize) / batch);
+        } else {
+            iterations = args.longValue("iterations", paper.iterations(), 1);
+        }
+        TrainingConfig config = new TrainingConfig(model, data, iterations, batch, args.decimal("lr", paper.learningRate()),
+                args.string("schedule", paper.schedule()).toLowerCase(Locale.ROOT),
+                args.longValue("warmup-iterations", paper.warmupIterations(), 0),
+                args.decimal("warmup-lr", paper.warmupRate()), args.decimal("momentum", paper.momentum()),
+                args.decimal("weight-decay", paper.weightDecay()), valSize,
+                args.string("normalization", paper.normalization()).toLowerCase(Locale.ROOT),
+                args.longValue("seed", paper.seed(), Long.MIN_VALUE), args.integer("threads", 0, 1),
+                paper.checkpointDirectory(), args.longValue("checkpoint-every", paper.checkpointEvery(), 1),
+                args.longValue("eval-every", paper.evalEvery(), 1), args.longValue("log-every", paper.logEvery(), 1),
+                args.flag("resume"));
+        args.rejectUnknown();
+        Trainer.Summary summary;
+        try {
+            summary = new Trainer(config).run();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        out.printf(Locale.ROOT, "weights=%s iterations=%d val_error=%.2f%% seconds=%.0f%n", summary.weights(),
+                summary.iterations(), summary.validationError() * 100, summary.seconds());
+        return 0;
+    }
+}

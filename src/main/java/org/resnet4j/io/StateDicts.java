@@ -1,0 +1,119 @@
+package org.resnet4j.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.resnet4j.nn.Module;
+import org.resnet4j.nn.Parameter;
+import org.resnet4j.tensor.Tensor;
+
+/**
+ * A module's weights as a PyTorch {@code state_dict} in safetensors: parameters and running statistics as F32,
+ * {@code num_batches_tracked} as a 0-dim I64, all under torchvision's names, so files move between resnet4j and
+ * PyTorch by name.
+ */
+public final class StateDicts {
+    private StateDicts() {
+    }
+
+    /** The module's state as safetensors entries (values copied now). */
+    public static List<TensorEntry> entries(Module module) {
+        List<TensorEntry> entries = new ArrayList<>();
+        module.namedParameters().forEach((name, p) -> entries.add(floats(name, p.value())));
+        module.namedBuffers().forEach((name, b) -> entries.add(floats(name, b)));
+        module.namedCounters().forEach((name, c) -> entries.add(TensorEntry.scalarLong(name, c[0])));
+        return entries;
+    }
+
+    private static TensorEntry floats(String name, Tensor t) {
+        return TensorEntry.ofFloats(name, t.shape().dims(), t.data());
+    }
+
+    /** Writes the module's state to {@code path} atomically, with {@code metadata}. */
+    public static void save(Module module, Path path, Map<String, String> metadata) throws IOException {
+        SafeTensors.write(path, entries(module), metadata);
+    }
+
+    /** Reads {@code path} and loads it into {@code module} strictly (see {@link #load(Module, SafeTensorsFile)}). */
+    public static SafeTensorsFile load(Module module, Path path) throws IOException {
+        SafeTensorsFile file = SafeTensors.read(path);
+        load(module, file);
+        return file;
+    }
+
+    /**
+     * Copies the file's tensors into the module, strict like PyTorch's {@code load_state_dict}: every missing,
+     * unexpected or wrongly shaped name is listed in one error, and nothing is changed unless all match.
+     * {@code num_batches_tracked} may be absent. Names with a prefix in {@code ignoredPrefixes} (a checkpoint's
+     * optimizer state) are skipped.
+     */
+    public static void load(Module module, SafeTensorsFile file, String... ignoredPrefixes) throws SafeTensorsException {
+        Map<String, Parameter> params = module.namedParameters();
+        Map<String, Tensor> buffers = module.namedBuffers();
+        Map<String, long[]> counters = module.namedCounters();
+        List<String> missing = new ArrayList<>();
+        List<String> unexpected = new ArrayList<>();
+        List<String> mismatched = new ArrayList<>();
+        for (String name : file.tensors().keySet()) {
+            if (Arrays.stream(ignoredPrefixes).anyMatch(name::startsWith)) {
+                continue;
+            }
+            TensorEntry entry = file.tensors().get(name);
+            Tensor target = params.containsKey(name) ? params.get(name).value() : buffers.get(name);
+            if (target != null) {
+                if (!Arrays.equals(entry.shape(), Arrays.stream(target.shape().dims()).asLongStream().toArray())) {
+                    mismatched.add(name + " (file " + Arrays.toString(entry.shape()) + ", model " + target.shape() + ")");
+                }
+            } else if (counters.containsKey(name)) {
+                if (entry.elementCount() != 1) {
+                    mismatched.add(name + " (file " + Arrays.toString(entry.shape()) + ", model a scalar)");
+                }
+            } else {
+                unexpected.add(name);
+            }
+        }
+        for (String name : params.keySet()) {
+            if (!file.contains(name)) {
+                missing.add(name);
+            }
+        }
+        for (String name : buffers.keySet()) {
+            if (!file.contains(name)) {
+                missing.add(name);
+            }
+        }
+        if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
+            StringBuilder message = new StringBuilder(file.source()).append(": weights do not fit the model:");
+            append(message, "missing", missing);
+            append(message, "unexpected", unexpected);
+            append(message, "wrong shape", mismatched);
+            throw new SafeTensorsException(message.toString());
+        }
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            copy(file.floats(e.getKey()), e.getValue().value());
+        }
+        for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
+            copy(file.floats(e.getKey()), e.getValue());
+        }
+        for (Map.Entry<String, long[]> e : counters.entrySet()) {
+            if (file.contains(e.getKey())) {
+                e.getValue()[0] = file.longs(e.getKey())[0];
+            }
+        }
+    }
+
+    private static void copy(float[] source, Tensor target) {
+        System.arraycopy(source, 0, target.data(), 0, target.size());
+    }
+
+    private static void append(StringBuilder message, String what, List<String> names) {
+        if (!names.isEmpty()) {
+            message.append(' ').append(what).append(' ').append(names.size()).append(": ")
+                    .append(String.join(", ", names.size() > 20 ? names.subList(0, 20) : names))
+                    .append(names.size() > 20 ? ", ..." : "").append(';');
+        }
+    }
+}

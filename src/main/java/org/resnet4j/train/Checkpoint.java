@@ -1,0 +1,113 @@
+package org.resnet4j.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.resnet4j.data.LoaderState;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.io.SafeTensors;
+import org.resnet4j.io.SafeTensorsException;
+import org.resnet4j.io.SafeTensorsFile;
+import org.resnet4j.io.StateDicts;
+import org.resnet4j.io.TensorEntry;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.optim.Sgd;
+
+/**
+ * Everything a run needs to continue exactly: the model's state (torchvision names), the momentum buffers
+ * ({@code optimizer.momentum.<name>}), and in the metadata the iteration, the data order position, the
+ * normalization and the running training statistics. One safetensors file, written atomically.
+ */
+public final class Checkpoint {
+    public static final String FILE = "checkpoint.safetensors";
+    static final String FORMAT = "resnet4j-checkpoint-1";
+    private static final String MOMENTUM_PREFIX = "optimizer.momentum.";
+
+    /** The position and running statistics of a run at a checkpoint. */
+    public record State(long iteration, LoaderState loader, Normalization normalization, double lossSum,
+                        long correct, long images, double elapsedSeconds) {
+    }
+
+    private Checkpoint() {
+    }
+
+    public static Path path(Path directory) {
+        return directory.resolve(FILE);
+    }
+
+    public static void write(Path directory, String modelName, ResNet model, Sgd optimizer, State state)
+            throws IOException {
+        List<TensorEntry> entries = new ArrayList<>(StateDicts.entries(model));
+        optimizer.velocities().forEach((name, v) ->
+                entries.add(TensorEntry.ofFloats(MOMENTUM_PREFIX + name, new int[] {v.length}, v)));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", FORMAT);
+        metadata.put("model", modelName);
+        metadata.put("iteration", Long.toString(state.iteration()));
+        metadata.put("loader", join(state.loader().toArray()));
+        metadata.put("train_loss_sum", Double.toString(state.lossSum()));
+        metadata.put("train_correct", Long.toString(state.correct()));
+        metadata.put("train_images", Long.toString(state.images()));
+        metadata.put("elapsed_seconds", Double.toString(state.elapsedSeconds()));
+        metadata.putAll(NormalizationMetadata.toMetadata(state.normalization()));
+        SafeTensors.write(path(directory), entries, metadata);
+    }
+
+    /** Loads the checkpoint in {@code directory} into the model and optimizer and returns the run's position. */
+    public static State read(Path directory, String modelName, ResNet model, Sgd optimizer) throws IOException {
+        Path file = path(directory);
+        if (!Files.exists(file)) {
+            throw new IOException("cannot resume: no checkpoint at " + file);
+        }
+        SafeTensorsFile contents = SafeTensors.read(file);
+        if (!FORMAT.equals(contents.metadata().get("format"))) {
+            throw new SafeTensorsException(file + ": not a resnet4j checkpoint (metadata format is "
+                    + contents.metadata().get("format") + ", expected " + FORMAT + ")");
+        }
+        String savedModel = contents.metadataValue("model");
+        if (!savedModel.equals(modelName)) {
+            throw new SafeTensorsException(file + ": the checkpoint is of model " + savedModel + ", not " + modelName);
+        }
+        StateDicts.load(model, contents, MOMENTUM_PREFIX);
+        for (Map.Entry<String, float[]> entry : optimizer.velocities().entrySet()) {
+            float[] saved = contents.floats(MOMENTUM_PREFIX + entry.getKey());
+            if (saved.length != entry.getValue().length) {
+                throw new SafeTensorsException(file + ": momentum of " + entry.getKey() + " has " + saved.length
+                        + " values, the parameter " + entry.getValue().length);
+            }
+            System.arraycopy(saved, 0, entry.getValue(), 0, saved.length);
+        }
+        try {
+            return new State(Long.parseLong(contents.metadataValue("iteration")),
+                    LoaderState.fromArray(split(contents.metadataValue("loader"))),
+                    NormalizationMetadata.fromMetadata(contents.metadata(), file.toString()),
+                    Double.parseDouble(contents.metadataValue("train_loss_sum")),
+                    Long.parseLong(contents.metadataValue("train_correct")),
+                    Long.parseLong(contents.metadataValue("train_images")),
+                    Double.parseDouble(contents.metadataValue("elapsed_seconds")));
+        } catch (NumberFormatException e) {
+            throw new SafeTensorsException(file + ": malformed checkpoint metadata: " + e.getMessage(), e);
+        }
+    }
+
+    private static String join(long[] values) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            text.append(i == 0 ? "" : ",").append(values[i]);
+        }
+        return text.toString();
+    }
+
+    private static long[] split(String text) {
+        String[] parts = text.split(",");
+        long[] values = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            values[i] = Long.parseLong(parts[i].trim());
+        }
+        return values;
+    }
+}

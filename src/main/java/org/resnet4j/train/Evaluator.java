@@ -1,0 +1,51 @@
+package org.resnet4j.train;
+
+import org.resnet4j.data.Batch;
+import org.resnet4j.data.BatchLoader;
+import org.resnet4j.data.Cifar10Dataset;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.tensor.Layout;
+import org.resnet4j.tensor.Tensor;
+
+/** Runs a model in evaluation mode over every image of a dataset, unaugmented. */
+public final class Evaluator {
+    /** Mean loss, error fraction and image count. */
+    public record Result(double loss, double error, int images) {
+        public double accuracy() {
+            return 1 - error;
+        }
+    }
+
+    private Evaluator() {
+    }
+
+    public static Result evaluate(ResNet model, Kernels kernels, Cifar10Dataset dataset, Normalization normalization,
+                                  int batchSize) {
+        double lossSum = 0;
+        long correct = 0;
+        int images = 0;
+        float[] probabilities = new float[0];
+        try (BatchLoader loader = BatchLoader.evaluation(dataset, normalization).batchSize(batchSize)
+                .layout(Layout.NHWC).build()) {
+            while (loader.hasNext()) {
+                Batch batch = loader.next();
+                Tensor logits = model.forward(batch.tensor(), false);
+                int n = batch.size();
+                int classes = logits.shape().dim(1);
+                if (probabilities.length != logits.size()) {
+                    probabilities = new float[logits.size()];
+                }
+                lossSum += n * kernels.loss().softmaxCrossEntropyForward(n, classes, logits.data(), batch.labels(), 0f,
+                        probabilities);
+                correct += Evaluation.countCorrect(logits.data(), batch.labels(), n, classes);
+                images += n;
+            }
+        }
+        if (images == 0) {
+            throw new IllegalArgumentException("evaluation: the dataset has no images");
+        }
+        return new Result(lossSum / images, 1 - correct / (double) images, images);
+    }
+}

@@ -1,0 +1,60 @@
+package org.resnet4j.train;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.resnet4j.io.AtomicFiles;
+
+/** The run's evaluation rows, kept as {@code metrics.csv} and drawn as {@code curves.png} in the run directory. */
+public final class MetricsLog {
+    public static final String CSV = "metrics.csv";
+    public static final String PNG = "curves.png";
+
+    private final Path directory;
+    private final String title;
+    private final List<MetricsRow> rows = new ArrayList<>();
+
+    public MetricsLog(Path directory, String title) {
+        this.directory = directory;
+        this.title = title;
+    }
+
+    /** Reads the rows an earlier run wrote, keeping those up to {@code lastIteration} (a resume drops later ones). */
+    public void reload(long lastIteration) throws IOException {
+        rows.clear();
+        Path csv = directory.resolve(CSV);
+        if (!Files.exists(csv)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            try {
+                MetricsRow row = MetricsRow.parse(lines.get(i));
+                if (row.iteration() <= lastIteration) {
+                    rows.add(row);
+                }
+            } catch (RuntimeException e) {
+                throw new IOException(csv + ": line " + (i + 1) + " is not a metrics row: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Adds a row and rewrites both files atomically. */
+    public void add(MetricsRow row) throws IOException {
+        rows.add(row);
+        StringBuilder text = new StringBuilder(MetricsRow.HEADER).append('\n');
+        rows.forEach(r -> text.append(r.csv()).append('\n'));
+        AtomicFiles.write(directory.resolve(CSV), out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
+        CurvePlot.write(rows, title, directory.resolve(PNG));
+    }
+
+    public List<MetricsRow> rows() {
+        return List.copyOf(rows);
+    }
+}

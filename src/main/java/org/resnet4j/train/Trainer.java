@@ -1,0 +1,160 @@
+package org.resnet4j.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.resnet4j.data.Batch;
+import org.resnet4j.data.BatchLoader;
+import org.resnet4j.data.Cifar10Dataset;
+import org.resnet4j.data.Cifar10Reader;
+import org.resnet4j.data.LoaderState;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.data.TrainValidationSplit;
+import org.resnet4j.io.StateDicts;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.kernels.Parallel;
+import org.resnet4j.models.ModelOptions;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.models.ResNets;
+import org.resnet4j.optim.LearningRateSchedule;
+import org.resnet4j.optim.Sgd;
+import org.resnet4j.tensor.Layout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a CIFAR network: the loop, progress lines, evaluation on the validation split, metrics and curves,
+ * checkpoints and exact resume. A run interrupted and resumed ends with the same weights, bit for bit, as an
+ * uninterrupted one with the same seed and thread count: the weights, momentum, batch-norm statistics and data
+ * position all come back from the checkpoint, and the data order depends only on (seed, epoch, image).
+ */
+public final class Trainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    public static final String WEIGHTS_FILE = "model.safetensors";
+
+    private final TrainingConfig config;
+    private final Kernels kernels;
+
+    public Trainer(TrainingConfig config) {
+        this(config, Kernels.active());
+    }
+
+    public Trainer(TrainingConfig config, Kernels kernels) {
+        this.config = config;
+        this.kernels = kernels;
+    }
+
+    /** What a finished run reports. */
+    public record Summary(long iterations, double validationError, int validationImages, double seconds,
+                          Path weights) {
+    }
+
+    public Summary run() throws IOException {
+        if (config.threads() > 0) {
+            Parallel.setThreads(config.threads());
+        }
+        Cifar10Dataset all = new Cifar10Reader().readTraining(config.dataDirectory());
+        TrainValidationSplit split = TrainValidationSplit.of(all, config.validationSize(), config.seed());
+        ResNet model = ResNets.create(kernels, config.model(),
+                ModelOptions.defaults(Cifar10Dataset.CLASSES).withSeed(config.seed()));
+        Sgd sgd = new Sgd(kernels, model.namedParameters(), config.momentum(), config.weightDecay(), false);
+        LearningRateSchedule schedule = schedule();
+        Path dir = config.checkpointDirectory();
+        Files.createDirectories(dir);
+        MetricsLog metrics = new MetricsLog(dir, config.model() + " on CIFAR-10");
+
+        Checkpoint.State state;
+        if (config.resume() && Files.exists(Checkpoint.path(dir))) {
+            state = Checkpoint.read(dir, config.model(), model, sgd);
+            metrics.reload(state.iteration());
+            LOG.info("resumed {} from {} at iteration {}", config.model(), Checkpoint.path(dir), state.iteration());
+        } else {
+            if (config.resume()) {
+                LOG.info("--resume: no checkpoint in {} yet, starting from iteration 0", dir);
+            }
+            Normalization normalization = config.normalization().equals("pixel")
+                    ? Normalization.perPixelMean(split.train()) : Normalization.perChannel(split.train());
+            state = new Checkpoint.State(0, new LoaderState(config.seed(), 0, 0, config.batchSize(),
+                    split.train().size()), normalization, 0, 0, 0, 0);
+        }
+        if (state.iteration() >= config.iterations()) {
+            LOG.info("the checkpoint is at iteration {}, the run asks for {}: nothing to train", state.iteration(),
+                    config.iterations());
+        }
+        LOG.info("training {} ({} parameters) on {} images, validating on {}; batch {}, {} iterations, kernels {}, "
+                        + "{} threads", config.model(), model.parameterCount(), split.train().size(),
+                split.validation().size(), config.batchSize(), config.iterations(), kernels.name(), Parallel.threads());
+
+        TrainingStep step = new TrainingStep(model, sgd, kernels, 0f);
+        Progress progress = new Progress(state.iteration(), config.iterations(), config.batchSize(),
+                state.elapsedSeconds());
+        long iteration = state.iteration();
+        double lossSum = state.lossSum();
+        long correct = state.correct();
+        long images = state.images();
+        Normalization normalization = state.normalization();
+        Evaluator.Result validation = null;
+        try (BatchLoader loader = BatchLoader.training(split.train(), normalization).batchSize(config.batchSize())
+                .seed(config.seed()).resumeFrom(state.loader()).layout(Layout.NHWC).build()) {
+            while (iteration < config.iterations()) {
+                Batch batch = loader.next();
+                double lr = schedule.rate(iteration);
+                TrainingStep.Result result = step.run(batch.tensor(), batch.labels(), lr);
+                if (!Double.isFinite(result.loss())) {
+                    throw new TrainingDivergedException(iteration, result.loss());
+                }
+                iteration++;
+                lossSum += result.loss() * result.images();
+                correct += result.correct();
+                images += result.images();
+                progress.stepDone();
+                if (iteration % config.logEvery() == 0) {
+                    progress.log(iteration, batch.epoch(), lossSum / images, 1 - correct / (double) images, lr);
+                }
+                boolean last = iteration == config.iterations();
+                if (iteration % config.evalEvery() == 0 || last) {
+                    validation = split.validation().size() > 0
+                            ? Evaluator.evaluate(model, kernels, split.validation(), normalization, 500) : null;
+                    MetricsRow row = new MetricsRow(iteration, batch.epoch(), lr, lossSum / images,
+                            1 - correct / (double) images, validation == null ? Double.NaN : validation.loss(),
+                            validation == null ? Double.NaN : validation.error(), progress.imagesPerSecond(),
+                            progress.elapsedSeconds());
+                    metrics.add(row);
+                    LOG.info("iteration {}: validation error {}% (loss {}), training error {}% since the last "
+                                    + "evaluation", iteration, percent(row.validationError()),
+                            String.format("%.4f", row.validationLoss()), percent(row.trainError()));
+                    lossSum = 0;
+                    correct = 0;
+                    images = 0;
+                }
+                if (iteration % config.checkpointEvery() == 0 || last) {
+                    Checkpoint.write(dir, config.model(), model, sgd, new Checkpoint.State(iteration, loader.state(),
+                            normalization, lossSum, correct, images, progress.elapsedSeconds()));
+                }
+            }
+        }
+        Path weights = dir.resolve(WEIGHTS_FILE);
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(NormalizationMetadata.toMetadata(normalization));
+        metadata.put("model", config.model());
+        metadata.put("iterations", Long.toString(iteration));
+        metadata.put("validation_size", Integer.toString(config.validationSize()));
+        metadata.put("split_seed", Long.toString(config.seed()));
+        StateDicts.save(model, weights, metadata);
+        LOG.info("wrote {} ({} iterations, {} s)", weights, iteration, String.format("%.0f", progress.elapsedSeconds()));
+        return new Summary(iteration, validation == null ? Double.NaN : validation.error(),
+                validation == null ? 0 : validation.images(), progress.elapsedSeconds(), weights);
+    }
+
+    private LearningRateSchedule schedule() {
+        LearningRateSchedule base = config.schedule().equals("cosine")
+                ? LearningRateSchedule.cosine(config.learningRate(), config.iterations())
+                : LearningRateSchedule.paper(config.learningRate(), config.iterations());
+        return config.warmupIterations() > 0
+                ? base.withConstantWarmup(config.warmupIterations(), config.warmupRate()) : base;
+    }
+
+    private static String percent(double fraction) {
+        return String.format("%.2f", fraction * 100);
+    }
+}

@@ -1,0 +1,61 @@
+package org.resnet4j.train;
+
+import java.nio.file.Path;
+
+/**
+ * Everything a training run is set up from. Defaults ({@link #paper}) are the paper's CIFAR-10 recipe (§4.2):
+ * batch 128, learning rate 0.1 divided by 10 at 32k and 48k iterations, 64k iterations, momentum 0.9, weight
+ * decay 1e-4, 45k/5k train/validation split.
+ *
+ * @param iterations        the run's total, also when resuming
+ * @param schedule          {@code paper} (steps at 1/2 and 3/4 of the run) or {@code cosine}
+ * @param warmupIterations  iterations at {@code warmupRate} first (the paper's ResNet-110: 400 at 0.01); 0 for none
+ * @param normalization     {@code channel} (per-channel mean and std) or {@code pixel} (the paper's mean image)
+ * @param threads           kernel threads, 0 for the pool's default
+ * @param logEvery          iterations between progress lines
+ */
+public record TrainingConfig(String model, Path dataDirectory, long iterations, int batchSize, double learningRate,
+                             String schedule, long warmupIterations, double warmupRate, double momentum,
+                             double weightDecay, int validationSize, String normalization, long seed, int threads,
+                             Path checkpointDirectory, long checkpointEvery, long evalEvery, long logEvery,
+                             boolean resume) {
+
+    public TrainingConfig {
+        if (iterations < 1 || batchSize < 2 || learningRate <= 0 || checkpointEvery < 1 || evalEvery < 1
+                || logEvery < 1 || validationSize < 0 || warmupIterations < 0 || threads < 0) {
+            throw new IllegalArgumentException("training: iterations, checkpoint/eval/log intervals must be >= 1, batch >= 2, "
+                    + "learning rate > 0, validation size, warm-up and threads >= 0; got " + this);
+        }
+        if (!schedule.equals("paper") && !schedule.equals("cosine")) {
+            throw new IllegalArgumentException("training: schedule must be 'paper' or 'cosine', got '" + schedule + "'");
+        }
+        if (!normalization.equals("channel") && !normalization.equals("pixel")) {
+            throw new IllegalArgumentException("training: normalization must be 'channel' or 'pixel', got '"
+                    + normalization + "'");
+        }
+    }
+
+    /** The paper's recipe for {@code model} on the CIFAR-10 files in {@code data}, writing to {@code checkpoints}. */
+    public static TrainingConfig paper(String model, Path data, Path checkpoints) {
+        return new TrainingConfig(model, data, 64_000, 128, 0.1, "paper", 0, 0.01, 0.9, 1e-4, 5_000, "channel", 0L,
+                0, checkpoints, 1_000, 1_000, 100, false);
+    }
+
+    public TrainingConfig withIterations(long total) {
+        return new TrainingConfig(model, dataDirectory, total, batchSize, learningRate, schedule, warmupIterations,
+                warmupRate, momentum, weightDecay, validationSize, normalization, seed, threads, checkpointDirectory,
+                checkpointEvery, evalEvery, logEvery, resume);
+    }
+
+    public TrainingConfig withResume(boolean value) {
+        return new TrainingConfig(model, dataDirectory, iterations, batchSize, learningRate, schedule, warmupIterations,
+                warmupRate, momentum, weightDecay, validationSize, normalization, seed, threads, checkpointDirectory,
+                checkpointEvery, evalEvery, logEvery, value);
+    }
+
+    public TrainingConfig withIntervals(long checkpoint, long eval, long log) {
+        return new TrainingConfig(model, dataDirectory, iterations, batchSize, learningRate, schedule, warmupIterations,
+                warmupRate, momentum, weightDecay, validationSize, normalization, seed, threads, checkpointDirectory,
+                checkpoint, eval, log, resume);
+    }
+}
