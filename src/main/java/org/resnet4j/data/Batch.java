@@ -1,0 +1,94 @@
+package org.resnet4j.data;
+
+import org.resnet4j.tensor.Layout;
+import org.resnet4j.tensor.Shape;
+import org.resnet4j.tensor.Tensor;
+
+/**
+ * One batch from a {@link BatchLoader}: {@code size} normalized images and their labels. The arrays belong to the
+ * loader and are reused: they are valid until the next call to {@link BatchLoader#next()} or
+ * {@link BatchLoader#close()}.
+ *
+ * <p>A batch holds arrays for a full batch and, made on first need, for the shorter last batch of an evaluation
+ * epoch, so {@link #images()} always has exactly {@code size * 3072} values and steady state allocates nothing.
+ */
+public final class Batch {
+    private final Layout layout;
+    private final float[] fullImages;
+    private final int[] fullLabels;
+    private float[] tailImages;
+    private int[] tailLabels;
+    private float[] images;
+    private int[] labels;
+    private int epoch;
+    private int index;
+
+    Batch(int capacity, Layout layout) {
+        this.layout = layout;
+        this.fullImages = new float[capacity * Cifar10Dataset.IMAGE_BYTES];
+        this.fullLabels = new int[capacity];
+        this.images = fullImages;
+        this.labels = fullLabels;
+    }
+
+    /** Makes this batch hold {@code size} images for batch {@code index} of {@code epoch}. */
+    void prepare(int size, int epoch, int index) {
+        if (size == fullLabels.length) {
+            images = fullImages;
+            labels = fullLabels;
+        } else {
+            if (tailLabels == null || tailLabels.length != size) {
+                tailImages = new float[size * Cifar10Dataset.IMAGE_BYTES];
+                tailLabels = new int[size];
+            }
+            images = tailImages;
+            labels = tailLabels;
+        }
+        this.epoch = epoch;
+        this.index = index;
+    }
+
+    /** Number of images B. */
+    public int size() {
+        return labels.length;
+    }
+
+    /**
+     * The normalized images, {@code [B][3][32][32]} for {@link Layout#NCHW} or {@code [B][32][32][3]} for
+     * {@link Layout#NHWC}: exactly {@code B * 3072} values. The loader's array, not a copy.
+     */
+    public float[] images() {
+        return images;
+    }
+
+    /** {@code [B]} labels in 0..9. The loader's array, not a copy. */
+    public int[] labels() {
+        return labels;
+    }
+
+    /** The memory layout of {@link #images()}. */
+    public Layout layout() {
+        return layout;
+    }
+
+    /** The images as a tensor of logical shape {@code [B, 3, 32, 32]} sharing {@link #images()}. */
+    public Tensor tensor() {
+        return Tensor.wrap(images, Shape.of(size(), Cifar10Dataset.CHANNELS, Cifar10Dataset.HEIGHT,
+                Cifar10Dataset.WIDTH), layout);
+    }
+
+    /** The epoch this batch belongs to, from 0. */
+    public int epoch() {
+        return epoch;
+    }
+
+    /** This batch's position within its epoch, from 0. */
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public String toString() {
+        return "Batch[epoch " + epoch + ", batch " + index + ", " + size() + " images, " + layout + "]";
+    }
+}

@@ -1,0 +1,283 @@
+package org.resnet4j.data;
+
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.resnet4j.tensor.Layout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands out batches of normalized CIFAR-10 images, prepared a few batches ahead on a background thread.
+ *
+ * <p>Two kinds, from the paper's §4.2 recipe. {@link #training}: each epoch visits the images in a fresh random order
+ * drawn from (seed, epoch), each image padded, cropped and flipped by a draw from (seed, epoch, image), and the last
+ * incomplete batch of an epoch is dropped (so every step sees B images, and batch-norm statistics never come from a
+ * handful); it runs for ever unless {@link Builder#epochs} says otherwise. {@link #evaluation}: the images in file
+ * order, unaugmented, the last batch kept short so every image counts once; one epoch by default.
+ *
+ * <p>Resuming: {@link #state()} says which batch comes next; a loader built with {@link Builder#resumeFrom} hands out
+ * exactly the batches that would have followed, because nothing but (seed, epoch, image) feeds the randomness.
+ *
+ * <p>Buffers: {@code prefetch + 1} batches are allocated once and recycled; the batch returned by {@link #next()} is
+ * valid until the following call. A failure on the background thread is rethrown by {@link #next()}, after the
+ * batches completed before it. One consumer thread; {@link #close()} stops the background thread.
+ */
+public final class BatchLoader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchLoader.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    /** Put in the ready queue to wake the consumer when the worker fails or the loader closes. */
+    private static final Batch WAKE_UP = new Batch(0, Layout.NCHW);
+
+    private final BatchSource source;
+    private final int endEpoch;
+    private final BlockingQueue<Batch> free;
+    private final BlockingQueue<Batch> ready;
+    private final Thread worker;
+    private LoaderState next;
+    private Batch current;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+
+    /** A loader for training: shuffled, augmented, last incomplete batch dropped, unlimited epochs. */
+    public static Builder training(Cifar10Dataset dataset, Normalization normalization) {
+        return new Builder(dataset, normalization, true);
+    }
+
+    /** A loader for evaluation: file order, unaugmented, every image exactly once per epoch, one epoch. */
+    public static Builder evaluation(Cifar10Dataset dataset, Normalization normalization) {
+        return new Builder(dataset, normalization, false);
+    }
+
+    BatchLoader(BatchSource source, LoaderState start, int endEpoch, int prefetch, Layout layout) {
+        if (source.batchesPerEpoch() < 1) {
+            throw new IllegalArgumentException("a dataset of " + start.datasetSize() + " images gives no full batch of "
+                    + start.batchSize() + "; use a smaller batch size");
+        }
+        if (start.batch() >= source.batchesPerEpoch()) {
+            throw new IllegalArgumentException("resume position: batch " + start.batch() + " is past the end of an epoch"
+                    + " of " + source.batchesPerEpoch() + " batches");
+        }
+        if (prefetch < 1) {
+            throw new IllegalArgumentException("prefetch must be >= 1 batch, got " + prefetch);
+        }
+        this.source = source;
+        this.next = start;
+        this.endEpoch = endEpoch;
+        this.free = new ArrayBlockingQueue<>(prefetch + 1);
+        // Room for every buffer and the wake-up marker, so the worker's put never waits on this queue.
+        this.ready = new ArrayBlockingQueue<>(prefetch + 2);
+        for (int i = 0; i < prefetch + 1; i++) {
+            free.add(new Batch(start.batchSize(), layout));
+        }
+        this.worker = Thread.ofPlatform().daemon().name("resnet4j-batch-loader-" + THREADS.incrementAndGet())
+                .unstarted(this::produce);
+        worker.start();
+    }
+
+    private void produce() {
+        int epoch = next.epoch();
+        int batch = next.batch();
+        try {
+            while (epoch < endEpoch && !closed) {
+                Batch buffer = free.take();
+                source.fill(epoch, batch, buffer);
+                ready.put(buffer);
+                if (++batch == source.batchesPerEpoch()) {
+                    batch = 0;
+                    epoch++;
+                }
+            }
+        } catch (InterruptedException e) {
+            // close() interrupts a worker that waits for a free buffer: a normal end. Any other interrupt is a failure.
+            if (!closed) {
+                fail(epoch, batch, e);
+            }
+        } catch (Throwable t) {
+            fail(epoch, batch, t);
+        }
+    }
+
+    private void fail(int epoch, int batch, Throwable t) {
+        failure = new IllegalStateException("batch loader: preparing batch " + batch + " of epoch " + epoch
+                + " failed: " + t, t);
+        ready.offer(WAKE_UP);
+    }
+
+    /** Whether {@link #next()} has another batch (false after the last configured epoch). */
+    public boolean hasNext() {
+        return next.epoch() < endEpoch;
+    }
+
+    /**
+     * The next batch, waiting for it if it is not ready. Returns the previous batch's buffers to the loader.
+     *
+     * @throws NoSuchElementException after the last configured epoch
+     * @throws IllegalStateException  when preparing the batch failed (the cause attached) or the loader is closed
+     */
+    public Batch next() {
+        if (closed) {
+            throw new IllegalStateException("batch loader is closed");
+        }
+        if (!hasNext()) {
+            throw new NoSuchElementException("batch loader: all " + endEpoch + " epochs have been handed out");
+        }
+        if (current != null) {
+            free.add(current);
+            current = null;
+        }
+        Batch batch = awaitReady();
+        if (batch == WAKE_UP) {
+            ready.offer(WAKE_UP);
+            if (closed) {
+                throw new IllegalStateException("batch loader is closed");
+            }
+            throw new IllegalStateException(failure.getMessage(), failure.getCause());
+        }
+        current = batch;
+        int following = next.batch() + 1;
+        next = following == source.batchesPerEpoch() ? next.at(next.epoch() + 1, 0) : next.at(next.epoch(), following);
+        return batch;
+    }
+
+    private Batch awaitReady() {
+        try {
+            while (true) {
+                Batch batch = ready.poll(1, TimeUnit.SECONDS);
+                if (batch != null) {
+                    return batch;
+                }
+                // The worker always signals its end, but if it died in a way it could not report, fail rather than hang.
+                if (!worker.isAlive()) {
+                    batch = ready.poll();
+                    if (batch != null) {
+                        return batch;
+                    }
+                    throw new IllegalStateException("batch loader: the background thread " + worker.getName()
+                            + " ended without preparing batch " + next.batch() + " of epoch " + next.epoch());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a batch", e);
+        }
+    }
+
+    /** Batches per epoch: floor(N / B) for training (last partial batch dropped), ceil(N / B) for evaluation. */
+    public int batchesPerEpoch() {
+        return source.batchesPerEpoch();
+    }
+
+    /** The position of the batch the next call to {@link #next()} returns: save it to resume there. */
+    public LoaderState state() {
+        return next;
+    }
+
+    /** For tests: whether the background thread is still running. */
+    boolean workerAlive() {
+        return worker.isAlive();
+    }
+
+    /** Stops the background thread and waits for it; idempotent. Batches handed out become invalid. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        worker.interrupt();
+        ready.offer(WAKE_UP);
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) {
+            LOG.warn("batch loader thread {} did not stop within 10 s", worker.getName());
+        }
+    }
+
+    /** Configures a {@link BatchLoader}. */
+    public static final class Builder {
+        private final Cifar10Dataset dataset;
+        private final Normalization normalization;
+        private final boolean training;
+        private int batchSize = 128;
+        private long seed;
+        private LoaderState resumeFrom;
+        private int epochs;
+        private int prefetch = 2;
+        private Layout layout = Layout.NCHW;
+
+        private Builder(Cifar10Dataset dataset, Normalization normalization, boolean training) {
+            this.dataset = Objects.requireNonNull(dataset, "dataset");
+            this.normalization = Objects.requireNonNull(normalization, "normalization");
+            this.training = training;
+            this.epochs = training ? Integer.MAX_VALUE : 1;
+        }
+
+        /** Images per batch; 128 by default (the paper's mini-batch size). */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** The seed of the shuffling and augmentation; 0 by default. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Start where a loader's {@link BatchLoader#state()} said, with its seed (which replaces {@link #seed}). The
+         * batch size and dataset size must be the ones it was saved with.
+         */
+        public Builder resumeFrom(LoaderState state) {
+            this.resumeFrom = Objects.requireNonNull(state, "state");
+            return this;
+        }
+
+        /** Hand out batches until this many epochs (counted from epoch 0) are done. */
+        public Builder epochs(int epochs) {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+            }
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** Batches prepared ahead of the consumer; 2 by default. */
+        public Builder prefetch(int batches) {
+            this.prefetch = batches;
+            return this;
+        }
+
+        /** The layout of {@link Batch#images()}: NCHW by default; NHWC is what the kernels use. */
+        public Builder layout(Layout layout) {
+            this.layout = Objects.requireNonNull(layout, "layout");
+            return this;
+        }
+
+        /** Starts the background thread: close the loader when done. */
+        public BatchLoader build() {
+            LoaderState start = new LoaderState(seed, 0, 0, batchSize, dataset.size());
+            if (resumeFrom != null) {
+                if (resumeFrom.batchSize() != batchSize || resumeFrom.datasetSize() != dataset.size()) {
+                    throw new IllegalArgumentException("cannot resume: the state was saved by a loader of batch size "
+                            + resumeFrom.batchSize() + " over " + resumeFrom.datasetSize() + " images, this one has "
+                            + "batch size " + batchSize + " over " + dataset.size() + " images");
+                }
+                start = resumeFrom;
+            }
+            BatchSource source = new Cifar10Batches(dataset, normalization, batchSize, training, training, training,
+                    start.seed(), layout);
+            return new BatchLoader(source, start, epochs, prefetch, layout);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package org.resnet4j.data;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches the official CIFAR-10 binary archive and unpacks the files {@link Cifar10Reader} needs.
+ *
+ * <p>Steps: download to a temporary file in the target directory (java.net.http, connect timeout 10 s, so an offline
+ * machine fails fast with a message saying what to fetch by hand and where to put it); check the archive's SHA-256;
+ * extract the seven members of {@code cifar-10-batches-bin/} into a temporary folder; then move each file into place
+ * with an atomic rename, so a file in the target directory is always complete. Temporary files are deleted even on
+ * failure.
+ */
+public final class Cifar10Downloader {
+    private static final Logger LOG = LoggerFactory.getLogger(Cifar10Downloader.class);
+
+    public static final URI OFFICIAL_ARCHIVE = URI.create(Cifar10Reader.ARCHIVE_URL);
+    /** SHA-256 of the official {@code cifar-10-binary.tar.gz}. */
+    public static final String OFFICIAL_SHA256 = "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd";
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long the server may take to start answering once connected. */
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    /** The members extracted from the archive's {@value Cifar10Reader#ARCHIVE_FOLDER} folder. */
+    public static final List<String> MEMBERS = members();
+
+    private final URI source;
+    private final String sha256;
+    private final Duration connectTimeout;
+
+    /** A downloader of the official archive. */
+    public Cifar10Downloader() {
+        this(OFFICIAL_ARCHIVE, OFFICIAL_SHA256, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /**
+     * A downloader of a copy of the archive elsewhere (a mirror), which must have the given SHA-256.
+     *
+     * @param sha256 64 hex digits
+     */
+    public Cifar10Downloader(URI source, String sha256, Duration connectTimeout) {
+        if (!sha256.matches("[0-9a-fA-F]{64}")) {
+            throw new IllegalArgumentException("SHA-256 must be 64 hex digits, got '" + sha256 + "'");
+        }
+        this.source = source;
+        this.sha256 = sha256.toLowerCase(Locale.ROOT);
+        this.connectTimeout = connectTimeout;
+    }
+
+    /** Downloads and unpacks the archive into {@code directory} unless all of {@link #MEMBERS} are already there. */
+    public void ensurePresent(Path directory) throws IOException {
+        if (MEMBERS.stream().allMatch(m -> Files.isRegularFile(directory.resolve(m)))) {
+            return;
+        }
+        download(directory);
+    }
+
+    /** Downloads the archive, checks it and unpacks {@link #MEMBERS} into {@code directory} (created if needed). */
+    public void download(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Path archive = Files.createTempFile(directory, ".cifar-10-binary-", ".tar.gz.part");
+        try {
+            fetch(archive, directory);
+            install(archive, directory);
+        } finally {
+            Files.deleteIfExists(archive);
+        }
+    }
+
+    private void fetch(Path archive, Path directory) throws IOException {
+        LOG.info("Downloading CIFAR-10 (about 170 MB) from {} into {}", source, directory.toAbsolutePath());
+        HttpRequest request = HttpRequest.newBuilder(source).timeout(RESPONSE_TIMEOUT).GET().build();
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NORMAL).build()) {
+            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body(); OutputStream out = Files.newOutputStream(archive)) {
+                if (response.statusCode() != 200) {
+                    throw new IOException("HTTP status " + response.statusCode());
+                }
+                body.transferTo(out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("CIFAR-10 download from " + source + " was interrupted");
+        } catch (IOException e) {
+            throw new IOException("Could not download CIFAR-10 from " + source + ": " + describe(e) + ". If this "
+                    + "machine is offline, fetch " + Cifar10Reader.ARCHIVE_URL + " elsewhere, extract it, and copy "
+                    + String.join(", ", MEMBERS) + " from its " + Cifar10Reader.ARCHIVE_FOLDER + " folder into "
+                    + directory.toAbsolutePath(), e);
+        }
+    }
+
+    /**
+     * Checks {@code archive} against this downloader's SHA-256 and unpacks {@link #MEMBERS} into {@code directory}.
+     * Useful on its own for an archive fetched by hand.
+     */
+    public void install(Path archive, Path directory) throws IOException {
+        String actual = sha256(archive);
+        if (!actual.equals(sha256)) {
+            throw new IOException(archive + ": SHA-256 is " + actual + ", expected " + sha256
+                    + ": the download is incomplete or corrupt, or not the official " + Cifar10Reader.ARCHIVE_URL);
+        }
+        Files.createDirectories(directory);
+        Path staging = Files.createTempDirectory(directory, ".cifar-10-extract-");
+        try {
+            extract(archive, staging);
+            for (String member : MEMBERS) {
+                Files.move(staging.resolve(member), directory.resolve(member),
+                        StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            LOG.info("CIFAR-10 files are in {}", directory.toAbsolutePath());
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    /** Writes the members of {@code archive} (a .tar.gz) that are in {@link #MEMBERS} into {@code staging}. */
+    static void extract(Path archive, Path staging) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(archive)), 1 << 16)) {
+            TarReader tar = new TarReader(in);
+            for (TarReader.Entry entry = tar.next(); entry != null; entry = tar.next()) {
+                String name = entry.name().startsWith("./") ? entry.name().substring(2) : entry.name();
+                if (!entry.isFile() || !name.startsWith(Cifar10Reader.ARCHIVE_FOLDER)) {
+                    continue;
+                }
+                // Only the exact known names are written, so a hostile path ("../x") can never escape the folder.
+                String member = name.substring(Cifar10Reader.ARCHIVE_FOLDER.length());
+                if (MEMBERS.contains(member) && !found.contains(member)) {
+                    try (OutputStream out = Files.newOutputStream(staging.resolve(member))) {
+                        tar.content().transferTo(out);
+                    }
+                    found.add(member);
+                }
+            }
+        }
+        List<String> missing = MEMBERS.stream().filter(m -> !found.contains(m)).toList();
+        if (!missing.isEmpty()) {
+            throw new IOException(archive + ": the archive lacks " + String.join(", ", missing) + " in its "
+                    + Cifar10Reader.ARCHIVE_FOLDER + " folder");
+        }
+    }
+
+    /** Lower-case hex SHA-256 of a file's bytes. */
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " (" + message + ")");
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static List<String> members() {
+        List<String> members = new ArrayList<>(Cifar10Reader.TRAINING_FILES);
+        members.add(Cifar10Reader.TEST_FILE);
+        members.add(Cifar10Reader.META_FILE);
+        return List.copyOf(members);
+    }
+}

@@ -1,0 +1,182 @@
+package org.resnet4j.data;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How raw pixels become network inputs: {@code x = (raw / 255 - mean[.]) / std[c]}, computed in double and rounded to
+ * float, with {@code raw} the byte value 0..255 and {@code c} its channel. Mean and std are in 0..1 units (raw / 255),
+ * as in torchvision's {@code ToTensor()} then {@code Normalize(mean, std)}, so constants move between the two as they
+ * are.
+ *
+ * <p>Two kinds: per channel ({@code mean} has 3 values, one per channel; the usual CIFAR recipe) or the paper's
+ * per-pixel mean subtraction ({@code mean} is the {@code [3][32][32]} mean image, 3072 values, and {@code std} is
+ * {1, 1, 1}). {@code std} always has 3 values. Both are computed from the training split only, so no validation
+ * image leaks into the inputs' statistics.
+ *
+ * <p>A model needs its normalization at inference time, so it travels with the weights: {@link #toMap()} gives the
+ * arrays under {@value #MEAN_KEY} (shape [3] or [3, 32, 32]) and {@value #STD_KEY} (shape [3]), {@link #fromMap}
+ * restores them.
+ *
+ * @param mean 3 or 3072 values in [0, 1]
+ * @param std  3 values in (0, 1]
+ */
+public record Normalization(float[] mean, float[] std) {
+    public static final String MEAN_KEY = "normalization.mean";
+    public static final String STD_KEY = "normalization.std";
+    private static final int C = Cifar10Dataset.CHANNELS;
+    private static final int PLANE = Cifar10Dataset.PLANE;
+
+    public Normalization {
+        mean = mean.clone();
+        std = std.clone();
+        if (mean.length != C && mean.length != Cifar10Dataset.IMAGE_BYTES) {
+            throw new IllegalArgumentException(MEAN_KEY + " must have 3 values (per channel) or 3072 (a 3x32x32 mean "
+                    + "image), got " + mean.length);
+        }
+        if (std.length != C) {
+            throw new IllegalArgumentException(STD_KEY + " must have 3 values, one per channel, got " + std.length);
+        }
+        for (int i = 0; i < mean.length; i++) {
+            if (!(mean[i] >= 0 && mean[i] <= 1)) {
+                throw new IllegalArgumentException(MEAN_KEY + "[" + i + "] is " + mean[i] + ", must be in [0, 1] "
+                        + "(units of raw / 255; was it given in 0..255 units?)");
+            }
+        }
+        for (int c = 0; c < C; c++) {
+            if (!(std[c] > 0 && std[c] <= 1)) {
+                throw new IllegalArgumentException(STD_KEY + "[" + c + "] is " + std[c] + ", must be in (0, 1] "
+                        + "(units of raw / 255; was it given in 0..255 units, or is the channel constant?)");
+            }
+        }
+    }
+
+    /** Per-channel mean and (population) standard deviation of {@code train}'s pixels. */
+    public static Normalization perChannel(Cifar10Dataset train) {
+        byte[] pixels = train.pixels();
+        float[] mean = new float[C];
+        float[] std = new float[C];
+        double count = (double) train.size() * PLANE;
+        for (int c = 0; c < C; c++) {
+            // Integer sums are exact (at most 255^2 * 2^31 < 2^63), so the statistics do not depend on summation order.
+            long sum = 0;
+            long sumOfSquares = 0;
+            for (int image = 0; image < train.size(); image++) {
+                int base = Cifar10Dataset.offset(image) + c * PLANE;
+                for (int p = 0; p < PLANE; p++) {
+                    int v = pixels[base + p] & 0xFF;
+                    sum += v;
+                    sumOfSquares += v * v;
+                }
+            }
+            double m = sum / count;
+            double variance = Math.max(0, sumOfSquares / count - m * m);
+            mean[c] = (float) (m / 255);
+            std[c] = (float) (Math.sqrt(variance) / 255);
+        }
+        return new Normalization(mean, std);
+    }
+
+    /** The paper's per-pixel mean subtraction: the mean image of {@code train}, std 1. */
+    public static Normalization perPixelMean(Cifar10Dataset train) {
+        byte[] pixels = train.pixels();
+        long[] sums = new long[Cifar10Dataset.IMAGE_BYTES];
+        for (int image = 0; image < train.size(); image++) {
+            int base = Cifar10Dataset.offset(image);
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] += pixels[base + i] & 0xFF;
+            }
+        }
+        float[] mean = new float[sums.length];
+        for (int i = 0; i < sums.length; i++) {
+            mean[i] = (float) (sums[i] / ((double) train.size() * 255));
+        }
+        return new Normalization(mean, new float[] {1, 1, 1});
+    }
+
+    /** True for the paper's per-pixel mean image, false for per-channel statistics. */
+    public boolean perPixel() {
+        return mean.length == Cifar10Dataset.IMAGE_BYTES;
+    }
+
+    /** The normalized value of byte {@code raw} (0..255) at {@code channel}, {@code pixel = y * 32 + x}. */
+    public float apply(int channel, int pixel, int raw) {
+        double m = perPixel() ? mean[channel * PLANE + pixel] : mean[channel];
+        return (float) ((raw / 255.0 - m) / std[channel]);
+    }
+
+    /**
+     * Normalizes one image: reads {@code [3][32][32]} bytes of {@code image} from {@code imageOffset}, writes value
+     * (c, p) to {@code out[outOffset + c * channelStride + p * pixelStride]} (NCHW: strides 1024, 1; NHWC: 1, 3).
+     */
+    public void apply(byte[] image, int imageOffset, float[] out, int outOffset, int channelStride, int pixelStride) {
+        boolean perPixel = perPixel();
+        for (int c = 0; c < C; c++) {
+            double s = std[c];
+            int to = outOffset + c * channelStride;
+            int from = imageOffset + c * PLANE;
+            for (int p = 0; p < PLANE; p++) {
+                double m = perPixel ? mean[c * PLANE + p] : mean[c];
+                out[to + p * pixelStride] = (float) (((image[from + p] & 0xFF) / 255.0 - m) / s);
+            }
+        }
+    }
+
+    /** The arrays to store with a model: {@value #MEAN_KEY} and {@value #STD_KEY} (copies). */
+    public Map<String, float[]> toMap() {
+        Map<String, float[]> map = new LinkedHashMap<>();
+        map.put(MEAN_KEY, mean.clone());
+        map.put(STD_KEY, std.clone());
+        return map;
+    }
+
+    /** The tensor shapes of {@link #toMap()}'s arrays: mean [3] or [3, 32, 32], std [3]. */
+    public Map<String, int[]> shapes() {
+        Map<String, int[]> map = new LinkedHashMap<>();
+        map.put(MEAN_KEY, perPixel() ? new int[] {C, Cifar10Dataset.HEIGHT, Cifar10Dataset.WIDTH} : new int[] {C});
+        map.put(STD_KEY, new int[] {C});
+        return map;
+    }
+
+    /**
+     * The normalization stored in {@code arrays} under {@value #MEAN_KEY} and {@value #STD_KEY}; other keys (the
+     * model's weights) are ignored.
+     */
+    public static Normalization fromMap(Map<String, float[]> arrays) {
+        float[] mean = arrays.get(MEAN_KEY);
+        float[] std = arrays.get(STD_KEY);
+        if (mean == null || std == null) {
+            throw new IllegalArgumentException("no normalization stored: expected arrays '" + MEAN_KEY + "' and '"
+                    + STD_KEY + "', " + (mean == null ? "'" + MEAN_KEY + "'" : "'" + STD_KEY + "'") + " is missing");
+        }
+        return new Normalization(mean, std);
+    }
+
+    @Override
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    @Override
+    public float[] std() {
+        return std.clone();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Normalization n && Arrays.equals(mean, n.mean) && Arrays.equals(std, n.std);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(mean) + Arrays.hashCode(std);
+    }
+
+    @Override
+    public String toString() {
+        return perPixel()
+                ? "Normalization[per-pixel mean image, std " + Arrays.toString(std) + "]"
+                : "Normalization[mean " + Arrays.toString(mean) + ", std " + Arrays.toString(std) + "]";
+    }
+}

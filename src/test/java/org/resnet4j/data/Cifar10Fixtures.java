@@ -1,0 +1,91 @@
+package org.resnet4j.data;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/** Crafted CIFAR-10 files and datasets for tests, and the location of the real shared files when present. */
+final class Cifar10Fixtures {
+    static final List<String> CLASS_NAMES = List.of(
+            "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+
+    private Cifar10Fixtures() {
+    }
+
+    /** {@code records} records of 3073 bytes: label {@code (first + r) % 10}, random pixels. */
+    static byte[] batchBytes(int records, int first, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] bytes = new byte[records * Cifar10Reader.RECORD_BYTES];
+        for (int r = 0; r < records; r++) {
+            int offset = r * Cifar10Reader.RECORD_BYTES;
+            bytes[offset] = (byte) ((first + r) % 10);
+            for (int i = 1; i < Cifar10Reader.RECORD_BYTES; i++) {
+                bytes[offset + i] = (byte) random.nextInt(256);
+            }
+        }
+        return bytes;
+    }
+
+    /** Writes the five training files ({@code records} each) and the class names into {@code directory}. */
+    static void writeTrainingDirectory(Path directory, int records) throws IOException {
+        Files.createDirectories(directory);
+        for (int f = 0; f < 5; f++) {
+            Files.write(directory.resolve(Cifar10Reader.TRAINING_FILES.get(f)), batchBytes(records, f * records, f));
+        }
+        writeMeta(directory);
+    }
+
+    static void writeMeta(Path directory) throws IOException {
+        // The official file ends with blank lines; the reader must ignore them.
+        Files.writeString(directory.resolve(Cifar10Reader.META_FILE), String.join("\n", CLASS_NAMES) + "\n\n",
+                StandardCharsets.UTF_8);
+    }
+
+    /** {@code n} images of random pixels, labels {@code i % 10}. */
+    static Cifar10Dataset randomDataset(int n, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] pixels = new byte[n * Cifar10Dataset.IMAGE_BYTES];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) random.nextInt(256);
+        }
+        byte[] labels = new byte[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = (byte) (i % 10);
+        }
+        return new Cifar10Dataset(pixels, labels, CLASS_NAMES);
+    }
+
+    /**
+     * {@code n <= 255} images whose red plane is the constant {@code i + 1}, so any crop still says which image it came
+     * from; green and blue random, labels {@code (7 * i) % 10}.
+     */
+    static Cifar10Dataset taggedDataset(int n, long seed) {
+        Cifar10Dataset dataset = randomDataset(n, seed);
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(dataset.pixels(), Cifar10Dataset.offset(i),
+                    Cifar10Dataset.offset(i) + Cifar10Dataset.PLANE, (byte) (i + 1));
+            dataset.labels()[i] = (byte) ((7 * i) % 10);
+        }
+        return dataset;
+    }
+
+    /**
+     * The real {@code cifar-10-batches-bin} folder: {@code ../shared/data/} next to the project (as on CI, which
+     * clones the project beside a copy of {@code shared/}), else {@code /work/shared/data/}.
+     */
+    static Optional<Path> sharedCifar10() {
+        Path projectRoot = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        for (Path candidate : List.of(
+                projectRoot.resolveSibling("shared").resolve("data").resolve("cifar-10-batches-bin"),
+                Path.of("/work/shared/data/cifar-10-batches-bin"))) {
+            if (Files.isDirectory(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+}

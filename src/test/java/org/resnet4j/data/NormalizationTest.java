@@ -1,0 +1,148 @@
+package org.resnet4j.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NormalizationTest {
+    private static final int N = 300;
+    private final Cifar10Dataset data = Cifar10Fixtures.randomDataset(N, 11);
+
+    @Test
+    void perChannelStatisticsMatchATwoPassComputation() {
+        Normalization norm = Normalization.perChannel(data);
+        for (int c = 0; c < 3; c++) {
+            double sum = 0;
+            for (int i = 0; i < N; i++) {
+                for (int p = 0; p < 1024; p++) {
+                    sum += pixel(i, c, p) / 255.0;
+                }
+            }
+            double mean = sum / (N * 1024);
+            double squares = 0;
+            for (int i = 0; i < N; i++) {
+                for (int p = 0; p < 1024; p++) {
+                    double d = pixel(i, c, p) / 255.0 - mean;
+                    squares += d * d;
+                }
+            }
+            assertEquals(mean, norm.mean()[c], 1e-6, "mean of channel " + c);
+            assertEquals(Math.sqrt(squares / (N * 1024)), norm.std()[c], 1e-6, "std of channel " + c);
+        }
+    }
+
+    @Test
+    void perChannelNormalizedInputsHaveMeanZeroAndStdOne() {
+        Normalization norm = Normalization.perChannel(data);
+        float[] out = normalizeAll(norm);
+        for (int c = 0; c < 3; c++) {
+            double sum = 0;
+            double squares = 0;
+            for (int i = 0; i < N; i++) {
+                for (int p = 0; p < 1024; p++) {
+                    double v = out[i * 3072 + c * 1024 + p];
+                    sum += v;
+                    squares += v * v;
+                }
+            }
+            double mean = sum / (N * 1024);
+            assertEquals(0, mean, 1e-5, "normalized mean of channel " + c);
+            assertEquals(1, Math.sqrt(squares / (N * 1024) - mean * mean), 1e-5, "normalized std of channel " + c);
+        }
+    }
+
+    @Test
+    void perPixelMeanLeavesAZeroMeanImage() {
+        Normalization norm = Normalization.perPixelMean(data);
+        assertTrue(norm.perPixel());
+        assertArrayEquals(new float[] {1, 1, 1}, norm.std());
+        float[] out = normalizeAll(norm);
+        for (int j = 0; j < 3072; j++) {
+            double sum = 0;
+            long raw = 0;
+            for (int i = 0; i < N; i++) {
+                sum += out[i * 3072 + j];
+                raw += data.pixels()[i * 3072 + j] & 0xFF;
+            }
+            assertEquals(raw / (255.0 * N), norm.mean()[j], 1e-7, "mean image value " + j);
+            assertEquals(0, sum / N, 1e-6, "normalized mean at " + j);
+        }
+    }
+
+    @Test
+    void layoutsAndTheScalarFormulaAgree() {
+        for (Normalization norm : new Normalization[] {Normalization.perChannel(data), Normalization.perPixelMean(data)}) {
+            float[] nchw = new float[3072];
+            float[] nhwc = new float[3072];
+            norm.apply(data.pixels(), Cifar10Dataset.offset(17), nchw, 0, 1024, 1);
+            norm.apply(data.pixels(), Cifar10Dataset.offset(17), nhwc, 0, 1, 3);
+            for (int c = 0; c < 3; c++) {
+                for (int p = 0; p < 1024; p++) {
+                    float expected = norm.apply(c, p, pixel(17, c, p));
+                    assertEquals(expected, nchw[c * 1024 + p]);
+                    assertEquals(expected, nhwc[p * 3 + c]);
+                    double m = norm.perPixel() ? norm.mean()[c * 1024 + p] : norm.mean()[c];
+                    assertEquals((pixel(17, c, p) / 255.0 - m) / norm.std()[c], expected, 1e-6);
+                }
+            }
+        }
+    }
+
+    @Test
+    void savedArraysRestoreTheSameNormalization() {
+        for (Normalization norm : new Normalization[] {Normalization.perChannel(data), Normalization.perPixelMean(data)}) {
+            Map<String, float[]> stored = new HashMap<>(norm.toMap());
+            stored.put("fc.weight", new float[] {1, 2});
+
+            assertEquals(norm, Normalization.fromMap(stored));
+            assertEquals(stored.get(Normalization.MEAN_KEY).length, shapeSize(norm.shapes().get(Normalization.MEAN_KEY)));
+        }
+        assertArrayEquals(new int[] {3, 32, 32}, Normalization.perPixelMean(data).shapes().get(Normalization.MEAN_KEY));
+        assertArrayEquals(new int[] {3}, Normalization.perChannel(data).shapes().get(Normalization.STD_KEY));
+    }
+
+    @Test
+    void badArraysAreRejectedWithTheReason() {
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> Normalization.fromMap(Map.of(Normalization.MEAN_KEY, new float[3])));
+        assertTrue(missing.getMessage().contains("'normalization.std' is missing"), missing.getMessage());
+
+        IllegalArgumentException units = assertThrows(IllegalArgumentException.class,
+                () -> new Normalization(new float[] {125.3f, 123f, 113.9f}, new float[] {63f, 62f, 66.7f}));
+        assertTrue(units.getMessage().contains("0..255 units"), units.getMessage());
+
+        IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
+                () -> new Normalization(new float[4], new float[] {1, 1, 1}));
+        assertTrue(length.getMessage().contains("got 4"), length.getMessage());
+
+        Cifar10Dataset constant = new Cifar10Dataset(new byte[2 * 3072], new byte[2], Cifar10Fixtures.CLASS_NAMES);
+        IllegalArgumentException flat = assertThrows(IllegalArgumentException.class,
+                () -> Normalization.perChannel(constant));
+        assertTrue(flat.getMessage().contains("constant"), flat.getMessage());
+    }
+
+    private float[] normalizeAll(Normalization norm) {
+        float[] out = new float[N * 3072];
+        for (int i = 0; i < N; i++) {
+            norm.apply(data.pixels(), Cifar10Dataset.offset(i), out, i * 3072, 1024, 1);
+        }
+        return out;
+    }
+
+    private int pixel(int image, int channel, int p) {
+        return data.pixels()[image * 3072 + channel * 1024 + p] & 0xFF;
+    }
+
+    private static int shapeSize(int[] shape) {
+        int size = 1;
+        for (int d : shape) {
+            size *= d;
+        }
+        return size;
+    }
+}
