@@ -1,21 +1,156 @@
 package org.resnet4j.kernels.scalar;
 
-import org.resnet4j.kernels.*;
+import org.resnet4j.kernels.ConvGeometry;
+import org.resnet4j.kernels.ConvolutionKernels;
 
-/** Placeholder until written. */
+/**
+ * The specification of 2-d convolution: each pass is the formula of {@link ConvolutionKernels}, written as plain
+ * loops. Slow on purpose; the SIMD kernels are tested against it.
+ */
 public final class ScalarConvolution implements ConvolutionKernels {
+
     @Override
     public void forward(ConvGeometry g, float[] input, float[] weight, float[] bias, float[] output) {
-        throw new UnsupportedOperationException("not written yet");
+        // input [N][H][W][Cin], weight [Cout][Cin][KH][KW], output [N][OH][OW][Cout]
+        checkLengths(g, "input", input, g.inputSize(), "weight", weight, "output", output, bias, "bias");
+        int cin = g.inChannels();
+        int cout = g.outChannels();
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        for (int n = 0; n < g.batch(); n++) {
+            for (int y = 0; y < oh; y++) {
+                for (int x = 0; x < ow; x++) {
+                    int out = ((n * oh + y) * ow + x) * cout;
+                    for (int co = 0; co < cout; co++) {
+                        float sum = bias == null ? 0f : bias[co];
+                        for (int kh = 0; kh < g.kernelHeight(); kh++) {
+                            int ih = y * g.strideHeight() + kh - g.padHeight();
+                            if (ih < 0 || ih >= g.inHeight()) {
+                                continue;
+                            }
+                            for (int kw = 0; kw < g.kernelWidth(); kw++) {
+                                int iw = x * g.strideWidth() + kw - g.padWidth();
+                                if (iw < 0 || iw >= g.inWidth()) {
+                                    continue;
+                                }
+                                int in = ((n * g.inHeight() + ih) * g.inWidth() + iw) * cin;
+                                for (int ci = 0; ci < cin; ci++) {
+                                    sum += weight[weightIndex(g, co, ci, kh, kw)] * input[in + ci];
+                                }
+                            }
+                        }
+                        output[out + co] = sum;
+                    }
+                }
+            }
+        }
     }
 
     @Override
     public void backwardData(ConvGeometry g, float[] gradOutput, float[] weight, float[] gradInput) {
-        throw new UnsupportedOperationException("not written yet");
+        // gradOutput [N][OH][OW][Cout], weight [Cout][Cin][KH][KW], gradInput [N][H][W][Cin]
+        checkLengths(g, "gradInput", gradInput, g.inputSize(), "weight", weight, "gradOutput", gradOutput, null, null);
+        int cin = g.inChannels();
+        int cout = g.outChannels();
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        java.util.Arrays.fill(gradInput, 0, g.inputSize(), 0f);
+        for (int n = 0; n < g.batch(); n++) {
+            for (int y = 0; y < oh; y++) {
+                for (int x = 0; x < ow; x++) {
+                    int out = ((n * oh + y) * ow + x) * cout;
+                    for (int kh = 0; kh < g.kernelHeight(); kh++) {
+                        int ih = y * g.strideHeight() + kh - g.padHeight();
+                        if (ih < 0 || ih >= g.inHeight()) {
+                            continue;
+                        }
+                        for (int kw = 0; kw < g.kernelWidth(); kw++) {
+                            int iw = x * g.strideWidth() + kw - g.padWidth();
+                            if (iw < 0 || iw >= g.inWidth()) {
+                                continue;
+                            }
+                            int in = ((n * g.inHeight() + ih) * g.inWidth() + iw) * cin;
+                            for (int co = 0; co < cout; co++) {
+                                float grad = gradOutput[out + co];
+                                for (int ci = 0; ci < cin; ci++) {
+                                    gradInput[in + ci] += weight[weightIndex(g, co, ci, kh, kw)] * grad;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Override
     public void backwardWeights(ConvGeometry g, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias) {
-        throw new UnsupportedOperationException("not written yet");
+        // input [N][H][W][Cin], gradOutput [N][OH][OW][Cout], gradWeight [Cout][Cin][KH][KW] (+=), gradBias [Cout] (+=)
+        checkLengths(g, "input", input, g.inputSize(), "gradWeight", gradWeight, "gradOutput", gradOutput,
+                gradBias, "gradBias");
+        int cin = g.inChannels();
+        int cout = g.outChannels();
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        for (int co = 0; co < cout; co++) {
+            for (int ci = 0; ci < cin; ci++) {
+                for (int kh = 0; kh < g.kernelHeight(); kh++) {
+                    for (int kw = 0; kw < g.kernelWidth(); kw++) {
+                        float sum = 0f;
+                        for (int n = 0; n < g.batch(); n++) {
+                            for (int y = 0; y < oh; y++) {
+                                int ih = y * g.strideHeight() + kh - g.padHeight();
+                                if (ih < 0 || ih >= g.inHeight()) {
+                                    continue;
+                                }
+                                for (int x = 0; x < ow; x++) {
+                                    int iw = x * g.strideWidth() + kw - g.padWidth();
+                                    if (iw < 0 || iw >= g.inWidth()) {
+                                        continue;
+                                    }
+                                    sum += gradOutput[((n * oh + y) * ow + x) * cout + co]
+                                            * input[((n * g.inHeight() + ih) * g.inWidth() + iw) * cin + ci];
+                                }
+                            }
+                        }
+                        gradWeight[weightIndex(g, co, ci, kh, kw)] += sum;
+                    }
+                }
+            }
+        }
+        if (gradBias != null) {
+            for (int co = 0; co < cout; co++) {
+                float sum = 0f;
+                for (int p = 0; p < g.batch() * oh * ow; p++) {
+                    sum += gradOutput[p * cout + co];
+                }
+                gradBias[co] += sum;
+            }
+        }
+    }
+
+    private static int weightIndex(ConvGeometry g, int co, int ci, int kh, int kw) {
+        return ((co * g.inChannels() + ci) * g.kernelHeight() + kh) * g.kernelWidth() + kw;
+    }
+
+    /** Short arrays would otherwise fail deep inside the loops with an index that names nothing. */
+    static void checkLengths(ConvGeometry g, String inName, float[] in, int inSize, String weightName, float[] weight,
+                             String outName, float[] out, float[] bias, String biasName) {
+        requireLength(g, inName, in, inSize);
+        requireLength(g, weightName, weight, g.weightSize());
+        requireLength(g, outName, out, g.outputSize());
+        if (bias != null) {
+            requireLength(g, biasName, bias, g.outChannels());
+        }
+    }
+
+    private static void requireLength(ConvGeometry g, String name, float[] array, int needed) {
+        if (array == null) {
+            throw new IllegalArgumentException("conv2d: " + name + " is null (" + g + ")");
+        }
+        if (array.length < needed) {
+            throw new IllegalArgumentException("conv2d: " + name + " has " + array.length + " values, needs "
+                    + needed + " for " + g);
+        }
     }
 }

@@ -1,21 +1,239 @@
 package org.resnet4j.kernels.simd;
 
-import org.resnet4j.kernels.*;
+import static org.resnet4j.kernels.simd.VectorConstants.LANES;
+import static org.resnet4j.kernels.simd.VectorConstants.SPECIES;
 
-/** Placeholder until written. */
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import org.resnet4j.kernels.ConvGeometry;
+import org.resnet4j.kernels.ConvolutionKernels;
+import org.resnet4j.kernels.Parallel;
+
+/**
+ * 2-d convolution with the Vector API: a 16-lane vector covers 16 channels (contiguous in NHWC).
+ *
+ * <p><b>Forward</b>: the input is copied into a zero-padded buffer split into {@code sh*sw} stride phases
+ * ({@link ConvPlanes}); on a phase plane every kernel tap of a strided convolution is a fixed offset, so output pixel
+ * {@code q = oh*Wv + ow} of the "virtual grid" (width {@code Wv}, the plane width) reads pixel {@code q + tap} and a
+ * tile of consecutive {@code q} needs no edge logic. Grid columns {@code ow >= OW} are computed and dropped. Weights
+ * are packed {@code [coBlock][kh*KW+kw][ci][16 co]} (zero lanes past {@code Cout}) and fed to the register-blocked
+ * tiles of {@link ConvMicroKernels}.
+ *
+ * <p><b>Backward data</b> is the same machinery run once per input phase {@code (r, c)}: with {@code ih + ph =
+ * u*sh + r}, only taps {@code kh = r + sh*j} reach phase row {@code u}, from gradOutput row {@code u - j}, so each
+ * phase is a stride-1 correlation of the zero-padded gradOutput with a flipped sub-kernel, vectorized over
+ * {@code ci}. Phases no tap reaches (1x1 stride 2) are zero.
+ *
+ * <p><b>Backward weights</b> vectorizes over 16 {@code co} of gradOutput and broadcasts input values; for a kernel
+ * row {@code kh} the pairs {@code e = kw*Cin + ci} are contiguous in a padded NHWC row, so a tile covers 12 or 24
+ * consecutive {@code e} for any {@code Cin}. The batch is cut into a fixed number of chunks (a function of the
+ * shape only); each chunk sums into its own partial gradient, and partials are added in chunk order, so results
+ * are bit-for-bit the same for any thread count. Forward and backward-data outputs are independent per pixel, so
+ * they are too.
+ */
 public final class SimdConvolution implements ConvolutionKernels {
+    /** Grid pixels of a two-block tile; one block uses twice as many (the registers allow it). */
+    private static final int PAIR_PIXELS = 12;
+    private static final int SINGLE_PIXELS = 24;
+    /** Floats past the end of a padded buffer that a tile may read (and discard). */
+    private static final int SLACK = 2 * SINGLE_PIXELS;
+
+    private final ThreadLocal<ConvScratch> scratch = ThreadLocal.withInitial(ConvScratch::new);
+
     @Override
     public void forward(ConvGeometry g, float[] input, float[] weight, float[] bias, float[] output) {
-        throw new UnsupportedOperationException("not written yet");
+        checkLengths(g, "input", input, g.inputSize(), "weight", weight, "output", output, bias, "bias");
+        ConvScratch s = scratch.get();
+        int cin = g.inChannels();
+        int cout = g.outChannels();
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        int blocks = blocks(cout);
+        int tileM = blocks == 1 ? SINGLE_PIXELS : PAIR_PIXELS;
+        ConvPlanes planes = ConvPlanes.forInput(g, tileM);
+        float[] padded = s.input(planes.bufferLength(g.batch()) + SLACK);
+        Parallel.forEach(g.batch(), n -> planes.fill(input, n, padded));
+
+        int taps = g.kernelHeight() * g.kernelWidth();
+        int[] tapOffsets = new int[taps];
+        for (int kh = 0; kh < g.kernelHeight(); kh++) {
+            for (int kw = 0; kw < g.kernelWidth(); kw++) {
+                tapOffsets[kh * g.kernelWidth() + kw] = planes.tapOffset(kh, kw);
+            }
+        }
+        float[] packed = WeightPacking.forward(g, weight, s.packedWeights(WeightPacking.forwardLength(g)));
+        float[] paddedBias = s.bias(blocks * LANES);
+        Arrays.fill(paddedBias, 0, blocks * LANES, 0f);
+        if (bias != null) {
+            System.arraycopy(bias, 0, paddedBias, 0, cout);
+        }
+
+        int gridWidth = planes.width();
+        int tiles = ceilDiv(oh * gridWidth, tileM);
+        int chunks = chunksPerImage(g.batch(), tiles);
+        int panel = taps * cin * LANES;
+        Parallel.forEach(g.batch() * chunks, task -> {
+            int n = task / chunks;
+            int chunk = task % chunks;
+            int t0 = Parallel.chunkStart(tiles, chunks, chunk);
+            int t1 = Parallel.chunkStart(tiles, chunks, chunk + 1);
+            int x0 = n * planes.imageLength();
+            int[] dst = new int[tileM];
+            for (int b = 0; b < blocks; b += 2) {
+                int lanesA = Math.min(LANES, cout - b * LANES);
+                for (int t = t0; t < t1; t++) {
+                    for (int p = 0; p < tileM; p++) {
+                        int q = t * tileM + p;
+                        int y = q / gridWidth;
+                        int x = q - y * gridWidth;
+                        dst[p] = y < oh && x < ow ? ((n * oh + y) * ow + x) * cout + b * LANES : -1;
+                    }
+                    int xq = x0 + t * tileM * cin;
+                    if (b + 1 < blocks) {
+                        int lanesB = Math.min(LANES, cout - (b + 1) * LANES);
+                        ConvMicroKernels.tile2x12(padded, xq, cin, tapOffsets, packed, b * panel, (b + 1) * panel,
+                                paddedBias, b * LANES, (b + 1) * LANES, output, dst, lanesA, lanesB);
+                    } else if (tileM == SINGLE_PIXELS) {
+                        ConvMicroKernels.tile1x24(padded, xq, cin, tapOffsets, packed, b * panel,
+                                paddedBias, b * LANES, output, dst, lanesA);
+                    } else {
+                        ConvMicroKernels.tile1x12(padded, xq, cin, tapOffsets, packed, b * panel,
+                                paddedBias, b * LANES, output, dst, lanesA);
+                    }
+                }
+            }
+        });
     }
 
     @Override
     public void backwardData(ConvGeometry g, float[] gradOutput, float[] weight, float[] gradInput) {
-        throw new UnsupportedOperationException("not written yet");
+        checkLengths(g, "gradInput", gradInput, g.inputSize(), "weight", weight, "gradOutput", gradOutput, null, null);
+        ConvScratch s = scratch.get();
+        int cin = g.inChannels();
+        int cout = g.outChannels();
+        int blocks = blocks(cin);
+        int tileM = blocks == 1 ? SINGLE_PIXELS : PAIR_PIXELS;
+        ConvPhases phases = new ConvPhases(g, tileM);
+        float[] padded = s.gradOutput(phases.bufferLength(g.batch()) + SLACK);
+        Parallel.forEach(g.batch(), n -> phases.fill(gradOutput, n, padded));
+        float[] packed = WeightPacking.backwardData(g, phases, weight, s.packedWeights(phases.packedLength()));
+        float[] zeroBias = s.zeros(blocks * LANES);
+
+        int gridWidth = phases.gridWidth();
+        int tiles = ceilDiv(phases.gridRows() * gridWidth, tileM);
+        int phaseCount = phases.count();
+        int chunks = chunksPerImage(g.batch() * phaseCount, tiles);
+        Parallel.forEach(g.batch() * phaseCount * chunks, task -> {
+            int chunk = task % chunks;
+            int phase = (task / chunks) % phaseCount;
+            int n = task / chunks / phaseCount;
+            int t0 = Parallel.chunkStart(tiles, chunks, chunk);
+            int t1 = Parallel.chunkStart(tiles, chunks, chunk + 1);
+            int[] taps = phases.tapOffsets(phase);
+            int panel = taps.length * cout * LANES;
+            int packedBase = phases.packedOffset(phase);
+            int x0 = n * phases.imageLength();
+            int[] dst = new int[tileM];
+            for (int b = 0; b < blocks; b += 2) {
+                int lanesA = Math.min(LANES, cin - b * LANES);
+                for (int t = t0; t < t1; t++) {
+                    for (int p = 0; p < tileM; p++) {
+                        int pixel = phases.inputPixel(phase, t * tileM + p);
+                        dst[p] = pixel < 0 ? -1 : (n * g.inHeight() * g.inWidth() + pixel) * cin + b * LANES;
+                    }
+                    if (taps.length == 0) {
+                        zeroPixels(gradInput, dst, lanesA + (b + 1 < blocks ? Math.min(LANES, cin - (b + 1) * LANES) : 0));
+                        continue;
+                    }
+                    int xq = x0 + t * tileM * cout;
+                    if (b + 1 < blocks) {
+                        int lanesB = Math.min(LANES, cin - (b + 1) * LANES);
+                        ConvMicroKernels.tile2x12(padded, xq, cout, taps, packed, packedBase + b * panel,
+                                packedBase + (b + 1) * panel, zeroBias, b * LANES, (b + 1) * LANES, gradInput, dst,
+                                lanesA, lanesB);
+                    } else if (tileM == SINGLE_PIXELS) {
+                        ConvMicroKernels.tile1x24(padded, xq, cout, taps, packed, packedBase + b * panel,
+                                zeroBias, b * LANES, gradInput, dst, lanesA);
+                    } else {
+                        ConvMicroKernels.tile1x12(padded, xq, cout, taps, packed, packedBase + b * panel,
+                                zeroBias, b * LANES, gradInput, dst, lanesA);
+                    }
+                }
+            }
+        });
     }
 
     @Override
     public void backwardWeights(ConvGeometry g, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias) {
-        throw new UnsupportedOperationException("not written yet");
+        checkLengths(g, "input", input, g.inputSize(), "gradWeight", gradWeight, "gradOutput", gradOutput,
+                gradBias, "gradBias");
+        ConvScratch s = scratch.get();
+        WeightGradientPlan plan = new WeightGradientPlan(g, gradBias != null);
+        float[] x = plan.paddedInput(input, s);
+        float[] grad = plan.channelPaddedGradOutput(gradOutput, s);
+        float[] partials = s.partials(plan.partialsLength());
+        Parallel.forEach(plan.chunks() * plan.groups(), task -> plan.accumulate(task / plan.groups(),
+                task % plan.groups(), x, grad, partials));
+        Parallel.forEach(plan.blocks(), block -> plan.reduce(block, partials, gradWeight, gradBias));
+    }
+
+    /** How many 16-lane blocks cover {@code channels}. */
+    static int blocks(int channels) {
+        return ceilDiv(channels, LANES);
+    }
+
+    static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    /** Splits each image's tiles so that small batches still give every thread several tasks. */
+    private static int chunksPerImage(int images, int tiles) {
+        int wanted = ceilDiv(4 * Parallel.threads(), images);
+        return Math.max(1, Math.min(wanted, tiles));
+    }
+
+    private static void zeroPixels(float[] out, int[] dst, int lanes) {
+        for (int d : dst) {
+            if (d >= 0) {
+                Arrays.fill(out, d, d + lanes, 0f);
+            }
+        }
+    }
+
+    /** Copies {@code channels} floats; the vector loop is what makes the phase split of stride-2 inputs cheap. */
+    static void copyPixel(float[] from, int fromIndex, float[] to, int toIndex, int channels) {
+        int c = 0;
+        for (int bound = SPECIES.loopBound(channels); c < bound; c += LANES) {
+            FloatVector.fromArray(SPECIES, from, fromIndex + c).intoArray(to, toIndex + c);
+        }
+        for (; c < channels; c++) {
+            to[toIndex + c] = from[fromIndex + c];
+        }
+    }
+
+    private static void checkLengths(ConvGeometry g, String inName, float[] in, int inSize, String weightName,
+                                     float[] weight, String outName, float[] out, float[] bias, String biasName) {
+        requireLength(g, inName, in, inSize);
+        requireLength(g, weightName, weight, g.weightSize());
+        requireLength(g, outName, out, g.outputSize());
+        if (bias != null) {
+            requireLength(g, biasName, bias, g.outChannels());
+        }
+        long padded = (long) g.batch() * (g.inHeight() + 2L * g.padHeight() + SINGLE_PIXELS)
+                * (g.inWidth() + 2L * g.padWidth() + SINGLE_PIXELS) * Math.max(g.inChannels(), g.outChannels());
+        if (padded > Integer.MAX_VALUE - 1024) {
+            throw new IllegalArgumentException("conv2d: the padded work buffer of " + g + " would exceed 2^31 floats;"
+                    + " split the batch");
+        }
+    }
+
+    private static void requireLength(ConvGeometry g, String name, float[] array, int needed) {
+        if (array == null) {
+            throw new IllegalArgumentException("conv2d: " + name + " is null (" + g + ")");
+        }
+        if (array.length < needed) {
+            throw new IllegalArgumentException("conv2d: " + name + " has " + array.length + " values, needs "
+                    + needed + " for " + g);
+        }
     }
 }

@@ -1,0 +1,152 @@
+package org.resnet4j.kernels.simd;
+
+import java.util.Arrays;
+import org.resnet4j.kernels.ConvGeometry;
+
+/**
+ * Backward-data as {@code sh*sw} stride-1 correlations. For input phase {@code (r, c)} ({@code ih + ph = u*sh + r},
+ * {@code iw + pw = v*sw + c}) the taps are {@code kh = r + sh*jr}, {@code kw = c + sw*jc}, and
+ * <pre>  gradInput[u, v] = sum_{jr, jc, co} weight[co, ci, kh, kw] * gradOutput[u - jr, v - jc, co].</pre>
+ * gradOutput is copied into a zero-padded buffer {@code [N][rows][gridWidth][Cout]} with {@code pad = ceil(K/s) - 1}
+ * rows and columns before it, so phase pixel {@code q = u*gridWidth + v} reads tap {@code (jr, jc)} at
+ * {@code q*Cout + ((padH - jr)*gridWidth + padW - jc)*Cout}, a constant offset. Grid pixels that map outside the
+ * input are computed and dropped; rows past the data are slack for the last tile.
+ */
+final class ConvPhases {
+    private final ConvGeometry g;
+    private final int padH;
+    private final int padW;
+    private final int gridRows;
+    private final int gridWidth;
+    private final int rows;
+    private final int[][] tapOffsets;
+    private final int[][] tapKh;
+    private final int[][] tapKw;
+    private final int[] packedOffsets;
+
+    ConvPhases(ConvGeometry g, int tilePixels) {
+        this.g = g;
+        int sh = g.strideHeight();
+        int sw = g.strideWidth();
+        padH = SimdConvolution.ceilDiv(g.kernelHeight(), sh) - 1;
+        padW = SimdConvolution.ceilDiv(g.kernelWidth(), sw) - 1;
+        int maxU = 0;
+        for (int r = 0; r < sh; r++) {
+            maxU = Math.max(maxU, phaseExtent(g.inHeight(), g.padHeight(), r, sh));
+        }
+        int maxV = 0;
+        for (int c = 0; c < sw; c++) {
+            maxV = Math.max(maxV, phaseExtent(g.inWidth(), g.padWidth(), c, sw));
+        }
+        gridRows = maxU;
+        gridWidth = padW + Math.max(g.outWidth(), maxV);
+        int tiles = SimdConvolution.ceilDiv(gridRows * gridWidth, tilePixels);
+        rows = Math.max(padH + g.outHeight(),
+                SimdConvolution.ceilDiv(tiles * tilePixels + padH * gridWidth + padW, gridWidth));
+
+        int phases = sh * sw;
+        tapOffsets = new int[phases][];
+        tapKh = new int[phases][];
+        tapKw = new int[phases][];
+        packedOffsets = new int[phases + 1];
+        int ciBlocks = SimdConvolution.blocks(g.inChannels());
+        for (int r = 0; r < sh; r++) {
+            for (int c = 0; c < sw; c++) {
+                int phase = r * sw + c;
+                int jrCount = r < g.kernelHeight() ? (g.kernelHeight() - 1 - r) / sh + 1 : 0;
+                int jcCount = c < g.kernelWidth() ? (g.kernelWidth() - 1 - c) / sw + 1 : 0;
+                int taps = jrCount * jcCount;
+                tapOffsets[phase] = new int[taps];
+                tapKh[phase] = new int[taps];
+                tapKw[phase] = new int[taps];
+                for (int jr = 0; jr < jrCount; jr++) {
+                    for (int jc = 0; jc < jcCount; jc++) {
+                        int t = jr * jcCount + jc;
+                        tapOffsets[phase][t] = ((padH - jr) * gridWidth + padW - jc) * g.outChannels();
+                        tapKh[phase][t] = r + sh * jr;
+                        tapKw[phase][t] = c + sw * jc;
+                    }
+                }
+                packedOffsets[phase + 1] = packedOffsets[phase] + ciBlocks * taps * g.outChannels() * VectorConstants.LANES;
+            }
+        }
+    }
+
+    /** How many phase rows u have {@code u*s + r - pad} inside {@code [0, size)}, counting from u = 0. */
+    private static int phaseExtent(int size, int pad, int r, int s) {
+        int last = size - 1 + pad - r;
+        return last < 0 ? 0 : last / s + 1;
+    }
+
+    int count() {
+        return tapOffsets.length;
+    }
+
+    int gridRows() {
+        return gridRows;
+    }
+
+    int gridWidth() {
+        return gridWidth;
+    }
+
+    int imageLength() {
+        return rows * gridWidth * g.outChannels();
+    }
+
+    int bufferLength(int batch) {
+        return Math.multiplyExact(batch, imageLength());
+    }
+
+    int[] tapOffsets(int phase) {
+        return tapOffsets[phase];
+    }
+
+    int tapKh(int phase, int t) {
+        return tapKh[phase][t];
+    }
+
+    int tapKw(int phase, int t) {
+        return tapKw[phase][t];
+    }
+
+    /** Where phase {@code phase}'s weights start in the packed array ({@code [ciBlock][tap][co][16 ci]}). */
+    int packedOffset(int phase) {
+        return packedOffsets[phase];
+    }
+
+    int packedLength() {
+        return packedOffsets[packedOffsets.length - 1];
+    }
+
+    /** The input pixel {@code ih*W + iw} that grid pixel {@code q} of {@code phase} computes, or -1 if none. */
+    int inputPixel(int phase, int q) {
+        int u = q / gridWidth;
+        int v = q - u * gridWidth;
+        int ih = u * g.strideHeight() + phase / g.strideWidth() - g.padHeight();
+        int iw = v * g.strideWidth() + phase % g.strideWidth() - g.padWidth();
+        if (ih < 0 || ih >= g.inHeight() || iw < 0 || iw >= g.inWidth()) {
+            return -1;
+        }
+        return ih * g.inWidth() + iw;
+    }
+
+    /** Writes every row of image {@code n}'s padded gradOutput (data or zeros). */
+    void fill(float[] gradOutput, int n, float[] buffer) {
+        int cout = g.outChannels();
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        int base = n * imageLength();
+        for (int a = 0; a < rows; a++) {
+            int rowBase = base + a * gridWidth * cout;
+            int y = a - padH;
+            if (y < 0 || y >= oh) {
+                Arrays.fill(buffer, rowBase, rowBase + gridWidth * cout, 0f);
+                continue;
+            }
+            Arrays.fill(buffer, rowBase, rowBase + padW * cout, 0f);
+            System.arraycopy(gradOutput, ((n * oh + y) * ow) * cout, buffer, rowBase + padW * cout, ow * cout);
+            Arrays.fill(buffer, rowBase + (padW + ow) * cout, rowBase + gridWidth * cout, 0f);
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package org.resnet4j.kernels.simd;
+
+import static org.resnet4j.kernels.simd.VectorConstants.LANES;
+import static org.resnet4j.kernels.simd.VectorConstants.SPECIES;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import org.resnet4j.kernels.ConvGeometry;
+import org.resnet4j.kernels.Parallel;
+
+/**
+ * The work split of one backward-weights pass. With the input zero-padded to {@code [N][Hp][Wp][Cin]}, kernel row
+ * {@code kh} and output pixel {@code (oh, ow)} see the {@code E = KW*Cin} values
+ * {@code e = kw*Cin + ci} contiguously at {@code ((oh*sh + kh)*Wp + ow*sw)*Cin + e}, so
+ * <pre>  gradWeight[co][ci][kh][kw] += sum_{n,oh,ow} gradOutput[n,oh,ow,co] * x[n, oh*sh+kh, ow*sw, e]</pre>
+ * is a product of a {@code co x pixels} and a {@code pixels x e} matrix per {@code kh}, tiled as 16 or 32 co by 12 or
+ * 24 e. Output rows are cut into bands (about {@link #BAND_BYTES} of data, so a band stays in L2 while every tile
+ * sweeps it), bands are grouped into a fixed number of chunks that depends only on the shape, and each
+ * (chunk, pair of co blocks) task writes its own slice of the partial sums {@code [chunk][coBlock][kh][e][16]}
+ * (then {@code [chunk][coBlock][16]} for the bias). {@link #reduce} adds the chunks in order.
+ */
+final class WeightGradientPlan {
+    private static final int BAND_BYTES = 128 * 1024;
+    private static final int MAX_CHUNKS = 16;
+    /** Cap on the floats of all partial sums; large weights get fewer chunks (they have more co blocks to share). */
+    private static final int PARTIAL_BUDGET = 4 << 20;
+    private static final int PAIR_TILE = 12;
+    /** Reads past the last (kw, ci) value of a tile stay inside a padded buffer with this many spare floats. */
+    private static final int SLACK = 32;
+
+    private final ConvGeometry g;
+    private final int cin;
+    private final int cout;
+    private final int blocks;
+    private final int gradChannels;
+    private final int e;
+    private final int paddedHeight;
+    private final int paddedWidth;
+    private final int singleTile;
+    private final boolean readInputDirectly;
+    private final int bandRows;
+    private final int bandsPerImage;
+    private final int bands;
+    private final int chunks;
+    private final int chunkLength;
+    private final boolean withBias;
+
+    WeightGradientPlan(ConvGeometry g, boolean withBias) {
+        this.g = g;
+        this.withBias = withBias;
+        cin = g.inChannels();
+        cout = g.outChannels();
+        blocks = SimdConvolution.blocks(cout);
+        gradChannels = cout % LANES == 0 ? cout : blocks * LANES;
+        e = g.kernelWidth() * cin;
+        paddedHeight = g.inHeight() + 2 * g.padHeight();
+        paddedWidth = g.inWidth() + 2 * g.padWidth();
+        singleTile = e >= 24 ? 24 : PAIR_TILE;
+        readInputDirectly = g.padHeight() == 0 && g.padWidth() == 0 && e % PAIR_TILE == 0
+                && (blocks % 2 == 0 || e % singleTile == 0);
+        int bytesPerRow = 4 * (g.outWidth() * gradChannels + g.strideHeight() * paddedWidth * cin);
+        bandRows = Math.max(1, Math.min(g.outHeight(), BAND_BYTES / bytesPerRow));
+        bandsPerImage = SimdConvolution.ceilDiv(g.outHeight(), bandRows);
+        bands = g.batch() * bandsPerImage;
+        chunkLength = blocks * (g.kernelHeight() * e + 1) * LANES;
+        chunks = Math.max(1, Math.min(Math.min(bands, MAX_CHUNKS), PARTIAL_BUDGET / chunkLength));
+    }
+
+    int chunks() {
+        return chunks;
+    }
+
+    /** Tasks per chunk: pairs of co blocks, plus a single last block when their number is odd. */
+    int groups() {
+        return SimdConvolution.ceilDiv(blocks, 2);
+    }
+
+    int blocks() {
+        return blocks;
+    }
+
+    int partialsLength() {
+        return chunks * chunkLength;
+    }
+
+    /** The input, zero-padded to {@code [N][Hp][Wp][Cin]} plus slack, unless it can be read as it is. */
+    float[] paddedInput(float[] input, ConvScratch scratch) {
+        if (readInputDirectly) {
+            return input;
+        }
+        int imageLength = paddedHeight * paddedWidth * cin;
+        float[] x = scratch.input(Math.addExact(Math.multiplyExact(g.batch(), imageLength), SLACK));
+        Parallel.forEach(g.batch(), n -> {
+            int base = n * imageLength;
+            int rowLength = g.inWidth() * cin;
+            int left = g.padWidth() * cin;
+            for (int row = 0; row < paddedHeight; row++) {
+                int rowBase = base + row * paddedWidth * cin;
+                int ih = row - g.padHeight();
+                if (ih < 0 || ih >= g.inHeight()) {
+                    Arrays.fill(x, rowBase, rowBase + paddedWidth * cin, 0f);
+                    continue;
+                }
+                Arrays.fill(x, rowBase, rowBase + left, 0f);
+                System.arraycopy(input, (n * g.inHeight() + ih) * rowLength, x, rowBase + left, rowLength);
+                Arrays.fill(x, rowBase + left + rowLength, rowBase + paddedWidth * cin, 0f);
+            }
+        });
+        int end = g.batch() * imageLength;
+        Arrays.fill(x, end, end + SLACK, 0f);
+        return x;
+    }
+
+    /** gradOutput with channels padded to whole blocks (zeros), unless they already are. */
+    float[] channelPaddedGradOutput(float[] gradOutput, ConvScratch scratch) {
+        if (gradChannels == cout) {
+            return gradOutput;
+        }
+        int pixels = g.batch() * g.outHeight() * g.outWidth();
+        float[] padded = scratch.gradOutput(Math.multiplyExact(pixels, gradChannels));
+        for (int p = 0; p < pixels; p++) {
+            System.arraycopy(gradOutput, p * cout, padded, p * gradChannels, cout);
+            Arrays.fill(padded, p * gradChannels + cout, (p + 1) * gradChannels, 0f);
+        }
+        return padded;
+    }
+
+    private int partialIndex(int chunk, int block, int kh, int ei) {
+        return (((chunk * blocks + block) * g.kernelHeight() + kh) * e + ei) * LANES;
+    }
+
+    private int biasIndex(int chunk, int block) {
+        return chunks * blocks * g.kernelHeight() * e * LANES + (chunk * blocks + block) * LANES;
+    }
+
+    /** Task (chunk, group): this chunk's sums for co blocks {@code 2*group} and {@code 2*group + 1}. */
+    void accumulate(int chunk, int group, float[] x, float[] grad, float[] partials) {
+        int blockA = 2 * group;
+        boolean pair = blockA + 1 < blocks;
+        int kernelHeight = g.kernelHeight();
+        for (int b = blockA; b < blockA + (pair ? 2 : 1); b++) {
+            int start = partialIndex(chunk, b, 0, 0);
+            Arrays.fill(partials, start, start + kernelHeight * e * LANES, 0f);
+            Arrays.fill(partials, biasIndex(chunk, b), biasIndex(chunk, b) + LANES, 0f);
+        }
+        int tile = pair ? PAIR_TILE : singleTile;
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        int xStep = g.strideWidth() * cin;
+        int xRowStep = g.strideHeight() * paddedWidth * cin;
+        int gRowStep = ow * gradChannels;
+        int firstBand = Parallel.chunkStart(bands, chunks, chunk);
+        int endBand = Parallel.chunkStart(bands, chunks, chunk + 1);
+        for (int band = firstBand; band < endBand; band++) {
+            int n = band / bandsPerImage;
+            int y0 = (band % bandsPerImage) * bandRows;
+            int rows = Math.min(oh, y0 + bandRows) - y0;
+            int g0 = ((n * oh + y0) * ow) * gradChannels + blockA * LANES;
+            for (int kh = 0; kh < kernelHeight; kh++) {
+                int xRow = ((n * paddedHeight + y0 * g.strideHeight() + kh) * paddedWidth) * cin;
+                for (int e0 = 0; e0 < e; e0 += tile) {
+                    int count = Math.min(tile, e - e0);
+                    int pA = partialIndex(chunk, blockA, kh, e0);
+                    if (pair) {
+                        ConvMicroKernels.weights2x12(x, xRow + e0, xStep, xRowStep, grad, g0, gradChannels,
+                                gRowStep, rows, ow, partials, pA, partialIndex(chunk, blockA + 1, kh, e0), count);
+                    } else if (tile == 24) {
+                        ConvMicroKernels.weights1x24(x, xRow + e0, xStep, xRowStep, grad, g0, gradChannels,
+                                gRowStep, rows, ow, partials, pA, count);
+                    } else {
+                        ConvMicroKernels.weights1x12(x, xRow + e0, xStep, xRowStep, grad, g0, gradChannels,
+                                gRowStep, rows, ow, partials, pA, count);
+                    }
+                }
+            }
+            if (withBias) {
+                for (int b = 0; b < (pair ? 2 : 1); b++) {
+                    FloatVector sum = FloatVector.zero(SPECIES);
+                    for (int p = 0, gi = g0 + b * LANES; p < rows * ow; p++, gi += gradChannels) {
+                        sum = sum.add(FloatVector.fromArray(SPECIES, grad, gi));
+                    }
+                    int bi = biasIndex(chunk, blockA + b);
+                    FloatVector.fromArray(SPECIES, partials, bi).add(sum).intoArray(partials, bi);
+                }
+            }
+        }
+    }
+
+    /** Adds the chunks' partial sums of co block {@code block}, in chunk order, into the gradients. */
+    void reduce(int block, float[] partials, float[] gradWeight, float[] gradBias) {
+        int kernelHeight = g.kernelHeight();
+        int kernelWidth = g.kernelWidth();
+        for (int lane = 0; lane < LANES && block * LANES + lane < cout; lane++) {
+            int co = block * LANES + lane;
+            for (int ci = 0; ci < cin; ci++) {
+                for (int kh = 0; kh < kernelHeight; kh++) {
+                    for (int kw = 0; kw < kernelWidth; kw++) {
+                        int ei = kw * cin + ci;
+                        float sum = 0f;
+                        for (int chunk = 0; chunk < chunks; chunk++) {
+                            sum += partials[partialIndex(chunk, block, kh, ei) + lane];
+                        }
+                        gradWeight[((co * cin + ci) * kernelHeight + kh) * kernelWidth + kw] += sum;
+                    }
+                }
+            }
+            if (withBias) {
+                float sum = 0f;
+                for (int chunk = 0; chunk < chunks; chunk++) {
+                    sum += partials[biasIndex(chunk, block) + lane];
+                }
+                gradBias[co] += sum;
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package org.resnet4j.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+import org.resnet4j.kernels.scalar.ScalarConvolution;
+import org.resnet4j.kernels.simd.SimdConvolution;
+import org.resnet4j.testing.Approx;
+import org.resnet4j.testing.RandomArrays;
+
+/** The Vector API convolution against the scalar specification, on shapes chosen to hit every tail. */
+class ConvParityTest {
+    private static final ScalarConvolution SCALAR = new ScalarConvolution();
+    private static final SimdConvolution SIMD = new SimdConvolution();
+
+    static Stream<ConvGeometry> shapes() {
+        List<ConvGeometry> shapes = new ArrayList<>(List.of(
+                ConvGeometry.square(1, 3, 7, 7, 16, 3, 1, 1),
+                ConvGeometry.square(3, 13, 8, 8, 17, 3, 2, 1),
+                ConvGeometry.square(2, 16, 33, 33, 13, 3, 1, 1),
+                ConvGeometry.square(1, 64, 8, 8, 64, 3, 1, 1),
+                ConvGeometry.square(2, 17, 32, 32, 3, 1, 2, 0),
+                ConvGeometry.square(1, 3, 33, 33, 64, 7, 2, 3),   // the ImageNet stem, odd size
+                ConvGeometry.square(3, 64, 1, 1, 16, 3, 1, 1),
+                ConvGeometry.square(1, 16, 8, 8, 64, 1, 2, 0),    // projection shortcut
+                ConvGeometry.square(2, 32, 16, 16, 64, 3, 2, 1),
+                ConvGeometry.square(5, 13, 7, 7, 13, 3, 1, 0),
+                ConvGeometry.square(1, 16, 32, 32, 16, 3, 1, 1),
+                ConvGeometry.square(3, 17, 33, 33, 17, 3, 2, 1),
+                ConvGeometry.square(1, 64, 7, 7, 48, 1, 1, 0),    // odd number of co blocks
+                ConvGeometry.square(2, 3, 8, 8, 3, 1, 1, 0),      // everything smaller than a vector
+                ConvGeometry.square(1, 16, 1, 1, 16, 1, 2, 0),
+                ConvGeometry.square(1, 13, 7, 7, 17, 7, 2, 3),
+                new ConvGeometry(1, 17, 7, 33, 17, 3, 3, 1, 1, 1, 1),
+                new ConvGeometry(2, 5, 9, 8, 19, 3, 1, 2, 1, 1, 0),
+                new ConvGeometry(1, 13, 8, 7, 16, 1, 3, 1, 2, 0, 1)));
+        // A few more drawn at random from the tail-hitting sizes, capped so the scalar reference stays fast.
+        int[] channels = {3, 13, 16, 17, 64};
+        int[] sizes = {1, 7, 8, 32, 33};
+        int[][] kernels = {{1, 1, 0}, {1, 2, 0}, {3, 1, 1}, {3, 2, 1}, {3, 1, 0}, {7, 2, 3}};
+        SplittableRandom random = new SplittableRandom(20261126);
+        while (shapes.size() < 30) {
+            int[] k = kernels[random.nextInt(kernels.length)];
+            int size = sizes[random.nextInt(sizes.length)];
+            if (size + 2 * k[2] < k[0]) {
+                continue;
+            }
+            ConvGeometry g = ConvGeometry.square(1 + random.nextInt(3), channels[random.nextInt(channels.length)],
+                    size, size, channels[random.nextInt(channels.length)], k[0], k[1], k[2]);
+            if (g.multiplyAdds() <= 3_000_000) {
+                shapes.add(g);
+            }
+        }
+        return shapes.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void forwardMatchesScalar(ConvGeometry g) {
+        SplittableRandom random = new SplittableRandom(g.hashCode());
+        float[] input = RandomArrays.uniform(random, g.inputSize());
+        float[] weight = RandomArrays.uniform(random, g.weightSize());
+        float[] bias = RandomArrays.uniform(random, g.outChannels());
+        for (float[] b : new float[][] {bias, null}) {
+            float[] expected = new float[g.outputSize()];
+            float[] actual = RandomArrays.uniform(random, g.outputSize()); // must be overwritten
+            SCALAR.forward(g, input, weight, b, expected);
+            SIMD.forward(g, input, weight, b, actual);
+            int reduction = g.inChannels() * g.kernelHeight() * g.kernelWidth();
+            Approx.assertAllClose("forward " + g + (b == null ? " without bias" : ""), expected, actual,
+                    tolerance(reduction), 1e-4);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void backwardDataMatchesScalar(ConvGeometry g) {
+        SplittableRandom random = new SplittableRandom(g.hashCode() + 1L);
+        float[] gradOutput = RandomArrays.uniform(random, g.outputSize());
+        float[] weight = RandomArrays.uniform(random, g.weightSize());
+        float[] expected = new float[g.inputSize()];
+        float[] actual = RandomArrays.uniform(random, g.inputSize()); // must be overwritten, zeros included
+        SCALAR.backwardData(g, gradOutput, weight, expected);
+        SIMD.backwardData(g, gradOutput, weight, actual);
+        int reduction = g.outChannels() * g.kernelHeight() * g.kernelWidth();
+        Approx.assertAllClose("backwardData " + g, expected, actual, tolerance(reduction), 1e-4);
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void backwardWeightsMatchesScalarAndAccumulates(ConvGeometry g) {
+        SplittableRandom random = new SplittableRandom(g.hashCode() + 2L);
+        float[] input = RandomArrays.uniform(random, g.inputSize());
+        float[] gradOutput = RandomArrays.uniform(random, g.outputSize());
+        float[] initialWeight = RandomArrays.uniform(random, g.weightSize());
+        float[] initialBias = RandomArrays.uniform(random, g.outChannels());
+        float[] expectedWeight = initialWeight.clone();
+        float[] expectedBias = initialBias.clone();
+        float[] actualWeight = initialWeight.clone();
+        float[] actualBias = initialBias.clone();
+        SCALAR.backwardWeights(g, input, gradOutput, expectedWeight, expectedBias);
+        SIMD.backwardWeights(g, input, gradOutput, actualWeight, actualBias);
+        int reduction = g.batch() * g.outHeight() * g.outWidth();
+        Approx.assertAllClose("gradWeight " + g, expectedWeight, actualWeight, tolerance(reduction), 1e-4);
+        Approx.assertAllClose("gradBias " + g, expectedBias, actualBias, tolerance(reduction), 1e-4);
+
+        float[] withoutBias = initialWeight.clone();
+        SIMD.backwardWeights(g, input, gradOutput, withoutBias, null);
+        Approx.assertAllClose("gradWeight without gradBias " + g, expectedWeight, withoutBias,
+                tolerance(reduction), 1e-4);
+    }
+
+    @Test
+    void gradientsAccumulateOverCalls() {
+        ConvGeometry g = ConvGeometry.square(2, 16, 8, 8, 32, 3, 1, 1);
+        SplittableRandom random = new SplittableRandom(7);
+        float[] input = RandomArrays.uniform(random, g.inputSize());
+        float[] gradOutput = RandomArrays.uniform(random, g.outputSize());
+        float[] once = new float[g.weightSize()];
+        float[] onceBias = new float[g.outChannels()];
+        SIMD.backwardWeights(g, input, gradOutput, once, onceBias);
+        float[] twice = new float[g.weightSize()];
+        float[] twiceBias = new float[g.outChannels()];
+        SIMD.backwardWeights(g, input, gradOutput, twice, twiceBias);
+        SIMD.backwardWeights(g, input, gradOutput, twice, twiceBias);
+        for (int i = 0; i < once.length; i++) {
+            assertEquals(2 * once[i], twice[i], 1e-5 * (1 + Math.abs(once[i])), "gradWeight[" + i + "]");
+        }
+        for (int i = 0; i < onceBias.length; i++) {
+            assertEquals(2 * onceBias[i], twiceBias[i], 1e-5 * (1 + Math.abs(onceBias[i])), "gradBias[" + i + "]");
+        }
+    }
+
+    @Test
+    void shortArraysAreRejectedByName() {
+        ConvGeometry g = ConvGeometry.square(1, 3, 4, 4, 4, 3, 1, 1);
+        float[] weight = new float[g.weightSize()];
+        for (ConvolutionKernels kernels : new ConvolutionKernels[] {SCALAR, SIMD}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> kernels.forward(g, new float[g.inputSize() - 1], weight, null, new float[g.outputSize()]));
+            assertEquals(true, e.getMessage().contains("input"), e.getMessage());
+        }
+    }
+
+    /** Rounding error of a float sum of n products of values in [-1, 1] grows about like sqrt(n). */
+    private static double tolerance(int reduction) {
+        return 2e-5 * Math.sqrt(reduction);
+    }
+}
