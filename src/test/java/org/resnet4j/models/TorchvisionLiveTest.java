@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,12 +37,38 @@ class TorchvisionLiveTest {
     @TempDir
     static Path directory;
 
-    @BeforeAll
-    static void runTorchvision() throws IOException, InterruptedException {
-        assumeTrue(KernelProvider.vectorModulePresent(), "jdk.incubator.vector is not in this JVM");
-        assumeTrue(Files.isExecutable(PYTHON), MISSING + " (there is no " + PYTHON + ")");
+    /** Why the reference is unavailable (a skip) or broken (a failure); null when fine. Set by the first test. */
+    private static String skipReason;
+    private static String failure;
+    private static boolean ran;
+
+    /**
+     * Runs the script once for the class. Called from each test rather than from {@code @BeforeAll}, so that a skip
+     * shows up in the surefire report with its reason instead of the class silently running no tests.
+     */
+    private static void requireReference() throws IOException, InterruptedException {
+        if (!ran) {
+            ran = true;
+            runTorchvision();
+        }
+        assumeTrue(skipReason == null, skipReason);
+        if (failure != null) {
+            fail(failure);
+        }
+    }
+
+    private static void runTorchvision() throws IOException, InterruptedException {
+        if (!KernelProvider.vectorModulePresent()) {
+            skipReason = "jdk.incubator.vector is not in this JVM";
+            return;
+        }
+        if (!Files.isExecutable(PYTHON)) {
+            skipReason = MISSING + " (there is no " + PYTHON + ")";
+            return;
+        }
         if (!Files.isRegularFile(SCRIPT)) {
-            fail(SCRIPT.toAbsolutePath() + " is missing: run the tests from the project directory");
+            failure = SCRIPT.toAbsolutePath() + " is missing: run the tests from the project directory";
+            return;
         }
         Path log = directory.resolve("python.log");
         ProcessBuilder builder = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), directory.toString())
@@ -53,11 +78,15 @@ class TorchvisionLiveTest {
         Process python = builder.start();
         if (!python.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             python.destroyForcibly().waitFor();
-            fail(PYTHON + " " + SCRIPT + " did not finish in " + TIMEOUT_SECONDS + " s: " + read(log));
+            failure = PYTHON + " " + SCRIPT + " did not finish in " + TIMEOUT_SECONDS + " s: " + read(log);
+            return;
         }
         System.out.printf("torchvision reference written in %.1f s%n", (System.nanoTime() - start) / 1e9);
-        assumeTrue(python.exitValue() != IMPORT_FAILED, MISSING + " (" + read(log).strip() + ")");
-        assertEquals(0, python.exitValue(), PYTHON + " " + SCRIPT + " failed: " + read(log));
+        if (python.exitValue() == IMPORT_FAILED) {
+            skipReason = MISSING + " (" + read(log).strip() + ")";
+        } else if (python.exitValue() != 0) {
+            failure = PYTHON + " " + SCRIPT + " exited with " + python.exitValue() + ": " + read(log);
+        }
     }
 
     private static String read(Path log) throws IOException {
@@ -66,7 +95,8 @@ class TorchvisionLiveTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"resnet18", "resnet50"})
-    void evalLogitsMatchTorchvision(String name) throws IOException {
+    void evalLogitsMatchTorchvision(String name) throws IOException, InterruptedException {
+        requireReference();
         ResNet model = ResNets.create(TorchReference.kernels("simd"), name, ModelOptions.defaults(1000));
         StateDicts.load(model, directory.resolve(name + "_state_dict.safetensors"));
         TorchReference reference = TorchReference.read(directory.resolve(name + "_io.safetensors"));
