@@ -23,13 +23,13 @@ public final class ScalarLoss implements LossKernels {
             }
             double sumExp = 0;
             for (int c = 0; c < classes; c++) {
-                sumExp += Math.exp((double) logits[row + c] - max);
+                sumExp += StrictMath.exp((double) logits[row + c] - max);
             }
-            double logSum = Math.log(sumExp);
+            double logSum = StrictMath.log(sumExp);
             double sumLogp = 0;
             for (int c = 0; c < classes; c++) {
                 double logp = (double) logits[row + c] - max - logSum;
-                probs[row + c] = (float) Math.exp(logp);
+                probs[row + c] = (float) StrictMath.exp(logp);
                 sumLogp += logp;
             }
             double logpLabel = (double) logits[row + labels[n]] - max - logSum;

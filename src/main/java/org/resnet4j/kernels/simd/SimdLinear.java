@@ -5,13 +5,12 @@ import static org.resnet4j.kernels.simd.VectorConstants.SPECIES;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import org.resnet4j.kernels.LinearKernels;
 import org.resnet4j.kernels.Parallel;
 
 /**
  * A fully connected layer {@code y = x W^T + b}: {@code x [batch][in]}, {@code weight [out][in]},
- * {@code y [batch][out]}. Every loop runs along a contiguous {@code in} or {@code out} row, 16 lanes at a time with a
+ * {@code y [batch][out]}. Every loop runs along a contiguous {@code in} or {@code out} row, LANES at a time with a
  * masked tail. The classifier heads are small next to the convolutions (ResNet-50's 2048x1000 is about 1% of its
  * FLOPs), so this is plain vector code without register blocking; the work splits by output features (forward,
  * weight gradient) or by input features (input gradient), so every task writes its own elements.
@@ -44,7 +43,19 @@ public final class SimdLinear implements LinearKernels {
             VectorMask<Float> m = SPECIES.indexInRange(i, length);
             sum = FloatVector.fromArray(SPECIES, a, aAt + i, m).fma(FloatVector.fromArray(SPECIES, b, bAt + i, m), sum);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return sumLanes(sum);
+    }
+
+    /**
+     * The lanes added first to last. {@code reduceLanes(ADD)} leaves the order open, and the interpreter and C2 were
+     * seen to round differently, which would break bit-for-bit repeatability across a resume in a fresh JVM.
+     */
+    private static float sumLanes(FloatVector v) {
+        float sum = 0f;
+        for (int lane = 0; lane < LANES; lane++) {
+            sum += v.lane(lane);
+        }
+        return sum;
     }
 
     @Override
