@@ -1,16 +1,59 @@
 package org.resnet4j.kernels.scalar;
 
-import org.resnet4j.kernels.*;
+import java.util.Arrays;
+import org.resnet4j.kernels.ShortcutKernels;
 
-/** Placeholder until written. */
+/**
+ * The option-A shortcut in plain loops: {@code x [N][H][W][inChannels]} to
+ * {@code y [N][ceil(H/s)][ceil(W/s)][outChannels]}, keeping rows and columns {@code 0, s, 2s, ...} and filling
+ * channels {@code inChannels..outChannels-1} with zeros.
+ */
 public final class ScalarShortcut implements ShortcutKernels {
+
     @Override
-    public void subsampleZeroPadForward(int batch, int inChannels, int height, int width, int outChannels, int stride, float[] x, float[] y) {
-        throw new UnsupportedOperationException("not written yet");
+    public void subsampleZeroPadForward(int batch, int inChannels, int height, int width, int outChannels, int stride,
+                                        float[] x, float[] y) {
+        checkChannels(inChannels, outChannels, stride);
+        int outHeight = (height + stride - 1) / stride;
+        int outWidth = (width + stride - 1) / stride;
+        for (int n = 0; n < batch; n++) {
+            for (int oh = 0; oh < outHeight; oh++) {
+                for (int ow = 0; ow < outWidth; ow++) {
+                    int src = ((n * height + oh * stride) * width + ow * stride) * inChannels;
+                    int dst = ((n * outHeight + oh) * outWidth + ow) * outChannels;
+                    System.arraycopy(x, src, y, dst, inChannels);
+                    Arrays.fill(y, dst + inChannels, dst + outChannels, 0f);
+                }
+            }
+        }
     }
 
     @Override
-    public void subsampleZeroPadBackward(int batch, int inChannels, int height, int width, int outChannels, int stride, float[] gradY, float[] gradX) {
-        throw new UnsupportedOperationException("not written yet");
+    public void subsampleZeroPadBackward(int batch, int inChannels, int height, int width, int outChannels,
+                                         int stride, float[] gradY, float[] gradX) {
+        checkChannels(inChannels, outChannels, stride);
+        int outHeight = (height + stride - 1) / stride;
+        int outWidth = (width + stride - 1) / stride;
+        for (int n = 0; n < batch; n++) {
+            for (int h = 0; h < height; h++) {
+                for (int w = 0; w < width; w++) {
+                    int dst = ((n * height + h) * width + w) * inChannels;
+                    if (h % stride == 0 && w % stride == 0) {
+                        int src = ((n * outHeight + h / stride) * outWidth + w / stride) * outChannels;
+                        System.arraycopy(gradY, src, gradX, dst, inChannels);
+                    } else {
+                        Arrays.fill(gradX, dst, dst + inChannels, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The option-A shortcut only ever adds channels. */
+    public static void checkChannels(int inChannels, int outChannels, int stride) {
+        if (outChannels < inChannels || stride < 1) {
+            throw new IllegalArgumentException("option-A shortcut needs outChannels >= inChannels and stride >= 1, got "
+                    + inChannels + " -> " + outChannels + " channels, stride " + stride);
+        }
     }
 }

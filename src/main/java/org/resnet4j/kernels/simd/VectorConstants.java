@@ -10,6 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorConstants {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int LANES = SPECIES.length();
+    /** Ints with as many lanes as {@link #SPECIES}, for index vectors (max-pool argmax) that follow float masks. */
+    static final VectorSpecies<Integer> INT_SPECIES = SPECIES.withLanes(int.class);
 
     private VectorConstants() {
     }
