@@ -51,7 +51,9 @@ public final class Main {
                   train   --model NAME --data DIR [--iterations N | --epochs E] [--batch 128] [--lr 0.1]
                           [--schedule paper|cosine] [--val-size 5000] [--seed S] [--threads T]
                           [--checkpoint-dir D] [--checkpoint-every N] [--resume] [--eval-every N]
+                          [--records-per-file 10000]
                   eval    --model NAME --weights W.safetensors --data DIR [--split test|val|train]
+                          [--records-per-file 10000]
                   bench   --model NAME --mode train|infer --batch B [--image-size S] [--threads T] [--seconds S]
                 models: resnet18 resnet34 resnet50 resnet101 resnet152 resnet20 resnet32 resnet44 resnet56 resnet110
                         resnet1202 plain18 plain34 plain20 plain32 plain44 plain56 plain110

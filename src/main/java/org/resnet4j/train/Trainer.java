@@ -54,7 +54,7 @@ public final class Trainer {
         if (config.threads() > 0) {
             Parallel.setThreads(config.threads());
         }
-        Cifar10Dataset all = new Cifar10Reader().readTraining(config.dataDirectory());
+        Cifar10Dataset all = new Cifar10Reader(config.recordsPerFile()).readTraining(config.dataDirectory());
         TrainValidationSplit split = TrainValidationSplit.of(all, config.validationSize(), config.seed());
         ResNet model = ResNets.create(kernels, config.model(),
                 ModelOptions.defaults(Cifar10Dataset.CLASSES).withSeed(config.seed()));
