@@ -1,9 +1,11 @@
 package org.resnet4j.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
+import org.resnet4j.data.Cifar10Downloader;
 import org.resnet4j.data.Cifar10Reader;
 import org.resnet4j.models.ResNets;
 import org.resnet4j.train.Trainer;
@@ -64,6 +66,10 @@ final class TrainCommand {
             throw new UsageException(e.getMessage());
         }
         args.rejectUnknown();
+        if (!Cifar10Reader.TRAINING_FILES.stream().allMatch(f -> Files.isRegularFile(data.resolve(f)))) {
+            // Fetches the official archive where the network allows; offline it fails fast, naming the files and folder.
+            new Cifar10Downloader().ensurePresent(data);
+        }
         Trainer.Summary summary;
         try {
             summary = new Trainer(config).run();

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * A strict parser for the JSON subset a safetensors header uses: objects, arrays, strings (with every escape,
- * {@code \}{@code uXXXX} and surrogate pairs included) and integers. Objects become {@code LinkedHashMap<String,
+ * hexadecimal ones and their surrogate pairs included) and integers. Objects become {@code LinkedHashMap<String,
  * Object>} in file order, arrays {@code List<Object>}, integers {@code Long}. Anything else (fractions, exponents,
  * {@code true}/{@code false}/{@code null}), a duplicate key, nesting deeper than {@value #MAX_DEPTH} or bytes after
  * the value other than whitespace is an error naming the file offset.

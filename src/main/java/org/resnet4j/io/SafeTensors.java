@@ -18,7 +18,14 @@ public final class SafeTensors {
     private SafeTensors() {
     }
 
-    /** Reads and checks the whole file (see {@link SafeTensorsReader} for the rules). */
+    /**
+     * Reads and checks the whole file. Rules: header length at most 100,000,000 and within the file; header valid
+     * UTF-8 and one JSON object without duplicate keys; {@code __metadata__} maps strings to strings; every other
+     * entry has exactly a known {@code dtype}, a {@code shape} of integers {@code >= 0} and {@code data_offsets}
+     * {@code [begin, end]} spanning {@code product(shape) * dtype size} bytes; sorted by {@code begin}, the tensors
+     * tile the data section from 0 with no overlap, hole or trailing byte. Nothing large is allocated before the
+     * header has passed these checks.
+     */
     public static SafeTensorsFile read(Path path) throws IOException {
         return SafeTensorsReader.read(path);
     }

@@ -1,6 +1,7 @@
 package org.resnet4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
@@ -61,6 +62,23 @@ class SafeTensorsDecodeTest {
                 () -> new TensorEntry("big", DType.U64, new long[] {}, eight).toLongs());
         assertArrayEquals(new long[] {Long.MIN_VALUE},
                 new TensorEntry("min", DType.I64, new long[] {}, eight).toLongs());
+    }
+
+    @Test
+    void matchesPyTorchsOwnConversions() throws Exception {
+        SafeTensorsFile file = SafeTensorsFixtures.load("fixtures/io/dtypes.safetensors");
+        for (String type : new String[] {"f16", "bf16", "f64"}) {
+            TensorEntry stored = file.tensor(type);
+            assertEquals(type.toUpperCase(java.util.Locale.ROOT), stored.dtype().name());
+            assertArrayEquals(new int[] {4, 16}, stored.intShape());
+            // Exact: widening is exact, and F64 -> F32 rounds to nearest-even in both Java and PyTorch.
+            assertArrayEquals(file.floats(type + "_as_f32"), file.floats(type), type);
+        }
+        assertArrayEquals(new long[] {0, 1, -1, 1L << 62, Long.MIN_VALUE}, file.longs("i64"));
+        assertEquals(0, file.tensor("i64_scalar").rank());
+        assertArrayEquals(new long[] {42}, file.longs("i64_scalar"));
+        assertArrayEquals(new long[] {-7, Integer.MAX_VALUE}, file.longs("i32"));
+        assertArrayEquals(new long[] {0, 200, 255}, file.longs("u8"));
     }
 
     @Test
