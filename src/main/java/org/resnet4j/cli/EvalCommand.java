@@ -51,8 +51,15 @@ final class EvalCommand {
         if (split.equals("test")) {
             dataset = reader.readTest(data);
         } else {
-            int valSize = Integer.parseInt(file.metadata().getOrDefault("validation_size", "5000"));
-            long seed = Long.parseLong(file.metadata().getOrDefault("split_seed", "0"));
+            int valSize;
+            long seed;
+            try {
+                valSize = Integer.parseInt(file.metadata().getOrDefault("validation_size", "5000"));
+                seed = Long.parseLong(file.metadata().getOrDefault("split_seed", "0"));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(weights + ": metadata validation_size or split_seed is not a whole "
+                        + "number (" + e.getMessage() + ")");
+            }
             TrainValidationSplit parts = TrainValidationSplit.of(reader.readTraining(data), valSize, seed);
             dataset = split.equals("val") ? parts.validation() : parts.train();
         }

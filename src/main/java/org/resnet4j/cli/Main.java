@@ -26,10 +26,11 @@ public final class Main {
                 case "train" -> TrainCommand.run(args, out);
                 case "eval" -> EvalCommand.run(args, out);
                 case "bench" -> BenchCommand.run(args, out);
-                default -> throw new UsageException("unknown command '" + args[0] + "'\n" + usage());
+                default -> throw new UsageException("unknown command '" + args[0]
+                        + "'; commands: summary, infer, train, eval, bench (--help lists their options)");
             };
         } catch (UsageException e) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + oneLine(e));
             return 2;
         } catch (Exception e) {
             err.println("error: " + oneLine(e));
