@@ -67,7 +67,8 @@ class BatchNormGradientTest {
             double[] betaD = Approx.toDouble(beta);
             assertAllClose(what + " y", reference(rows, channels, xd, gammaD, betaD, eps), y, 1e-5, 1e-5);
 
-            float[] gradX = new float[rows * channels];
+            // gradX is overwritten: start it from garbage.
+            float[] gradX = RandomArrays.uniform(random, rows * channels);
             // Parameter gradients accumulate: start from non-zero values and expect them added to.
             float[] gradGamma = RandomArrays.uniform(random, channels);
             float[] gradBeta = RandomArrays.uniform(random, channels);
