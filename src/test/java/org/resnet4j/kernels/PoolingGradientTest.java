@@ -79,7 +79,8 @@ class PoolingGradientTest {
             // gradX is overwritten: start it from garbage.
             float[] gradX = RandomArrays.uniform(random, g.inputSize());
             pooling.maxPoolBackward(g, toFloat(weights), argmax, gradX);
-            double[] expected = FiniteDifferences.gradient(xd, p -> FiniteDifferences.dot(maxPool(g, p), weights), 1e-5);
+            double[] expected = FiniteDifferences.gradient(xd,
+                    p -> FiniteDifferences.dot(maxPool(g, p), weights), 1e-5);
             assertAllClose(g + " gradX", expected, gradX, 1e-6, 1e-5);
         }
     }

@@ -11,8 +11,8 @@ import org.resnet4j.kernels.Parallel;
 import org.resnet4j.kernels.scalar.ScalarBatchNorm;
 
 /**
- * Batch normalization over {@code x [rows][channels]}, 16 channels per vector (a row's channels are contiguous in
- * NHWC) with one masked block when {@code channels % 16 != 0}.
+ * Batch normalization over {@code x [rows][channels]}, one vector of channels at a time (a row's channels are
+ * contiguous in NHWC; 16 lanes with AVX-512, 8 with AVX2) with one masked block for the remainder.
  *
  * <p>Every pass walks rows in memory order, keeping per-channel accumulators in a small L1-resident array: walking
  * one channel block down the rows (a strided stream) measured 3-4x slower. Every pass cuts the rows into the same
@@ -168,7 +168,7 @@ public final class SimdBatchNorm implements BatchNormKernels {
         }
     }
 
-    /** The masked channel block of {@link #addDeviations}, apart so the hot method stays small enough to compile early. */
+    /** The masked channel block of {@link #addDeviations}, apart so the hot method stays small enough to compile. */
     private static void addDeviationsTail(float[] x, int channels, int i, float[] work, int meanAt, int devAt,
                                           int m2At, VectorMask<Float> tail) {
         FloatVector mean = FloatVector.fromArray(SPECIES, work, meanAt, tail);
@@ -189,7 +189,8 @@ public final class SimdBatchNorm implements BatchNormKernels {
 
     private static FloatVector sum4(float[] x, int i, int s, VectorMask<Float> m) {
         return FloatVector.fromArray(SPECIES, x, i, m).add(FloatVector.fromArray(SPECIES, x, i + s, m))
-                .add(FloatVector.fromArray(SPECIES, x, i + 2 * s, m).add(FloatVector.fromArray(SPECIES, x, i + 3 * s, m)));
+                .add(FloatVector.fromArray(SPECIES, x, i + 2 * s, m)
+                        .add(FloatVector.fromArray(SPECIES, x, i + 3 * s, m)));
     }
 
     /** {@code y = (x - mean) * scale + beta} over rows {@code [from, to)}; {@code scale} starts at {@code scaleAt}. */
@@ -202,7 +203,8 @@ public final class SimdBatchNorm implements BatchNormKernels {
             for (; c < bound; c += LANES) {
                 FloatVector.fromArray(SPECIES, x, row + c)
                         .sub(FloatVector.fromArray(SPECIES, mean, c))
-                        .fma(FloatVector.fromArray(SPECIES, scale, scaleAt + c), FloatVector.fromArray(SPECIES, beta, c))
+                        .fma(FloatVector.fromArray(SPECIES, scale, scaleAt + c),
+                                FloatVector.fromArray(SPECIES, beta, c))
                         .intoArray(y, row + c);
             }
             if (c < channels) {
@@ -273,7 +275,8 @@ public final class SimdBatchNorm implements BatchNormKernels {
                 FloatVector acc = FloatVector.fromArray(SPECIES, work, dyXmuAt + c);
                 for (int r = 0; r < 4; r++) {
                     int i = row + r * channels + c;
-                    acc = FloatVector.fromArray(SPECIES, x, i).sub(mu).fma(FloatVector.fromArray(SPECIES, gradY, i), acc);
+                    acc = FloatVector.fromArray(SPECIES, x, i).sub(mu)
+                            .fma(FloatVector.fromArray(SPECIES, gradY, i), acc);
                 }
                 acc.intoArray(work, dyXmuAt + c);
             }
@@ -294,11 +297,13 @@ public final class SimdBatchNorm implements BatchNormKernels {
     private static void addGradientSumsTail(float[] x, float[] gradY, int channels, int i, float[] mean, int c,
                                             float[] work, int dyAt, int dyXmuAt, VectorMask<Float> tail) {
         FloatVector mu = FloatVector.fromArray(SPECIES, mean, c, tail);
-        sum4(gradY, i, channels, tail).add(FloatVector.fromArray(SPECIES, work, dyAt, tail)).intoArray(work, dyAt, tail);
+        sum4(gradY, i, channels, tail).add(FloatVector.fromArray(SPECIES, work, dyAt, tail))
+                .intoArray(work, dyAt, tail);
         FloatVector acc = FloatVector.fromArray(SPECIES, work, dyXmuAt, tail);
         for (int r = 0; r < 4; r++) {
             int at = i + r * channels;
-            acc = FloatVector.fromArray(SPECIES, x, at, tail).sub(mu).fma(FloatVector.fromArray(SPECIES, gradY, at, tail), acc);
+            acc = FloatVector.fromArray(SPECIES, x, at, tail).sub(mu)
+                    .fma(FloatVector.fromArray(SPECIES, gradY, at, tail), acc);
         }
         acc.intoArray(work, dyXmuAt, tail);
     }
@@ -315,7 +320,8 @@ public final class SimdBatchNorm implements BatchNormKernels {
             int c = 0;
             for (; c < bound; c += LANES) {
                 FloatVector partial = FloatVector.fromArray(SPECIES, gradY, row + c).fma(
-                        FloatVector.fromArray(SPECIES, work, aAt + c), FloatVector.fromArray(SPECIES, work, biasAt + c));
+                        FloatVector.fromArray(SPECIES, work, aAt + c),
+                        FloatVector.fromArray(SPECIES, work, biasAt + c));
                 FloatVector.fromArray(SPECIES, x, row + c).sub(FloatVector.fromArray(SPECIES, mean, c))
                         .fma(FloatVector.fromArray(SPECIES, work, coefXAt + c), partial).intoArray(gradX, row + c);
             }
