@@ -11,7 +11,7 @@ import org.resnet4j.kernels.Parallel;
 
 /**
  * A fully connected layer {@code y = x W^T + b}: {@code x [batch][in]}, {@code weight [out][in]},
- * {@code y [batch][out]}. Every loop runs along a contiguous {@code in} or {@code out} row, 16 lanes at a time with a
+ * {@code y [batch][out]}. Every loop runs along a contiguous {@code in} or {@code out} row, one vector at a time with a
  * masked tail. The classifier heads are small next to the convolutions (ResNet-50's 2048x1000 is about 1% of its
  * FLOPs), so this is plain vector code without register blocking; the work splits by output features (forward,
  * weight gradient) or by input features (input gradient), so every task writes its own elements.
@@ -90,7 +90,7 @@ public final class SimdLinear implements LinearKernels {
         }
     }
 
-    /** {@code gradWeight[o, :] += sum_n gradY[n,o] * x[n, :]}, the batch sum kept in registers per 16 columns. */
+    /** {@code gradWeight[o, :] += sum_n gradY[n,o] * x[n, :]}, the batch sum in a register per vector of columns. */
     private static void weightGradientRow(int batch, int in, int out, int o, float[] x, float[] gradY,
                                           float[] gradWeight) {
         int row = o * in;
@@ -98,7 +98,8 @@ public final class SimdLinear implements LinearKernels {
         for (int bound = SPECIES.loopBound(in); i < bound; i += LANES) {
             FloatVector sum = FloatVector.zero(SPECIES);
             for (int n = 0; n < batch; n++) {
-                sum = FloatVector.fromArray(SPECIES, x, n * in + i).fma(FloatVector.broadcast(SPECIES, gradY[n * out + o]), sum);
+                FloatVector g = FloatVector.broadcast(SPECIES, gradY[n * out + o]);
+                sum = FloatVector.fromArray(SPECIES, x, n * in + i).fma(g, sum);
             }
             FloatVector.fromArray(SPECIES, gradWeight, row + i).add(sum).intoArray(gradWeight, row + i);
         }
@@ -106,13 +107,14 @@ public final class SimdLinear implements LinearKernels {
             VectorMask<Float> m = SPECIES.indexInRange(i, in);
             FloatVector sum = FloatVector.zero(SPECIES);
             for (int n = 0; n < batch; n++) {
-                sum = FloatVector.fromArray(SPECIES, x, n * in + i, m).fma(FloatVector.broadcast(SPECIES, gradY[n * out + o]), sum);
+                FloatVector g = FloatVector.broadcast(SPECIES, gradY[n * out + o]);
+                sum = FloatVector.fromArray(SPECIES, x, n * in + i, m).fma(g, sum);
             }
             FloatVector.fromArray(SPECIES, gradWeight, row + i, m).add(sum).intoArray(gradWeight, row + i, m);
         }
     }
 
-    /** {@code gradBias[o] += sum_n gradY[n, o]}, 16 outputs at a time. */
+    /** {@code gradBias[o] += sum_n gradY[n, o]}, one vector of outputs at a time. */
     private static void biasGradient(int batch, int out, float[] gradY, float[] gradBias) {
         int o = 0;
         for (int bound = SPECIES.loopBound(out); o < bound; o += LANES) {

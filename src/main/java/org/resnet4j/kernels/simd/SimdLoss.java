@@ -10,10 +10,11 @@ import org.resnet4j.kernels.LossKernels;
 import org.resnet4j.kernels.scalar.ScalarLoss;
 
 /**
- * Softmax cross-entropy with label smoothing, one sample's row of logits 16 classes at a time (the Vector API's
- * {@code EXP} is a vectorized exponential). With {@code s} the smoothing and {@code C} the classes, one sample's loss
- * is {@code -(1 - s) * logp[label] - (s / C) * sum_c logp[c]}, where {@code logp = logits - max - log(sum exp(logits - max))};
- * the per-sample terms are added in double. Single-threaded: even 256 x 1000 logits take microseconds.
+ * Softmax cross-entropy with label smoothing, one sample's row of logits a vector of classes at a time (the Vector
+ * API's {@code EXP} is a vectorized exponential). With {@code s} the smoothing and {@code C} the classes, one
+ * sample's loss is {@code -(1 - s) * logp[label] - (s / C) * sum_c logp[c]}, where
+ * {@code logp = logits - max - log(sum exp(logits - max))}; the per-sample terms are added in double.
+ * Single-threaded: even 256 x 1000 logits take microseconds.
  */
 public final class SimdLoss implements LossKernels {
 
@@ -33,7 +34,8 @@ public final class SimdLoss implements LossKernels {
                 maxima = maxima.max(FloatVector.fromArray(SPECIES, logits, row + c));
             }
             if (c < classes) {
-                maxima = maxima.lanewise(VectorOperators.MAX, FloatVector.fromArray(SPECIES, logits, row + c, tail), tail);
+                FloatVector v = FloatVector.fromArray(SPECIES, logits, row + c, tail);
+                maxima = maxima.lanewise(VectorOperators.MAX, v, tail);
             }
             float max = maxima.reduceLanes(VectorOperators.MAX);
 
