@@ -67,7 +67,8 @@ class TrainerTest {
         assertTrue(last.trainLoss() < 0.8 * first.trainLoss(),
                 "training loss should fall on learnable data: first " + first.trainLoss() + ", last " + last.trainLoss());
         assertTrue(last.validationError() < 0.6, "far better than chance (0.9): " + last.validationError());
-        assertEquals(1, last.epoch(), "16 iterations of 12 batches per epoch end in epoch 1");
+        assertEquals(N / TrainingFixtures.BATCHES_PER_EPOCH, last.epoch(), "16 iterations of 12 batches per epoch end in "
+                + "epoch 1");
         assertEquals(TrainingFixtures.RATE * 0.01, last.learningRate(), 1e-12, "the paper's steps at 8 and 12 of 16");
         assertEquals(baselineSummary.validationError(), last.validationError());
 
