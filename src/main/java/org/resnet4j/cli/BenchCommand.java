@@ -37,6 +37,9 @@ final class BenchCommand {
             Parallel.setThreads(args.integer("threads", 1, 1));
         }
         double seconds = args.decimal("seconds", 10);
+        if (!(seconds > 0)) {
+            throw new UsageException("bench: --seconds must be > 0, got " + seconds);
+        }
         ResNet model = ModelArguments.build(args, "resnet20");
         int size = args.integer("image-size",
                 model.architecture().family() == Architecture.Family.CIFAR ? 32 : 224, 1);

@@ -16,9 +16,10 @@ import org.resnet4j.train.Evaluator;
 import org.resnet4j.train.NormalizationMetadata;
 
 /**
- * {@code eval --model NAME --weights W.safetensors --data DIR [--split test|val|train]}: the last line is exactly
- * {@code accuracy=<0..1> error=<percent> images=<count>}. The normalization and the validation split come from the
- * weights file's metadata (written by {@code train}).
+ * {@code eval --model NAME --weights W.safetensors --data DIR [--split test|val|train] [--records-per-file 10000]}:
+ * the last line is exactly {@code accuracy=<0..1> error=<percent> images=<count>}. The normalization and the
+ * validation split come from the weights file's metadata (written by {@code train}); {@code --records-per-file} reads
+ * smaller files in the CIFAR-10 format (crafted data).
  */
 final class EvalCommand {
     private EvalCommand() {
@@ -31,6 +32,7 @@ final class EvalCommand {
         Path data = args.path("data");
         String split = args.string("split", "test").toLowerCase(Locale.ROOT);
         int batch = args.integer("batch", 500, 1);
+        int recordsPerFile = args.integer("records-per-file", Cifar10Reader.RECORDS_PER_FILE, 1);
         if (args.has("threads")) {
             org.resnet4j.kernels.Parallel.setThreads(args.integer("threads", 1, 1));
         }
@@ -44,13 +46,20 @@ final class EvalCommand {
             throw new IllegalArgumentException(weights + ": no normalization in the metadata (normalization.mean, "
                     + "normalization.std); weights written by 'train' carry it");
         }
-        Cifar10Reader reader = new Cifar10Reader();
+        Cifar10Reader reader = new Cifar10Reader(recordsPerFile);
         Cifar10Dataset dataset;
         if (split.equals("test")) {
             dataset = reader.readTest(data);
         } else {
-            int valSize = Integer.parseInt(file.metadata().getOrDefault("validation_size", "5000"));
-            long seed = Long.parseLong(file.metadata().getOrDefault("split_seed", "0"));
+            int valSize;
+            long seed;
+            try {
+                valSize = Integer.parseInt(file.metadata().getOrDefault("validation_size", "5000"));
+                seed = Long.parseLong(file.metadata().getOrDefault("split_seed", "0"));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(weights + ": metadata validation_size or split_seed is not a whole "
+                        + "number (" + e.getMessage() + ")");
+            }
             TrainValidationSplit parts = TrainValidationSplit.of(reader.readTraining(data), valSize, seed);
             dataset = split.equals("val") ? parts.validation() : parts.train();
         }

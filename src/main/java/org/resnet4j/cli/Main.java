@@ -26,10 +26,11 @@ public final class Main {
                 case "train" -> TrainCommand.run(args, out);
                 case "eval" -> EvalCommand.run(args, out);
                 case "bench" -> BenchCommand.run(args, out);
-                default -> throw new UsageException("unknown command '" + args[0] + "'\n" + usage());
+                default -> throw new UsageException("unknown command '" + args[0]
+                        + "'; commands: summary, infer, train, eval, bench (--help lists their options)");
             };
         } catch (UsageException e) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + oneLine(e));
             return 2;
         } catch (Exception e) {
             err.println("error: " + oneLine(e));
@@ -51,7 +52,9 @@ public final class Main {
                   train   --model NAME --data DIR [--iterations N | --epochs E] [--batch 128] [--lr 0.1]
                           [--schedule paper|cosine] [--val-size 5000] [--seed S] [--threads T]
                           [--checkpoint-dir D] [--checkpoint-every N] [--resume] [--eval-every N]
+                          [--records-per-file 10000]
                   eval    --model NAME --weights W.safetensors --data DIR [--split test|val|train]
+                          [--records-per-file 10000]
                   bench   --model NAME --mode train|infer --batch B [--image-size S] [--threads T] [--seconds S]
                 models: resnet18 resnet34 resnet50 resnet101 resnet152 resnet20 resnet32 resnet44 resnet56 resnet110
                         resnet1202 plain18 plain34 plain20 plain32 plain44 plain56 plain110

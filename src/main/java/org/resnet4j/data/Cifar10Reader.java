@@ -32,8 +32,11 @@ public final class Cifar10Reader {
         this(RECORDS_PER_FILE);
     }
 
-    /** A reader expecting {@code recordsPerFile} records per batch file: lets tests use small crafted files. */
-    Cifar10Reader(int recordsPerFile) {
+    /**
+     * A reader expecting exactly {@code recordsPerFile} records in every batch file: for smaller files in the same
+     * format (crafted test data, subsets); each file is still checked for that exact size.
+     */
+    public Cifar10Reader(int recordsPerFile) {
         if (recordsPerFile < 1) {
             throw new IllegalArgumentException("records per file must be >= 1, got " + recordsPerFile);
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.resnet4j.nn.Module;
@@ -46,9 +47,10 @@ public final class StateDicts {
 
     /**
      * Copies the file's tensors into the module, strict like PyTorch's {@code load_state_dict}: every missing,
-     * unexpected or wrongly shaped name is listed in one error, and nothing is changed unless all match.
-     * {@code num_batches_tracked} may be absent. Names with a prefix in {@code ignoredPrefixes} (a checkpoint's
-     * optimizer state) are skipped.
+     * unexpected, wrongly shaped or unreadable (an element type that is not a float, or an integer for
+     * {@code num_batches_tracked}) name is listed in one error, and nothing is changed unless all fit.
+     * {@code num_batches_tracked} may be absent (the module's counter is then left as it is). Names with a prefix in
+     * {@code ignoredPrefixes} (a checkpoint's optimizer state) are skipped.
      */
     public static void load(Module module, SafeTensorsFile file, String... ignoredPrefixes) throws SafeTensorsException {
         Map<String, Parameter> params = module.namedParameters();
@@ -57,22 +59,35 @@ public final class StateDicts {
         List<String> missing = new ArrayList<>();
         List<String> unexpected = new ArrayList<>();
         List<String> mismatched = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        // Everything is decoded before anything is copied, so a tensor that cannot be read leaves the module untouched.
+        Map<String, float[]> values = new HashMap<>();
+        Map<String, Long> counts = new HashMap<>();
         for (String name : file.tensors().keySet()) {
             if (Arrays.stream(ignoredPrefixes).anyMatch(name::startsWith)) {
                 continue;
             }
             TensorEntry entry = file.tensors().get(name);
             Tensor target = params.containsKey(name) ? params.get(name).value() : buffers.get(name);
-            if (target != null) {
-                if (!Arrays.equals(entry.shape(), Arrays.stream(target.shape().dims()).asLongStream().toArray())) {
-                    mismatched.add(name + " (file " + Arrays.toString(entry.shape()) + ", model " + target.shape() + ")");
+            try {
+                if (target != null) {
+                    if (!Arrays.equals(entry.shape(), Arrays.stream(target.shape().dims()).asLongStream().toArray())) {
+                        mismatched.add(name + " (file " + Arrays.toString(entry.shape()) + ", model " + target.shape()
+                                + ")");
+                    } else {
+                        values.put(name, entry.toFloats());
+                    }
+                } else if (counters.containsKey(name)) {
+                    if (entry.elementCount() != 1) {
+                        mismatched.add(name + " (file " + Arrays.toString(entry.shape()) + ", model a scalar)");
+                    } else {
+                        counts.put(name, entry.toLongs()[0]);
+                    }
+                } else {
+                    unexpected.add(name);
                 }
-            } else if (counters.containsKey(name)) {
-                if (entry.elementCount() != 1) {
-                    mismatched.add(name + " (file " + Arrays.toString(entry.shape()) + ", model a scalar)");
-                }
-            } else {
-                unexpected.add(name);
+            } catch (SafeTensorsException e) {
+                unreadable.add(name + " (" + entry.dtype() + ")");
             }
         }
         for (String name : params.keySet()) {
@@ -85,22 +100,24 @@ public final class StateDicts {
                 missing.add(name);
             }
         }
-        if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
+        if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty() || !unreadable.isEmpty()) {
             StringBuilder message = new StringBuilder(file.source()).append(": weights do not fit the model:");
             append(message, "missing", missing);
             append(message, "unexpected", unexpected);
             append(message, "wrong shape", mismatched);
+            append(message, "wrong dtype", unreadable);
             throw new SafeTensorsException(message.toString());
         }
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            copy(file.floats(e.getKey()), e.getValue().value());
+            copy(values.get(e.getKey()), e.getValue().value());
         }
         for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
-            copy(file.floats(e.getKey()), e.getValue());
+            copy(values.get(e.getKey()), e.getValue());
         }
         for (Map.Entry<String, long[]> e : counters.entrySet()) {
-            if (file.contains(e.getKey())) {
-                e.getValue()[0] = file.longs(e.getKey())[0];
+            Long count = counts.get(e.getKey());
+            if (count != null) {
+                e.getValue()[0] = count;
             }
         }
     }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.DoubleStream;
 import javax.imageio.ImageIO;
 
 /**
@@ -45,8 +46,9 @@ public final class CurvePlot {
             g.fillRect(0, 0, WIDTH, HEIGHT);
 
             long maxIteration = Math.max(1, rows.stream().mapToLong(MetricsRow::iteration).max().orElse(1));
-            double maxError = rows.stream()
-                    .mapToDouble(r -> Math.max(r.trainError(), r.validationError())).max().orElse(0.2) * 100;
+            // Without a validation set its errors are NaN, which Math.max would spread to the whole axis.
+            double maxError = rows.stream().flatMapToDouble(r -> DoubleStream.of(r.trainError(), r.validationError()))
+                    .filter(Double::isFinite).max().orElse(0.2) * 100;
             double top = Math.min(100, Math.max(5, Math.ceil(maxError / 5) * 5));
             int plotW = WIDTH - LEFT - RIGHT;
             int plotH = HEIGHT - TOP - BOTTOM;

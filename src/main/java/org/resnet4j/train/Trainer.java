@@ -17,9 +17,11 @@ import org.resnet4j.kernels.Parallel;
 import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
+import org.resnet4j.nn.Parameter;
 import org.resnet4j.optim.LearningRateSchedule;
 import org.resnet4j.optim.Sgd;
 import org.resnet4j.tensor.Layout;
+import org.resnet4j.tensor.Tensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +56,7 @@ public final class Trainer {
         if (config.threads() > 0) {
             Parallel.setThreads(config.threads());
         }
-        Cifar10Dataset all = new Cifar10Reader().readTraining(config.dataDirectory());
+        Cifar10Dataset all = new Cifar10Reader(config.recordsPerFile()).readTraining(config.dataDirectory());
         TrainValidationSplit split = TrainValidationSplit.of(all, config.validationSize(), config.seed());
         ResNet model = ResNets.create(kernels, config.model(),
                 ModelOptions.defaults(Cifar10Dataset.CLASSES).withSeed(config.seed()));
@@ -129,6 +131,8 @@ public final class Trainer {
                     images = 0;
                 }
                 if (iteration % config.checkpointEvery() == 0 || last) {
+                    // The loss was finite before this step's update; the update itself may still have overflowed.
+                    requireFinite(iteration - 1, model, sgd);
                     Checkpoint.write(dir, config.model(), model, sgd, new Checkpoint.State(iteration, loader.state(),
                             normalization, lossSum, correct, images, progress.elapsedSeconds()));
                 }
@@ -144,6 +148,27 @@ public final class Trainer {
         LOG.info("wrote {} ({} iterations, {} s)", weights, iteration, String.format("%.0f", progress.elapsedSeconds()));
         return new Summary(iteration, validation == null ? Double.NaN : validation.error(),
                 validation == null ? 0 : validation.images(), progress.elapsedSeconds(), weights);
+    }
+
+    /** Throws if a weight, running statistic or momentum value is NaN or infinite, so no checkpoint keeps it. */
+    private static void requireFinite(long iteration, ResNet model, Sgd sgd) {
+        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+            requireFinite(iteration, e.getKey(), e.getValue().value().data());
+        }
+        for (Map.Entry<String, Tensor> e : model.namedBuffers().entrySet()) {
+            requireFinite(iteration, e.getKey(), e.getValue().data());
+        }
+        for (Map.Entry<String, float[]> e : sgd.velocities().entrySet()) {
+            requireFinite(iteration, "momentum of " + e.getKey(), e.getValue());
+        }
+    }
+
+    private static void requireFinite(long iteration, String name, float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                throw new TrainingDivergedException(iteration, name, v);
+            }
+        }
     }
 
     private LearningRateSchedule schedule() {

@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
-/** Crafted CIFAR-10 files and datasets for tests, and the location of the real shared files when present. */
-final class Cifar10Fixtures {
+/**
+ * Crafted CIFAR-10 files and datasets for tests, and the location of the real shared files when present. Public for
+ * the training and command-line tests, which need a small data directory a network can learn from.
+ */
+public final class Cifar10Fixtures {
     static final List<String> CLASS_NAMES = List.of(
             "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
 
@@ -37,6 +40,44 @@ final class Cifar10Fixtures {
             Files.write(directory.resolve(Cifar10Reader.TRAINING_FILES.get(f)), batchBytes(records, f * records, f));
         }
         writeMeta(directory);
+    }
+
+    /**
+     * Writes a complete data directory (the five training files, {@code test_batch.bin} and the class names) of
+     * {@code records} records per file, for a {@code new Cifar10Reader(records)}. The images are learnable: image
+     * {@code i} of a file has label {@code i % 10} and is its class's colour (a distinct RGB triple per class) plus
+     * uniform noise of +-40, the same everywhere in the image so that crops and flips keep the class.
+     */
+    public static void writeLearnableDirectory(Path directory, int records, long seed) throws IOException {
+        Files.createDirectories(directory);
+        for (int f = 0; f < 5; f++) {
+            Files.write(directory.resolve(Cifar10Reader.TRAINING_FILES.get(f)), learnableBytes(records, seed * 7 + f));
+        }
+        Files.write(directory.resolve(Cifar10Reader.TEST_FILE), learnableBytes(records, seed * 7 + 5));
+        writeMeta(directory);
+    }
+
+    private static final int NOISE = 40;
+
+    /** {@code records} records of 3073 bytes: label {@code r % 10}, the class colour plus noise. */
+    static byte[] learnableBytes(int records, long seed) {
+        // Ten colours from the levels 40, 128, 215: any two differ by at least 87 in some channel, far above the noise.
+        int[][] colours = {{215, 40, 40}, {40, 215, 40}, {40, 40, 215}, {215, 215, 40}, {215, 40, 215},
+                {40, 215, 215}, {128, 128, 128}, {40, 40, 40}, {215, 215, 215}, {128, 40, 128}};
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] bytes = new byte[records * Cifar10Reader.RECORD_BYTES];
+        for (int r = 0; r < records; r++) {
+            int offset = r * Cifar10Reader.RECORD_BYTES;
+            int label = r % 10;
+            bytes[offset] = (byte) label;
+            for (int c = 0; c < Cifar10Dataset.CHANNELS; c++) {
+                for (int p = 0; p < Cifar10Dataset.PLANE; p++) {
+                    int value = colours[label][c] + random.nextInt(-NOISE, NOISE + 1);
+                    bytes[offset + 1 + c * Cifar10Dataset.PLANE + p] = (byte) Math.clamp(value, 0, 255);
+                }
+            }
+        }
+        return bytes;
     }
 
     static void writeMeta(Path directory) throws IOException {

@@ -48,6 +48,7 @@ final class Ranges {
             body.run(0, length);
             return;
         }
-        Parallel.forEach(tasks, t -> body.run(t * CHUNK_ELEMENTS, (int) Math.min(length, (long) (t + 1) * CHUNK_ELEMENTS)));
+        Parallel.forEach(tasks, t -> body.run(t * CHUNK_ELEMENTS,
+                (int) Math.min(length, (long) (t + 1) * CHUNK_ELEMENTS)));
     }
 }

@@ -11,8 +11,8 @@ import org.resnet4j.kernels.Parallel;
 import org.resnet4j.kernels.scalar.ScalarBatchNorm;
 
 /**
- * Batch normalization over {@code x [rows][channels]}, 16 channels per vector (a row's channels are contiguous in
- * NHWC) with one masked block when {@code channels % 16 != 0}.
+ * Batch normalization over {@code x [rows][channels]}, one vector of channels at a time (a row's channels are
+ * contiguous in NHWC; 16 lanes with AVX-512, 8 with AVX2) with one masked block for the remainder.
  *
  * <p>Every pass walks rows in memory order, keeping per-channel accumulators in a small L1-resident array: walking
  * one channel block down the rows (a strided stream) measured 3-4x slower. Every pass cuts the rows into the same
@@ -87,40 +87,61 @@ public final class SimdBatchNorm implements BatchNormKernels {
 
     /**
      * Writes the per-channel mean of rows {@code [from, to)} to {@code work[at..]} and their M2 to
-     * {@code work[at+channels..]}; {@code work[at+2*channels..]} is scratch for the summed deviations.
+     * {@code work[at+channels..]}; {@code work[at+2*channels..]} is scratch for the summed deviations. The passes
+     * are separate methods because C1 gives up on one large method and C2 then takes seconds to arrive.
      */
     private static void chunkMoments(float[] x, int channels, int from, int to, float[] work, int at) {
         int meanAt = at;
         int m2At = at + channels;
         int devAt = at + 2 * channels;
-        int bound = SPECIES.loopBound(channels);
-        VectorMask<Float> tail = SPECIES.indexInRange(bound, channels);
-        // Rows go four at a time so each accumulator is loaded and stored once per four rows: one row at a time,
-        // the store-to-load chain on the accumulator (the same address for every row when channels == 16)
-        // limited the pass to a third of memory speed.
-        int groupEnd = from + (to - from) / 4 * 4;
         Arrays.fill(work, at, at + 3 * channels, 0f);
-        for (int row = from * channels, end = groupEnd * channels; row < end; row += 4 * channels) {
-            int c = 0;
-            for (; c < bound; c += LANES) {
-                sum4(x, row + c, channels).add(FloatVector.fromArray(SPECIES, work, meanAt + c))
-                        .intoArray(work, meanAt + c);
-            }
-            if (c < channels) {
-                sum4(x, row + c, channels, tail).add(FloatVector.fromArray(SPECIES, work, meanAt + c, tail))
-                        .intoArray(work, meanAt + c, tail);
-            }
-        }
-        for (int row = groupEnd * channels, end = to * channels; row < end; row += channels) {
-            for (int c = 0; c < channels; c++) {
-                work[meanAt + c] += x[row + c];
-            }
-        }
+        addRows(x, channels, from, to, work, meanAt);
         float count = to - from;
         for (int c = 0; c < channels; c++) {
             work[meanAt + c] /= count;
         }
+        addDeviations(x, channels, from, to, work, meanAt, devAt, m2At);
+        // The corrected two-pass algorithm: the deviations sum to zero up to the rounding of the first pass's mean.
+        for (int c = 0; c < channels; c++) {
+            float dev = work[devAt + c];
+            work[meanAt + c] += dev / count;
+            work[m2At + c] -= dev * dev / count;
+        }
+    }
 
+    /**
+     * {@code sum[sumAt + c] += x[r][c]} over rows {@code [from, to)}. Rows go four at a time so the accumulator is
+     * loaded and stored once per four rows: one row at a time, the store-to-load chain on the accumulator (the same
+     * address for every row when there is one channel block) held the pass to a third of memory speed.
+     */
+    private static void addRows(float[] x, int channels, int from, int to, float[] sum, int sumAt) {
+        int bound = SPECIES.loopBound(channels);
+        VectorMask<Float> tail = SPECIES.indexInRange(bound, channels);
+        int groupEnd = from + (to - from) / 4 * 4;
+        for (int row = from * channels, end = groupEnd * channels; row < end; row += 4 * channels) {
+            int c = 0;
+            for (; c < bound; c += LANES) {
+                sum4(x, row + c, channels).add(FloatVector.fromArray(SPECIES, sum, sumAt + c))
+                        .intoArray(sum, sumAt + c);
+            }
+            if (c < channels) {
+                sum4(x, row + c, channels, tail).add(FloatVector.fromArray(SPECIES, sum, sumAt + c, tail))
+                        .intoArray(sum, sumAt + c, tail);
+            }
+        }
+        for (int row = groupEnd * channels, end = to * channels; row < end; row += channels) {
+            for (int c = 0; c < channels; c++) {
+                sum[sumAt + c] += x[row + c];
+            }
+        }
+    }
+
+    /** {@code dev += x - mean; m2 += (x - mean)^2} per channel over rows {@code [from, to)}, four rows at a time. */
+    private static void addDeviations(float[] x, int channels, int from, int to, float[] work, int meanAt, int devAt,
+                                      int m2At) {
+        int bound = SPECIES.loopBound(channels);
+        VectorMask<Float> tail = SPECIES.indexInRange(bound, channels);
+        int groupEnd = from + (to - from) / 4 * 4;
         for (int row = from * channels, end = groupEnd * channels; row < end; row += 4 * channels) {
             int c = 0;
             for (; c < bound; c += LANES) {
@@ -135,15 +156,7 @@ public final class SimdBatchNorm implements BatchNormKernels {
                         .intoArray(work, m2At + c);
             }
             if (c < channels) {
-                FloatVector mean = FloatVector.fromArray(SPECIES, work, meanAt + c, tail);
-                FloatVector d0 = FloatVector.fromArray(SPECIES, x, row + c, tail).sub(mean);
-                FloatVector d1 = FloatVector.fromArray(SPECIES, x, row + channels + c, tail).sub(mean);
-                FloatVector d2 = FloatVector.fromArray(SPECIES, x, row + 2 * channels + c, tail).sub(mean);
-                FloatVector d3 = FloatVector.fromArray(SPECIES, x, row + 3 * channels + c, tail).sub(mean);
-                d0.add(d1).add(d2.add(d3)).add(FloatVector.fromArray(SPECIES, work, devAt + c, tail))
-                        .intoArray(work, devAt + c, tail);
-                d3.fma(d3, d2.fma(d2, d1.fma(d1, d0.fma(d0, FloatVector.fromArray(SPECIES, work, m2At + c, tail)))))
-                        .intoArray(work, m2At + c, tail);
+                addDeviationsTail(x, channels, row + c, work, meanAt + c, devAt + c, m2At + c, tail);
             }
         }
         for (int row = groupEnd * channels, end = to * channels; row < end; row += channels) {
@@ -153,12 +166,19 @@ public final class SimdBatchNorm implements BatchNormKernels {
                 work[m2At + c] += d * d;
             }
         }
-        // The corrected two-pass algorithm: the deviations sum to zero up to the rounding of the first pass's mean.
-        for (int c = 0; c < channels; c++) {
-            float dev = work[devAt + c];
-            work[meanAt + c] += dev / count;
-            work[m2At + c] -= dev * dev / count;
-        }
+    }
+
+    /** The masked channel block of {@link #addDeviations}, apart so the hot method stays small enough to compile. */
+    private static void addDeviationsTail(float[] x, int channels, int i, float[] work, int meanAt, int devAt,
+                                          int m2At, VectorMask<Float> tail) {
+        FloatVector mean = FloatVector.fromArray(SPECIES, work, meanAt, tail);
+        FloatVector d0 = FloatVector.fromArray(SPECIES, x, i, tail).sub(mean);
+        FloatVector d1 = FloatVector.fromArray(SPECIES, x, i + channels, tail).sub(mean);
+        FloatVector d2 = FloatVector.fromArray(SPECIES, x, i + 2 * channels, tail).sub(mean);
+        FloatVector d3 = FloatVector.fromArray(SPECIES, x, i + 3 * channels, tail).sub(mean);
+        d0.add(d1).add(d2.add(d3)).add(FloatVector.fromArray(SPECIES, work, devAt, tail)).intoArray(work, devAt, tail);
+        d3.fma(d3, d2.fma(d2, d1.fma(d1, d0.fma(d0, FloatVector.fromArray(SPECIES, work, m2At, tail)))))
+                .intoArray(work, m2At, tail);
     }
 
     /** {@code (x[i] + x[i+s]) + (x[i+2s] + x[i+3s])}: four rows of one channel block. */
@@ -169,7 +189,8 @@ public final class SimdBatchNorm implements BatchNormKernels {
 
     private static FloatVector sum4(float[] x, int i, int s, VectorMask<Float> m) {
         return FloatVector.fromArray(SPECIES, x, i, m).add(FloatVector.fromArray(SPECIES, x, i + s, m))
-                .add(FloatVector.fromArray(SPECIES, x, i + 2 * s, m).add(FloatVector.fromArray(SPECIES, x, i + 3 * s, m)));
+                .add(FloatVector.fromArray(SPECIES, x, i + 2 * s, m)
+                        .add(FloatVector.fromArray(SPECIES, x, i + 3 * s, m)));
     }
 
     /** {@code y = (x - mean) * scale + beta} over rows {@code [from, to)}; {@code scale} starts at {@code scaleAt}. */
@@ -182,7 +203,8 @@ public final class SimdBatchNorm implements BatchNormKernels {
             for (; c < bound; c += LANES) {
                 FloatVector.fromArray(SPECIES, x, row + c)
                         .sub(FloatVector.fromArray(SPECIES, mean, c))
-                        .fma(FloatVector.fromArray(SPECIES, scale, scaleAt + c), FloatVector.fromArray(SPECIES, beta, c))
+                        .fma(FloatVector.fromArray(SPECIES, scale, scaleAt + c),
+                                FloatVector.fromArray(SPECIES, beta, c))
                         .intoArray(y, row + c);
             }
             if (c < channels) {
@@ -253,21 +275,13 @@ public final class SimdBatchNorm implements BatchNormKernels {
                 FloatVector acc = FloatVector.fromArray(SPECIES, work, dyXmuAt + c);
                 for (int r = 0; r < 4; r++) {
                     int i = row + r * channels + c;
-                    acc = FloatVector.fromArray(SPECIES, x, i).sub(mu).fma(FloatVector.fromArray(SPECIES, gradY, i), acc);
+                    acc = FloatVector.fromArray(SPECIES, x, i).sub(mu)
+                            .fma(FloatVector.fromArray(SPECIES, gradY, i), acc);
                 }
                 acc.intoArray(work, dyXmuAt + c);
             }
             if (c < channels) {
-                FloatVector mu = FloatVector.fromArray(SPECIES, mean, c, tail);
-                sum4(gradY, row + c, channels, tail).add(FloatVector.fromArray(SPECIES, work, dyAt + c, tail))
-                        .intoArray(work, dyAt + c, tail);
-                FloatVector acc = FloatVector.fromArray(SPECIES, work, dyXmuAt + c, tail);
-                for (int r = 0; r < 4; r++) {
-                    int i = row + r * channels + c;
-                    acc = FloatVector.fromArray(SPECIES, x, i, tail).sub(mu)
-                            .fma(FloatVector.fromArray(SPECIES, gradY, i, tail), acc);
-                }
-                acc.intoArray(work, dyXmuAt + c, tail);
+                addGradientSumsTail(x, gradY, channels, row + c, mean, c, work, dyAt + c, dyXmuAt + c, tail);
             }
         }
         for (int row = groupEnd * channels, end = to * channels; row < end; row += channels) {
@@ -277,6 +291,21 @@ public final class SimdBatchNorm implements BatchNormKernels {
                 work[dyXmuAt + c] += (x[row + c] - mean[c]) * dy;
             }
         }
+    }
+
+    /** The masked channel block of {@link #chunkGradientSums}, apart to keep the hot method small. */
+    private static void addGradientSumsTail(float[] x, float[] gradY, int channels, int i, float[] mean, int c,
+                                            float[] work, int dyAt, int dyXmuAt, VectorMask<Float> tail) {
+        FloatVector mu = FloatVector.fromArray(SPECIES, mean, c, tail);
+        sum4(gradY, i, channels, tail).add(FloatVector.fromArray(SPECIES, work, dyAt, tail))
+                .intoArray(work, dyAt, tail);
+        FloatVector acc = FloatVector.fromArray(SPECIES, work, dyXmuAt, tail);
+        for (int r = 0; r < 4; r++) {
+            int at = i + r * channels;
+            acc = FloatVector.fromArray(SPECIES, x, at, tail).sub(mu)
+                    .fma(FloatVector.fromArray(SPECIES, gradY, at, tail), acc);
+        }
+        acc.intoArray(work, dyXmuAt, tail);
     }
 
     /** {@code gradX = a * dy + coefX * (x - mean) + bias} over rows {@code [from, to)}. */
@@ -291,7 +320,8 @@ public final class SimdBatchNorm implements BatchNormKernels {
             int c = 0;
             for (; c < bound; c += LANES) {
                 FloatVector partial = FloatVector.fromArray(SPECIES, gradY, row + c).fma(
-                        FloatVector.fromArray(SPECIES, work, aAt + c), FloatVector.fromArray(SPECIES, work, biasAt + c));
+                        FloatVector.fromArray(SPECIES, work, aAt + c),
+                        FloatVector.fromArray(SPECIES, work, biasAt + c));
                 FloatVector.fromArray(SPECIES, x, row + c).sub(FloatVector.fromArray(SPECIES, mean, c))
                         .fma(FloatVector.fromArray(SPECIES, work, coefXAt + c), partial).intoArray(gradX, row + c);
             }

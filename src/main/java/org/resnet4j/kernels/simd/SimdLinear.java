@@ -101,7 +101,7 @@ public final class SimdLinear implements LinearKernels {
         }
     }
 
-    /** {@code gradWeight[o, :] += sum_n gradY[n,o] * x[n, :]}, the batch sum kept in registers per 16 columns. */
+    /** {@code gradWeight[o, :] += sum_n gradY[n,o] * x[n, :]}, the batch sum in a register per vector of columns. */
     private static void weightGradientRow(int batch, int in, int out, int o, float[] x, float[] gradY,
                                           float[] gradWeight) {
         int row = o * in;
@@ -109,7 +109,8 @@ public final class SimdLinear implements LinearKernels {
         for (int bound = SPECIES.loopBound(in); i < bound; i += LANES) {
             FloatVector sum = FloatVector.zero(SPECIES);
             for (int n = 0; n < batch; n++) {
-                sum = FloatVector.fromArray(SPECIES, x, n * in + i).fma(FloatVector.broadcast(SPECIES, gradY[n * out + o]), sum);
+                FloatVector g = FloatVector.broadcast(SPECIES, gradY[n * out + o]);
+                sum = FloatVector.fromArray(SPECIES, x, n * in + i).fma(g, sum);
             }
             FloatVector.fromArray(SPECIES, gradWeight, row + i).add(sum).intoArray(gradWeight, row + i);
         }
@@ -117,13 +118,14 @@ public final class SimdLinear implements LinearKernels {
             VectorMask<Float> m = SPECIES.indexInRange(i, in);
             FloatVector sum = FloatVector.zero(SPECIES);
             for (int n = 0; n < batch; n++) {
-                sum = FloatVector.fromArray(SPECIES, x, n * in + i, m).fma(FloatVector.broadcast(SPECIES, gradY[n * out + o]), sum);
+                FloatVector g = FloatVector.broadcast(SPECIES, gradY[n * out + o]);
+                sum = FloatVector.fromArray(SPECIES, x, n * in + i, m).fma(g, sum);
             }
             FloatVector.fromArray(SPECIES, gradWeight, row + i, m).add(sum).intoArray(gradWeight, row + i, m);
         }
     }
 
-    /** {@code gradBias[o] += sum_n gradY[n, o]}, 16 outputs at a time. */
+    /** {@code gradBias[o] += sum_n gradY[n, o]}, one vector of outputs at a time. */
     private static void biasGradient(int batch, int out, float[] gradY, float[] gradBias) {
         int o = 0;
         for (int bound = SPECIES.loopBound(out); o < bound; o += LANES) {

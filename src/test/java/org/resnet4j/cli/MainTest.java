@@ -1,0 +1,84 @@
+package org.resnet4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The summary command and how bad command lines are answered: exit 2 and one line naming the problem. */
+class MainTest {
+
+    /**
+     * resnet20 (option A shortcuts, no parameters): conv1 32x32x16x27 = 442,368 multiply-adds; stage 1, six 3x3
+     * convolutions of 16 to 16 channels at 32x32, 6 x 2,359,296; stages 2 and 3 each a strided convolution (1,179,648)
+     * and five more of 2,359,296; fc 640. Total 40,551,040.
+     */
+    @Test
+    void summaryEndsWithParameterAndMultiplyAddCounts() {
+        Cli result = Cli.run("summary", "--model", "resnet20").assertSuccess();
+
+        assertEquals("params=269722 macs=40551040", result.lastLine());
+        assertTrue(result.outLines().size() > 20, "the layer table comes first");
+    }
+
+    @Test
+    void summaryOfAnImageNetModel() {
+        assertEquals("params=11689512 macs=1814073344",
+                Cli.run("summary", "--model", "resnet18").assertSuccess().lastLine());
+    }
+
+    @Test
+    void noArgumentsPrintsUsageWithStatus2AndHelpWithStatus0() {
+        Cli none = Cli.run();
+        assertEquals(2, none.status());
+        assertTrue(none.out().startsWith("usage: "), none.out());
+
+        Cli help = Cli.run("--help");
+        assertEquals(0, help.status());
+        assertTrue(help.out().contains("bench   --model NAME"), help.out());
+    }
+
+    @Test
+    void unknownCommand() {
+        Cli.run("fit", "--model", "resnet20").assertFailure(2, "unknown command 'fit'");
+    }
+
+    @Test
+    void unknownModel() {
+        Cli.run("summary", "--model", "resnet21").assertFailure(2, "unknown model 'resnet21'");
+        Cli.run("train", "--model", "resnet21", "--data", "x").assertFailure(2, "unknown model 'resnet21'");
+    }
+
+    @Test
+    void unknownOption() {
+        Cli.run("summary", "--model", "resnet20", "--modle", "resnet32").assertFailure(2, "unknown option --modle");
+        Cli.run("summary", "resnet20").assertFailure(2, "unexpected argument 'resnet20'");
+    }
+
+    @Test
+    void missingValue() {
+        Cli.run("summary", "--model").assertFailure(2, "option --model needs a value");
+        Cli.run("infer", "--model", "resnet20", "--input", "x.safetensors").assertFailure(2, "--weights is required");
+    }
+
+    @Test
+    void badValues() {
+        Cli.run("summary", "--model", "resnet20", "--classes", "ten").assertFailure(2, "--classes must be a whole number");
+        Cli.run("summary", "--model", "resnet20", "--classes", "0").assertFailure(2, "--classes must be >= 1");
+        Cli.run("summary", "--model", "resnet20", "--shortcut", "D").assertFailure(2, "--shortcut must be A, B or C");
+        Cli.run("summary", "--model", "resnet18", "--image-size", "16").assertFailure(2, "--image-size >= 32");
+        Cli.run("summary", "--model", "resnet20", "--model", "resnet32").assertFailure(2, "--model given twice");
+        Cli.run("bench", "--model", "resnet20", "--mode", "fly").assertFailure(2, "--mode must be train or infer");
+        Cli.run("bench", "--model", "resnet20", "--seconds", "-1").assertFailure(2, "--seconds must be > 0");
+        Cli.run("bench", "--model", "resnet20", "--mode", "train", "--batch", "1").assertFailure(2, "--batch >= 2");
+    }
+
+    @Test
+    void trainValuesTheRecipeCannotUseAreUsageErrors() {
+        Cli.run("train", "--data", "none", "--lr", "-0.1").assertFailure(2, "learning rate > 0");
+        Cli.run("train", "--data", "none", "--schedule", "linear").assertFailure(2, "schedule must be 'paper' or 'cosine'");
+        Cli.run("train", "--data", "none", "--iterations", "5", "--epochs", "1").assertFailure(2, "not both");
+        Cli.run("train", "--data", "none", "--epochs", "1", "--records-per-file", "24", "--val-size", "119")
+                .assertFailure(2, "--epochs needs at least one batch of 128 training images");
+    }
+}

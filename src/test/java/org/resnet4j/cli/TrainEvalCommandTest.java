@@ -1,0 +1,117 @@
+package org.resnet4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.data.Cifar10Fixtures;
+import org.resnet4j.io.SafeTensors;
+
+/**
+ * {@code train}, {@code train --resume} and {@code eval} on a crafted CIFAR-10 directory of 24 images per file (96
+ * to train on, 24 held out, 24 to test). One run of 10 iterations, extended to 20, is shared by the tests.
+ */
+class TrainEvalCommandTest {
+    private static final Pattern EVAL_LINE = Pattern.compile("^accuracy=([01]\\.\\d+) error=(\\d+\\.\\d+) images=(\\d+)$");
+
+    @TempDir
+    static Path root;
+    private static Path data;
+    private static Path run;
+    private static Cli first;
+    private static List<String> firstMetrics;
+    private static Cli resumed;
+
+    private static String[] train(String... extra) {
+        return trainWithBatch(8, extra);
+    }
+
+    private static String[] trainWithBatch(int batch, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--model", "resnet20", "--data", data.toString(),
+                "--records-per-file", "24", "--batch", Integer.toString(batch), "--lr", "0.02", "--val-size", "24",
+                "--seed", "3", "--checkpoint-dir", run.toString(), "--checkpoint-every", "5", "--eval-every", "5"));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    @BeforeAll
+    static void trainAndResume() throws IOException {
+        data = root.resolve("data");
+        Cifar10Fixtures.writeLearnableDirectory(data, 24, 5);
+        run = root.resolve("run");
+        first = Cli.run(train("--iterations", "10"));
+        firstMetrics = Files.readAllLines(run.resolve("metrics.csv"), StandardCharsets.UTF_8);
+        resumed = Cli.run(train("--iterations", "20", "--resume"));
+    }
+
+    private static String iteration(Path file) throws IOException {
+        return SafeTensors.read(file).metadataValue("iteration");
+    }
+
+    @Test
+    void trainPrintsItsSummaryLine() {
+        first.assertSuccess();
+        assertTrue(first.lastLine().matches("^weights=\\S+model\\.safetensors iterations=10 val_error=\\d+\\.\\d+% "
+                + "seconds=\\d+$"), first.lastLine());
+        assertEquals(List.of("iteration", "5", "10"), firstMetrics.stream().map(l -> l.split(",")[0]).toList());
+    }
+
+    @Test
+    void resumeAfterTenIterationsDoesTenMore() throws IOException {
+        resumed.assertSuccess();
+        assertTrue(resumed.lastLine().contains(" iterations=20 "), resumed.lastLine());
+        assertEquals("20", iteration(run.resolve("checkpoint.safetensors")));
+        assertEquals("20", SafeTensors.read(run.resolve("model.safetensors")).metadataValue("iterations"));
+        List<String> metrics = Files.readAllLines(run.resolve("metrics.csv"), StandardCharsets.UTF_8);
+        // The first run's rows stay as they were; the resumed run adds 15 and 20.
+        assertEquals(firstMetrics, metrics.subList(0, 3));
+        assertEquals(List.of("15", "20"), metrics.subList(3, metrics.size()).stream().map(l -> l.split(",")[0]).toList());
+    }
+
+    @Test
+    void evalPrintsAccuracyErrorAndImageCount() {
+        Cli test = Cli.run("eval", "--model", "resnet20", "--weights", run.resolve("model.safetensors").toString(),
+                "--data", data.toString(), "--records-per-file", "24").assertSuccess();
+
+        Matcher m = EVAL_LINE.matcher(test.lastLine());
+        assertTrue(m.matches(), test.lastLine());
+        double accuracy = Double.parseDouble(m.group(1));
+        assertTrue(accuracy <= 1, test.lastLine());
+        assertEquals(100 * (1 - accuracy), Double.parseDouble(m.group(2)), 0.01, "error is the percentage missed");
+        assertEquals("24", m.group(3), "every image of test_batch.bin");
+
+        Cli validation = Cli.run("eval", "--model", "resnet20", "--weights", run.resolve("model.safetensors").toString(),
+                "--data", data.toString(), "--records-per-file", "24", "--split", "val").assertSuccess();
+        Matcher v = EVAL_LINE.matcher(validation.lastLine());
+        assertTrue(v.matches(), validation.lastLine());
+        assertEquals("24", v.group(3), "the 24 images held out by the weights' split");
+    }
+
+    @Test
+    void evalFailuresAreOneLine() throws IOException {
+        String weights = run.resolve("model.safetensors").toString();
+        Cli.run("eval", "--model", "resnet20", "--weights", weights, "--data", data.toString())
+                .assertFailure(1, "expected 30730000 bytes (10000 records of 3073 bytes), found 73752 bytes");
+        Cli.run("eval", "--model", "resnet20", "--weights", weights, "--data", root.resolve("nowhere").toString(),
+                "--records-per-file", "24").assertFailure(1, "CIFAR-10 data not found");
+        Cli.run("eval", "--model", "resnet32", "--weights", weights, "--data", data.toString(),
+                "--records-per-file", "24").assertFailure(1, "weights do not fit the model: missing 60:");
+        Cli.run("eval", "--model", "resnet20", "--weights", weights, "--data", data.toString(),
+                "--records-per-file", "24", "--split", "dev").assertFailure(2, "--split must be test, val or train");
+    }
+
+    @Test
+    void resumingWithAnotherBatchSizeIsRefused() {
+        Cli.run(trainWithBatch(4, "--iterations", "30", "--resume"))
+                .assertFailure(2, "cannot resume: the state was saved by a loader of batch size 8");
+    }
+}

@@ -1,0 +1,94 @@
+package org.resnet4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** metrics.csv and curves.png: written on every row, reloaded on resume, drawn even without validation. */
+class MetricsLogTest {
+    @TempDir
+    Path dir;
+
+    private static MetricsRow row(long iteration, double trainError, double validationError) {
+        return new MetricsRow(iteration, (int) (iteration / 100), 0.1, 2 * trainError, trainError,
+                Double.isNaN(validationError) ? Double.NaN : 2 * validationError, validationError, 850.5, iteration);
+    }
+
+    @Test
+    void rowsAreWrittenAsCsvWithTheHeaderAndReloadedUpToTheResumePoint() throws IOException {
+        MetricsLog log = new MetricsLog(dir, "test");
+        List<MetricsRow> rows = List.of(row(100, 0.5, 0.55), row(200, 0.4, Double.NaN), row(300, 0.3, 0.35));
+        for (MetricsRow r : rows) {
+            log.add(r);
+        }
+        List<String> lines = Files.readAllLines(dir.resolve(MetricsLog.CSV), StandardCharsets.UTF_8);
+        assertEquals(4, lines.size());
+        assertEquals(MetricsRow.HEADER, lines.get(0));
+        assertEquals("200,2,0.1,0.8,0.4,NaN,NaN,850.5,200.0", lines.get(2));
+
+        MetricsLog resumed = new MetricsLog(dir, "test");
+        resumed.reload(250);
+
+        assertEquals(rows.subList(0, 2), resumed.rows(), "a resume at 250 drops the row of 300");
+    }
+
+    @Test
+    void aDamagedCsvIsReportedWithItsLine() throws IOException {
+        Files.writeString(dir.resolve(MetricsLog.CSV), MetricsRow.HEADER + "\n100,1,0.1,2\n");
+
+        IOException e = assertThrows(IOException.class, () -> new MetricsLog(dir, "test").reload(1000));
+
+        assertTrue(e.getMessage().contains("line 2 is not a metrics row"), e.getMessage());
+    }
+
+    /** With no validation set every validation error is NaN; the training curve must still be drawn and scaled. */
+    @Test
+    void theTrainingCurveIsDrawnWhenThereIsNoValidation() throws IOException {
+        List<MetricsRow> rows = List.of(row(100, 0.6, Double.NaN), row(200, 0.5, Double.NaN),
+                row(300, 0.4, Double.NaN), row(400, 0.3, Double.NaN), row(500, 0.2, Double.NaN));
+
+        BufferedImage image = CurvePlot.render(rows, "no validation");
+
+        // The curve spans x from 20 % to 100 % of the plot; the legend's sample lines sit at its top right.
+        assertTrue(curvePixels(image, 0.25, 0.6) > 50, "the training curve is missing");
+        CurvePlot.write(rows, "no validation", dir.resolve(MetricsLog.PNG));
+        assertNotNull(ImageIO.read(dir.resolve(MetricsLog.PNG).toFile()));
+    }
+
+    @Test
+    void bothCurvesAreDrawnWithValidation() {
+        List<MetricsRow> rows = List.of(row(100, 0.6, 0.65), row(200, 0.5, 0.55), row(300, 0.4, 0.45));
+
+        assertTrue(curvePixels(CurvePlot.render(rows, "t"), 0.4, 0.6) > 50);
+    }
+
+    /** Reddish pixels (the curves' colour, 200/60/40) in the plot area between the given fractions of its width. */
+    private static int curvePixels(BufferedImage image, double fromFraction, double toFraction) {
+        int left = 80;
+        int plotWidth = image.getWidth() - 80 - 30;
+        int count = 0;
+        for (int x = left + (int) (plotWidth * fromFraction); x < left + (int) (plotWidth * toFraction); x++) {
+            for (int y = 50; y < image.getHeight() - 70; y++) {
+                int rgb = image.getRGB(x, y);
+                int r = (rgb >> 16) & 0xFF;
+                int g = (rgb >> 8) & 0xFF;
+                int b = rgb & 0xFF;
+                if (r > 150 && g < 140 && b < 130) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+}
