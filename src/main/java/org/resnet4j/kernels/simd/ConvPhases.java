@@ -20,6 +20,7 @@ final class ConvPhases {
     private final int gridWidth;
     private final int rows;
     private final int[][] tapOffsets;
+    private final int[][] steps;
     private final int[][] tapKh;
     private final int[][] tapKw;
     private final int[] packedOffsets;
@@ -46,6 +47,7 @@ final class ConvPhases {
 
         int phases = sh * sw;
         tapOffsets = new int[phases][];
+        steps = new int[phases][];
         tapKh = new int[phases][];
         tapKw = new int[phases][];
         packedOffsets = new int[phases + 1];
@@ -65,6 +67,12 @@ final class ConvPhases {
                         tapOffsets[phase][t] = ((padH - jr) * gridWidth + padW - jc) * g.outChannels();
                         tapKh[phase][t] = r + sh * jr;
                         tapKw[phase][t] = c + sw * jc;
+                    }
+                }
+                steps[phase] = new int[taps * g.outChannels()];
+                for (int t = 0; t < taps; t++) {
+                    for (int co = 0; co < g.outChannels(); co++) {
+                        steps[phase][t * g.outChannels() + co] = tapOffsets[phase][t] + co;
                     }
                 }
                 packedOffsets[phase + 1] = packedOffsets[phase] + ciBlocks * taps * g.outChannels() * VectorConstants.LANES;
@@ -100,6 +108,11 @@ final class ConvPhases {
 
     int[] tapOffsets(int phase) {
         return tapOffsets[phase];
+    }
+
+    /** The micro-kernel's offset table of {@code phase}: {@code steps[t*Cout + co] = tapOffsets[t] + co}. */
+    int[] steps(int phase) {
+        return steps[phase];
     }
 
     int tapKh(int phase, int t) {

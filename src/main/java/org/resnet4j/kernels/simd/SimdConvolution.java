@@ -32,9 +32,9 @@ import org.resnet4j.kernels.Parallel;
  * they are too.
  */
 public final class SimdConvolution implements ConvolutionKernels {
-    /** Grid pixels of a two-block tile; one block uses twice as many (the registers allow it). */
-    private static final int PAIR_PIXELS = 12;
-    private static final int SINGLE_PIXELS = 24;
+    /** Grid pixels of a two-block tile; a one-block tile has twice as many (same 12 accumulators). */
+    private static final int PAIR_PIXELS = 6;
+    private static final int SINGLE_PIXELS = 12;
     /** Floats past the end of a padded buffer that a tile may read (and discard). */
     private static final int SLACK = 2 * SINGLE_PIXELS;
 
@@ -55,10 +55,11 @@ public final class SimdConvolution implements ConvolutionKernels {
         Parallel.forEach(g.batch(), n -> planes.fill(input, n, padded));
 
         int taps = g.kernelHeight() * g.kernelWidth();
-        int[] tapOffsets = new int[taps];
-        for (int kh = 0; kh < g.kernelHeight(); kh++) {
-            for (int kw = 0; kw < g.kernelWidth(); kw++) {
-                tapOffsets[kh * g.kernelWidth() + kw] = planes.tapOffset(kh, kw);
+        int[] steps = new int[taps * cin];
+        for (int t = 0; t < taps; t++) {
+            int offset = planes.tapOffset(t / g.kernelWidth(), t % g.kernelWidth());
+            for (int c = 0; c < cin; c++) {
+                steps[t * cin + c] = offset + c;
             }
         }
         float[] packed = WeightPacking.forward(g, weight, s.packedWeights(WeightPacking.forwardLength(g)));
@@ -91,13 +92,13 @@ public final class SimdConvolution implements ConvolutionKernels {
                     int xq = x0 + t * tileM * cin;
                     if (b + 1 < blocks) {
                         int lanesB = Math.min(LANES, cout - (b + 1) * LANES);
-                        ConvMicroKernels.tile2x12(padded, xq, cin, tapOffsets, packed, b * panel, (b + 1) * panel,
+                        ConvMicroKernels.tile2x6(padded, xq, cin, steps, steps.length, packed, b * panel, (b + 1) * panel,
                                 paddedBias, b * LANES, (b + 1) * LANES, output, dst, lanesA, lanesB);
                     } else if (tileM == SINGLE_PIXELS) {
-                        ConvMicroKernels.tile1x24(padded, xq, cin, tapOffsets, packed, b * panel,
+                        ConvMicroKernels.tile1x12(padded, xq, cin, steps, steps.length, packed, b * panel,
                                 paddedBias, b * LANES, output, dst, lanesA);
                     } else {
-                        ConvMicroKernels.tile1x12(padded, xq, cin, tapOffsets, packed, b * panel,
+                        ConvMicroKernels.tile1x6(padded, xq, cin, steps, steps.length, packed, b * panel,
                                 paddedBias, b * LANES, output, dst, lanesA);
                     }
                 }
@@ -129,8 +130,8 @@ public final class SimdConvolution implements ConvolutionKernels {
             int n = task / chunks / phaseCount;
             int t0 = Parallel.chunkStart(tiles, chunks, chunk);
             int t1 = Parallel.chunkStart(tiles, chunks, chunk + 1);
-            int[] taps = phases.tapOffsets(phase);
-            int panel = taps.length * cout * LANES;
+            int[] steps = phases.steps(phase);
+            int panel = steps.length * LANES;
             int packedBase = phases.packedOffset(phase);
             int x0 = n * phases.imageLength();
             int[] dst = new int[tileM];
@@ -141,21 +142,21 @@ public final class SimdConvolution implements ConvolutionKernels {
                         int pixel = phases.inputPixel(phase, t * tileM + p);
                         dst[p] = pixel < 0 ? -1 : (n * g.inHeight() * g.inWidth() + pixel) * cin + b * LANES;
                     }
-                    if (taps.length == 0) {
+                    if (steps.length == 0) {
                         zeroPixels(gradInput, dst, lanesA + (b + 1 < blocks ? Math.min(LANES, cin - (b + 1) * LANES) : 0));
                         continue;
                     }
                     int xq = x0 + t * tileM * cout;
                     if (b + 1 < blocks) {
                         int lanesB = Math.min(LANES, cin - (b + 1) * LANES);
-                        ConvMicroKernels.tile2x12(padded, xq, cout, taps, packed, packedBase + b * panel,
+                        ConvMicroKernels.tile2x6(padded, xq, cout, steps, steps.length, packed, packedBase + b * panel,
                                 packedBase + (b + 1) * panel, zeroBias, b * LANES, (b + 1) * LANES, gradInput, dst,
                                 lanesA, lanesB);
                     } else if (tileM == SINGLE_PIXELS) {
-                        ConvMicroKernels.tile1x24(padded, xq, cout, taps, packed, packedBase + b * panel,
+                        ConvMicroKernels.tile1x12(padded, xq, cout, steps, steps.length, packed, packedBase + b * panel,
                                 zeroBias, b * LANES, gradInput, dst, lanesA);
                     } else {
-                        ConvMicroKernels.tile1x12(padded, xq, cout, taps, packed, packedBase + b * panel,
+                        ConvMicroKernels.tile1x6(padded, xq, cout, steps, steps.length, packed, packedBase + b * panel,
                                 zeroBias, b * LANES, gradInput, dst, lanesA);
                     }
                 }

@@ -13,8 +13,8 @@ import org.resnet4j.kernels.Parallel;
  * {@code kh} and output pixel {@code (oh, ow)} see the {@code E = KW*Cin} values
  * {@code e = kw*Cin + ci} contiguously at {@code ((oh*sh + kh)*Wp + ow*sw)*Cin + e}, so
  * <pre>  gradWeight[co][ci][kh][kw] += sum_{n,oh,ow} gradOutput[n,oh,ow,co] * x[n, oh*sh+kh, ow*sw, e]</pre>
- * is a product of a {@code co x pixels} and a {@code pixels x e} matrix per {@code kh}, tiled as 16 or 32 co by 12 or
- * 24 e. Output rows are cut into bands (about {@link #BAND_BYTES} of data, so a band stays in L2 while every tile
+ * is a product of a {@code co x pixels} and a {@code pixels x e} matrix per {@code kh}, tiled as {@code 2L} co by 5 e or {@code L} co by 10 e
+ * ({@code L = LANES}). Output rows are cut into bands (about {@link #BAND_BYTES} of data, so a band stays in L2 while every tile
  * sweeps it), bands are grouped into a fixed number of chunks that depends only on the shape, and each
  * (chunk, pair of co blocks) task writes its own slice of the partial sums {@code [chunk][coBlock][kh][e][16]}
  * (then {@code [chunk][coBlock][16]} for the bias). {@link #reduce} adds the chunks in order.
@@ -24,7 +24,8 @@ final class WeightGradientPlan {
     private static final int MAX_CHUNKS = 16;
     /** Cap on the floats of all partial sums; large weights get fewer chunks (they have more co blocks to share). */
     private static final int PARTIAL_BUDGET = 4 << 20;
-    private static final int PAIR_TILE = 12;
+    private static final int PAIR_TILE = 5;
+    private static final int SINGLE_TILE = 10;
     /** Reads past the last (kw, ci) value of a tile stay inside a padded buffer with this many spare floats. */
     private static final int SLACK = 32;
 
@@ -43,6 +44,8 @@ final class WeightGradientPlan {
     private final int bands;
     private final int chunks;
     private final int chunkLength;
+    /** Offset of band pixel {@code r*OW + col} from the band's first input value: the kernels' x table. */
+    private final int[] pixelOffsets;
     private final boolean withBias;
 
     WeightGradientPlan(ConvGeometry g, boolean withBias) {
@@ -55,13 +58,18 @@ final class WeightGradientPlan {
         e = g.kernelWidth() * cin;
         paddedHeight = g.inHeight() + 2 * g.padHeight();
         paddedWidth = g.inWidth() + 2 * g.padWidth();
-        singleTile = e >= 24 ? 24 : PAIR_TILE;
-        readInputDirectly = g.padHeight() == 0 && g.padWidth() == 0 && e % PAIR_TILE == 0
-                && (blocks % 2 == 0 || e % singleTile == 0);
+        singleTile = SINGLE_TILE;
+        readInputDirectly = g.padHeight() == 0 && g.padWidth() == 0 && e % PAIR_TILE == 0 && e % singleTile == 0;
         int bytesPerRow = 4 * (g.outWidth() * gradChannels + g.strideHeight() * paddedWidth * cin);
         bandRows = Math.max(1, Math.min(g.outHeight(), BAND_BYTES / bytesPerRow));
         bandsPerImage = SimdConvolution.ceilDiv(g.outHeight(), bandRows);
         bands = g.batch() * bandsPerImage;
+        pixelOffsets = new int[bandRows * g.outWidth()];
+        for (int r = 0; r < bandRows; r++) {
+            for (int col = 0; col < g.outWidth(); col++) {
+                pixelOffsets[r * g.outWidth() + col] = (r * g.strideHeight() * paddedWidth + col * g.strideWidth()) * cin;
+            }
+        }
         chunkLength = blocks * (g.kernelHeight() * e + 1) * LANES;
         chunks = Math.max(1, Math.min(Math.min(bands, MAX_CHUNKS), PARTIAL_BUDGET / chunkLength));
     }
@@ -146,9 +154,6 @@ final class WeightGradientPlan {
         int tile = pair ? PAIR_TILE : singleTile;
         int oh = g.outHeight();
         int ow = g.outWidth();
-        int xStep = g.strideWidth() * cin;
-        int xRowStep = g.strideHeight() * paddedWidth * cin;
-        int gRowStep = ow * gradChannels;
         int firstBand = Parallel.chunkStart(bands, chunks, chunk);
         int endBand = Parallel.chunkStart(bands, chunks, chunk + 1);
         for (int band = firstBand; band < endBand; band++) {
@@ -162,14 +167,11 @@ final class WeightGradientPlan {
                     int count = Math.min(tile, e - e0);
                     int pA = partialIndex(chunk, blockA, kh, e0);
                     if (pair) {
-                        ConvMicroKernels.weights2x12(x, xRow + e0, xStep, xRowStep, grad, g0, gradChannels,
-                                gRowStep, rows, ow, partials, pA, partialIndex(chunk, blockA + 1, kh, e0), count);
-                    } else if (tile == 24) {
-                        ConvMicroKernels.weights1x24(x, xRow + e0, xStep, xRowStep, grad, g0, gradChannels,
-                                gRowStep, rows, ow, partials, pA, count);
+                        ConvMicroKernels.weights2x5(x, xRow + e0, pixelOffsets, rows * ow, grad, g0, gradChannels,
+                                partials, pA, partialIndex(chunk, blockA + 1, kh, e0), count);
                     } else {
-                        ConvMicroKernels.weights1x12(x, xRow + e0, xStep, xRowStep, grad, g0, gradChannels,
-                                gRowStep, rows, ow, partials, pA, count);
+                        ConvMicroKernels.weights1x10(x, xRow + e0, pixelOffsets, rows * ow, grad, g0, gradChannels,
+                                partials, pA, count);
                     }
                 }
             }
