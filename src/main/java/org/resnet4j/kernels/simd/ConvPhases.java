@@ -144,12 +144,11 @@ final class ConvPhases {
         return ih * g.inWidth() + iw;
     }
 
-    /** Writes every row of image {@code n}'s padded gradOutput (data or zeros). */
-    void fill(float[] gradOutput, int n, float[] buffer) {
+    /** Writes every row of image {@code n}'s padded gradOutput (data or zeros) at {@code buffer[base...]}. */
+    void fill(float[] gradOutput, int n, float[] buffer, int base) {
         int cout = g.outChannels();
         int oh = g.outHeight();
         int ow = g.outWidth();
-        int base = n * imageLength();
         for (int a = 0; a < rows; a++) {
             int rowBase = base + a * gridWidth * cout;
             int y = a - padH;

@@ -56,8 +56,11 @@ final class ConvPlanes {
         return plane * planeLength + ((kh / sh) * width + kw / sw) * g.inChannels();
     }
 
-    /** Writes every plane row of image {@code n} (data or zeros), so stale buffer contents never leak in. */
-    void fill(float[] input, int n, float[] buffer) {
+    /**
+     * Writes every plane row of image {@code n} (data or zeros) at {@code buffer[base...]}, so stale buffer contents
+     * never leak in.
+     */
+    void fill(float[] input, int n, float[] buffer, int base) {
         int sh = g.strideHeight();
         int sw = g.strideWidth();
         int c = g.inChannels();
@@ -65,7 +68,7 @@ final class ConvPlanes {
         int w = g.inWidth();
         for (int rh = 0; rh < sh; rh++) {
             for (int rw = 0; rw < sw; rw++) {
-                int planeBase = n * imageLength() + (rh * sw + rw) * planeLength;
+                int planeBase = base + (rh * sw + rw) * planeLength;
                 // Columns b whose padded column b*sw + rw - pw lies inside the image.
                 int first = Math.max(0, SimdConvolution.ceilDiv(Math.max(0, g.padWidth() - rw), sw));
                 int last = w - 1 + g.padWidth() - rw < 0 ? -1

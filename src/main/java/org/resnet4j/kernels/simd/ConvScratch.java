@@ -7,6 +7,7 @@ package org.resnet4j.kernels.simd;
  */
 final class ConvScratch {
     private float[] input = new float[0];
+    private float[] image = new float[0];
     private float[] gradOutput = new float[0];
     private float[] packedWeights = new float[0];
     private float[] bias = new float[0];
@@ -16,6 +17,11 @@ final class ConvScratch {
     /** The zero-padded (and, for stride > 1, phase-split) input image batch. */
     float[] input(int length) {
         return input = grow(input, length);
+    }
+
+    /** One image's padded planes, filled and then consumed by one task on this thread while they are in L2. */
+    float[] image(int length) {
+        return image = grow(image, length);
     }
 
     /** The zero-padded gradient of the output (backward-data), or its channel-padded copy (backward-weights). */

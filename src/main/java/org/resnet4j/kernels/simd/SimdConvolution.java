@@ -51,8 +51,16 @@ public final class SimdConvolution implements ConvolutionKernels {
         int blocks = blocks(cout);
         int tileM = blocks == 1 ? SINGLE_PIXELS : PAIR_PIXELS;
         ConvPlanes planes = ConvPlanes.forInput(g, tileM);
-        float[] padded = s.input(planes.bufferLength(g.batch()) + SLACK);
-        Parallel.forEach(g.batch(), n -> planes.fill(input, n, padded));
+        int gridWidth = planes.width();
+        int tiles = ceilDiv(oh * gridWidth, tileM);
+        int chunks = chunksPerImage(g.batch(), tiles);
+        // With a task per image, each task pads its image into its own buffer and convolves it while it is in L2;
+        // otherwise (small batches, split images) the whole batch is padded first.
+        boolean perImage = chunks == 1;
+        float[] batchPadded = perImage ? null : s.input(planes.bufferLength(g.batch()) + SLACK);
+        if (!perImage) {
+            Parallel.forEach(g.batch(), n -> planes.fill(input, n, batchPadded, n * planes.imageLength()));
+        }
 
         int taps = g.kernelHeight() * g.kernelWidth();
         int[] steps = new int[taps * cin];
@@ -69,16 +77,22 @@ public final class SimdConvolution implements ConvolutionKernels {
             System.arraycopy(bias, 0, paddedBias, 0, cout);
         }
 
-        int gridWidth = planes.width();
-        int tiles = ceilDiv(oh * gridWidth, tileM);
-        int chunks = chunksPerImage(g.batch(), tiles);
         int panel = taps * cin * LANES;
         Parallel.forEach(g.batch() * chunks, task -> {
             int n = task / chunks;
             int chunk = task % chunks;
             int t0 = Parallel.chunkStart(tiles, chunks, chunk);
             int t1 = Parallel.chunkStart(tiles, chunks, chunk + 1);
-            int x0 = n * planes.imageLength();
+            float[] padded;
+            int x0;
+            if (perImage) {
+                padded = scratch.get().image(planes.imageLength() + SLACK);
+                planes.fill(input, n, padded, 0);
+                x0 = 0;
+            } else {
+                padded = batchPadded;
+                x0 = n * planes.imageLength();
+            }
             int[] dst = new int[tileM];
             for (int b = 0; b < blocks; b += 2) {
                 int lanesA = Math.min(LANES, cout - b * LANES);
@@ -115,53 +129,73 @@ public final class SimdConvolution implements ConvolutionKernels {
         int blocks = blocks(cin);
         int tileM = blocks == 1 ? SINGLE_PIXELS : PAIR_PIXELS;
         ConvPhases phases = new ConvPhases(g, tileM);
-        float[] padded = s.gradOutput(phases.bufferLength(g.batch()) + SLACK);
-        Parallel.forEach(g.batch(), n -> phases.fill(gradOutput, n, padded));
         float[] packed = WeightPacking.backwardData(g, phases, weight, s.packedWeights(phases.packedLength()));
         float[] zeroBias = s.zeros(blocks * LANES);
-
         int gridWidth = phases.gridWidth();
         int tiles = ceilDiv(phases.gridRows() * gridWidth, tileM);
         int phaseCount = phases.count();
-        int chunks = chunksPerImage(g.batch() * phaseCount, tiles);
-        Parallel.forEach(g.batch() * phaseCount * chunks, task -> {
-            int chunk = task % chunks;
-            int phase = (task / chunks) % phaseCount;
-            int n = task / chunks / phaseCount;
-            int t0 = Parallel.chunkStart(tiles, chunks, chunk);
-            int t1 = Parallel.chunkStart(tiles, chunks, chunk + 1);
-            int[] steps = phases.steps(phase);
-            int panel = steps.length * LANES;
-            int packedBase = phases.packedOffset(phase);
-            int x0 = n * phases.imageLength();
-            int[] dst = new int[tileM];
-            for (int b = 0; b < blocks; b += 2) {
-                int lanesA = Math.min(LANES, cin - b * LANES);
-                for (int t = t0; t < t1; t++) {
-                    for (int p = 0; p < tileM; p++) {
-                        int pixel = phases.inputPixel(phase, t * tileM + p);
-                        dst[p] = pixel < 0 ? -1 : (n * g.inHeight() * g.inWidth() + pixel) * cin + b * LANES;
-                    }
-                    if (steps.length == 0) {
-                        zeroPixels(gradInput, dst, lanesA + (b + 1 < blocks ? Math.min(LANES, cin - (b + 1) * LANES) : 0));
-                        continue;
-                    }
-                    int xq = x0 + t * tileM * cout;
-                    if (b + 1 < blocks) {
-                        int lanesB = Math.min(LANES, cin - (b + 1) * LANES);
-                        ConvMicroKernels.tile2x6(padded, xq, cout, steps, steps.length, packed, packedBase + b * panel,
-                                packedBase + (b + 1) * panel, zeroBias, b * LANES, (b + 1) * LANES, gradInput, dst,
-                                lanesA, lanesB);
-                    } else if (tileM == SINGLE_PIXELS) {
-                        ConvMicroKernels.tile1x12(padded, xq, cout, steps, steps.length, packed, packedBase + b * panel,
-                                zeroBias, b * LANES, gradInput, dst, lanesA);
-                    } else {
-                        ConvMicroKernels.tile1x6(padded, xq, cout, steps, steps.length, packed, packedBase + b * panel,
-                                zeroBias, b * LANES, gradInput, dst, lanesA);
-                    }
+        // As in forward: a task per image pads its gradOutput into its own buffer and runs every phase on it.
+        boolean perImage = chunksPerImage(g.batch(), tiles) == 1;
+        int chunks = perImage ? 1 : chunksPerImage(g.batch() * phaseCount, tiles);
+        float[] batchPadded = perImage ? null : s.gradOutput(phases.bufferLength(g.batch()) + SLACK);
+        if (!perImage) {
+            Parallel.forEach(g.batch(), n -> phases.fill(gradOutput, n, batchPadded, n * phases.imageLength()));
+        }
+        Parallel.forEach(perImage ? g.batch() : g.batch() * phaseCount * chunks, task -> {
+            if (perImage) {
+                float[] padded = scratch.get().image(phases.imageLength() + SLACK);
+                phases.fill(gradOutput, task, padded, 0);
+                for (int phase = 0; phase < phaseCount; phase++) {
+                    backwardDataTiles(g, phases, phase, task, padded, 0, 0, tiles, tileM, packed, zeroBias, gradInput);
                 }
+            } else {
+                int chunk = task % chunks;
+                int phase = (task / chunks) % phaseCount;
+                int n = task / chunks / phaseCount;
+                backwardDataTiles(g, phases, phase, n, batchPadded, n * phases.imageLength(),
+                        Parallel.chunkStart(tiles, chunks, chunk), Parallel.chunkStart(tiles, chunks, chunk + 1),
+                        tileM, packed, zeroBias, gradInput);
             }
         });
+    }
+
+    /** Backward-data tiles {@code [t0, t1)} of one phase of image {@code n}, whose padded gradOutput is at x0. */
+    private static void backwardDataTiles(ConvGeometry g, ConvPhases phases, int phase, int n, float[] padded, int x0,
+                                          int t0, int t1, int tileM, float[] packed, float[] zeroBias,
+                                          float[] gradInput) {
+        int cin = g.inChannels();
+        int cout = g.outChannels();
+        int blocks = blocks(cin);
+        int[] steps = phases.steps(phase);
+        int panel = steps.length * LANES;
+        int packedBase = phases.packedOffset(phase);
+        int[] dst = new int[tileM];
+        for (int b = 0; b < blocks; b += 2) {
+            int lanesA = Math.min(LANES, cin - b * LANES);
+            for (int t = t0; t < t1; t++) {
+                for (int p = 0; p < tileM; p++) {
+                    int pixel = phases.inputPixel(phase, t * tileM + p);
+                    dst[p] = pixel < 0 ? -1 : (n * g.inHeight() * g.inWidth() + pixel) * cin + b * LANES;
+                }
+                if (steps.length == 0) {
+                    zeroPixels(gradInput, dst, lanesA + (b + 1 < blocks ? Math.min(LANES, cin - (b + 1) * LANES) : 0));
+                    continue;
+                }
+                int xq = x0 + t * tileM * cout;
+                if (b + 1 < blocks) {
+                    int lanesB = Math.min(LANES, cin - (b + 1) * LANES);
+                    ConvMicroKernels.tile2x6(padded, xq, cout, steps, steps.length, packed, packedBase + b * panel,
+                            packedBase + (b + 1) * panel, zeroBias, b * LANES, (b + 1) * LANES, gradInput, dst,
+                            lanesA, lanesB);
+                } else if (tileM == SINGLE_PIXELS) {
+                    ConvMicroKernels.tile1x12(padded, xq, cout, steps, steps.length, packed, packedBase + b * panel,
+                            zeroBias, b * LANES, gradInput, dst, lanesA);
+                } else {
+                    ConvMicroKernels.tile1x6(padded, xq, cout, steps, steps.length, packed, packedBase + b * panel,
+                            zeroBias, b * LANES, gradInput, dst, lanesA);
+                }
+            }
+        }
     }
 
     @Override
