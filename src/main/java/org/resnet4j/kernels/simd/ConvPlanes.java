@@ -1,6 +1,10 @@
 package org.resnet4j.kernels.simd;
 
+import static org.resnet4j.kernels.simd.VectorConstants.LANES;
+import static org.resnet4j.kernels.simd.VectorConstants.SPECIES;
+
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
 import org.resnet4j.kernels.ConvGeometry;
 
 /**
@@ -85,13 +89,28 @@ final class ConvPlanes {
                     if (sw == 1) {
                         System.arraycopy(input, from, buffer, rowBase + first * c, (last - first + 1) * c);
                     } else {
-                        for (int b = first; b <= last; b++, from += sw * c) {
-                            SimdConvolution.copyPixel(input, from, buffer, rowBase + b * c, c);
-                        }
+                        copyStrided(input, from, sw * c, buffer, rowBase + first * c, last - first + 1, c);
                     }
                     Arrays.fill(buffer, rowBase + (last + 1) * c, rowBase + width * c, 0f);
                 }
             }
+        }
+    }
+
+    /** Copies {@code pixels} pixels of {@code c} floats, {@code fromStep} floats apart in {@code from}, contiguously. */
+    private static void copyStrided(float[] from, int fromIndex, int fromStep, float[] to, int toIndex, int pixels,
+                                    int c) {
+        if (c % LANES == 0) {
+            // Whole vectors: the scalar loop (not vectorized by C2 at these trip counts) took a third longer.
+            for (int p = 0; p < pixels; p++, fromIndex += fromStep, toIndex += c) {
+                for (int i = 0; i < c; i += LANES) {
+                    FloatVector.fromArray(SPECIES, from, fromIndex + i).intoArray(to, toIndex + i);
+                }
+            }
+            return;
+        }
+        for (int p = 0; p < pixels; p++, fromIndex += fromStep, toIndex += c) {
+            System.arraycopy(from, fromIndex, to, toIndex, c);
         }
     }
 }

@@ -204,11 +204,17 @@ public final class SimdConvolution implements ConvolutionKernels {
                 gradBias, "gradBias");
         ConvScratch s = scratch.get();
         WeightGradientPlan plan = new WeightGradientPlan(g, gradBias != null);
-        float[] x = plan.paddedInput(input, s);
         float[] grad = plan.channelPaddedGradOutput(gradOutput, s);
         float[] partials = s.partials(plan.partialsLength());
-        Parallel.forEach(plan.chunks() * plan.groups(), task -> plan.accumulate(task / plan.groups(),
-                task % plan.groups(), x, grad, partials));
+        if (plan.padsPerBand(Parallel.threads())) {
+            // Each task pads its bands into its own buffer and uses them while they are in L2.
+            Parallel.forEach(plan.chunks(), chunk -> plan.accumulateChunk(chunk, input, grad, partials,
+                    scratch.get().image(plan.bandBufferLength())));
+        } else {
+            float[] x = plan.paddedInput(input, s);
+            Parallel.forEach(plan.chunks() * plan.groups(), task -> plan.accumulate(task / plan.groups(),
+                    task % plan.groups(), x, grad, partials));
+        }
         Parallel.forEach(plan.blocks(), block -> plan.reduce(block, partials, gradWeight, gradBias));
     }
 

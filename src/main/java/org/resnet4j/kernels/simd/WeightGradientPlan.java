@@ -98,22 +98,7 @@ final class WeightGradientPlan {
         }
         int imageLength = paddedHeight * paddedWidth * cin;
         float[] x = scratch.input(Math.addExact(Math.multiplyExact(g.batch(), imageLength), SLACK));
-        Parallel.forEach(g.batch(), n -> {
-            int base = n * imageLength;
-            int rowLength = g.inWidth() * cin;
-            int left = g.padWidth() * cin;
-            for (int row = 0; row < paddedHeight; row++) {
-                int rowBase = base + row * paddedWidth * cin;
-                int ih = row - g.padHeight();
-                if (ih < 0 || ih >= g.inHeight()) {
-                    Arrays.fill(x, rowBase, rowBase + paddedWidth * cin, 0f);
-                    continue;
-                }
-                Arrays.fill(x, rowBase, rowBase + left, 0f);
-                System.arraycopy(input, (n * g.inHeight() + ih) * rowLength, x, rowBase + left, rowLength);
-                Arrays.fill(x, rowBase + left + rowLength, rowBase + paddedWidth * cin, 0f);
-            }
-        });
+        Parallel.forEach(g.batch(), n -> padRows(input, n, 0, paddedHeight, x, n * imageLength));
         int end = g.batch() * imageLength;
         Arrays.fill(x, end, end + SLACK, 0f);
         return x;
@@ -141,50 +126,108 @@ final class WeightGradientPlan {
         return chunks * blocks * g.kernelHeight() * e * LANES + (chunk * blocks + block) * LANES;
     }
 
-    /** Task (chunk, group): this chunk's sums for co blocks {@code 2*group} and {@code 2*group + 1}. */
-    void accumulate(int chunk, int group, float[] x, float[] grad, float[] partials) {
-        int blockA = 2 * group;
-        boolean pair = blockA + 1 < blocks;
-        int kernelHeight = g.kernelHeight();
-        for (int b = blockA; b < blockA + (pair ? 2 : 1); b++) {
-            int start = partialIndex(chunk, b, 0, 0);
-            Arrays.fill(partials, start, start + kernelHeight * e * LANES, 0f);
-            Arrays.fill(partials, biasIndex(chunk, b), biasIndex(chunk, b) + LANES, 0f);
+    /** Whether tasks are whole chunks that pad their own bands (enough chunks to keep every thread busy). */
+    boolean padsPerBand(int threads) {
+        return chunks >= 2 * threads && !readInputDirectly;
+    }
+
+    /** Floats of one band's padded input rows, plus slack for the reads past the last (kw, ci) value. */
+    int bandBufferLength() {
+        return ((bandRows - 1) * g.strideHeight() + g.kernelHeight()) * paddedWidth * cin + SLACK;
+    }
+
+    /** Task (chunk): every co block's sums over this chunk, each band padded into {@code band} first. */
+    void accumulateChunk(int chunk, float[] input, float[] grad, float[] partials, float[] band) {
+        for (int group = 0; group < groups(); group++) {
+            clearPartials(chunk, group, partials);
         }
-        int tile = pair ? PAIR_TILE : singleTile;
-        int oh = g.outHeight();
-        int ow = g.outWidth();
         int firstBand = Parallel.chunkStart(bands, chunks, chunk);
         int endBand = Parallel.chunkStart(bands, chunks, chunk + 1);
-        for (int band = firstBand; band < endBand; band++) {
-            int n = band / bandsPerImage;
-            int y0 = (band % bandsPerImage) * bandRows;
-            int rows = Math.min(oh, y0 + bandRows) - y0;
-            int g0 = ((n * oh + y0) * ow) * gradChannels + blockA * LANES;
-            for (int kh = 0; kh < kernelHeight; kh++) {
-                int xRow = ((n * paddedHeight + y0 * g.strideHeight() + kh) * paddedWidth) * cin;
-                for (int e0 = 0; e0 < e; e0 += tile) {
-                    int count = Math.min(tile, e - e0);
-                    int pA = partialIndex(chunk, blockA, kh, e0);
-                    if (pair) {
-                        ConvMicroKernels.weights2x5(x, xRow + e0, pixelOffsets, rows * ow, grad, g0, gradChannels,
-                                partials, pA, partialIndex(chunk, blockA + 1, kh, e0), count);
-                    } else {
-                        ConvMicroKernels.weights1x10(x, xRow + e0, pixelOffsets, rows * ow, grad, g0, gradChannels,
-                                partials, pA, count);
-                    }
+        for (int b = firstBand; b < endBand; b++) {
+            int n = b / bandsPerImage;
+            int y0 = (b % bandsPerImage) * bandRows;
+            int rows = Math.min(g.outHeight(), y0 + bandRows) - y0;
+            padRows(input, n, y0 * g.strideHeight(), (rows - 1) * g.strideHeight() + g.kernelHeight(), band, 0);
+            for (int group = 0; group < groups(); group++) {
+                accumulateBand(chunk, group, n, y0, rows, band, 0, grad, partials);
+            }
+        }
+    }
+
+    /** Task (chunk, group): this chunk's sums for co blocks {@code 2*group} and {@code 2*group + 1}. */
+    void accumulate(int chunk, int group, float[] x, float[] grad, float[] partials) {
+        clearPartials(chunk, group, partials);
+        int firstBand = Parallel.chunkStart(bands, chunks, chunk);
+        int endBand = Parallel.chunkStart(bands, chunks, chunk + 1);
+        for (int b = firstBand; b < endBand; b++) {
+            int n = b / bandsPerImage;
+            int y0 = (b % bandsPerImage) * bandRows;
+            int rows = Math.min(g.outHeight(), y0 + bandRows) - y0;
+            int xBand = ((n * paddedHeight + y0 * g.strideHeight()) * paddedWidth) * cin;
+            accumulateBand(chunk, group, n, y0, rows, x, xBand, grad, partials);
+        }
+    }
+
+    private void clearPartials(int chunk, int group, float[] partials) {
+        for (int b = 2 * group; b < Math.min(blocks, 2 * group + 2); b++) {
+            int start = partialIndex(chunk, b, 0, 0);
+            Arrays.fill(partials, start, start + g.kernelHeight() * e * LANES, 0f);
+            Arrays.fill(partials, biasIndex(chunk, b), biasIndex(chunk, b) + LANES, 0f);
+        }
+    }
+
+    /**
+     * Adds output rows {@code [y0, y0 + rows)} of image {@code n} to the chunk's sums of group {@code group}; the
+     * band's first padded input row starts at {@code x[xBand]}.
+     */
+    private void accumulateBand(int chunk, int group, int n, int y0, int rows, float[] x, int xBand, float[] grad,
+                                float[] partials) {
+        int blockA = 2 * group;
+        boolean pair = blockA + 1 < blocks;
+        int tile = pair ? PAIR_TILE : singleTile;
+        int ow = g.outWidth();
+        int g0 = ((n * g.outHeight() + y0) * ow) * gradChannels + blockA * LANES;
+        for (int kh = 0; kh < g.kernelHeight(); kh++) {
+            int xRow = xBand + kh * paddedWidth * cin;
+            for (int e0 = 0; e0 < e; e0 += tile) {
+                int count = Math.min(tile, e - e0);
+                int pA = partialIndex(chunk, blockA, kh, e0);
+                if (pair) {
+                    ConvMicroKernels.weights2x5(x, xRow + e0, pixelOffsets, rows * ow, grad, g0, gradChannels,
+                            partials, pA, partialIndex(chunk, blockA + 1, kh, e0), count);
+                } else {
+                    ConvMicroKernels.weights1x10(x, xRow + e0, pixelOffsets, rows * ow, grad, g0, gradChannels,
+                            partials, pA, count);
                 }
             }
-            if (withBias) {
-                for (int b = 0; b < (pair ? 2 : 1); b++) {
-                    FloatVector sum = FloatVector.zero(SPECIES);
-                    for (int p = 0, gi = g0 + b * LANES; p < rows * ow; p++, gi += gradChannels) {
-                        sum = sum.add(FloatVector.fromArray(SPECIES, grad, gi));
-                    }
-                    int bi = biasIndex(chunk, blockA + b);
-                    FloatVector.fromArray(SPECIES, partials, bi).add(sum).intoArray(partials, bi);
+        }
+        if (withBias) {
+            for (int b = 0; b < (pair ? 2 : 1); b++) {
+                FloatVector sum = FloatVector.zero(SPECIES);
+                for (int p = 0, gi = g0 + b * LANES; p < rows * ow; p++, gi += gradChannels) {
+                    sum = sum.add(FloatVector.fromArray(SPECIES, grad, gi));
                 }
+                int bi = biasIndex(chunk, blockA + b);
+                FloatVector.fromArray(SPECIES, partials, bi).add(sum).intoArray(partials, bi);
             }
+        }
+    }
+
+    /** Writes padded rows {@code [row0, row0 + count)} of image {@code n} (data or zeros) at {@code x[base...]}. */
+    private void padRows(float[] input, int n, int row0, int count, float[] x, int base) {
+        int rowLength = g.inWidth() * cin;
+        int left = g.padWidth() * cin;
+        int paddedRow = paddedWidth * cin;
+        for (int i = 0; i < count; i++) {
+            int rowBase = base + i * paddedRow;
+            int ih = row0 + i - g.padHeight();
+            if (ih < 0 || ih >= g.inHeight()) {
+                Arrays.fill(x, rowBase, rowBase + paddedRow, 0f);
+                continue;
+            }
+            Arrays.fill(x, rowBase, rowBase + left, 0f);
+            System.arraycopy(input, (n * g.inHeight() + ih) * rowLength, x, rowBase + left, rowLength);
+            Arrays.fill(x, rowBase + left + rowLength, rowBase + paddedRow, 0f);
         }
     }
 
