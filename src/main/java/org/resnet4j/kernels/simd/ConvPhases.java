@@ -123,7 +123,7 @@ final class ConvPhases {
         return tapKw[phase][t];
     }
 
-    /** Where phase {@code phase}'s weights start in the packed array ({@code [ciBlock][tap][co][16 ci]}). */
+    /** Where phase {@code phase}'s weights start in the packed array ({@code [ciBlock][tap][co][LANES ci]}). */
     int packedOffset(int phase) {
         return packedOffsets[phase];
     }

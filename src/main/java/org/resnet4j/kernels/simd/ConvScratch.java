@@ -29,12 +29,12 @@ final class ConvScratch {
         return gradOutput = grow(gradOutput, length);
     }
 
-    /** Weights repacked into 16-lane panels. */
+    /** Weights repacked into LANES-wide panels. */
     float[] packedWeights(int length) {
         return packedWeights = grow(packedWeights, length);
     }
 
-    /** The bias padded to whole 16-lane blocks. */
+    /** The bias padded to whole blocks of LANES. */
     float[] bias(int length) {
         return bias = grow(bias, length);
     }

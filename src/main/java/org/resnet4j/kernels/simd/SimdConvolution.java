@@ -1,32 +1,31 @@
 package org.resnet4j.kernels.simd;
 
 import static org.resnet4j.kernels.simd.VectorConstants.LANES;
-import static org.resnet4j.kernels.simd.VectorConstants.SPECIES;
 
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
 import org.resnet4j.kernels.ConvGeometry;
 import org.resnet4j.kernels.ConvolutionKernels;
 import org.resnet4j.kernels.Parallel;
 
 /**
- * 2-d convolution with the Vector API: a 16-lane vector covers 16 channels (contiguous in NHWC).
+ * 2-d convolution with the Vector API: a vector of {@code L = LANES} floats (16 with AVX-512, 8 with AVX2) covers
+ * {@code L} channels, contiguous in NHWC.
  *
- * <p><b>Forward</b>: the input is copied into a zero-padded buffer split into {@code sh*sw} stride phases
- * ({@link ConvPlanes}); on a phase plane every kernel tap of a strided convolution is a fixed offset, so output pixel
- * {@code q = oh*Wv + ow} of the "virtual grid" (width {@code Wv}, the plane width) reads pixel {@code q + tap} and a
- * tile of consecutive {@code q} needs no edge logic. Grid columns {@code ow >= OW} are computed and dropped. Weights
- * are packed {@code [coBlock][kh*KW+kw][ci][16 co]} (zero lanes past {@code Cout}) and fed to the register-blocked
- * tiles of {@link ConvMicroKernels}.
+ * <p><b>Forward</b>: each image is copied into a zero-padded buffer whose rows are split into {@code sh} row phases
+ * ({@link ConvPlanes}); there every tap of a strided convolution is a fixed offset from output pixel
+ * {@code q = oh*Wv + ow} of a "virtual grid" (width {@code Wv}), so a tile of consecutive {@code q} needs no edge
+ * logic; grid columns {@code ow >= OW} are computed and dropped. Weights are packed
+ * {@code [coBlock][kh*KW+kw][ci][L co]} (zero lanes past {@code Cout}; {@code L = LANES}) and fed to the
+ * register-blocked tiles of {@link ConvMicroKernels}.
  *
  * <p><b>Backward data</b> is the same machinery run once per input phase {@code (r, c)}: with {@code ih + ph =
  * u*sh + r}, only taps {@code kh = r + sh*j} reach phase row {@code u}, from gradOutput row {@code u - j}, so each
  * phase is a stride-1 correlation of the zero-padded gradOutput with a flipped sub-kernel, vectorized over
  * {@code ci}. Phases no tap reaches (1x1 stride 2) are zero.
  *
- * <p><b>Backward weights</b> vectorizes over 16 {@code co} of gradOutput and broadcasts input values; for a kernel
- * row {@code kh} the pairs {@code e = kw*Cin + ci} are contiguous in a padded NHWC row, so a tile covers 12 or 24
- * consecutive {@code e} for any {@code Cin}. The batch is cut into a fixed number of chunks (a function of the
+ * <p><b>Backward weights</b> vectorizes over {@code L} {@code co} of gradOutput and broadcasts input values; for a
+ * kernel row {@code kh} the pairs {@code e = kw*Cin + ci} are contiguous in a padded NHWC row, so a tile covers a few
+ * consecutive {@code e} for any {@code Cin} ({@link WeightGradientPlan}). The batch is cut into a fixed number of chunks (a function of the
  * shape only); each chunk sums into its own partial gradient, and partials are added in chunk order, so results
  * are bit-for-bit the same for any thread count. Forward and backward-data outputs are independent per pixel, so
  * they are too.
@@ -78,6 +77,7 @@ public final class SimdConvolution implements ConvolutionKernels {
         }
 
         int panel = taps * cin * LANES;
+        int pixelStride = planes.pixelStride();
         Parallel.forEach(g.batch() * chunks, task -> {
             int n = task / chunks;
             int chunk = task % chunks;
@@ -103,16 +103,16 @@ public final class SimdConvolution implements ConvolutionKernels {
                         int x = q - y * gridWidth;
                         dst[p] = y < oh && x < ow ? ((n * oh + y) * ow + x) * cout + b * LANES : -1;
                     }
-                    int xq = x0 + t * tileM * cin;
+                    int xq = x0 + t * tileM * pixelStride;
                     if (b + 1 < blocks) {
                         int lanesB = Math.min(LANES, cout - (b + 1) * LANES);
-                        ConvMicroKernels.tile2x6(padded, xq, cin, steps, steps.length, packed, b * panel, (b + 1) * panel,
+                        ConvMicroKernels.tile2x6(padded, xq, pixelStride, steps, steps.length, packed, b * panel, (b + 1) * panel,
                                 paddedBias, b * LANES, (b + 1) * LANES, output, dst, lanesA, lanesB);
                     } else if (tileM == SINGLE_PIXELS) {
-                        ConvMicroKernels.tile1x12(padded, xq, cin, steps, steps.length, packed, b * panel,
+                        ConvMicroKernels.tile1x12(padded, xq, pixelStride, steps, steps.length, packed, b * panel,
                                 paddedBias, b * LANES, output, dst, lanesA);
                     } else {
-                        ConvMicroKernels.tile1x6(padded, xq, cin, steps, steps.length, packed, b * panel,
+                        ConvMicroKernels.tile1x6(padded, xq, pixelStride, steps, steps.length, packed, b * panel,
                                 paddedBias, b * LANES, output, dst, lanesA);
                     }
                 }
@@ -218,7 +218,7 @@ public final class SimdConvolution implements ConvolutionKernels {
         Parallel.forEach(plan.blocks(), block -> plan.reduce(block, partials, gradWeight, gradBias));
     }
 
-    /** How many 16-lane blocks cover {@code channels}. */
+    /** How many blocks of LANES cover {@code channels}. */
     static int blocks(int channels) {
         return ceilDiv(channels, LANES);
     }
@@ -238,17 +238,6 @@ public final class SimdConvolution implements ConvolutionKernels {
             if (d >= 0) {
                 Arrays.fill(out, d, d + lanes, 0f);
             }
-        }
-    }
-
-    /** Copies {@code channels} floats; the vector loop is what makes the phase split of stride-2 inputs cheap. */
-    static void copyPixel(float[] from, int fromIndex, float[] to, int toIndex, int channels) {
-        int c = 0;
-        for (int bound = SPECIES.loopBound(channels); c < bound; c += LANES) {
-            FloatVector.fromArray(SPECIES, from, fromIndex + c).intoArray(to, toIndex + c);
-        }
-        for (; c < channels; c++) {
-            to[toIndex + c] = from[fromIndex + c];
         }
     }
 

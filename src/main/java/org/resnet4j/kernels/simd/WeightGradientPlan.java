@@ -16,8 +16,8 @@ import org.resnet4j.kernels.Parallel;
  * is a product of a {@code co x pixels} and a {@code pixels x e} matrix per {@code kh}, tiled as {@code 2L} co by 5 e or {@code L} co by 10 e
  * ({@code L = LANES}). Output rows are cut into bands (about {@link #BAND_BYTES} of data, so a band stays in L2 while every tile
  * sweeps it), bands are grouped into a fixed number of chunks that depends only on the shape, and each
- * (chunk, pair of co blocks) task writes its own slice of the partial sums {@code [chunk][coBlock][kh][e][16]}
- * (then {@code [chunk][coBlock][16]} for the bias). {@link #reduce} adds the chunks in order.
+ * (chunk, pair of co blocks) task writes its own slice of the partial sums {@code [chunk][coBlock][kh][e][L]}
+ * (then {@code [chunk][coBlock][L]} for the bias). {@link #reduce} adds the chunks in order.
  */
 final class WeightGradientPlan {
     private static final int BAND_BYTES = 128 * 1024;
