@@ -132,16 +132,24 @@ final class ConvPhases {
         return packedOffsets[packedOffsets.length - 1];
     }
 
-    /** The input pixel {@code ih*W + iw} that grid pixel {@code q} of {@code phase} computes, or -1 if none. */
-    int inputPixel(int phase, int q) {
-        int u = q / gridWidth;
-        int v = q - u * gridWidth;
-        int ih = u * g.strideHeight() + phase / g.strideWidth() - g.padHeight();
-        int iw = v * g.strideWidth() + phase % g.strideWidth() - g.padWidth();
-        if (ih < 0 || ih >= g.inHeight() || iw < 0 || iw >= g.inWidth()) {
-            return -1;
+    /**
+     * For the {@code pixels.length} grid pixels from {@code q0} of {@code phase}: the input pixel {@code ih*W + iw}
+     * each computes, or -1 where it falls outside the input.
+     */
+    void inputPixels(int phase, int q0, int[] pixels) {
+        int u = q0 / gridWidth;
+        int v = q0 - u * gridWidth;
+        int r = phase / g.strideWidth();
+        int c = phase % g.strideWidth();
+        for (int p = 0; p < pixels.length; p++) {
+            int ih = u * g.strideHeight() + r - g.padHeight();
+            int iw = v * g.strideWidth() + c - g.padWidth();
+            pixels[p] = ih >= 0 && ih < g.inHeight() && iw >= 0 && iw < g.inWidth() ? ih * g.inWidth() + iw : -1;
+            if (++v == gridWidth) {
+                v = 0;
+                u++;
+            }
         }
-        return ih * g.inWidth() + iw;
     }
 
     /** Writes every row of image {@code n}'s padded gradOutput (data or zeros) at {@code buffer[base...]}. */

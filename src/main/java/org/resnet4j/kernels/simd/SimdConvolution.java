@@ -97,11 +97,14 @@ public final class SimdConvolution implements ConvolutionKernels {
             for (int b = 0; b < blocks; b += 2) {
                 int lanesA = Math.min(LANES, cout - b * LANES);
                 for (int t = t0; t < t1; t++) {
+                    int y = t * tileM / gridWidth;
+                    int x = t * tileM - y * gridWidth;
                     for (int p = 0; p < tileM; p++) {
-                        int q = t * tileM + p;
-                        int y = q / gridWidth;
-                        int x = q - y * gridWidth;
                         dst[p] = y < oh && x < ow ? ((n * oh + y) * ow + x) * cout + b * LANES : -1;
+                        if (++x == gridWidth) {
+                            x = 0;
+                            y++;
+                        }
                     }
                     int xq = x0 + t * tileM * pixelStride;
                     if (b + 1 < blocks) {
@@ -170,12 +173,13 @@ public final class SimdConvolution implements ConvolutionKernels {
         int panel = steps.length * LANES;
         int packedBase = phases.packedOffset(phase);
         int[] dst = new int[tileM];
+        int imageBase = n * g.inHeight() * g.inWidth();
         for (int b = 0; b < blocks; b += 2) {
             int lanesA = Math.min(LANES, cin - b * LANES);
             for (int t = t0; t < t1; t++) {
+                phases.inputPixels(phase, t * tileM, dst);
                 for (int p = 0; p < tileM; p++) {
-                    int pixel = phases.inputPixel(phase, t * tileM + p);
-                    dst[p] = pixel < 0 ? -1 : (n * g.inHeight() * g.inWidth() + pixel) * cin + b * LANES;
+                    dst[p] = dst[p] < 0 ? -1 : (imageBase + dst[p]) * cin + b * LANES;
                 }
                 if (steps.length == 0) {
                     zeroPixels(gradInput, dst, lanesA + (b + 1 < blocks ? Math.min(LANES, cin - (b + 1) * LANES) : 0));
