@@ -75,7 +75,8 @@ final class ConvPhases {
                         steps[phase][t * g.outChannels() + co] = tapOffsets[phase][t] + co;
                     }
                 }
-                packedOffsets[phase + 1] = packedOffsets[phase] + ciBlocks * taps * g.outChannels() * VectorConstants.LANES;
+                packedOffsets[phase + 1] = packedOffsets[phase]
+                        + ciBlocks * taps * g.outChannels() * VectorConstants.LANES;
             }
         }
     }

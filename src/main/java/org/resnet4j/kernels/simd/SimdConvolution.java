@@ -25,10 +25,10 @@ import org.resnet4j.kernels.Parallel;
  *
  * <p><b>Backward weights</b> vectorizes over {@code L} {@code co} of gradOutput and broadcasts input values; for a
  * kernel row {@code kh} the pairs {@code e = kw*Cin + ci} are contiguous in a padded NHWC row, so a tile covers a few
- * consecutive {@code e} for any {@code Cin} ({@link WeightGradientPlan}). The batch is cut into a fixed number of chunks (a function of the
- * shape only); each chunk sums into its own partial gradient, and partials are added in chunk order, so results
- * are bit-for-bit the same for any thread count. Forward and backward-data outputs are independent per pixel, so
- * they are too.
+ * consecutive {@code e} for any {@code Cin} ({@link WeightGradientPlan}). The batch is cut into a fixed number of
+ * chunks (a function of the shape only); each chunk sums into its own partial gradient, and partials are added in
+ * chunk order, so results are bit-for-bit the same for any thread count. Forward and backward-data outputs are
+ * independent per pixel, so they are too.
  */
 public final class SimdConvolution implements ConvolutionKernels {
     /** Grid pixels of a two-block tile; a one-block tile has twice as many (same 12 accumulators). */
@@ -109,8 +109,8 @@ public final class SimdConvolution implements ConvolutionKernels {
                     int xq = x0 + t * tileM * pixelStride;
                     if (b + 1 < blocks) {
                         int lanesB = Math.min(LANES, cout - (b + 1) * LANES);
-                        ConvMicroKernels.tile2x6(padded, xq, pixelStride, steps, steps.length, packed, b * panel, (b + 1) * panel,
-                                paddedBias, b * LANES, (b + 1) * LANES, output, dst, lanesA, lanesB);
+                        ConvMicroKernels.tile2x6(padded, xq, pixelStride, steps, steps.length, packed, b * panel,
+                                (b + 1) * panel, paddedBias, b * LANES, (b + 1) * LANES, output, dst, lanesA, lanesB);
                     } else if (tileM == SINGLE_PIXELS) {
                         ConvMicroKernels.tile1x12(padded, xq, pixelStride, steps, steps.length, packed, b * panel,
                                 paddedBias, b * LANES, output, dst, lanesA);

@@ -10,14 +10,18 @@ import org.resnet4j.kernels.Parallel;
 
 /**
  * The work split of one backward-weights pass. With the input zero-padded to {@code [N][Hp][Wp][Cin]}, kernel row
- * {@code kh} and output pixel {@code (oh, ow)} see the {@code E = KW*Cin} values
- * {@code e = kw*Cin + ci} contiguously at {@code ((oh*sh + kh)*Wp + ow*sw)*Cin + e}, so
+ * {@code kh} and output pixel {@code (oh, ow)} see the {@code E = KW*Cin} values {@code e = kw*Cin + ci}
+ * contiguously at {@code ((oh*sh + kh)*Wp + ow*sw)*Cin + e}, so
  * <pre>  gradWeight[co][ci][kh][kw] += sum_{n,oh,ow} gradOutput[n,oh,ow,co] * x[n, oh*sh+kh, ow*sw, e]</pre>
- * is a product of a {@code co x pixels} and a {@code pixels x e} matrix per {@code kh}, tiled as {@code 2L} co by 5 e or {@code L} co by 10 e
- * ({@code L = LANES}). Output rows are cut into bands (about {@link #BAND_BYTES} of data, so a band stays in L2 while every tile
- * sweeps it), bands are grouped into a fixed number of chunks that depends only on the shape, and each
- * (chunk, pair of co blocks) task writes its own slice of the partial sums {@code [chunk][coBlock][kh][e][L]}
- * (then {@code [chunk][coBlock][L]} for the bias). {@link #reduce} adds the chunks in order.
+ * is, per {@code kh}, the product of a {@code co x pixels} and a {@code pixels x e} matrix, tiled as {@code 2L} co by
+ * 5 e or {@code L} co by 10 e ({@code L = LANES}).
+ *
+ * <p>Output rows are cut into bands of about {@link #BAND_BYTES} of data (so a band stays in L2 while every tile
+ * sweeps it), and bands into a fixed number of chunks that depends only on the shape. Chunk {@code k} sums into its
+ * own partials {@code [k][coBlock][kh][e][L]} (then {@code [k][coBlock][L]} for the bias), and {@link #reduce} adds
+ * the chunks in order: the same result for any thread count. A task is a whole chunk that pads its own bands
+ * ({@link #accumulateChunk}) when there are enough chunks for every thread, else a (chunk, pair of co blocks) over a
+ * batch-wide padded copy ({@link #accumulate}); both run the same sums in the same order.
  */
 final class WeightGradientPlan {
     private static final int BAND_BYTES = 128 * 1024;
@@ -37,7 +41,6 @@ final class WeightGradientPlan {
     private final int e;
     private final int paddedHeight;
     private final int paddedWidth;
-    private final int singleTile;
     private final boolean readInputDirectly;
     private final int bandRows;
     private final int bandsPerImage;
@@ -58,8 +61,7 @@ final class WeightGradientPlan {
         e = g.kernelWidth() * cin;
         paddedHeight = g.inHeight() + 2 * g.padHeight();
         paddedWidth = g.inWidth() + 2 * g.padWidth();
-        singleTile = SINGLE_TILE;
-        readInputDirectly = g.padHeight() == 0 && g.padWidth() == 0 && e % PAIR_TILE == 0 && e % singleTile == 0;
+        readInputDirectly = g.padHeight() == 0 && g.padWidth() == 0 && e % PAIR_TILE == 0 && e % SINGLE_TILE == 0;
         int bytesPerRow = 4 * (g.outWidth() * gradChannels + g.strideHeight() * paddedWidth * cin);
         bandRows = Math.max(1, Math.min(g.outHeight(), BAND_BYTES / bytesPerRow));
         bandsPerImage = SimdConvolution.ceilDiv(g.outHeight(), bandRows);
@@ -67,7 +69,8 @@ final class WeightGradientPlan {
         pixelOffsets = new int[bandRows * g.outWidth()];
         for (int r = 0; r < bandRows; r++) {
             for (int col = 0; col < g.outWidth(); col++) {
-                pixelOffsets[r * g.outWidth() + col] = (r * g.strideHeight() * paddedWidth + col * g.strideWidth()) * cin;
+                pixelOffsets[r * g.outWidth() + col] =
+                        (r * g.strideHeight() * paddedWidth + col * g.strideWidth()) * cin;
             }
         }
         chunkLength = blocks * (g.kernelHeight() * e + 1) * LANES;
@@ -184,7 +187,7 @@ final class WeightGradientPlan {
                                 float[] partials) {
         int blockA = 2 * group;
         boolean pair = blockA + 1 < blocks;
-        int tile = pair ? PAIR_TILE : singleTile;
+        int tile = pair ? PAIR_TILE : SINGLE_TILE;
         int ow = g.outWidth();
         int g0 = ((n * g.outHeight() + y0) * ow) * gradChannels + blockA * LANES;
         for (int kh = 0; kh < g.kernelHeight(); kh++) {

@@ -5,7 +5,10 @@ import static org.resnet4j.kernels.simd.VectorConstants.LANES;
 import java.util.Arrays;
 import org.resnet4j.kernels.ConvGeometry;
 
-/** Repacks OIHW weights into the LANES-wide panels ({@code L} below) the micro-kernels load, zero-filling lanes past the channels. */
+/**
+ * Repacks OIHW weights into the panels of {@code L = LANES} lanes that the micro-kernels load, zero-filling lanes past
+ * the channels.
+ */
 final class WeightPacking {
     private WeightPacking() {
     }
