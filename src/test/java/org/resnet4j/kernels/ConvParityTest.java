@@ -40,13 +40,17 @@ class ConvParityTest {
                 ConvGeometry.square(1, 13, 7, 7, 17, 7, 2, 3),
                 new ConvGeometry(1, 17, 7, 33, 17, 3, 3, 1, 1, 1, 1),
                 new ConvGeometry(2, 5, 9, 8, 19, 3, 1, 2, 1, 1, 0),
-                new ConvGeometry(1, 13, 8, 7, 16, 1, 3, 1, 2, 0, 1)));
+                new ConvGeometry(1, 13, 8, 7, 16, 1, 3, 1, 2, 0, 1),
+                // Batches large enough for one task per image (each pads its own image).
+                ConvGeometry.square(9, 16, 8, 8, 16, 3, 2, 1),
+                ConvGeometry.square(8, 13, 7, 7, 17, 3, 1, 1),
+                ConvGeometry.square(11, 17, 5, 5, 3, 1, 2, 0)));
         // A few more drawn at random from the tail-hitting sizes, capped so the scalar reference stays fast.
         int[] channels = {3, 13, 16, 17, 64};
         int[] sizes = {1, 7, 8, 32, 33};
         int[][] kernels = {{1, 1, 0}, {1, 2, 0}, {3, 1, 1}, {3, 2, 1}, {3, 1, 0}, {7, 2, 3}};
         SplittableRandom random = new SplittableRandom(20261126);
-        while (shapes.size() < 30) {
+        while (shapes.size() < 33) {
             int[] k = kernels[random.nextInt(kernels.length)];
             int size = sizes[random.nextInt(sizes.length)];
             if (size + 2 * k[2] < k[0]) {

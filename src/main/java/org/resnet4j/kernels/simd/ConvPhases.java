@@ -20,6 +20,7 @@ final class ConvPhases {
     private final int gridWidth;
     private final int rows;
     private final int[][] tapOffsets;
+    private final int[][] steps;
     private final int[][] tapKh;
     private final int[][] tapKw;
     private final int[] packedOffsets;
@@ -46,6 +47,7 @@ final class ConvPhases {
 
         int phases = sh * sw;
         tapOffsets = new int[phases][];
+        steps = new int[phases][];
         tapKh = new int[phases][];
         tapKw = new int[phases][];
         packedOffsets = new int[phases + 1];
@@ -67,7 +69,14 @@ final class ConvPhases {
                         tapKw[phase][t] = c + sw * jc;
                     }
                 }
-                packedOffsets[phase + 1] = packedOffsets[phase] + ciBlocks * taps * g.outChannels() * VectorConstants.LANES;
+                steps[phase] = new int[taps * g.outChannels()];
+                for (int t = 0; t < taps; t++) {
+                    for (int co = 0; co < g.outChannels(); co++) {
+                        steps[phase][t * g.outChannels() + co] = tapOffsets[phase][t] + co;
+                    }
+                }
+                packedOffsets[phase + 1] = packedOffsets[phase]
+                        + ciBlocks * taps * g.outChannels() * VectorConstants.LANES;
             }
         }
     }
@@ -102,6 +111,11 @@ final class ConvPhases {
         return tapOffsets[phase];
     }
 
+    /** The micro-kernel's offset table of {@code phase}: {@code steps[t*Cout + co] = tapOffsets[t] + co}. */
+    int[] steps(int phase) {
+        return steps[phase];
+    }
+
     int tapKh(int phase, int t) {
         return tapKh[phase][t];
     }
@@ -110,7 +124,7 @@ final class ConvPhases {
         return tapKw[phase][t];
     }
 
-    /** Where phase {@code phase}'s weights start in the packed array ({@code [ciBlock][tap][co][16 ci]}). */
+    /** Where phase {@code phase}'s weights start in the packed array ({@code [ciBlock][tap][co][LANES ci]}). */
     int packedOffset(int phase) {
         return packedOffsets[phase];
     }
@@ -119,24 +133,31 @@ final class ConvPhases {
         return packedOffsets[packedOffsets.length - 1];
     }
 
-    /** The input pixel {@code ih*W + iw} that grid pixel {@code q} of {@code phase} computes, or -1 if none. */
-    int inputPixel(int phase, int q) {
-        int u = q / gridWidth;
-        int v = q - u * gridWidth;
-        int ih = u * g.strideHeight() + phase / g.strideWidth() - g.padHeight();
-        int iw = v * g.strideWidth() + phase % g.strideWidth() - g.padWidth();
-        if (ih < 0 || ih >= g.inHeight() || iw < 0 || iw >= g.inWidth()) {
-            return -1;
+    /**
+     * For the {@code pixels.length} grid pixels from {@code q0} of {@code phase}: the input pixel {@code ih*W + iw}
+     * each computes, or -1 where it falls outside the input.
+     */
+    void inputPixels(int phase, int q0, int[] pixels) {
+        int u = q0 / gridWidth;
+        int v = q0 - u * gridWidth;
+        int r = phase / g.strideWidth();
+        int c = phase % g.strideWidth();
+        for (int p = 0; p < pixels.length; p++) {
+            int ih = u * g.strideHeight() + r - g.padHeight();
+            int iw = v * g.strideWidth() + c - g.padWidth();
+            pixels[p] = ih >= 0 && ih < g.inHeight() && iw >= 0 && iw < g.inWidth() ? ih * g.inWidth() + iw : -1;
+            if (++v == gridWidth) {
+                v = 0;
+                u++;
+            }
         }
-        return ih * g.inWidth() + iw;
     }
 
-    /** Writes every row of image {@code n}'s padded gradOutput (data or zeros). */
-    void fill(float[] gradOutput, int n, float[] buffer) {
+    /** Writes every row of image {@code n}'s padded gradOutput (data or zeros) at {@code buffer[base...]}. */
+    void fill(float[] gradOutput, int n, float[] buffer, int base) {
         int cout = g.outChannels();
         int oh = g.outHeight();
         int ow = g.outWidth();
-        int base = n * imageLength();
         for (int a = 0; a < rows; a++) {
             int rowBase = base + a * gridWidth * cout;
             int y = a - padH;

@@ -4,24 +4,29 @@ import java.util.Arrays;
 import org.resnet4j.kernels.ConvGeometry;
 
 /**
- * The forward pass's view of the input: each image zero-padded and split into {@code sh*sw} stride phases,
- * {@code [N][sh][sw][rows][width][Cin]}, where phase {@code (rh, rw)} holds padded pixel
- * {@code (a*sh + rh, b*sw + rw)} at {@code (a, b)}. Output pixel {@code (oh, ow)} is grid pixel
- * {@code q = oh*width + ow}, and tap {@code (kh, kw)} reads it at {@code q*Cin + tapOffset(kh, kw)}: a constant
- * offset, so a run of consecutive {@code q} crosses rows without edge logic. Rows past the padded image are slack
- * (zeros or stale values read only by discarded grid pixels), enough for the last tile of {@code tilePixels}.
+ * The forward pass's view of the input: each image zero-padded and its rows split into {@code sh} row phases,
+ * {@code [N][sh][rows][rowWidth][Cin]}, where phase {@code rh} holds padded row {@code a*sh + rh} at row {@code a}
+ * and {@code rowWidth = sw * width} is the padded width rounded up to a multiple of {@code sw}. Output pixel
+ * {@code (oh, ow)} is grid pixel {@code q = oh*width + ow}, based at {@code q*pixelStride} with
+ * {@code pixelStride = sw*Cin}, and tap {@code (kh, kw)} reads it at {@code q*pixelStride + tapOffset(kh, kw)}:
+ * a constant offset, so a run of consecutive {@code q} crosses output rows without edge logic (the row split is what
+ * makes one output row step over {@code sh} input rows). Grid columns {@code ow >= OW} are computed and dropped;
+ * rows past the padded image are slack (stale values read only by dropped grid pixels), enough for the last tile of
+ * {@code tilePixels}.
  */
 final class ConvPlanes {
     private final ConvGeometry g;
     private final int width;
+    private final int rowWidth;
     private final int rows;
     private final int planeLength;
 
     private ConvPlanes(ConvGeometry g, int width, int rows) {
         this.g = g;
         this.width = width;
+        this.rowWidth = width * g.strideWidth();
         this.rows = rows;
-        this.planeLength = rows * width * g.inChannels();
+        this.planeLength = rows * rowWidth * g.inChannels();
     }
 
     static ConvPlanes forInput(ConvGeometry g, int tilePixels) {
@@ -29,65 +34,58 @@ final class ConvPlanes {
         int sw = g.strideWidth();
         int width = SimdConvolution.ceilDiv(g.inWidth() + 2 * g.padWidth(), sw);
         int tiles = SimdConvolution.ceilDiv(g.outHeight() * width, tilePixels);
-        int maxTap = (g.kernelHeight() - 1) / sh * width + (g.kernelWidth() - 1) / sw;
+        int maxTap = (g.kernelHeight() - 1) / sh * width * sw + g.kernelWidth() - 1;
         int rows = Math.max(SimdConvolution.ceilDiv(g.inHeight() + 2 * g.padHeight(), sh),
-                SimdConvolution.ceilDiv(tiles * tilePixels + maxTap, width));
+                SimdConvolution.ceilDiv(tiles * tilePixels * sw + maxTap, width * sw));
         return new ConvPlanes(g, width, rows);
     }
 
-    /** The grid width (pixels per plane row). */
+    /** The grid width: output pixels per grid row, {@code OW} of them real. */
     int width() {
         return width;
     }
 
+    /** Floats from one grid pixel to the next. */
+    int pixelStride() {
+        return g.strideWidth() * g.inChannels();
+    }
+
     int imageLength() {
-        return g.strideHeight() * g.strideWidth() * planeLength;
+        return g.strideHeight() * planeLength;
     }
 
     int bufferLength(int batch) {
         return Math.multiplyExact(batch, imageLength());
     }
 
-    /** Offset (in floats) from grid pixel {@code q}'s base {@code q*Cin} to the input value tap (kh, kw) reads. */
+    /** Offset (in floats) from grid pixel {@code q}'s base {@code q*pixelStride} to the value tap (kh, kw) reads. */
     int tapOffset(int kh, int kw) {
         int sh = g.strideHeight();
-        int sw = g.strideWidth();
-        int plane = (kh % sh) * sw + kw % sw;
-        return plane * planeLength + ((kh / sh) * width + kw / sw) * g.inChannels();
+        return (kh % sh) * planeLength + ((kh / sh) * rowWidth + kw) * g.inChannels();
     }
 
-    /** Writes every plane row of image {@code n} (data or zeros), so stale buffer contents never leak in. */
-    void fill(float[] input, int n, float[] buffer) {
+    /**
+     * Writes every row of image {@code n} (data or zeros) at {@code buffer[base...]}, so stale buffer contents never
+     * leak into a kept pixel.
+     */
+    void fill(float[] input, int n, float[] buffer, int base) {
         int sh = g.strideHeight();
-        int sw = g.strideWidth();
         int c = g.inChannels();
         int h = g.inHeight();
-        int w = g.inWidth();
+        int rowLength = g.inWidth() * c;
+        int left = g.padWidth() * c;
+        int paddedRow = rowWidth * c;
         for (int rh = 0; rh < sh; rh++) {
-            for (int rw = 0; rw < sw; rw++) {
-                int planeBase = n * imageLength() + (rh * sw + rw) * planeLength;
-                // Columns b whose padded column b*sw + rw - pw lies inside the image.
-                int first = Math.max(0, SimdConvolution.ceilDiv(Math.max(0, g.padWidth() - rw), sw));
-                int last = w - 1 + g.padWidth() - rw < 0 ? -1
-                        : Math.min(width - 1, (w - 1 + g.padWidth() - rw) / sw);
-                for (int a = 0; a < rows; a++) {
-                    int rowBase = planeBase + a * width * c;
-                    int ih = a * sh + rh - g.padHeight();
-                    if (ih < 0 || ih >= h || first > last) {
-                        Arrays.fill(buffer, rowBase, rowBase + width * c, 0f);
-                        continue;
-                    }
-                    Arrays.fill(buffer, rowBase, rowBase + first * c, 0f);
-                    int from = ((n * h + ih) * w + first * sw + rw - g.padWidth()) * c;
-                    if (sw == 1) {
-                        System.arraycopy(input, from, buffer, rowBase + first * c, (last - first + 1) * c);
-                    } else {
-                        for (int b = first; b <= last; b++, from += sw * c) {
-                            SimdConvolution.copyPixel(input, from, buffer, rowBase + b * c, c);
-                        }
-                    }
-                    Arrays.fill(buffer, rowBase + (last + 1) * c, rowBase + width * c, 0f);
+            for (int a = 0; a < rows; a++) {
+                int rowBase = base + rh * planeLength + a * paddedRow;
+                int ih = a * sh + rh - g.padHeight();
+                if (ih < 0 || ih >= h) {
+                    Arrays.fill(buffer, rowBase, rowBase + paddedRow, 0f);
+                    continue;
                 }
+                Arrays.fill(buffer, rowBase, rowBase + left, 0f);
+                System.arraycopy(input, (n * h + ih) * rowLength, buffer, rowBase + left, rowLength);
+                Arrays.fill(buffer, rowBase + left + rowLength, rowBase + paddedRow, 0f);
             }
         }
     }

@@ -7,6 +7,7 @@ package org.resnet4j.kernels.simd;
  */
 final class ConvScratch {
     private float[] input = new float[0];
+    private float[] image = new float[0];
     private float[] gradOutput = new float[0];
     private float[] packedWeights = new float[0];
     private float[] bias = new float[0];
@@ -18,17 +19,22 @@ final class ConvScratch {
         return input = grow(input, length);
     }
 
+    /** One image's padded planes, filled and then consumed by one task on this thread while they are in L2. */
+    float[] image(int length) {
+        return image = grow(image, length);
+    }
+
     /** The zero-padded gradient of the output (backward-data), or its channel-padded copy (backward-weights). */
     float[] gradOutput(int length) {
         return gradOutput = grow(gradOutput, length);
     }
 
-    /** Weights repacked into 16-lane panels. */
+    /** Weights repacked into LANES-wide panels. */
     float[] packedWeights(int length) {
         return packedWeights = grow(packedWeights, length);
     }
 
-    /** The bias padded to whole 16-lane blocks. */
+    /** The bias padded to whole blocks of LANES. */
     float[] bias(int length) {
         return bias = grow(bias, length);
     }

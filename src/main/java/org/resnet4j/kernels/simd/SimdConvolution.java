@@ -1,40 +1,39 @@
 package org.resnet4j.kernels.simd;
 
 import static org.resnet4j.kernels.simd.VectorConstants.LANES;
-import static org.resnet4j.kernels.simd.VectorConstants.SPECIES;
 
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
 import org.resnet4j.kernels.ConvGeometry;
 import org.resnet4j.kernels.ConvolutionKernels;
 import org.resnet4j.kernels.Parallel;
 
 /**
- * 2-d convolution with the Vector API: a 16-lane vector covers 16 channels (contiguous in NHWC).
+ * 2-d convolution with the Vector API: a vector of {@code L = LANES} floats (16 with AVX-512, 8 with AVX2) covers
+ * {@code L} channels, contiguous in NHWC.
  *
- * <p><b>Forward</b>: the input is copied into a zero-padded buffer split into {@code sh*sw} stride phases
- * ({@link ConvPlanes}); on a phase plane every kernel tap of a strided convolution is a fixed offset, so output pixel
- * {@code q = oh*Wv + ow} of the "virtual grid" (width {@code Wv}, the plane width) reads pixel {@code q + tap} and a
- * tile of consecutive {@code q} needs no edge logic. Grid columns {@code ow >= OW} are computed and dropped. Weights
- * are packed {@code [coBlock][kh*KW+kw][ci][16 co]} (zero lanes past {@code Cout}) and fed to the register-blocked
- * tiles of {@link ConvMicroKernels}.
+ * <p><b>Forward</b>: each image is copied into a zero-padded buffer whose rows are split into {@code sh} row phases
+ * ({@link ConvPlanes}); there every tap of a strided convolution is a fixed offset from output pixel
+ * {@code q = oh*Wv + ow} of a "virtual grid" (width {@code Wv}), so a tile of consecutive {@code q} needs no edge
+ * logic; grid columns {@code ow >= OW} are computed and dropped. Weights are packed
+ * {@code [coBlock][kh*KW+kw][ci][L co]} (zero lanes past {@code Cout}; {@code L = LANES}) and fed to the
+ * register-blocked tiles of {@link ConvMicroKernels}.
  *
  * <p><b>Backward data</b> is the same machinery run once per input phase {@code (r, c)}: with {@code ih + ph =
  * u*sh + r}, only taps {@code kh = r + sh*j} reach phase row {@code u}, from gradOutput row {@code u - j}, so each
  * phase is a stride-1 correlation of the zero-padded gradOutput with a flipped sub-kernel, vectorized over
  * {@code ci}. Phases no tap reaches (1x1 stride 2) are zero.
  *
- * <p><b>Backward weights</b> vectorizes over 16 {@code co} of gradOutput and broadcasts input values; for a kernel
- * row {@code kh} the pairs {@code e = kw*Cin + ci} are contiguous in a padded NHWC row, so a tile covers 12 or 24
- * consecutive {@code e} for any {@code Cin}. The batch is cut into a fixed number of chunks (a function of the
- * shape only); each chunk sums into its own partial gradient, and partials are added in chunk order, so results
- * are bit-for-bit the same for any thread count. Forward and backward-data outputs are independent per pixel, so
- * they are too.
+ * <p><b>Backward weights</b> vectorizes over {@code L} {@code co} of gradOutput and broadcasts input values; for a
+ * kernel row {@code kh} the pairs {@code e = kw*Cin + ci} are contiguous in a padded NHWC row, so a tile covers a few
+ * consecutive {@code e} for any {@code Cin} ({@link WeightGradientPlan}). The batch is cut into a fixed number of
+ * chunks (a function of the shape only); each chunk sums into its own partial gradient, and partials are added in
+ * chunk order, so results are bit-for-bit the same for any thread count. Forward and backward-data outputs are
+ * independent per pixel, so they are too.
  */
 public final class SimdConvolution implements ConvolutionKernels {
-    /** Grid pixels of a two-block tile; one block uses twice as many (the registers allow it). */
-    private static final int PAIR_PIXELS = 12;
-    private static final int SINGLE_PIXELS = 24;
+    /** Grid pixels of a two-block tile; a one-block tile has twice as many (same 12 accumulators). */
+    private static final int PAIR_PIXELS = 6;
+    private static final int SINGLE_PIXELS = 12;
     /** Floats past the end of a padded buffer that a tile may read (and discard). */
     private static final int SLACK = 2 * SINGLE_PIXELS;
 
@@ -51,14 +50,23 @@ public final class SimdConvolution implements ConvolutionKernels {
         int blocks = blocks(cout);
         int tileM = blocks == 1 ? SINGLE_PIXELS : PAIR_PIXELS;
         ConvPlanes planes = ConvPlanes.forInput(g, tileM);
-        float[] padded = s.input(planes.bufferLength(g.batch()) + SLACK);
-        Parallel.forEach(g.batch(), n -> planes.fill(input, n, padded));
+        int gridWidth = planes.width();
+        int tiles = ceilDiv(oh * gridWidth, tileM);
+        int chunks = chunksPerImage(g.batch(), tiles);
+        // With a task per image, each task pads its image into its own buffer and convolves it while it is in L2;
+        // otherwise (small batches, split images) the whole batch is padded first.
+        boolean perImage = chunks == 1;
+        float[] batchPadded = perImage ? null : s.input(planes.bufferLength(g.batch()) + SLACK);
+        if (!perImage) {
+            Parallel.forEach(g.batch(), n -> planes.fill(input, n, batchPadded, n * planes.imageLength()));
+        }
 
         int taps = g.kernelHeight() * g.kernelWidth();
-        int[] tapOffsets = new int[taps];
-        for (int kh = 0; kh < g.kernelHeight(); kh++) {
-            for (int kw = 0; kw < g.kernelWidth(); kw++) {
-                tapOffsets[kh * g.kernelWidth() + kw] = planes.tapOffset(kh, kw);
+        int[] steps = new int[taps * cin];
+        for (int t = 0; t < taps; t++) {
+            int offset = planes.tapOffset(t / g.kernelWidth(), t % g.kernelWidth());
+            for (int c = 0; c < cin; c++) {
+                steps[t * cin + c] = offset + c;
             }
         }
         float[] packed = WeightPacking.forward(g, weight, s.packedWeights(WeightPacking.forwardLength(g)));
@@ -68,36 +76,46 @@ public final class SimdConvolution implements ConvolutionKernels {
             System.arraycopy(bias, 0, paddedBias, 0, cout);
         }
 
-        int gridWidth = planes.width();
-        int tiles = ceilDiv(oh * gridWidth, tileM);
-        int chunks = chunksPerImage(g.batch(), tiles);
         int panel = taps * cin * LANES;
+        int pixelStride = planes.pixelStride();
         Parallel.forEach(g.batch() * chunks, task -> {
             int n = task / chunks;
             int chunk = task % chunks;
             int t0 = Parallel.chunkStart(tiles, chunks, chunk);
             int t1 = Parallel.chunkStart(tiles, chunks, chunk + 1);
-            int x0 = n * planes.imageLength();
+            float[] padded;
+            int x0;
+            if (perImage) {
+                padded = scratch.get().image(planes.imageLength() + SLACK);
+                planes.fill(input, n, padded, 0);
+                x0 = 0;
+            } else {
+                padded = batchPadded;
+                x0 = n * planes.imageLength();
+            }
             int[] dst = new int[tileM];
             for (int b = 0; b < blocks; b += 2) {
                 int lanesA = Math.min(LANES, cout - b * LANES);
                 for (int t = t0; t < t1; t++) {
+                    int y = t * tileM / gridWidth;
+                    int x = t * tileM - y * gridWidth;
                     for (int p = 0; p < tileM; p++) {
-                        int q = t * tileM + p;
-                        int y = q / gridWidth;
-                        int x = q - y * gridWidth;
                         dst[p] = y < oh && x < ow ? ((n * oh + y) * ow + x) * cout + b * LANES : -1;
+                        if (++x == gridWidth) {
+                            x = 0;
+                            y++;
+                        }
                     }
-                    int xq = x0 + t * tileM * cin;
+                    int xq = x0 + t * tileM * pixelStride;
                     if (b + 1 < blocks) {
                         int lanesB = Math.min(LANES, cout - (b + 1) * LANES);
-                        ConvMicroKernels.tile2x12(padded, xq, cin, tapOffsets, packed, b * panel, (b + 1) * panel,
-                                paddedBias, b * LANES, (b + 1) * LANES, output, dst, lanesA, lanesB);
+                        ConvMicroKernels.tile2x6(padded, xq, pixelStride, steps, steps.length, packed, b * panel,
+                                (b + 1) * panel, paddedBias, b * LANES, (b + 1) * LANES, output, dst, lanesA, lanesB);
                     } else if (tileM == SINGLE_PIXELS) {
-                        ConvMicroKernels.tile1x24(padded, xq, cin, tapOffsets, packed, b * panel,
+                        ConvMicroKernels.tile1x12(padded, xq, pixelStride, steps, steps.length, packed, b * panel,
                                 paddedBias, b * LANES, output, dst, lanesA);
                     } else {
-                        ConvMicroKernels.tile1x12(padded, xq, cin, tapOffsets, packed, b * panel,
+                        ConvMicroKernels.tile1x6(padded, xq, pixelStride, steps, steps.length, packed, b * panel,
                                 paddedBias, b * LANES, output, dst, lanesA);
                     }
                 }
@@ -114,53 +132,74 @@ public final class SimdConvolution implements ConvolutionKernels {
         int blocks = blocks(cin);
         int tileM = blocks == 1 ? SINGLE_PIXELS : PAIR_PIXELS;
         ConvPhases phases = new ConvPhases(g, tileM);
-        float[] padded = s.gradOutput(phases.bufferLength(g.batch()) + SLACK);
-        Parallel.forEach(g.batch(), n -> phases.fill(gradOutput, n, padded));
         float[] packed = WeightPacking.backwardData(g, phases, weight, s.packedWeights(phases.packedLength()));
         float[] zeroBias = s.zeros(blocks * LANES);
-
         int gridWidth = phases.gridWidth();
         int tiles = ceilDiv(phases.gridRows() * gridWidth, tileM);
         int phaseCount = phases.count();
-        int chunks = chunksPerImage(g.batch() * phaseCount, tiles);
-        Parallel.forEach(g.batch() * phaseCount * chunks, task -> {
-            int chunk = task % chunks;
-            int phase = (task / chunks) % phaseCount;
-            int n = task / chunks / phaseCount;
-            int t0 = Parallel.chunkStart(tiles, chunks, chunk);
-            int t1 = Parallel.chunkStart(tiles, chunks, chunk + 1);
-            int[] taps = phases.tapOffsets(phase);
-            int panel = taps.length * cout * LANES;
-            int packedBase = phases.packedOffset(phase);
-            int x0 = n * phases.imageLength();
-            int[] dst = new int[tileM];
-            for (int b = 0; b < blocks; b += 2) {
-                int lanesA = Math.min(LANES, cin - b * LANES);
-                for (int t = t0; t < t1; t++) {
-                    for (int p = 0; p < tileM; p++) {
-                        int pixel = phases.inputPixel(phase, t * tileM + p);
-                        dst[p] = pixel < 0 ? -1 : (n * g.inHeight() * g.inWidth() + pixel) * cin + b * LANES;
-                    }
-                    if (taps.length == 0) {
-                        zeroPixels(gradInput, dst, lanesA + (b + 1 < blocks ? Math.min(LANES, cin - (b + 1) * LANES) : 0));
-                        continue;
-                    }
-                    int xq = x0 + t * tileM * cout;
-                    if (b + 1 < blocks) {
-                        int lanesB = Math.min(LANES, cin - (b + 1) * LANES);
-                        ConvMicroKernels.tile2x12(padded, xq, cout, taps, packed, packedBase + b * panel,
-                                packedBase + (b + 1) * panel, zeroBias, b * LANES, (b + 1) * LANES, gradInput, dst,
-                                lanesA, lanesB);
-                    } else if (tileM == SINGLE_PIXELS) {
-                        ConvMicroKernels.tile1x24(padded, xq, cout, taps, packed, packedBase + b * panel,
-                                zeroBias, b * LANES, gradInput, dst, lanesA);
-                    } else {
-                        ConvMicroKernels.tile1x12(padded, xq, cout, taps, packed, packedBase + b * panel,
-                                zeroBias, b * LANES, gradInput, dst, lanesA);
-                    }
+        // As in forward: a task per image pads its gradOutput into its own buffer and runs every phase on it.
+        boolean perImage = chunksPerImage(g.batch(), tiles) == 1;
+        int chunks = perImage ? 1 : chunksPerImage(g.batch() * phaseCount, tiles);
+        float[] batchPadded = perImage ? null : s.gradOutput(phases.bufferLength(g.batch()) + SLACK);
+        if (!perImage) {
+            Parallel.forEach(g.batch(), n -> phases.fill(gradOutput, n, batchPadded, n * phases.imageLength()));
+        }
+        Parallel.forEach(perImage ? g.batch() : g.batch() * phaseCount * chunks, task -> {
+            if (perImage) {
+                float[] padded = scratch.get().image(phases.imageLength() + SLACK);
+                phases.fill(gradOutput, task, padded, 0);
+                for (int phase = 0; phase < phaseCount; phase++) {
+                    backwardDataTiles(g, phases, phase, task, padded, 0, 0, tiles, tileM, packed, zeroBias, gradInput);
                 }
+            } else {
+                int chunk = task % chunks;
+                int phase = (task / chunks) % phaseCount;
+                int n = task / chunks / phaseCount;
+                backwardDataTiles(g, phases, phase, n, batchPadded, n * phases.imageLength(),
+                        Parallel.chunkStart(tiles, chunks, chunk), Parallel.chunkStart(tiles, chunks, chunk + 1),
+                        tileM, packed, zeroBias, gradInput);
             }
         });
+    }
+
+    /** Backward-data tiles {@code [t0, t1)} of one phase of image {@code n}, whose padded gradOutput is at x0. */
+    private static void backwardDataTiles(ConvGeometry g, ConvPhases phases, int phase, int n, float[] padded, int x0,
+                                          int t0, int t1, int tileM, float[] packed, float[] zeroBias,
+                                          float[] gradInput) {
+        int cin = g.inChannels();
+        int cout = g.outChannels();
+        int blocks = blocks(cin);
+        int[] steps = phases.steps(phase);
+        int panel = steps.length * LANES;
+        int packedBase = phases.packedOffset(phase);
+        int[] dst = new int[tileM];
+        int imageBase = n * g.inHeight() * g.inWidth();
+        for (int b = 0; b < blocks; b += 2) {
+            int lanesA = Math.min(LANES, cin - b * LANES);
+            for (int t = t0; t < t1; t++) {
+                phases.inputPixels(phase, t * tileM, dst);
+                for (int p = 0; p < tileM; p++) {
+                    dst[p] = dst[p] < 0 ? -1 : (imageBase + dst[p]) * cin + b * LANES;
+                }
+                if (steps.length == 0) {
+                    zeroPixels(gradInput, dst, lanesA + (b + 1 < blocks ? Math.min(LANES, cin - (b + 1) * LANES) : 0));
+                    continue;
+                }
+                int xq = x0 + t * tileM * cout;
+                if (b + 1 < blocks) {
+                    int lanesB = Math.min(LANES, cin - (b + 1) * LANES);
+                    ConvMicroKernels.tile2x6(padded, xq, cout, steps, steps.length, packed, packedBase + b * panel,
+                            packedBase + (b + 1) * panel, zeroBias, b * LANES, (b + 1) * LANES, gradInput, dst,
+                            lanesA, lanesB);
+                } else if (tileM == SINGLE_PIXELS) {
+                    ConvMicroKernels.tile1x12(padded, xq, cout, steps, steps.length, packed, packedBase + b * panel,
+                            zeroBias, b * LANES, gradInput, dst, lanesA);
+                } else {
+                    ConvMicroKernels.tile1x6(padded, xq, cout, steps, steps.length, packed, packedBase + b * panel,
+                            zeroBias, b * LANES, gradInput, dst, lanesA);
+                }
+            }
+        }
     }
 
     @Override
@@ -169,15 +208,21 @@ public final class SimdConvolution implements ConvolutionKernels {
                 gradBias, "gradBias");
         ConvScratch s = scratch.get();
         WeightGradientPlan plan = new WeightGradientPlan(g, gradBias != null);
-        float[] x = plan.paddedInput(input, s);
         float[] grad = plan.channelPaddedGradOutput(gradOutput, s);
         float[] partials = s.partials(plan.partialsLength());
-        Parallel.forEach(plan.chunks() * plan.groups(), task -> plan.accumulate(task / plan.groups(),
-                task % plan.groups(), x, grad, partials));
+        if (plan.padsPerBand(Parallel.threads())) {
+            // Each task pads its bands into its own buffer and uses them while they are in L2.
+            Parallel.forEach(plan.chunks(), chunk -> plan.accumulateChunk(chunk, input, grad, partials,
+                    scratch.get().image(plan.bandBufferLength())));
+        } else {
+            float[] x = plan.paddedInput(input, s);
+            Parallel.forEach(plan.chunks() * plan.groups(), task -> plan.accumulate(task / plan.groups(),
+                    task % plan.groups(), x, grad, partials));
+        }
         Parallel.forEach(plan.blocks(), block -> plan.reduce(block, partials, gradWeight, gradBias));
     }
 
-    /** How many 16-lane blocks cover {@code channels}. */
+    /** How many blocks of LANES cover {@code channels}. */
     static int blocks(int channels) {
         return ceilDiv(channels, LANES);
     }
@@ -197,17 +242,6 @@ public final class SimdConvolution implements ConvolutionKernels {
             if (d >= 0) {
                 Arrays.fill(out, d, d + lanes, 0f);
             }
-        }
-    }
-
-    /** Copies {@code channels} floats; the vector loop is what makes the phase split of stride-2 inputs cheap. */
-    static void copyPixel(float[] from, int fromIndex, float[] to, int toIndex, int channels) {
-        int c = 0;
-        for (int bound = SPECIES.loopBound(channels); c < bound; c += LANES) {
-            FloatVector.fromArray(SPECIES, from, fromIndex + c).intoArray(to, toIndex + c);
-        }
-        for (; c < channels; c++) {
-            to[toIndex + c] = from[fromIndex + c];
         }
     }
 

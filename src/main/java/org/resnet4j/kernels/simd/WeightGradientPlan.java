@@ -10,21 +10,26 @@ import org.resnet4j.kernels.Parallel;
 
 /**
  * The work split of one backward-weights pass. With the input zero-padded to {@code [N][Hp][Wp][Cin]}, kernel row
- * {@code kh} and output pixel {@code (oh, ow)} see the {@code E = KW*Cin} values
- * {@code e = kw*Cin + ci} contiguously at {@code ((oh*sh + kh)*Wp + ow*sw)*Cin + e}, so
+ * {@code kh} and output pixel {@code (oh, ow)} see the {@code E = KW*Cin} values {@code e = kw*Cin + ci}
+ * contiguously at {@code ((oh*sh + kh)*Wp + ow*sw)*Cin + e}, so
  * <pre>  gradWeight[co][ci][kh][kw] += sum_{n,oh,ow} gradOutput[n,oh,ow,co] * x[n, oh*sh+kh, ow*sw, e]</pre>
- * is a product of a {@code co x pixels} and a {@code pixels x e} matrix per {@code kh}, tiled as 16 or 32 co by 12 or
- * 24 e. Output rows are cut into bands (about {@link #BAND_BYTES} of data, so a band stays in L2 while every tile
- * sweeps it), bands are grouped into a fixed number of chunks that depends only on the shape, and each
- * (chunk, pair of co blocks) task writes its own slice of the partial sums {@code [chunk][coBlock][kh][e][16]}
- * (then {@code [chunk][coBlock][16]} for the bias). {@link #reduce} adds the chunks in order.
+ * is, per {@code kh}, the product of a {@code co x pixels} and a {@code pixels x e} matrix, tiled as {@code 2L} co by
+ * 5 e or {@code L} co by 10 e ({@code L = LANES}).
+ *
+ * <p>Output rows are cut into bands of about {@link #BAND_BYTES} of data (so a band stays in L2 while every tile
+ * sweeps it), and bands into a fixed number of chunks that depends only on the shape. Chunk {@code k} sums into its
+ * own partials {@code [k][coBlock][kh][e][L]} (then {@code [k][coBlock][L]} for the bias), and {@link #reduce} adds
+ * the chunks in order: the same result for any thread count. A task is a whole chunk that pads its own bands
+ * ({@link #accumulateChunk}) when there are enough chunks for every thread, else a (chunk, pair of co blocks) over a
+ * batch-wide padded copy ({@link #accumulate}); both run the same sums in the same order.
  */
 final class WeightGradientPlan {
     private static final int BAND_BYTES = 128 * 1024;
     private static final int MAX_CHUNKS = 16;
     /** Cap on the floats of all partial sums; large weights get fewer chunks (they have more co blocks to share). */
     private static final int PARTIAL_BUDGET = 4 << 20;
-    private static final int PAIR_TILE = 12;
+    private static final int PAIR_TILE = 5;
+    private static final int SINGLE_TILE = 10;
     /** Reads past the last (kw, ci) value of a tile stay inside a padded buffer with this many spare floats. */
     private static final int SLACK = 32;
 
@@ -36,13 +41,14 @@ final class WeightGradientPlan {
     private final int e;
     private final int paddedHeight;
     private final int paddedWidth;
-    private final int singleTile;
     private final boolean readInputDirectly;
     private final int bandRows;
     private final int bandsPerImage;
     private final int bands;
     private final int chunks;
     private final int chunkLength;
+    /** Offset of band pixel {@code r*OW + col} from the band's first input value: the kernels' x table. */
+    private final int[] pixelOffsets;
     private final boolean withBias;
 
     WeightGradientPlan(ConvGeometry g, boolean withBias) {
@@ -55,13 +61,18 @@ final class WeightGradientPlan {
         e = g.kernelWidth() * cin;
         paddedHeight = g.inHeight() + 2 * g.padHeight();
         paddedWidth = g.inWidth() + 2 * g.padWidth();
-        singleTile = e >= 24 ? 24 : PAIR_TILE;
-        readInputDirectly = g.padHeight() == 0 && g.padWidth() == 0 && e % PAIR_TILE == 0
-                && (blocks % 2 == 0 || e % singleTile == 0);
+        readInputDirectly = g.padHeight() == 0 && g.padWidth() == 0 && e % PAIR_TILE == 0 && e % SINGLE_TILE == 0;
         int bytesPerRow = 4 * (g.outWidth() * gradChannels + g.strideHeight() * paddedWidth * cin);
         bandRows = Math.max(1, Math.min(g.outHeight(), BAND_BYTES / bytesPerRow));
         bandsPerImage = SimdConvolution.ceilDiv(g.outHeight(), bandRows);
         bands = g.batch() * bandsPerImage;
+        pixelOffsets = new int[bandRows * g.outWidth()];
+        for (int r = 0; r < bandRows; r++) {
+            for (int col = 0; col < g.outWidth(); col++) {
+                pixelOffsets[r * g.outWidth() + col] =
+                        (r * g.strideHeight() * paddedWidth + col * g.strideWidth()) * cin;
+            }
+        }
         chunkLength = blocks * (g.kernelHeight() * e + 1) * LANES;
         chunks = Math.max(1, Math.min(Math.min(bands, MAX_CHUNKS), PARTIAL_BUDGET / chunkLength));
     }
@@ -90,22 +101,7 @@ final class WeightGradientPlan {
         }
         int imageLength = paddedHeight * paddedWidth * cin;
         float[] x = scratch.input(Math.addExact(Math.multiplyExact(g.batch(), imageLength), SLACK));
-        Parallel.forEach(g.batch(), n -> {
-            int base = n * imageLength;
-            int rowLength = g.inWidth() * cin;
-            int left = g.padWidth() * cin;
-            for (int row = 0; row < paddedHeight; row++) {
-                int rowBase = base + row * paddedWidth * cin;
-                int ih = row - g.padHeight();
-                if (ih < 0 || ih >= g.inHeight()) {
-                    Arrays.fill(x, rowBase, rowBase + paddedWidth * cin, 0f);
-                    continue;
-                }
-                Arrays.fill(x, rowBase, rowBase + left, 0f);
-                System.arraycopy(input, (n * g.inHeight() + ih) * rowLength, x, rowBase + left, rowLength);
-                Arrays.fill(x, rowBase + left + rowLength, rowBase + paddedWidth * cin, 0f);
-            }
-        });
+        Parallel.forEach(g.batch(), n -> padRows(input, n, 0, paddedHeight, x, n * imageLength));
         int end = g.batch() * imageLength;
         Arrays.fill(x, end, end + SLACK, 0f);
         return x;
@@ -133,56 +129,108 @@ final class WeightGradientPlan {
         return chunks * blocks * g.kernelHeight() * e * LANES + (chunk * blocks + block) * LANES;
     }
 
-    /** Task (chunk, group): this chunk's sums for co blocks {@code 2*group} and {@code 2*group + 1}. */
-    void accumulate(int chunk, int group, float[] x, float[] grad, float[] partials) {
-        int blockA = 2 * group;
-        boolean pair = blockA + 1 < blocks;
-        int kernelHeight = g.kernelHeight();
-        for (int b = blockA; b < blockA + (pair ? 2 : 1); b++) {
-            int start = partialIndex(chunk, b, 0, 0);
-            Arrays.fill(partials, start, start + kernelHeight * e * LANES, 0f);
-            Arrays.fill(partials, biasIndex(chunk, b), biasIndex(chunk, b) + LANES, 0f);
+    /** Whether tasks are whole chunks that pad their own bands (enough chunks to keep every thread busy). */
+    boolean padsPerBand(int threads) {
+        return chunks >= 2 * threads && !readInputDirectly;
+    }
+
+    /** Floats of one band's padded input rows, plus slack for the reads past the last (kw, ci) value. */
+    int bandBufferLength() {
+        return ((bandRows - 1) * g.strideHeight() + g.kernelHeight()) * paddedWidth * cin + SLACK;
+    }
+
+    /** Task (chunk): every co block's sums over this chunk, each band padded into {@code band} first. */
+    void accumulateChunk(int chunk, float[] input, float[] grad, float[] partials, float[] band) {
+        for (int group = 0; group < groups(); group++) {
+            clearPartials(chunk, group, partials);
         }
-        int tile = pair ? PAIR_TILE : singleTile;
-        int oh = g.outHeight();
-        int ow = g.outWidth();
-        int xStep = g.strideWidth() * cin;
-        int xRowStep = g.strideHeight() * paddedWidth * cin;
-        int gRowStep = ow * gradChannels;
         int firstBand = Parallel.chunkStart(bands, chunks, chunk);
         int endBand = Parallel.chunkStart(bands, chunks, chunk + 1);
-        for (int band = firstBand; band < endBand; band++) {
-            int n = band / bandsPerImage;
-            int y0 = (band % bandsPerImage) * bandRows;
-            int rows = Math.min(oh, y0 + bandRows) - y0;
-            int g0 = ((n * oh + y0) * ow) * gradChannels + blockA * LANES;
-            for (int kh = 0; kh < kernelHeight; kh++) {
-                int xRow = ((n * paddedHeight + y0 * g.strideHeight() + kh) * paddedWidth) * cin;
-                for (int e0 = 0; e0 < e; e0 += tile) {
-                    int count = Math.min(tile, e - e0);
-                    int pA = partialIndex(chunk, blockA, kh, e0);
-                    if (pair) {
-                        ConvMicroKernels.weights2x12(x, xRow + e0, xStep, xRowStep, grad, g0, gradChannels,
-                                gRowStep, rows, ow, partials, pA, partialIndex(chunk, blockA + 1, kh, e0), count);
-                    } else if (tile == 24) {
-                        ConvMicroKernels.weights1x24(x, xRow + e0, xStep, xRowStep, grad, g0, gradChannels,
-                                gRowStep, rows, ow, partials, pA, count);
-                    } else {
-                        ConvMicroKernels.weights1x12(x, xRow + e0, xStep, xRowStep, grad, g0, gradChannels,
-                                gRowStep, rows, ow, partials, pA, count);
-                    }
+        for (int b = firstBand; b < endBand; b++) {
+            int n = b / bandsPerImage;
+            int y0 = (b % bandsPerImage) * bandRows;
+            int rows = Math.min(g.outHeight(), y0 + bandRows) - y0;
+            padRows(input, n, y0 * g.strideHeight(), (rows - 1) * g.strideHeight() + g.kernelHeight(), band, 0);
+            for (int group = 0; group < groups(); group++) {
+                accumulateBand(chunk, group, n, y0, rows, band, 0, grad, partials);
+            }
+        }
+    }
+
+    /** Task (chunk, group): this chunk's sums for co blocks {@code 2*group} and {@code 2*group + 1}. */
+    void accumulate(int chunk, int group, float[] x, float[] grad, float[] partials) {
+        clearPartials(chunk, group, partials);
+        int firstBand = Parallel.chunkStart(bands, chunks, chunk);
+        int endBand = Parallel.chunkStart(bands, chunks, chunk + 1);
+        for (int b = firstBand; b < endBand; b++) {
+            int n = b / bandsPerImage;
+            int y0 = (b % bandsPerImage) * bandRows;
+            int rows = Math.min(g.outHeight(), y0 + bandRows) - y0;
+            int xBand = ((n * paddedHeight + y0 * g.strideHeight()) * paddedWidth) * cin;
+            accumulateBand(chunk, group, n, y0, rows, x, xBand, grad, partials);
+        }
+    }
+
+    private void clearPartials(int chunk, int group, float[] partials) {
+        for (int b = 2 * group; b < Math.min(blocks, 2 * group + 2); b++) {
+            int start = partialIndex(chunk, b, 0, 0);
+            Arrays.fill(partials, start, start + g.kernelHeight() * e * LANES, 0f);
+            Arrays.fill(partials, biasIndex(chunk, b), biasIndex(chunk, b) + LANES, 0f);
+        }
+    }
+
+    /**
+     * Adds output rows {@code [y0, y0 + rows)} of image {@code n} to the chunk's sums of group {@code group}; the
+     * band's first padded input row starts at {@code x[xBand]}.
+     */
+    private void accumulateBand(int chunk, int group, int n, int y0, int rows, float[] x, int xBand, float[] grad,
+                                float[] partials) {
+        int blockA = 2 * group;
+        boolean pair = blockA + 1 < blocks;
+        int tile = pair ? PAIR_TILE : SINGLE_TILE;
+        int ow = g.outWidth();
+        int g0 = ((n * g.outHeight() + y0) * ow) * gradChannels + blockA * LANES;
+        for (int kh = 0; kh < g.kernelHeight(); kh++) {
+            int xRow = xBand + kh * paddedWidth * cin;
+            for (int e0 = 0; e0 < e; e0 += tile) {
+                int count = Math.min(tile, e - e0);
+                int pA = partialIndex(chunk, blockA, kh, e0);
+                if (pair) {
+                    ConvMicroKernels.weights2x5(x, xRow + e0, pixelOffsets, rows * ow, grad, g0, gradChannels,
+                            partials, pA, partialIndex(chunk, blockA + 1, kh, e0), count);
+                } else {
+                    ConvMicroKernels.weights1x10(x, xRow + e0, pixelOffsets, rows * ow, grad, g0, gradChannels,
+                            partials, pA, count);
                 }
             }
-            if (withBias) {
-                for (int b = 0; b < (pair ? 2 : 1); b++) {
-                    FloatVector sum = FloatVector.zero(SPECIES);
-                    for (int p = 0, gi = g0 + b * LANES; p < rows * ow; p++, gi += gradChannels) {
-                        sum = sum.add(FloatVector.fromArray(SPECIES, grad, gi));
-                    }
-                    int bi = biasIndex(chunk, blockA + b);
-                    FloatVector.fromArray(SPECIES, partials, bi).add(sum).intoArray(partials, bi);
+        }
+        if (withBias) {
+            for (int b = 0; b < (pair ? 2 : 1); b++) {
+                FloatVector sum = FloatVector.zero(SPECIES);
+                for (int p = 0, gi = g0 + b * LANES; p < rows * ow; p++, gi += gradChannels) {
+                    sum = sum.add(FloatVector.fromArray(SPECIES, grad, gi));
                 }
+                int bi = biasIndex(chunk, blockA + b);
+                FloatVector.fromArray(SPECIES, partials, bi).add(sum).intoArray(partials, bi);
             }
+        }
+    }
+
+    /** Writes padded rows {@code [row0, row0 + count)} of image {@code n} (data or zeros) at {@code x[base...]}. */
+    private void padRows(float[] input, int n, int row0, int count, float[] x, int base) {
+        int rowLength = g.inWidth() * cin;
+        int left = g.padWidth() * cin;
+        int paddedRow = paddedWidth * cin;
+        for (int i = 0; i < count; i++) {
+            int rowBase = base + i * paddedRow;
+            int ih = row0 + i - g.padHeight();
+            if (ih < 0 || ih >= g.inHeight()) {
+                Arrays.fill(x, rowBase, rowBase + paddedRow, 0f);
+                continue;
+            }
+            Arrays.fill(x, rowBase, rowBase + left, 0f);
+            System.arraycopy(input, (n * g.inHeight() + ih) * rowLength, x, rowBase + left, rowLength);
+            Arrays.fill(x, rowBase + left + rowLength, rowBase + paddedRow, 0f);
         }
     }
 

@@ -5,7 +5,10 @@ import static org.resnet4j.kernels.simd.VectorConstants.LANES;
 import java.util.Arrays;
 import org.resnet4j.kernels.ConvGeometry;
 
-/** Repacks OIHW weights into the 16-lane panels the micro-kernels load, zero-filling lanes past the channels. */
+/**
+ * Repacks OIHW weights into the panels of {@code L = LANES} lanes that the micro-kernels load, zero-filling lanes past
+ * the channels.
+ */
 final class WeightPacking {
     private WeightPacking() {
     }
@@ -14,7 +17,7 @@ final class WeightPacking {
         return SimdConvolution.blocks(g.outChannels()) * g.kernelHeight() * g.kernelWidth() * g.inChannels() * LANES;
     }
 
-    /** {@code packed[co/16][kh*KW + kw][ci][co%16] = weight[co][ci][kh][kw]}; returns {@code packed}. */
+    /** {@code packed[co/L][kh*KW + kw][ci][co%L] = weight[co][ci][kh][kw]}; returns {@code packed}. */
     static float[] forward(ConvGeometry g, float[] weight, float[] packed) {
         int cin = g.inChannels();
         int cout = g.outChannels();
@@ -35,7 +38,7 @@ final class WeightPacking {
     }
 
     /**
-     * Per phase of {@code phases}: {@code packed[ci/16][t][co][ci%16] = weight[co][ci][kh(t)][kw(t)]}, the
+     * Per phase of {@code phases}: {@code packed[ci/L][t][co][ci%L] = weight[co][ci][kh(t)][kw(t)]}, the
      * transposed sub-kernel that backward-data correlates gradOutput with; returns {@code packed}.
      */
     static float[] backwardData(ConvGeometry g, ConvPhases phases, float[] weight, float[] packed) {
