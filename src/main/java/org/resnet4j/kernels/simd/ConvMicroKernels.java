@@ -8,12 +8,16 @@ import jdk.incubator.vector.FloatVector;
 /**
  * Register-blocked inner loops of the convolution kernels. Each one keeps its accumulators in named
  * {@code FloatVector} locals, unrolled by hand: C2 keeps locals in vector registers but not the elements of a
- * {@code FloatVector[]}. Written {@code L = LANES}.
+ * {@code FloatVector[]}. Below, {@code L = LANES}.
  *
- * <p>Measured on this project's AVX2 machine (16 ymm registers), per core, data in L1 (peak ~75 GFLOP/s there):
- * the reduction is one flat loop over a table of offsets, because with nested (tap, channel) loops C2 spilled five
- * of the twelve accumulators to the stack (65 GFLOP/s flat, 33 nested); the weight-gradient tile is 2x5, because
- * at 2x6 C2 keeps three broadcasts in flight and spills one accumulator each iteration (about 35 at 2x6, 45-50 at 2x5).
+ * <p>Shapes: at most 12 accumulators, so that with the weight vectors and a broadcast they fit the 16 registers of
+ * AVX2; with AVX-512 the same ratio (two loads and six broadcasts per twelve FMAs) reaches the FMA peak (PERF-NOTES).
+ * Measured on the AVX2 machine this was tuned on (per core, data in L1, an FMA-only loop at ~75 GFLOP/s): the
+ * reduction is one flat loop over a table of offsets, because with nested (tap, channel) loops C2 spilled five of
+ * the twelve accumulators to the stack (65 GFLOP/s flat, 33 nested); the weight-gradient tile is 2x5, because at
+ * 2x6 C2 kept three broadcasts in flight and spilled an accumulator every iteration (32-35 GFLOP/s at 2x6, 38-53 at
+ * 2x5, noisy runs). Reading the six pixels from consecutive addresses instead (a channel-major copy) was slower
+ * still (41): C2 then hoisted all six broadcasts.
  *
  * <p><b>Tiles</b> ({@code tileBxM}, forward and backward-data) compute, for {@code M} consecutive pixels {@code q}
  * of a "virtual grid" and {@code B} blocks of {@code L} output channels,
