@@ -80,20 +80,12 @@ final class Arguments {
     }
 
     int integer(String name, int fallback, int min) {
-        used.add(name);
-        String value = values.get(name);
-        if (value == null) {
-            return fallback;
+        long parsed = longValue(name, fallback, min);
+        if (parsed > Integer.MAX_VALUE) {
+            throw new UsageException(command + ": --" + name + " must be at most " + Integer.MAX_VALUE + ", got "
+                    + parsed);
         }
-        try {
-            int parsed = Integer.parseInt(value.replace("_", ""));
-            if (parsed < min) {
-                throw new UsageException(command + ": --" + name + " must be >= " + min + ", got " + value);
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new UsageException(command + ": --" + name + " must be a whole number, got '" + value + "'");
-        }
+        return (int) parsed;
     }
 
     long longValue(String name, long fallback, long min) {
@@ -102,15 +94,16 @@ final class Arguments {
         if (value == null) {
             return fallback;
         }
+        long parsed;
         try {
-            long parsed = Long.parseLong(value.replace("_", ""));
-            if (parsed < min) {
-                throw new UsageException(command + ": --" + name + " must be >= " + min + ", got " + value);
-            }
-            return parsed;
+            parsed = Long.parseLong(value.replace("_", ""));
         } catch (NumberFormatException e) {
             throw new UsageException(command + ": --" + name + " must be a whole number, got '" + value + "'");
         }
+        if (parsed < min) {
+            throw new UsageException(command + ": --" + name + " must be >= " + min + ", got " + value);
+        }
+        return parsed;
     }
 
     double decimal(String name, double fallback) {
