@@ -21,4 +21,14 @@ public final class SafeTensorsFixtures {
             return SafeTensors.read(resource, in.readAllBytes());
         }
     }
+
+    /** Class labels stored as I64, as PyTorch keeps them, narrowed to {@code int}. */
+    public static int[] labels(SafeTensorsFile file) throws IOException {
+        long[] values = file.longs("labels");
+        int[] labels = new int[values.length];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = Math.toIntExact(values[i]);
+        }
+        return labels;
+    }
 }

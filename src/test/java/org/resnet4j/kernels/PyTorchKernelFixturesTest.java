@@ -56,12 +56,7 @@ class PyTorchKernelFixturesTest {
         }
 
         int[] labels() throws IOException {
-            long[] values = file.longs("labels");
-            int[] labels = new int[values.length];
-            for (int i = 0; i < labels.length; i++) {
-                labels[i] = Math.toIntExact(values[i]);
-            }
-            return labels;
+            return SafeTensorsFixtures.labels(file);
         }
 
         float param(String key) throws IOException {

@@ -60,12 +60,7 @@ record TorchReference(SafeTensorsFile file) {
     }
 
     int[] labels() throws IOException {
-        long[] values = file.longs("labels");
-        int[] labels = new int[values.length];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = Math.toIntExact(values[i]);
-        }
-        return labels;
+        return SafeTensorsFixtures.labels(file);
     }
 
     double metadataDouble(String key) throws IOException {
