@@ -38,7 +38,7 @@ public final class StateDicts {
         SafeTensors.write(path, entries(module), metadata);
     }
 
-    /** Reads {@code path} and loads it into {@code module} strictly (see {@link #load(Module, SafeTensorsFile)}). */
+    /** Reads {@code path} and loads it into {@code module} strictly (see {@link #load(Module, SafeTensorsFile, String...)}). */
     public static SafeTensorsFile load(Module module, Path path) throws IOException {
         SafeTensorsFile file = SafeTensors.read(path);
         load(module, file);
