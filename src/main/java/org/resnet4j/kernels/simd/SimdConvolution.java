@@ -13,8 +13,9 @@ import org.resnet4j.kernels.Parallel;
  *
  * <p><b>Forward</b>: each image is copied into a zero-padded buffer whose rows are split into {@code sh} row phases
  * ({@link ConvPlanes}); there every tap of a strided convolution is a fixed offset from output pixel
- * {@code q = oh*Wv + ow} of a "virtual grid" (width {@code Wv}), so a tile of consecutive {@code q} needs no edge
- * logic; grid columns {@code ow >= OW} are computed and dropped. Weights are packed
+ * {@code q = oh*Wv + ow} of a "virtual grid" (width {@code Wv}), so a tile needs no edge logic. A tile takes
+ * consecutive output pixels with their grid bases listed per tile, so it skips the grid's padding columns
+ * {@code ow >= OW} (a fifth of the grid at 8x8) instead of computing and dropping them. Weights are packed
  * {@code [coBlock][kh*KW+kw][ci][L co]} (zero lanes past {@code Cout}; {@code L = LANES}) and fed to the
  * register-blocked tiles of {@link ConvMicroKernels}.
  *
@@ -51,7 +52,9 @@ public final class SimdConvolution implements ConvolutionKernels {
         int tileM = blocks == 1 ? SINGLE_PIXELS : PAIR_PIXELS;
         ConvPlanes planes = ConvPlanes.forInput(g, tileM);
         int gridWidth = planes.width();
-        int tiles = ceilDiv(oh * gridWidth, tileM);
+        // Tiles run over the kept pixels only, in output order, skipping the grid's padding columns.
+        int pixels = oh * ow;
+        int tiles = ceilDiv(pixels, tileM);
         int chunks = chunksPerImage(g.batch(), tiles);
         // With a task per image, each task pads its image into its own buffer and convolves it while it is in L2;
         // otherwise (small batches, split images) the whole batch is padded first.
@@ -93,29 +96,36 @@ public final class SimdConvolution implements ConvolutionKernels {
                 padded = batchPadded;
                 x0 = n * planes.imageLength();
             }
+            int[] src = new int[tileM];
             int[] dst = new int[tileM];
             for (int b = 0; b < blocks; b += 2) {
                 int lanesA = Math.min(LANES, cout - b * LANES);
                 for (int t = t0; t < t1; t++) {
-                    int y = t * tileM / gridWidth;
-                    int x = t * tileM - y * gridWidth;
-                    for (int p = 0; p < tileM; p++) {
-                        dst[p] = y < oh && x < ow ? ((n * oh + y) * ow + x) * cout + b * LANES : -1;
-                        if (++x == gridWidth) {
+                    int i = t * tileM;
+                    int y = i / ow;
+                    int x = i - y * ow;
+                    for (int p = 0; p < tileM; p++, i++) {
+                        if (i < pixels) {
+                            src[p] = x0 + (y * gridWidth + x) * pixelStride;
+                            dst[p] = (n * pixels + i) * cout + b * LANES;
+                        } else {
+                            src[p] = src[p - 1];
+                            dst[p] = -1;
+                        }
+                        if (++x == ow) {
                             x = 0;
                             y++;
                         }
                     }
-                    int xq = x0 + t * tileM * pixelStride;
                     if (b + 1 < blocks) {
                         int lanesB = Math.min(LANES, cout - (b + 1) * LANES);
-                        ConvMicroKernels.tile2x6(padded, xq, pixelStride, steps, steps.length, packed, b * panel,
+                        ConvMicroKernels.tile2x6(padded, src, steps, steps.length, packed, b * panel,
                                 (b + 1) * panel, paddedBias, b * LANES, (b + 1) * LANES, output, dst, lanesA, lanesB);
                     } else if (tileM == SINGLE_PIXELS) {
-                        ConvMicroKernels.tile1x12(padded, xq, pixelStride, steps, steps.length, packed, b * panel,
+                        ConvMicroKernels.tile1x12(padded, src, steps, steps.length, packed, b * panel,
                                 paddedBias, b * LANES, output, dst, lanesA);
                     } else {
-                        ConvMicroKernels.tile1x6(padded, xq, pixelStride, steps, steps.length, packed, b * panel,
+                        ConvMicroKernels.tile1x6(padded, src, steps, steps.length, packed, b * panel,
                                 paddedBias, b * LANES, output, dst, lanesA);
                     }
                 }
@@ -134,9 +144,11 @@ public final class SimdConvolution implements ConvolutionKernels {
         ConvPhases phases = new ConvPhases(g, tileM);
         float[] packed = WeightPacking.backwardData(g, phases, weight, s.packedWeights(phases.packedLength()));
         float[] zeroBias = s.zeros(blocks * LANES);
-        int gridWidth = phases.gridWidth();
-        int tiles = ceilDiv(phases.gridRows() * gridWidth, tileM);
         int phaseCount = phases.count();
+        int tiles = 0;
+        for (int phase = 0; phase < phaseCount; phase++) {
+            tiles = Math.max(tiles, ceilDiv(phases.keptGrid(phase).length, tileM));
+        }
         // As in forward: a task per image pads its gradOutput into its own buffer and runs every phase on it.
         boolean perImage = chunksPerImage(g.batch(), tiles) == 1;
         int chunks = perImage ? 1 : chunksPerImage(g.batch() * phaseCount, tiles);
@@ -149,22 +161,24 @@ public final class SimdConvolution implements ConvolutionKernels {
                 float[] padded = scratch.get().image(phases.imageLength() + SLACK);
                 phases.fill(gradOutput, task, padded, 0);
                 for (int phase = 0; phase < phaseCount; phase++) {
-                    backwardDataTiles(g, phases, phase, task, padded, 0, 0, tiles, tileM, packed, zeroBias, gradInput);
+                    backwardDataTiles(g, phases, phase, task, padded, 0, 0, 1, tileM, packed, zeroBias, gradInput);
                 }
             } else {
                 int chunk = task % chunks;
                 int phase = (task / chunks) % phaseCount;
                 int n = task / chunks / phaseCount;
-                backwardDataTiles(g, phases, phase, n, batchPadded, n * phases.imageLength(),
-                        Parallel.chunkStart(tiles, chunks, chunk), Parallel.chunkStart(tiles, chunks, chunk + 1),
+                backwardDataTiles(g, phases, phase, n, batchPadded, n * phases.imageLength(), chunk, chunks,
                         tileM, packed, zeroBias, gradInput);
             }
         });
     }
 
-    /** Backward-data tiles {@code [t0, t1)} of one phase of image {@code n}, whose padded gradOutput is at x0. */
+    /**
+     * Backward-data tiles of chunk {@code chunk} of {@code chunks} of one phase of image {@code n}, whose padded
+     * gradOutput is at x0.
+     */
     private static void backwardDataTiles(ConvGeometry g, ConvPhases phases, int phase, int n, float[] padded, int x0,
-                                          int t0, int t1, int tileM, float[] packed, float[] zeroBias,
+                                          int chunk, int chunks, int tileM, float[] packed, float[] zeroBias,
                                           float[] gradInput) {
         int cin = g.inChannels();
         int cout = g.outChannels();
@@ -172,30 +186,40 @@ public final class SimdConvolution implements ConvolutionKernels {
         int[] steps = phases.steps(phase);
         int panel = steps.length * LANES;
         int packedBase = phases.packedOffset(phase);
+        int[] grid = phases.keptGrid(phase);
+        int[] pixels = phases.keptInput(phase);
+        int tiles = ceilDiv(grid.length, tileM);
+        int t0 = Parallel.chunkStart(tiles, chunks, chunk);
+        int t1 = Parallel.chunkStart(tiles, chunks, chunk + 1);
+        int[] src = new int[tileM];
         int[] dst = new int[tileM];
         int imageBase = n * g.inHeight() * g.inWidth();
         for (int b = 0; b < blocks; b += 2) {
             int lanesA = Math.min(LANES, cin - b * LANES);
             for (int t = t0; t < t1; t++) {
-                phases.inputPixels(phase, t * tileM, dst);
-                for (int p = 0; p < tileM; p++) {
-                    dst[p] = dst[p] < 0 ? -1 : (imageBase + dst[p]) * cin + b * LANES;
+                for (int p = 0, i = t * tileM; p < tileM; p++, i++) {
+                    if (i < grid.length) {
+                        src[p] = x0 + grid[i] * cout;
+                        dst[p] = (imageBase + pixels[i]) * cin + b * LANES;
+                    } else {
+                        src[p] = src[p - 1];
+                        dst[p] = -1;
+                    }
                 }
                 if (steps.length == 0) {
                     zeroPixels(gradInput, dst, lanesA + (b + 1 < blocks ? Math.min(LANES, cin - (b + 1) * LANES) : 0));
                     continue;
                 }
-                int xq = x0 + t * tileM * cout;
                 if (b + 1 < blocks) {
                     int lanesB = Math.min(LANES, cin - (b + 1) * LANES);
-                    ConvMicroKernels.tile2x6(padded, xq, cout, steps, steps.length, packed, packedBase + b * panel,
+                    ConvMicroKernels.tile2x6(padded, src, steps, steps.length, packed, packedBase + b * panel,
                             packedBase + (b + 1) * panel, zeroBias, b * LANES, (b + 1) * LANES, gradInput, dst,
                             lanesA, lanesB);
                 } else if (tileM == SINGLE_PIXELS) {
-                    ConvMicroKernels.tile1x12(padded, xq, cout, steps, steps.length, packed, packedBase + b * panel,
+                    ConvMicroKernels.tile1x12(padded, src, steps, steps.length, packed, packedBase + b * panel,
                             zeroBias, b * LANES, gradInput, dst, lanesA);
                 } else {
-                    ConvMicroKernels.tile1x6(padded, xq, cout, steps, steps.length, packed, packedBase + b * panel,
+                    ConvMicroKernels.tile1x6(padded, src, steps, steps.length, packed, packedBase + b * panel,
                             zeroBias, b * LANES, gradInput, dst, lanesA);
                 }
             }
