@@ -100,6 +100,14 @@ final class ConvPhases {
         return gridWidth;
     }
 
+    /**
+     * Whether the padded gradOutput is laid out exactly as gradOutput itself (no padding, grid width {@code OW}), so
+     * that tiles, which read only kept pixels, can read gradOutput in place: 1x1 convolutions without padding.
+     */
+    boolean readsDirectly() {
+        return padH == 0 && padW == 0 && gridWidth == g.outWidth();
+    }
+
     int imageLength() {
         return rows * gridWidth * g.outChannels();
     }

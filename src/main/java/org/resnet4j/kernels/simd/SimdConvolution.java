@@ -58,9 +58,12 @@ public final class SimdConvolution implements ConvolutionKernels {
         int chunks = chunksPerImage(g.batch(), tiles);
         // With a task per image, each task pads its image into its own buffer and convolves it while it is in L2;
         // otherwise (small batches, split images) the whole batch is padded first.
-        boolean perImage = chunks == 1;
-        float[] batchPadded = perImage ? null : s.input(planes.bufferLength(g.batch()) + SLACK);
-        if (!perImage) {
+        // A 1x1 convolution without padding reads the input where it is: tiles read only kept pixels, so no
+        // padding or slack is needed (the copy cost 15-20% of a 1x1 with 64 output channels).
+        boolean direct = g.kernelHeight() == 1 && g.kernelWidth() == 1 && g.padHeight() == 0 && g.padWidth() == 0;
+        boolean perImage = chunks == 1 && !direct;
+        float[] batchPadded = direct ? input : perImage ? null : s.input(planes.bufferLength(g.batch()) + SLACK);
+        if (!perImage && !direct) {
             Parallel.forEach(g.batch(), n -> planes.fill(input, n, batchPadded, n * planes.imageLength()));
         }
 
@@ -80,7 +83,9 @@ public final class SimdConvolution implements ConvolutionKernels {
         }
 
         int panel = taps * cin * LANES;
-        int pixelStride = planes.pixelStride();
+        int colStep = direct ? g.strideWidth() * cin : planes.pixelStride();
+        int rowStep = direct ? g.strideHeight() * g.inWidth() * cin : gridWidth * planes.pixelStride();
+        int imageStride = direct ? g.inHeight() * g.inWidth() * cin : planes.imageLength();
         Parallel.forEach(g.batch() * chunks, task -> {
             int n = task / chunks;
             int chunk = task % chunks;
@@ -94,7 +99,7 @@ public final class SimdConvolution implements ConvolutionKernels {
                 x0 = 0;
             } else {
                 padded = batchPadded;
-                x0 = n * planes.imageLength();
+                x0 = n * imageStride;
             }
             int[] src = new int[tileM];
             int[] dst = new int[tileM];
@@ -106,7 +111,7 @@ public final class SimdConvolution implements ConvolutionKernels {
                     int x = i - y * ow;
                     for (int p = 0; p < tileM; p++, i++) {
                         if (i < pixels) {
-                            src[p] = x0 + (y * gridWidth + x) * pixelStride;
+                            src[p] = x0 + y * rowStep + x * colStep;
                             dst[p] = (n * pixels + i) * cout + b * LANES;
                         } else {
                             src[p] = src[p - 1];
@@ -150,10 +155,14 @@ public final class SimdConvolution implements ConvolutionKernels {
             tiles = Math.max(tiles, ceilDiv(phases.keptGrid(phase).length, tileM));
         }
         // As in forward: a task per image pads its gradOutput into its own buffer and runs every phase on it.
-        boolean perImage = chunksPerImage(g.batch(), tiles) == 1;
+        // As in forward, a 1x1 convolution without padding reads gradOutput where it is.
+        boolean direct = phases.readsDirectly();
+        boolean perImage = chunksPerImage(g.batch(), tiles) == 1 && !direct;
         int chunks = perImage ? 1 : chunksPerImage(g.batch() * phaseCount, tiles);
-        float[] batchPadded = perImage ? null : s.gradOutput(phases.bufferLength(g.batch()) + SLACK);
-        if (!perImage) {
+        float[] batchPadded = direct ? gradOutput
+                : perImage ? null : s.gradOutput(phases.bufferLength(g.batch()) + SLACK);
+        int imageStride = direct ? g.outHeight() * g.outWidth() * cout : phases.imageLength();
+        if (!perImage && !direct) {
             Parallel.forEach(g.batch(), n -> phases.fill(gradOutput, n, batchPadded, n * phases.imageLength()));
         }
         Parallel.forEach(perImage ? g.batch() : g.batch() * phaseCount * chunks, task -> {
@@ -167,7 +176,7 @@ public final class SimdConvolution implements ConvolutionKernels {
                 int chunk = task % chunks;
                 int phase = (task / chunks) % phaseCount;
                 int n = task / chunks / phaseCount;
-                backwardDataTiles(g, phases, phase, n, batchPadded, n * phases.imageLength(), chunk, chunks,
+                backwardDataTiles(g, phases, phase, n, batchPadded, n * imageStride, chunk, chunks,
                         tileM, packed, zeroBias, gradInput);
             }
         });
