@@ -102,26 +102,32 @@ public final class SimdConvolution implements ConvolutionKernels {
                 x0 = n * imageStride;
             }
             int[] src = new int[tileM];
+            int[] base = new int[tileM];
             int[] dst = new int[tileM];
-            for (int b = 0; b < blocks; b += 2) {
-                int lanesA = Math.min(LANES, cout - b * LANES);
-                for (int t = t0; t < t1; t++) {
-                    int i = t * tileM;
-                    int y = i / ow;
-                    int x = i - y * ow;
-                    for (int p = 0; p < tileM; p++, i++) {
-                        if (i < pixels) {
-                            src[p] = x0 + y * rowStep + x * colStep;
-                            dst[p] = (n * pixels + i) * cout + b * LANES;
-                        } else {
-                            src[p] = src[p - 1];
-                            dst[p] = -1;
-                        }
-                        if (++x == ow) {
-                            x = 0;
-                            y++;
-                        }
+            // Tiles outer, channel blocks inner: a tile's input stays in L1 across the blocks, and the weights
+            // (at most a few hundred KB) stay in L2, where block-outer order re-read the whole image per block pair.
+            for (int t = t0; t < t1; t++) {
+                int i = t * tileM;
+                int y = i / ow;
+                int x = i - y * ow;
+                for (int p = 0; p < tileM; p++, i++) {
+                    if (i < pixels) {
+                        src[p] = x0 + y * rowStep + x * colStep;
+                        base[p] = (n * pixels + i) * cout;
+                    } else {
+                        src[p] = src[p - 1];
+                        base[p] = -1;
                     }
+                    if (++x == ow) {
+                        x = 0;
+                        y++;
+                    }
+                }
+                for (int b = 0; b < blocks; b += 2) {
+                    for (int p = 0; p < tileM; p++) {
+                        dst[p] = base[p] < 0 ? -1 : base[p] + b * LANES;
+                    }
+                    int lanesA = Math.min(LANES, cout - b * LANES);
                     if (b + 1 < blocks) {
                         int lanesB = Math.min(LANES, cout - (b + 1) * LANES);
                         ConvMicroKernels.tile2x6(padded, src, steps, steps.length, packed, b * panel,
@@ -201,20 +207,25 @@ public final class SimdConvolution implements ConvolutionKernels {
         int t0 = Parallel.chunkStart(tiles, chunks, chunk);
         int t1 = Parallel.chunkStart(tiles, chunks, chunk + 1);
         int[] src = new int[tileM];
+        int[] base = new int[tileM];
         int[] dst = new int[tileM];
         int imageBase = n * g.inHeight() * g.inWidth();
-        for (int b = 0; b < blocks; b += 2) {
-            int lanesA = Math.min(LANES, cin - b * LANES);
-            for (int t = t0; t < t1; t++) {
-                for (int p = 0, i = t * tileM; p < tileM; p++, i++) {
-                    if (i < grid.length) {
-                        src[p] = x0 + grid[i] * cout;
-                        dst[p] = (imageBase + pixels[i]) * cin + b * LANES;
-                    } else {
-                        src[p] = src[p - 1];
-                        dst[p] = -1;
-                    }
+        // Tiles outer, channel blocks inner, as in forward.
+        for (int t = t0; t < t1; t++) {
+            for (int p = 0, i = t * tileM; p < tileM; p++, i++) {
+                if (i < grid.length) {
+                    src[p] = x0 + grid[i] * cout;
+                    base[p] = (imageBase + pixels[i]) * cin;
+                } else {
+                    src[p] = src[p - 1];
+                    base[p] = -1;
                 }
+            }
+            for (int b = 0; b < blocks; b += 2) {
+                for (int p = 0; p < tileM; p++) {
+                    dst[p] = base[p] < 0 ? -1 : base[p] + b * LANES;
+                }
+                int lanesA = Math.min(LANES, cin - b * LANES);
                 if (steps.length == 0) {
                     zeroPixels(gradInput, dst, lanesA + (b + 1 < blocks ? Math.min(LANES, cin - (b + 1) * LANES) : 0));
                     continue;
