@@ -10,7 +10,7 @@ import org.resnet4j.kernels.ConvGeometry;
  * gradOutput is copied into a zero-padded buffer {@code [N][rows][gridWidth][Cout]} with {@code pad = ceil(K/s) - 1}
  * rows and columns before it, so phase pixel {@code q = u*gridWidth + v} reads tap {@code (jr, jc)} at
  * {@code q*Cout + ((padH - jr)*gridWidth + padW - jc)*Cout}, a constant offset. Only grid pixels that map inside the
- * input are computed ({@link #keptGrid}); rows past the data are slack.
+ * input are computed ({@link #keptGrid}), and they read only inside the buffer.
  */
 final class ConvPhases {
     private final ConvGeometry g;
@@ -27,7 +27,7 @@ final class ConvPhases {
     private final int[][] keptGrid;
     private final int[][] keptInput;
 
-    ConvPhases(ConvGeometry g, int tilePixels) {
+    ConvPhases(ConvGeometry g) {
         this.g = g;
         int sh = g.strideHeight();
         int sw = g.strideWidth();
@@ -43,9 +43,8 @@ final class ConvPhases {
         }
         gridRows = maxU;
         gridWidth = padW + Math.max(g.outWidth(), maxV);
-        int tiles = SimdConvolution.ceilDiv(gridRows * gridWidth, tilePixels);
-        rows = Math.max(padH + g.outHeight(),
-                SimdConvolution.ceilDiv(tiles * tilePixels + padH * gridWidth + padW, gridWidth));
+        // Kept pixel (u, v) reads rows u + padH - jr <= u + padH, and columns v + padW - jc < gridWidth.
+        rows = padH + Math.max(g.outHeight(), gridRows);
 
         int phases = sh * sw;
         tapOffsets = new int[phases][];

@@ -35,8 +35,6 @@ public final class SimdConvolution implements ConvolutionKernels {
     /** Grid pixels of a two-block tile; a one-block tile has twice as many (same 12 accumulators). */
     private static final int PAIR_PIXELS = 6;
     private static final int SINGLE_PIXELS = 12;
-    /** Floats past the end of a padded buffer that a tile may read (and discard). */
-    private static final int SLACK = 2 * SINGLE_PIXELS;
 
     private final ThreadLocal<ConvScratch> scratch = ThreadLocal.withInitial(ConvScratch::new);
 
@@ -50,7 +48,7 @@ public final class SimdConvolution implements ConvolutionKernels {
         int ow = g.outWidth();
         int blocks = blocks(cout);
         int tileM = blocks == 1 ? SINGLE_PIXELS : PAIR_PIXELS;
-        ConvPlanes planes = ConvPlanes.forInput(g, tileM);
+        ConvPlanes planes = ConvPlanes.forInput(g);
         int gridWidth = planes.width();
         // Tiles run over the kept pixels only, in output order, skipping the grid's padding columns.
         int pixels = oh * ow;
@@ -62,7 +60,7 @@ public final class SimdConvolution implements ConvolutionKernels {
         // padding or slack is needed (the copy cost 15-20% of a 1x1 with 64 output channels).
         boolean direct = g.kernelHeight() == 1 && g.kernelWidth() == 1 && g.padHeight() == 0 && g.padWidth() == 0;
         boolean perImage = chunks == 1 && !direct;
-        float[] batchPadded = direct ? input : perImage ? null : s.input(planes.bufferLength(g.batch()) + SLACK);
+        float[] batchPadded = direct ? input : perImage ? null : s.input(planes.bufferLength(g.batch()));
         if (!perImage && !direct) {
             Parallel.forEach(g.batch(), n -> planes.fill(input, n, batchPadded, n * planes.imageLength()));
         }
@@ -94,7 +92,7 @@ public final class SimdConvolution implements ConvolutionKernels {
             float[] padded;
             int x0;
             if (perImage) {
-                padded = scratch.get().image(planes.imageLength() + SLACK);
+                padded = scratch.get().image(planes.imageLength());
                 planes.fill(input, n, padded, 0);
                 x0 = 0;
             } else {
@@ -152,7 +150,7 @@ public final class SimdConvolution implements ConvolutionKernels {
         int cout = g.outChannels();
         int blocks = blocks(cin);
         int tileM = blocks == 1 ? SINGLE_PIXELS : PAIR_PIXELS;
-        ConvPhases phases = new ConvPhases(g, tileM);
+        ConvPhases phases = new ConvPhases(g);
         float[] packed = WeightPacking.backwardData(g, phases, weight, s.packedWeights(phases.packedLength()));
         float[] zeroBias = s.zeros(blocks * LANES);
         int phaseCount = phases.count();
@@ -166,14 +164,14 @@ public final class SimdConvolution implements ConvolutionKernels {
         boolean perImage = chunksPerImage(g.batch(), tiles) == 1 && !direct;
         int chunks = perImage ? 1 : chunksPerImage(g.batch() * phaseCount, tiles);
         float[] batchPadded = direct ? gradOutput
-                : perImage ? null : s.gradOutput(phases.bufferLength(g.batch()) + SLACK);
+                : perImage ? null : s.gradOutput(phases.bufferLength(g.batch()));
         int imageStride = direct ? g.outHeight() * g.outWidth() * cout : phases.imageLength();
         if (!perImage && !direct) {
             Parallel.forEach(g.batch(), n -> phases.fill(gradOutput, n, batchPadded, n * phases.imageLength()));
         }
         Parallel.forEach(perImage ? g.batch() : g.batch() * phaseCount * chunks, task -> {
             if (perImage) {
-                float[] padded = scratch.get().image(phases.imageLength() + SLACK);
+                float[] padded = scratch.get().image(phases.imageLength());
                 phases.fill(gradOutput, task, padded, 0);
                 for (int phase = 0; phase < phaseCount; phase++) {
                     backwardDataTiles(g, phases, phase, task, padded, 0, 0, 1, tileM, packed, zeroBias, gradInput);
