@@ -19,15 +19,15 @@ import jdk.incubator.vector.FloatVector;
  * 2x5, noisy runs). Reading the six pixels from consecutive addresses instead (a channel-major copy) was slower
  * still (41): C2 then hoisted all six broadcasts.
  *
- * <p><b>Tiles</b> ({@code tileBxM}, forward and backward-data) compute, for {@code M} consecutive pixels {@code q}
- * of a "virtual grid" and {@code B} blocks of {@code L} output channels,
- * <pre>  out[q][co] = bias[co] + sum_{s < stepCount} in[x0 + q*chans + steps[s]] * w[block][s][co % L]</pre>
- * where {@code in} is a zero-padded buffer in which pixel {@code q+1} sits {@code chans} floats after pixel
- * {@code q}, and {@code steps[t*chans + c] = tapOffset[t] + c} walks the taps and channels. Weight panels are
+ * <p><b>Tiles</b> ({@code tileBxM}, forward and backward-data) compute, for {@code M} pixels based at
+ * {@code src[0..M)} of a zero-padded buffer and {@code B} blocks of {@code L} output channels,
+ * <pre>  out[p][co] = bias[co] + sum_{s < stepCount} in[src[p] + steps[s]] * w[block][s][co % L]</pre>
+ * where {@code steps[t*C + c] = tapOffset[t] + c} walks the taps and the buffer's {@code C} channels. The bases are arbitrary, so a
+ * tile takes only pixels that are kept (no padding columns of the padded grid). Weight panels are
  * packed {@code [s][L]} starting at {@code wA} (and {@code wB}); {@code bias} holds {@code L} values at
  * {@code biasA} ({@code biasB}). Pixel {@code p} of the tile is stored to {@code out[dst[p] + lane]} (second block
- * at {@code + L}) for the first {@code lanesA} ({@code lanesB}) lanes, or skipped when {@code dst[p] < 0}: padding
- * pixels of the grid are computed (reading zeros or neighbours) and thrown away, so the loop has no edges.
+ * at {@code + L}) for the first {@code lanesA} ({@code lanesB}) lanes, or skipped when {@code dst[p] < 0} (the
+ * filler pixels of a short last tile, which repeat a real base so that they read inside the buffer).
  *
  * <p><b>Weight-gradient kernels</b> ({@code weightsBxM}) sum over {@code pixels} output pixels
  * <pre>  part[pA + e*L + lane] += sum_q g[g0 + q*gStep + lane] * x[x0 + pixelOffsets[q] + e]   for e < count</pre>
@@ -39,7 +39,7 @@ final class ConvMicroKernels {
     }
 
     /** 2 channel blocks x 6 grid pixels; see the class comment. */
-    static void tile2x6(float[] in, int x0, int chans, int[] steps, int stepCount, float[] w, int wA, int wB,
+    static void tile2x6(float[] in, int[] src, int[] steps, int stepCount, float[] w, int wA, int wB,
                        float[] bias, int biasA, int biasB, float[] out, int[] dst, int lanesA, int lanesB) {
         FloatVector initA = FloatVector.fromArray(SPECIES, bias, biasA);
         FloatVector initB = FloatVector.fromArray(SPECIES, bias, biasB);
@@ -49,17 +49,23 @@ final class ConvMicroKernels {
         FloatVector a3 = initA, b3 = initB;
         FloatVector a4 = initA, b4 = initB;
         FloatVector a5 = initA, b5 = initB;
+        int x0 = src[0];
+        int o1 = src[1] - x0;
+        int o2 = src[2] - x0;
+        int o3 = src[3] - x0;
+        int o4 = src[4] - x0;
+        int o5 = src[5] - x0;
         for (int s = 0; s < stepCount; s++) {
             FloatVector wa = FloatVector.fromArray(SPECIES, w, wA + s * LANES);
             FloatVector wb = FloatVector.fromArray(SPECIES, w, wB + s * LANES);
             int xc = x0 + steps[s];
             FloatVector v;
             v = FloatVector.broadcast(SPECIES, in[xc]); a0 = wa.fma(v, a0); b0 = wb.fma(v, b0);
-            v = FloatVector.broadcast(SPECIES, in[xc + chans]); a1 = wa.fma(v, a1); b1 = wb.fma(v, b1);
-            v = FloatVector.broadcast(SPECIES, in[xc + 2 * chans]); a2 = wa.fma(v, a2); b2 = wb.fma(v, b2);
-            v = FloatVector.broadcast(SPECIES, in[xc + 3 * chans]); a3 = wa.fma(v, a3); b3 = wb.fma(v, b3);
-            v = FloatVector.broadcast(SPECIES, in[xc + 4 * chans]); a4 = wa.fma(v, a4); b4 = wb.fma(v, b4);
-            v = FloatVector.broadcast(SPECIES, in[xc + 5 * chans]); a5 = wa.fma(v, a5); b5 = wb.fma(v, b5);
+            v = FloatVector.broadcast(SPECIES, in[xc + o1]); a1 = wa.fma(v, a1); b1 = wb.fma(v, b1);
+            v = FloatVector.broadcast(SPECIES, in[xc + o2]); a2 = wa.fma(v, a2); b2 = wb.fma(v, b2);
+            v = FloatVector.broadcast(SPECIES, in[xc + o3]); a3 = wa.fma(v, a3); b3 = wb.fma(v, b3);
+            v = FloatVector.broadcast(SPECIES, in[xc + o4]); a4 = wa.fma(v, a4); b4 = wb.fma(v, b4);
+            v = FloatVector.broadcast(SPECIES, in[xc + o5]); a5 = wa.fma(v, a5); b5 = wb.fma(v, b5);
         }
         int d;
         if ((d = dst[0]) >= 0) { store(a0, out, d, lanesA); store(b0, out, d + LANES, lanesB); }
@@ -71,7 +77,7 @@ final class ConvMicroKernels {
     }
 
     /** 1 channel block x 12 grid pixels; see the class comment. */
-    static void tile1x12(float[] in, int x0, int chans, int[] steps, int stepCount, float[] w, int wA,
+    static void tile1x12(float[] in, int[] src, int[] steps, int stepCount, float[] w, int wA,
                        float[] bias, int biasA, float[] out, int[] dst, int lanesA) {
         FloatVector initA = FloatVector.fromArray(SPECIES, bias, biasA);
         FloatVector a0 = initA;
@@ -86,22 +92,34 @@ final class ConvMicroKernels {
         FloatVector a9 = initA;
         FloatVector a10 = initA;
         FloatVector a11 = initA;
+        int x0 = src[0];
+        int o1 = src[1] - x0;
+        int o2 = src[2] - x0;
+        int o3 = src[3] - x0;
+        int o4 = src[4] - x0;
+        int o5 = src[5] - x0;
+        int o6 = src[6] - x0;
+        int o7 = src[7] - x0;
+        int o8 = src[8] - x0;
+        int o9 = src[9] - x0;
+        int o10 = src[10] - x0;
+        int o11 = src[11] - x0;
         for (int s = 0; s < stepCount; s++) {
             FloatVector wa = FloatVector.fromArray(SPECIES, w, wA + s * LANES);
             int xc = x0 + steps[s];
             FloatVector v;
             v = FloatVector.broadcast(SPECIES, in[xc]); a0 = wa.fma(v, a0);
-            v = FloatVector.broadcast(SPECIES, in[xc + chans]); a1 = wa.fma(v, a1);
-            v = FloatVector.broadcast(SPECIES, in[xc + 2 * chans]); a2 = wa.fma(v, a2);
-            v = FloatVector.broadcast(SPECIES, in[xc + 3 * chans]); a3 = wa.fma(v, a3);
-            v = FloatVector.broadcast(SPECIES, in[xc + 4 * chans]); a4 = wa.fma(v, a4);
-            v = FloatVector.broadcast(SPECIES, in[xc + 5 * chans]); a5 = wa.fma(v, a5);
-            v = FloatVector.broadcast(SPECIES, in[xc + 6 * chans]); a6 = wa.fma(v, a6);
-            v = FloatVector.broadcast(SPECIES, in[xc + 7 * chans]); a7 = wa.fma(v, a7);
-            v = FloatVector.broadcast(SPECIES, in[xc + 8 * chans]); a8 = wa.fma(v, a8);
-            v = FloatVector.broadcast(SPECIES, in[xc + 9 * chans]); a9 = wa.fma(v, a9);
-            v = FloatVector.broadcast(SPECIES, in[xc + 10 * chans]); a10 = wa.fma(v, a10);
-            v = FloatVector.broadcast(SPECIES, in[xc + 11 * chans]); a11 = wa.fma(v, a11);
+            v = FloatVector.broadcast(SPECIES, in[xc + o1]); a1 = wa.fma(v, a1);
+            v = FloatVector.broadcast(SPECIES, in[xc + o2]); a2 = wa.fma(v, a2);
+            v = FloatVector.broadcast(SPECIES, in[xc + o3]); a3 = wa.fma(v, a3);
+            v = FloatVector.broadcast(SPECIES, in[xc + o4]); a4 = wa.fma(v, a4);
+            v = FloatVector.broadcast(SPECIES, in[xc + o5]); a5 = wa.fma(v, a5);
+            v = FloatVector.broadcast(SPECIES, in[xc + o6]); a6 = wa.fma(v, a6);
+            v = FloatVector.broadcast(SPECIES, in[xc + o7]); a7 = wa.fma(v, a7);
+            v = FloatVector.broadcast(SPECIES, in[xc + o8]); a8 = wa.fma(v, a8);
+            v = FloatVector.broadcast(SPECIES, in[xc + o9]); a9 = wa.fma(v, a9);
+            v = FloatVector.broadcast(SPECIES, in[xc + o10]); a10 = wa.fma(v, a10);
+            v = FloatVector.broadcast(SPECIES, in[xc + o11]); a11 = wa.fma(v, a11);
         }
         int d;
         if ((d = dst[0]) >= 0) { store(a0, out, d, lanesA); }
@@ -119,7 +137,7 @@ final class ConvMicroKernels {
     }
 
     /** 1 channel block x 6 grid pixels; see the class comment. */
-    static void tile1x6(float[] in, int x0, int chans, int[] steps, int stepCount, float[] w, int wA,
+    static void tile1x6(float[] in, int[] src, int[] steps, int stepCount, float[] w, int wA,
                        float[] bias, int biasA, float[] out, int[] dst, int lanesA) {
         FloatVector initA = FloatVector.fromArray(SPECIES, bias, biasA);
         FloatVector a0 = initA;
@@ -128,16 +146,22 @@ final class ConvMicroKernels {
         FloatVector a3 = initA;
         FloatVector a4 = initA;
         FloatVector a5 = initA;
+        int x0 = src[0];
+        int o1 = src[1] - x0;
+        int o2 = src[2] - x0;
+        int o3 = src[3] - x0;
+        int o4 = src[4] - x0;
+        int o5 = src[5] - x0;
         for (int s = 0; s < stepCount; s++) {
             FloatVector wa = FloatVector.fromArray(SPECIES, w, wA + s * LANES);
             int xc = x0 + steps[s];
             FloatVector v;
             v = FloatVector.broadcast(SPECIES, in[xc]); a0 = wa.fma(v, a0);
-            v = FloatVector.broadcast(SPECIES, in[xc + chans]); a1 = wa.fma(v, a1);
-            v = FloatVector.broadcast(SPECIES, in[xc + 2 * chans]); a2 = wa.fma(v, a2);
-            v = FloatVector.broadcast(SPECIES, in[xc + 3 * chans]); a3 = wa.fma(v, a3);
-            v = FloatVector.broadcast(SPECIES, in[xc + 4 * chans]); a4 = wa.fma(v, a4);
-            v = FloatVector.broadcast(SPECIES, in[xc + 5 * chans]); a5 = wa.fma(v, a5);
+            v = FloatVector.broadcast(SPECIES, in[xc + o1]); a1 = wa.fma(v, a1);
+            v = FloatVector.broadcast(SPECIES, in[xc + o2]); a2 = wa.fma(v, a2);
+            v = FloatVector.broadcast(SPECIES, in[xc + o3]); a3 = wa.fma(v, a3);
+            v = FloatVector.broadcast(SPECIES, in[xc + o4]); a4 = wa.fma(v, a4);
+            v = FloatVector.broadcast(SPECIES, in[xc + o5]); a5 = wa.fma(v, a5);
         }
         int d;
         if ((d = dst[0]) >= 0) { store(a0, out, d, lanesA); }

@@ -9,8 +9,8 @@ import org.resnet4j.kernels.ConvGeometry;
  * <pre>  gradInput[u, v] = sum_{jr, jc, co} weight[co, ci, kh, kw] * gradOutput[u - jr, v - jc, co].</pre>
  * gradOutput is copied into a zero-padded buffer {@code [N][rows][gridWidth][Cout]} with {@code pad = ceil(K/s) - 1}
  * rows and columns before it, so phase pixel {@code q = u*gridWidth + v} reads tap {@code (jr, jc)} at
- * {@code q*Cout + ((padH - jr)*gridWidth + padW - jc)*Cout}, a constant offset. Grid pixels that map outside the
- * input are computed and dropped; rows past the data are slack for the last tile.
+ * {@code q*Cout + ((padH - jr)*gridWidth + padW - jc)*Cout}, a constant offset. Only grid pixels that map inside the
+ * input are computed ({@link #keptGrid}), and they read only inside the buffer.
  */
 final class ConvPhases {
     private final ConvGeometry g;
@@ -24,8 +24,10 @@ final class ConvPhases {
     private final int[][] tapKh;
     private final int[][] tapKw;
     private final int[] packedOffsets;
+    private final int[][] keptGrid;
+    private final int[][] keptInput;
 
-    ConvPhases(ConvGeometry g, int tilePixels) {
+    ConvPhases(ConvGeometry g) {
         this.g = g;
         int sh = g.strideHeight();
         int sw = g.strideWidth();
@@ -41,9 +43,8 @@ final class ConvPhases {
         }
         gridRows = maxU;
         gridWidth = padW + Math.max(g.outWidth(), maxV);
-        int tiles = SimdConvolution.ceilDiv(gridRows * gridWidth, tilePixels);
-        rows = Math.max(padH + g.outHeight(),
-                SimdConvolution.ceilDiv(tiles * tilePixels + padH * gridWidth + padW, gridWidth));
+        // Kept pixel (u, v) reads rows u + padH - jr <= u + padH, and columns v + padW - jc < gridWidth.
+        rows = padH + Math.max(g.outHeight(), gridRows);
 
         int phases = sh * sw;
         tapOffsets = new int[phases][];
@@ -51,6 +52,8 @@ final class ConvPhases {
         tapKh = new int[phases][];
         tapKw = new int[phases][];
         packedOffsets = new int[phases + 1];
+        keptGrid = new int[phases][];
+        keptInput = new int[phases][];
         int ciBlocks = SimdConvolution.blocks(g.inChannels());
         for (int r = 0; r < sh; r++) {
             for (int c = 0; c < sw; c++) {
@@ -75,6 +78,7 @@ final class ConvPhases {
                         steps[phase][t * g.outChannels() + co] = tapOffsets[phase][t] + co;
                     }
                 }
+                keepPixels(phase, r, c);
                 packedOffsets[phase + 1] = packedOffsets[phase]
                         + ciBlocks * taps * g.outChannels() * VectorConstants.LANES;
             }
@@ -91,12 +95,16 @@ final class ConvPhases {
         return tapOffsets.length;
     }
 
-    int gridRows() {
-        return gridRows;
-    }
-
     int gridWidth() {
         return gridWidth;
+    }
+
+    /**
+     * Whether the padded gradOutput is laid out exactly as gradOutput itself (no padding, grid width {@code OW}), so
+     * that tiles, which read only kept pixels, can read gradOutput in place: 1x1 convolutions without padding.
+     */
+    boolean readsDirectly() {
+        return padH == 0 && padW == 0 && gridWidth == g.outWidth();
     }
 
     int imageLength() {
@@ -133,24 +141,33 @@ final class ConvPhases {
         return packedOffsets[packedOffsets.length - 1];
     }
 
-    /**
-     * For the {@code pixels.length} grid pixels from {@code q0} of {@code phase}: the input pixel {@code ih*W + iw}
-     * each computes, or -1 where it falls outside the input.
-     */
-    void inputPixels(int phase, int q0, int[] pixels) {
-        int u = q0 / gridWidth;
-        int v = q0 - u * gridWidth;
-        int r = phase / g.strideWidth();
-        int c = phase % g.strideWidth();
-        for (int p = 0; p < pixels.length; p++) {
+    /** Lists the grid pixels {@code q = u*gridWidth + v} of phase (r, c) that fall inside the input, in order. */
+    private void keepPixels(int phase, int r, int c) {
+        int[] grid = new int[gridRows * gridWidth];
+        int[] input = new int[grid.length];
+        int kept = 0;
+        for (int u = 0; u < gridRows; u++) {
             int ih = u * g.strideHeight() + r - g.padHeight();
-            int iw = v * g.strideWidth() + c - g.padWidth();
-            pixels[p] = ih >= 0 && ih < g.inHeight() && iw >= 0 && iw < g.inWidth() ? ih * g.inWidth() + iw : -1;
-            if (++v == gridWidth) {
-                v = 0;
-                u++;
+            for (int v = 0; v < gridWidth; v++) {
+                int iw = v * g.strideWidth() + c - g.padWidth();
+                if (ih >= 0 && ih < g.inHeight() && iw >= 0 && iw < g.inWidth()) {
+                    grid[kept] = u * gridWidth + v;
+                    input[kept++] = ih * g.inWidth() + iw;
+                }
             }
         }
+        keptGrid[phase] = Arrays.copyOf(grid, kept);
+        keptInput[phase] = Arrays.copyOf(input, kept);
+    }
+
+    /** Grid pixels of {@code phase} that compute an input pixel, in increasing order: the pixels tiles take. */
+    int[] keptGrid(int phase) {
+        return keptGrid[phase];
+    }
+
+    /** The input pixel {@code ih*W + iw} that {@code keptGrid(phase)[i]} computes, at index i. */
+    int[] keptInput(int phase) {
+        return keptInput[phase];
     }
 
     /** Writes every row of image {@code n}'s padded gradOutput (data or zeros) at {@code buffer[base...]}. */

@@ -10,9 +10,8 @@ import org.resnet4j.kernels.ConvGeometry;
  * {@code (oh, ow)} is grid pixel {@code q = oh*width + ow}, based at {@code q*pixelStride} with
  * {@code pixelStride = sw*Cin}, and tap {@code (kh, kw)} reads it at {@code q*pixelStride + tapOffset(kh, kw)}:
  * a constant offset, so a run of consecutive {@code q} crosses output rows without edge logic (the row split is what
- * makes one output row step over {@code sh} input rows). Grid columns {@code ow >= OW} are computed and dropped;
- * rows past the padded image are slack (stale values read only by dropped grid pixels), enough for the last tile of
- * {@code tilePixels}.
+ * makes one output row step over {@code sh} input rows). Tiles take only kept pixels ({@code ow < OW}), and every tap
+ * of a kept pixel lies inside the padded image, so the buffer needs no slack.
  */
 final class ConvPlanes {
     private final ConvGeometry g;
@@ -29,15 +28,11 @@ final class ConvPlanes {
         this.planeLength = rows * rowWidth * g.inChannels();
     }
 
-    static ConvPlanes forInput(ConvGeometry g, int tilePixels) {
+    static ConvPlanes forInput(ConvGeometry g) {
         int sh = g.strideHeight();
-        int sw = g.strideWidth();
-        int width = SimdConvolution.ceilDiv(g.inWidth() + 2 * g.padWidth(), sw);
-        int tiles = SimdConvolution.ceilDiv(g.outHeight() * width, tilePixels);
-        int maxTap = (g.kernelHeight() - 1) / sh * width * sw + g.kernelWidth() - 1;
-        int rows = Math.max(SimdConvolution.ceilDiv(g.inHeight() + 2 * g.padHeight(), sh),
-                SimdConvolution.ceilDiv(tiles * tilePixels * sw + maxTap, width * sw));
-        return new ConvPlanes(g, width, rows);
+        int width = SimdConvolution.ceilDiv(g.inWidth() + 2 * g.padWidth(), g.strideWidth());
+        // Tiles read only kept pixels, whose taps all lie in the padded image: no slack rows.
+        return new ConvPlanes(g, width, SimdConvolution.ceilDiv(g.inHeight() + 2 * g.padHeight(), sh));
     }
 
     /** The grid width: output pixels per grid row, {@code OW} of them real. */
