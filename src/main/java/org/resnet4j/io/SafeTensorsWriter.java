@@ -3,15 +3,15 @@ package org.resnet4j.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
+
+
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
+
+
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -19,7 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
+
 import java.util.function.IntConsumer;
 
 /**
@@ -47,30 +47,13 @@ final class SafeTensorsWriter {
                       IntConsumer beforeTensor) throws IOException {
         List<TensorEntry> sorted = sorted(tensors);
         byte[] header = header(sorted, metadata);
-        Path target = path.toAbsolutePath();
-        Path temp = createTemp(target);
-        boolean moved = false;
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                writeAll(channel, ByteBuffer.wrap(header));
-                for (int i = 0; i < sorted.size(); i++) {
-                    beforeTensor.accept(i);
-                    writeAll(channel, ByteBuffer.wrap(sorted.get(i).data()));
-                }
-                channel.force(true);
+        AtomicFiles.write(path, out -> {
+            out.write(header);
+            for (int i = 0; i < sorted.size(); i++) {
+                beforeTensor.accept(i);
+                out.write(sorted.get(i).data());
             }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(temp);
-            }
-        }
-        forceDirectory(target.getParent());
+        });
     }
 
     /** The whole file as bytes. */
@@ -174,37 +157,5 @@ final class SafeTensorsWriter {
             }
         }
         json.append('"');
-    }
-
-    private static Path createTemp(Path target) throws IOException {
-        Path directory = target.getParent();
-        String base = "." + target.getFileName() + ".";
-        for (int attempt = 0; ; attempt++) {
-            Path temp = directory.resolve(base + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-            try {
-                // CREATE_NEW with default permissions: the final file gets the same mode as any new file would.
-                FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW).close();
-                return temp;
-            } catch (FileAlreadyExistsException e) {
-                if (attempt == 9) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static void writeAll(WritableByteChannel channel, ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
-        }
-    }
-
-    /** Makes the rename itself durable where the platform allows syncing a directory (not on Windows). */
-    private static void forceDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Best effort: the file's own bytes are already on disk.
-        }
     }
 }
