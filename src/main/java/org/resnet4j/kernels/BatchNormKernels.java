@@ -23,7 +23,8 @@ public interface BatchNormKernels {
     /**
      * Training backward. With {@code xhat = (x - mean) * invStd}:
      * {@code gradBeta += sum gradY}; {@code gradGamma += sum gradY * xhat};
-     * {@code gradX = gamma * invStd * (gradY - mean(gradY) - xhat * mean(gradY * xhat))} (overwritten).
+     * {@code gradX = gamma * invStd * (gradY - mean(gradY) - xhat * mean(gradY * xhat))} (overwritten). {@code gradX}
+     * may be {@code gradY}: the sums read all of {@code gradY} first, then each element is rewritten where it is.
      */
     void backward(int rows, int channels, float[] x, float[] gradY, float[] gamma, float[] saveMean,
                   float[] saveInvStd, float[] gradX, float[] gradGamma, float[] gradBeta);

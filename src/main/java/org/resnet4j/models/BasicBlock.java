@@ -18,7 +18,7 @@ public final class BasicBlock extends ResidualBlock {
         super(kernels);
         Conv2d conv1 = child("conv1", new Conv2d(kernels, inPlanes, planes, 3, stride, 1, false));
         BatchNorm2d bn1 = child("bn1", new BatchNorm2d(kernels, planes));
-        ReLU relu1 = child("relu1", new ReLU(kernels));
+        ReLU relu1 = child("relu1", new ReLU(kernels, true));
 
         Conv2d conv2 = child("conv2", new Conv2d(kernels, planes, planes, 3, 1, 1, false));
         bn2 = child("bn2", new BatchNorm2d(kernels, planes));
@@ -27,7 +27,7 @@ public final class BasicBlock extends ResidualBlock {
         Module shortcut = kind == ShortcutKind.MODULE
                 ? child(Shortcuts.name(option), Shortcuts.module(kernels, option, inPlanes, planes * EXPANSION, stride))
                 : null;
-        ReLU relu2 = child("relu2", new ReLU(kernels));
+        ReLU relu2 = child("relu2", new ReLU(kernels, true));
         wire(List.of(conv1, bn1, relu1, conv2, bn2), kind, shortcut, relu2);
     }
 

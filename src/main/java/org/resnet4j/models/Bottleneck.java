@@ -26,11 +26,11 @@ public final class Bottleneck extends ResidualBlock {
         int out = planes * EXPANSION;
         Conv2d conv1 = child("conv1", new Conv2d(kernels, inPlanes, planes, 1, strideOnFirst1x1 ? stride : 1, 0, false));
         BatchNorm2d bn1 = child("bn1", new BatchNorm2d(kernels, planes));
-        ReLU relu1 = child("relu1", new ReLU(kernels));
+        ReLU relu1 = child("relu1", new ReLU(kernels, true));
 
         Conv2d conv2 = child("conv2", new Conv2d(kernels, planes, planes, 3, strideOnFirst1x1 ? 1 : stride, 1, false));
         BatchNorm2d bn2 = child("bn2", new BatchNorm2d(kernels, planes));
-        ReLU relu2 = child("relu2", new ReLU(kernels));
+        ReLU relu2 = child("relu2", new ReLU(kernels, true));
 
         Conv2d conv3 = child("conv3", new Conv2d(kernels, planes, out, 1, 1, 0, false));
         bn3 = child("bn3", new BatchNorm2d(kernels, out));
@@ -39,7 +39,7 @@ public final class Bottleneck extends ResidualBlock {
         Module shortcut = kind == ShortcutKind.MODULE
                 ? child(Shortcuts.name(option), Shortcuts.module(kernels, option, inPlanes, out, stride))
                 : null;
-        ReLU relu3 = child("relu3", new ReLU(kernels));
+        ReLU relu3 = child("relu3", new ReLU(kernels, true));
         wire(List.of(conv1, bn1, relu1, conv2, bn2, relu2, conv3, bn3), kind, shortcut, relu3);
     }
 

@@ -42,7 +42,7 @@ public final class ResNet extends Module {
         stem = add("conv1", imagenet ? new Conv2d(kernels, 3, planes[0], 7, 2, 3, false)
                 : new Conv2d(kernels, 3, planes[0], 3, 1, 1, false)).withoutInputGradient();
         add("bn1", new BatchNorm2d(kernels, planes[0]));
-        add("relu", new ReLU(kernels));
+        add("relu", new ReLU(kernels, true));
         if (imagenet) {
             add("maxpool", new MaxPool2d(kernels, 3, 2, 1));
         }

@@ -28,7 +28,6 @@ public final class BatchNorm2d extends Module {
     private final float[] saveMean;
     private final float[] saveInvStd;
     private Tensor output;
-    private Tensor gradInput;
 
     public BatchNorm2d(Kernels kernels, int channels) {
         if (channels <= 0) {
@@ -92,10 +91,11 @@ public final class BatchNorm2d extends Module {
             throw new IllegalStateException("BatchNorm2d.backward needs a forward pass in training mode first");
         }
         gradOutput.shape().requireEqual(input.shape(), "BatchNorm2d backward gradient");
-        gradInput = Buffers.reuse(gradInput, input.shape(), Layout.NHWC);
-        kernels.batchNorm().backward(input.size() / channels, channels, input.data(),
-                gradOutput.toLayout(Layout.NHWC).data(), gamma.value().data(), saveMean, saveInvStd, gradInput.data(),
-                gamma.grad().data(), beta.grad().data());
+        Tensor gradOut = gradOutput.toLayout(Layout.NHWC);
+        // In place when the gradient is the pool's: the kernel reads all of gradY before it writes gradX.
+        Tensor gradInput = gradients().writableLike(gradOut);
+        kernels.batchNorm().backward(input.size() / channels, channels, input.data(), gradOut.data(),
+                gamma.value().data(), saveMean, saveInvStd, gradInput.data(), gamma.grad().data(), beta.grad().data());
         return gradInput;
     }
 

@@ -23,7 +23,6 @@ public final class Conv2d extends Module {
     private Tensor input;
     private ConvGeometry geometry;
     private Tensor output;
-    private Tensor gradInput;
 
     public Conv2d(Kernels kernels, int inChannels, int outChannels, int kernel, int stride, int padding, boolean bias) {
         if (inChannels <= 0 || outChannels <= 0 || kernel <= 0 || stride <= 0 || padding < 0) {
@@ -94,11 +93,12 @@ public final class Conv2d extends Module {
         float[] gradOut = gradOutput.toLayout(Layout.NHWC).data();
         kernels.convolution().backwardWeights(geometry, input.data(), gradOut, weight.grad().data(),
                 bias == null ? null : bias.grad().data());
-        if (!inputGradientNeeded) {
-            return null;
+        Tensor gradInput = null;
+        if (inputGradientNeeded) {
+            gradInput = gradients().take(input.shape(), Layout.NHWC);
+            kernels.convolution().backwardData(geometry, gradOut, weight.value().data(), gradInput.data());
         }
-        gradInput = Buffers.reuse(gradInput, input.shape(), Layout.NHWC);
-        kernels.convolution().backwardData(geometry, gradOut, weight.value().data(), gradInput.data());
+        gradients().giveBack(gradOutput);
         return gradInput;
     }
 

@@ -11,7 +11,6 @@ public final class GlobalAvgPool2d extends Module {
     private final Kernels kernels;
     private Shape inputShape;
     private Tensor output;
-    private Tensor gradInput;
 
     public GlobalAvgPool2d(Kernels kernels) {
         this.kernels = kernels;
@@ -33,9 +32,10 @@ public final class GlobalAvgPool2d extends Module {
             throw new IllegalStateException("GlobalAvgPool2d.backward needs a forward pass first");
         }
         gradOutput.shape().requireEqual(output.shape(), "GlobalAvgPool2d backward gradient");
-        gradInput = Buffers.reuse(gradInput, inputShape, Layout.NHWC);
+        Tensor gradInput = gradients().take(inputShape, Layout.NHWC);
         kernels.pooling().globalAvgPoolBackward(inputShape.dim(0), inputShape.dim(2) * inputShape.dim(3),
                 inputShape.dim(1), gradOutput.data(), gradInput.data());
+        gradients().giveBack(gradOutput);
         return gradInput;
     }
 

@@ -17,7 +17,6 @@ public final class Linear extends Module {
     // Kept by forward for backward: the input (the weight gradient reads it).
     private Tensor input;
     private Tensor output;
-    private Tensor gradInput;
 
     public Linear(Kernels kernels, int inFeatures, int outFeatures) {
         if (inFeatures <= 0 || outFeatures <= 0) {
@@ -63,9 +62,10 @@ public final class Linear extends Module {
             throw new IllegalStateException("Linear.backward needs a forward pass in training mode first");
         }
         gradOutput.shape().requireEqual(output.shape(), "Linear backward gradient");
-        gradInput = Buffers.reuse(gradInput, input.shape(), Layout.NCHW);
+        Tensor gradInput = gradients().take(input.shape(), Layout.NCHW);
         kernels.linear().backward(input.shape().dim(0), inFeatures, outFeatures, input.data(), weight.value().data(),
                 gradOutput.data(), gradInput.data(), weight.grad().data(), bias.grad().data());
+        gradients().giveBack(gradOutput);
         return gradInput;
     }
 

@@ -18,7 +18,6 @@ public final class MaxPool2d extends Module {
     private int[] argmax;
     private PoolGeometry geometry;
     private Tensor output;
-    private Tensor gradInput;
 
     public MaxPool2d(Kernels kernels, int window, int stride, int padding) {
         this.kernels = kernels;
@@ -57,9 +56,10 @@ public final class MaxPool2d extends Module {
             throw new IllegalStateException("MaxPool2d.backward needs a forward pass first");
         }
         gradOutput.shape().requireEqual(output.shape(), "MaxPool2d backward gradient");
-        gradInput = Buffers.reuse(gradInput, Shape.of(geometry.batch(), geometry.channels(), geometry.inHeight(),
+        Tensor gradInput = gradients().take(Shape.of(geometry.batch(), geometry.channels(), geometry.inHeight(),
                 geometry.inWidth()), Layout.NHWC);
         kernels.pooling().maxPoolBackward(geometry, gradOutput.toLayout(Layout.NHWC).data(), argmax, gradInput.data());
+        gradients().giveBack(gradOutput);
         return gradInput;
     }
 

@@ -14,14 +14,17 @@ import org.resnet4j.tensor.Tensor;
  * ({@code layer2.0.downsample.0.weight}).
  *
  * <p>Life cycle of one training step: {@code forward(x, true)} keeps what backward needs; {@code backward(gradOut)}
- * accumulates parameter gradients and returns the gradient of the input. The tensors a module returns are buffers it
- * reuses on the next call (steady-state training allocates nothing); copy them to keep them.
+ * accumulates parameter gradients and returns the gradient of the input. The outputs of forward are buffers the module
+ * reuses on the next call (steady-state training allocates nothing); copy them to keep them. Gradients pass through
+ * one {@link GradientBuffers} pool per network: backward consumes the gradient it is given (a pool buffer may be
+ * overwritten or recycled, a tensor from outside the pool is only read) and returns one the caller now holds.
  */
 public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, long[]> counters = new LinkedHashMap<>();
+    private GradientBuffers gradients = new GradientBuffers();
 
     /** Runs the layer. In training mode batch norm uses batch statistics and the module keeps what backward needs. */
     public abstract Tensor forward(Tensor input, boolean training);
@@ -45,7 +48,18 @@ public abstract class Module {
         if (children.putIfAbsent(name, module) != null) {
             throw new IllegalStateException("child '" + name + "' registered twice");
         }
+        ((Module) module).shareGradients(gradients);
         return module;
+    }
+
+    /** The gradient pool of the network this module belongs to. */
+    protected final GradientBuffers gradients() {
+        return gradients;
+    }
+
+    private void shareGradients(GradientBuffers pool) {
+        gradients = pool;
+        children.values().forEach(child -> child.shareGradients(pool));
     }
 
     protected final Parameter parameter(String name, Shape shape, boolean weight) {

@@ -5,19 +5,33 @@ import org.resnet4j.kernels.Kernels;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
-/** {@code max(x, 0)}, element by element; backward reads its own output, so it keeps no input. */
+/**
+ * {@code max(x, 0)}, element by element; backward reads its own output, so it keeps no input. In place (PyTorch's
+ * {@code ReLU(inplace=True)}, as torchvision's ResNets use it) it overwrites its input instead of keeping a second
+ * activation: right after batch norm or the residual add, whose backward never reads their own output.
+ */
 public final class ReLU extends Module {
     private final Kernels kernels;
+    private final boolean inPlace;
     private Tensor output;
-    private Tensor gradInput;
 
+    /** Out of place: the input is left as it is. */
     public ReLU(Kernels kernels) {
+        this(kernels, false);
+    }
+
+    public ReLU(Kernels kernels, boolean inPlace) {
         this.kernels = kernels;
+        this.inPlace = inPlace;
+    }
+
+    public boolean inPlace() {
+        return inPlace;
     }
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        output = Buffers.reuse(output, x.shape(), x.layout());
+        output = inPlace ? x : Buffers.reuse(output, x.shape(), x.layout());
         kernels.elementwise().reluForward(x.size(), x.data(), output.data());
         return output;
     }
@@ -28,9 +42,9 @@ public final class ReLU extends Module {
             throw new IllegalStateException("ReLU.backward needs a forward pass first");
         }
         gradOutput.shape().requireEqual(output.shape(), "ReLU backward gradient");
-        gradInput = Buffers.reuse(gradInput, output.shape(), output.layout());
-        kernels.elementwise().reluBackward(output.size(), output.data(),
-                gradOutput.toLayout(output.layout()).data(), gradInput.data());
+        Tensor gradOut = gradOutput.toLayout(output.layout());
+        Tensor gradInput = gradients().writableLike(gradOut);
+        kernels.elementwise().reluBackward(output.size(), output.data(), gradOut.data(), gradInput.data());
         return gradInput;
     }
 

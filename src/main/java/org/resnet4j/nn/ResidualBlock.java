@@ -8,8 +8,9 @@ import org.resnet4j.tensor.Tensor;
 
 /**
  * {@code relu(branch(x) + shortcut(x))}: the residual unit of the paper's Figure 2, or {@code relu(branch(x))} for
- * the plain networks it compares against. The add is out of place, and backward feeds the same gradient to both the
- * branch and the shortcut and sums what they return.
+ * the plain networks it compares against. The add is out of place (the identity shortcut's input is the block's own
+ * input, which the layer before still needs), and backward feeds the same gradient to both the branch and the
+ * shortcut and sums what they return.
  */
 public abstract class ResidualBlock extends Module {
     /** How the block's input reaches the add. */
@@ -29,7 +30,6 @@ public abstract class ResidualBlock extends Module {
     private ReLU outputRelu;
 
     private Tensor sum;
-    private Tensor gradInput;
 
     protected ResidualBlock(Kernels kernels) {
         this.kernels = kernels;
@@ -84,16 +84,25 @@ public abstract class ResidualBlock extends Module {
     @Override
     public Tensor backward(Tensor gradOutput) {
         Tensor g = outputRelu.backward(gradOutput);
+        Tensor gs = null;
+        if (shortcutKind != ShortcutKind.NONE) {
+            // The branch consumes (overwrites) g, so the shortcut gets its own copy.
+            gs = gradients().take(g.shape(), g.layout());
+            gs.copyFrom(g);
+        }
         Tensor gb = g;
         for (int i = branch.size() - 1; i >= 0; i--) {
             gb = branch.get(i).backward(gb);
         }
-        if (shortcutKind == ShortcutKind.NONE) {
+        if (gs == null) {
             return gb;
         }
-        Tensor gs = shortcutKind == ShortcutKind.IDENTITY ? g : shortcut.backward(g);
-        gradInput = Buffers.reuse(gradInput, gb.shape(), Layout.NHWC);
+        if (shortcutKind == ShortcutKind.MODULE) {
+            gs = shortcut.backward(gs);
+        }
+        Tensor gradInput = gradients().writableLike(gb);
         kernels.elementwise().add(gb.size(), gb.data(), gs.data(), gradInput.data());
+        gradients().giveBack(gs);
         return gradInput;
     }
 

@@ -17,7 +17,6 @@ public final class ZeroPadSubsample extends Module {
     private final int stride;
     private Shape inputShape;
     private Tensor output;
-    private Tensor gradInput;
 
     public ZeroPadSubsample(Kernels kernels, int inChannels, int outChannels, int stride) {
         if (outChannels < inChannels || stride < 1) {
@@ -54,9 +53,10 @@ public final class ZeroPadSubsample extends Module {
             throw new IllegalStateException("ZeroPadSubsample.backward needs a forward pass first");
         }
         gradOutput.shape().requireEqual(output.shape(), "ZeroPadSubsample backward gradient");
-        gradInput = Buffers.reuse(gradInput, inputShape, Layout.NHWC);
+        Tensor gradInput = gradients().take(inputShape, Layout.NHWC);
         kernels.shortcut().subsampleZeroPadBackward(inputShape.dim(0), inChannels, inputShape.dim(2),
                 inputShape.dim(3), outChannels, stride, gradOutput.toLayout(Layout.NHWC).data(), gradInput.data());
+        gradients().giveBack(gradOutput);
         return gradInput;
     }
 
