@@ -8,16 +8,27 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * Writes a file so that a crash at any moment leaves either the old file or the complete new one: a temporary file
  * in the same directory, flushed to disk, then renamed over the target.
+ *
+ * <p>The temporary file of {@code dir/name} is {@code dir/.name.<16 hex digits>.tmp}. A process killed between
+ * creating and renaming it leaves it behind; {@link #deleteLeftovers} recognises such files by that pattern.
  */
 public final class AtomicFiles {
+    private static final String SUFFIX = ".tmp";
+    private static final HexFormat HEX = HexFormat.of();
+
     private AtomicFiles() {
     }
 
@@ -57,12 +68,60 @@ public final class AtomicFiles {
         forceDirectory(directory);
     }
 
+    /**
+     * Deletes the temporary files that writes of {@code target} left behind when their process died before the rename.
+     * Only for a target that nothing else is writing at the time: a live writer's temporary file matches too. Files
+     * of other targets, and anything not named like a temporary file, are left alone.
+     *
+     * @return the deleted files, sorted by name; empty when the directory does not exist
+     */
+    public static List<Path> deleteLeftovers(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path directory = absolute.getParent();
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        String name = absolute.getFileName().toString();
+        List<Path> deleted = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.sorted().toList()) {
+                if (isTemporaryOf(name, file.getFileName().toString())
+                        && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(file)) {
+                    deleted.add(file);
+                }
+            }
+        }
+        if (!deleted.isEmpty()) {
+            forceDirectory(directory);
+        }
+        return deleted;
+    }
+
+    /**
+     * Whether {@code candidate} is named like a temporary file of {@code targetName}. Up to 16 hex digits, not exactly
+     * 16: earlier versions wrote {@link Long#toHexString}, without leading zeros. Digits only, no dot, so the
+     * temporary file of {@code a.csv.b} ({@code .a.csv.b.<hex>.tmp}) is never taken for one of {@code a.csv}.
+     */
+    static boolean isTemporaryOf(String targetName, String candidate) {
+        String prefix = temporaryPrefix(targetName);
+        if (candidate.length() <= prefix.length() + SUFFIX.length() || !candidate.startsWith(prefix)
+                || !candidate.endsWith(SUFFIX)) {
+            return false;
+        }
+        String digits = candidate.substring(prefix.length(), candidate.length() - SUFFIX.length());
+        return digits.length() <= 16 && digits.chars().allMatch(HexFormat::isHexDigit);
+    }
+
+    private static String temporaryPrefix(String targetName) {
+        return "." + targetName + ".";
+    }
+
     /** A new empty file beside {@code target}, with default permissions so the final file gets the usual mode. */
     private static Path createTemporary(Path target) throws IOException {
-        String base = "." + target.getFileName() + ".";
+        String base = temporaryPrefix(target.getFileName().toString());
         for (int attempt = 0; ; attempt++) {
-            Path temporary = target.resolveSibling(base + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                    + ".tmp");
+            Path temporary = target.resolveSibling(base + HEX.toHexDigits(ThreadLocalRandom.current().nextLong())
+                    + SUFFIX);
             try {
                 FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW).close();
                 return temporary;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.resnet4j.data.LoaderState;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.io.SafeTensors;
@@ -20,16 +21,21 @@ import org.resnet4j.optim.Sgd;
 /**
  * Everything a run needs to continue exactly: the model's state (torchvision names), the momentum buffers
  * ({@code optimizer.momentum.<name>}), and in the metadata the iteration, the data order position, the
- * normalization and the running training statistics. One safetensors file, written atomically.
+ * normalization, the running training statistics and the run's {@link Recipe} (so that a resume with other settings
+ * is caught). One safetensors file, written atomically.
  */
 public final class Checkpoint {
     public static final String FILE = "checkpoint.safetensors";
     static final String FORMAT = "resnet4j-checkpoint-1";
     private static final String MOMENTUM_PREFIX = "optimizer.momentum.";
 
-    /** The position and running statistics of a run at a checkpoint. */
+    /**
+     * The position and running statistics of a run at a checkpoint.
+     *
+     * @param recipe the settings of the run that wrote it; null in a checkpoint written before recipes were recorded
+     */
     public record State(long iteration, LoaderState loader, Normalization normalization, double lossSum,
-                        long correct, long images, double elapsedSeconds) {
+                        long correct, long images, double elapsedSeconds, Recipe recipe) {
     }
 
     private Checkpoint() {
@@ -41,6 +47,7 @@ public final class Checkpoint {
 
     public static void write(Path directory, String modelName, ResNet model, Sgd optimizer, State state)
             throws IOException {
+        Objects.requireNonNull(state.recipe(), "a checkpoint is written with the recipe of its run");
         List<TensorEntry> entries = new ArrayList<>(StateDicts.entries(model));
         optimizer.velocities().forEach((name, v) ->
                 entries.add(TensorEntry.ofFloats(MOMENTUM_PREFIX + name, new int[] {v.length}, v)));
@@ -54,10 +61,14 @@ public final class Checkpoint {
         metadata.put("train_images", Long.toString(state.images()));
         metadata.put("elapsed_seconds", Double.toString(state.elapsedSeconds()));
         metadata.putAll(NormalizationMetadata.toMetadata(state.normalization()));
+        metadata.putAll(state.recipe().toMetadata());
         SafeTensors.write(path(directory), entries, metadata);
     }
 
-    /** Loads the checkpoint in {@code directory} into the model and optimizer and returns the run's position. */
+    /**
+     * Loads the checkpoint in {@code directory} into the model and optimizer and returns the run's position and
+     * recipe; comparing the recipe with the resuming run's is the caller's job.
+     */
     public static State read(Path directory, String modelName, ResNet model, Sgd optimizer) throws IOException {
         Path file = path(directory);
         if (!Files.exists(file)) {
@@ -88,7 +99,8 @@ public final class Checkpoint {
                     Double.parseDouble(contents.metadataValue("train_loss_sum")),
                     Long.parseLong(contents.metadataValue("train_correct")),
                     Long.parseLong(contents.metadataValue("train_images")),
-                    Double.parseDouble(contents.metadataValue("elapsed_seconds")));
+                    Double.parseDouble(contents.metadataValue("elapsed_seconds")),
+                    Recipe.fromMetadata(contents.metadata(), file));
         } catch (NumberFormatException e) {
             throw new SafeTensorsException(file + ": malformed checkpoint metadata: " + e.getMessage(), e);
         }

@@ -11,6 +11,7 @@ import org.resnet4j.data.Cifar10Reader;
 import org.resnet4j.data.LoaderState;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.data.TrainValidationSplit;
+import org.resnet4j.io.AtomicFiles;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.kernels.Parallel;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * Trains a CIFAR network: the loop, progress lines, evaluation on the validation split, metrics and curves,
  * checkpoints and exact resume. A run interrupted and resumed ends with the same weights, bit for bit, as an
  * uninterrupted one with the same seed and thread count: the weights, momentum, batch-norm statistics and data
- * position all come back from the checkpoint, and the data order depends only on (seed, epoch, image).
+ * position all come back from the checkpoint, and the data order depends only on (seed, epoch, image). A resume whose
+ * settings differ from the checkpoint's {@link Recipe} is refused; only the total may change, with a warning.
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -61,14 +63,17 @@ public final class Trainer {
         ResNet model = ResNets.create(kernels, config.model(),
                 ModelOptions.defaults(Cifar10Dataset.CLASSES).withSeed(config.seed()));
         Sgd sgd = new Sgd(kernels, model.namedParameters(), config.momentum(), config.weightDecay(), false);
-        LearningRateSchedule schedule = schedule();
+        Recipe recipe = Recipe.of(config);
+        LearningRateSchedule schedule = recipe.learningRates();
         Path dir = config.checkpointDirectory();
         Files.createDirectories(dir);
+        deleteLeftovers(dir);
         MetricsLog metrics = new MetricsLog(dir, config.model() + " on CIFAR-10");
 
         Checkpoint.State state;
         if (config.resume() && Files.exists(Checkpoint.path(dir))) {
             state = Checkpoint.read(dir, config.model(), model, sgd);
+            checkRecipe(state, recipe, Checkpoint.path(dir));
             metrics.reload(state.iteration());
             LOG.info("resumed {} from {} at iteration {}", config.model(), Checkpoint.path(dir), state.iteration());
         } else {
@@ -78,7 +83,7 @@ public final class Trainer {
             Normalization normalization = config.normalization().equals("pixel")
                     ? Normalization.perPixelMean(split.train()) : Normalization.perChannel(split.train());
             state = new Checkpoint.State(0, new LoaderState(config.seed(), 0, 0, config.batchSize(),
-                    split.train().size()), normalization, 0, 0, 0, 0);
+                    split.train().size()), normalization, 0, 0, 0, 0, recipe);
         }
         if (state.iteration() >= config.iterations()) {
             LOG.info("the checkpoint is at iteration {}, the run asks for {}: nothing to train", state.iteration(),
@@ -134,7 +139,7 @@ public final class Trainer {
                     // The loss was finite before this step's update; the update itself may still have overflowed.
                     requireFinite(iteration - 1, model, sgd);
                     Checkpoint.write(dir, config.model(), model, sgd, new Checkpoint.State(iteration, loader.state(),
-                            normalization, lossSum, correct, images, progress.elapsedSeconds()));
+                            normalization, lossSum, correct, images, progress.elapsedSeconds(), recipe));
                 }
             }
         }
@@ -171,12 +176,34 @@ public final class Trainer {
         }
     }
 
-    private LearningRateSchedule schedule() {
-        LearningRateSchedule base = config.schedule().equals("cosine")
-                ? LearningRateSchedule.cosine(config.learningRate(), config.iterations())
-                : LearningRateSchedule.paper(config.learningRate(), config.iterations());
-        return config.warmupIterations() > 0
-                ? base.withConstantWarmup(config.warmupIterations(), config.warmupRate()) : base;
+    /**
+     * Deletes the temporary files of writes that a killed process left in the run directory, before this run writes
+     * its own (a run directory has one writer at a time).
+     */
+    private static void deleteLeftovers(Path dir) throws IOException {
+        for (Path target : new Path[] {Checkpoint.path(dir), dir.resolve(MetricsLog.CSV), dir.resolve(MetricsLog.PNG),
+                dir.resolve(WEIGHTS_FILE)}) {
+            for (Path leftover : AtomicFiles.deleteLeftovers(target)) {
+                LOG.info("deleted {}, the temporary file of an interrupted write of {}", leftover, target.getFileName());
+            }
+        }
+    }
+
+    /**
+     * Refuses to resume with settings that would make the continuation differ from the run the checkpoint belongs to.
+     * A changed total is allowed (extending a finished run) but moves the schedule, so it gets a warning.
+     */
+    private static void checkRecipe(Checkpoint.State state, Recipe asked, Path checkpoint) {
+        Recipe saved = state.recipe();
+        if (saved == null) {
+            LOG.info("{} predates recipe checks (it does not record the settings it was trained with): resuming "
+                    + "without comparing seed, batch, rates and schedule with this run's", checkpoint);
+            return;
+        }
+        saved.requireContinuable(asked, checkpoint);
+        if (saved.iterations() != asked.iterations() && state.iteration() < asked.iterations()) {
+            LOG.warn("resuming {}: {}", checkpoint, saved.totalChange(asked, state.iteration()));
+        }
     }
 
     private static String percent(double fraction) {

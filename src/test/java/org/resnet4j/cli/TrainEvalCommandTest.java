@@ -112,6 +112,6 @@ class TrainEvalCommandTest {
     @Test
     void resumingWithAnotherBatchSizeIsRefused() {
         Cli.run(trainWithBatch(4, "--iterations", "30", "--resume"))
-                .assertFailure(2, "cannot resume: the state was saved by a loader of batch size 8");
+                .assertFailure(2, "batch size (--batch) saved 8, asked 4");
     }
 }

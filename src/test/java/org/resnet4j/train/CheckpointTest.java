@@ -2,21 +2,26 @@ package org.resnet4j.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.LoaderState;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.io.AtomicFiles;
+import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsException;
+import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ModelOptions;
@@ -29,7 +34,7 @@ import org.resnet4j.tensor.Tensor;
 class CheckpointTest {
     private static final Checkpoint.State STATE = new Checkpoint.State(1234, new LoaderState(-7, 3, 17, 128, 45_000),
             new Normalization(new float[] {0.49f, 0.48f, 0.45f}, new float[] {0.25f, 0.24f, 0.26f}), 123.456789,
-            987, 1024, 42.5);
+            987, 1024, 42.5, new Recipe(-7, 128, 0.1, "paper", 400, 0.01, 0.9, 1e-4, 5_000, "channel", 64_000));
 
     @TempDir
     Path dir;
@@ -98,6 +103,40 @@ class CheckpointTest {
             assertEquals(List.of(Checkpoint.FILE), files.map(p -> p.getFileName().toString()).toList());
         }
         assertEquals(STATE, Checkpoint.read(dir, "resnet20", model(3), sgd(model(3))));
+    }
+
+    /** Checkpoints written before recipes were recorded (a run of 64k iterations writes them) must still load. */
+    @Test
+    void aCheckpointWithoutRecipeKeysReadsWithANullRecipe() throws IOException {
+        ResNet model = model(1);
+        Checkpoint.write(dir, "resnet20", model, sgd(model), STATE);
+        rewriteMetadata(metadata -> metadata.keySet().removeIf(k -> k.startsWith(Recipe.PREFIX)));
+
+        Checkpoint.State state = Checkpoint.read(dir, "resnet20", model, sgd(model));
+
+        assertNull(state.recipe());
+        assertEquals(STATE.iteration(), state.iteration());
+        assertEquals(STATE.loader(), state.loader());
+    }
+
+    @Test
+    void aRecipeWithAMissingKeyIsRefusedNamingTheKey() throws IOException {
+        ResNet model = model(1);
+        Checkpoint.write(dir, "resnet20", model, sgd(model), STATE);
+        rewriteMetadata(metadata -> metadata.remove(Recipe.PREFIX + "momentum"));
+
+        SafeTensorsException e = assertThrows(SafeTensorsException.class,
+                () -> Checkpoint.read(dir, "resnet20", model, sgd(model)));
+
+        assertTrue(e.getMessage().contains(Checkpoint.path(dir) + ": checkpoint metadata has recipe keys but no "
+                + "recipe.momentum"), e.getMessage());
+    }
+
+    private void rewriteMetadata(Consumer<Map<String, String>> change) throws IOException {
+        SafeTensorsFile file = SafeTensors.read(Checkpoint.path(dir));
+        Map<String, String> metadata = new LinkedHashMap<>(file.metadata());
+        change.accept(metadata);
+        SafeTensors.write(Checkpoint.path(dir), file.tensors().values(), metadata);
     }
 
     @Test
