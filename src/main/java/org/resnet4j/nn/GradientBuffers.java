@@ -48,6 +48,11 @@ public final class GradientBuffers {
         return owns(gradient) ? gradient : take(gradient.shape(), gradient.layout());
     }
 
+    /** How many buffers this pool has made and that are still reachable: after the first step it stays put. */
+    public int buffers() {
+        return made.size();
+    }
+
     /** Hands a consumed gradient back; one that came from elsewhere is left alone. */
     public void giveBack(Tensor gradient) {
         float[] data = gradient.data();

@@ -53,7 +53,7 @@ public abstract class Module {
     }
 
     /** The gradient pool of the network this module belongs to. */
-    protected final GradientBuffers gradients() {
+    public final GradientBuffers gradients() {
         return gradients;
     }
 

@@ -192,4 +192,27 @@ class BatchNormKernelsTest {
                         new float[4], new float[4], new float[4], new float[4], new float[4]));
         assertTrue(e.getMessage().contains("1 row"), e.getMessage());
     }
+    /** The network runs backward in place (gradX = gradY): the same numbers, bit for bit, on tail-hitting shapes. */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void backwardInPlaceEqualsOutOfPlace(BatchNormKernels bn) {
+        SplittableRandom random = new SplittableRandom(31);
+        for (int[] shape : new int[][] {{2, 3}, {37, 17}, {6 * 33, 64}, {1024, 8}}) {
+            int rows = shape[0];
+            int channels = shape[1];
+            float[] x = RandomArrays.uniform(random, rows * channels, -2f, 2f);
+            float[] gamma = RandomArrays.uniform(random, channels, 0.5f, 1.5f);
+            float[] beta = RandomArrays.uniform(random, channels, -0.5f, 0.5f);
+            float[] gradY = RandomArrays.uniform(random, rows * channels, -1f, 1f);
+            Step outOfPlace = step(bn, rows, channels, x, gamma, beta, gradY);
+            float[] inPlace = gradY.clone();
+            float[] gradGamma = new float[channels];
+            float[] gradBeta = new float[channels];
+            bn.backward(rows, channels, x, inPlace, gamma, outOfPlace.saveMean(), outOfPlace.saveInvStd(), inPlace,
+                    gradGamma, gradBeta);
+            assertArrayEquals(outOfPlace.gradX(), inPlace, rows + "x" + channels);
+            assertArrayEquals(outOfPlace.gradGamma(), gradGamma);
+            assertArrayEquals(outOfPlace.gradBeta(), gradBeta);
+        }
+    }
 }
