@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """Runs each workload in PyTorch and in resnet4j alternately, several rounds, and prints the median images/s of each
-and their ratio. These are the numbers quoted in docs/performance.md.
+and their ratio, with each side's peak resident memory. These are the numbers quoted in docs/performance.md.
 
     ./mvnw -q -ntp package -DskipTests        # builds target/resnet4j-cli.jar (JDK 25)
     /usr/bin/python3 benchmarks/side_by_side.py --rounds 3 --seconds 8 --threads 2 [--only resnet20:train:128]
 
 Each round runs `java ... resnet4j-cli.jar bench` and `benchmarks/pytorch_workloads.py` one after the other, so
-both see the same machine state; the ratio is taken per round and its median reported.
+both see the same machine state; the ratio is taken per round and its median reported. With --scaling it runs
+resnet4j on 1 thread and on --threads instead and reports the speed-up.
 """
 import argparse
 import os
@@ -14,6 +15,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -44,11 +46,19 @@ def java_home():
 
 
 def rate(cmd):
-    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    lines = [l for l in out.stdout.strip().splitlines() if l.startswith("images_per_second=")]
-    if out.returncode != 0 or not lines:
-        sys.exit(f"failed: {' '.join(cmd)}\n{out.stdout}\n{out.stderr}")
-    return float(lines[-1].split("=")[1])
+    """images/s from the command's last `images_per_second=` line, and the command's peak resident memory in MB."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, cwd=ROOT)
+        # wait4 gives this child's own rusage (ru_maxrss in KB on Linux), not the running total of all children.
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    lines = [l for l in stdout.strip().splitlines() if l.startswith("images_per_second=")]
+    if child.returncode != 0 or not lines:
+        sys.exit(f"failed: {' '.join(cmd)}\n{stdout}\n{stderr}")
+    return float(lines[-1].split("=")[1]), usage.ru_maxrss / 1024
 
 
 def main():
@@ -58,33 +68,53 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--only", default="", help="comma-separated model:mode:batch to run")
     p.add_argument("--peak", type=float, default=0, help="FP32 peak GFLOP/s for the % column")
+    p.add_argument("--scaling", action="store_true",
+                   help="instead of PyTorch, run resnet4j on 1 thread and on --threads, and print their ratio")
     a = p.parse_args()
     java = os.path.join(java_home(), "bin", "java")
     jar = os.path.join(ROOT, "target", "resnet4j-cli.jar")
     only = set(filter(None, a.only.split(",")))
     peak = a.peak or PEAK_PER_THREAD * a.threads
-    print(f"| workload | resnet4j images/s | PyTorch images/s | ratio | resnet4j GFLOP/s | % of peak |")
-    print(f"(ratio = median over rounds of resnet4j/PyTorch measured back to back; peak {peak:.0f} GFLOP/s)")
-    print(f"| --- | --- | --- | --- | --- | --- |")
+
+    def ours(model, mode, batch, threads):
+        return rate([java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-jar", jar, "bench",
+                     "--model", model, "--mode", mode, "--batch", str(batch), "--threads", str(threads),
+                     "--seconds", str(a.seconds)])
+
+    def pytorch(model, mode, batch, flags):
+        return rate(["/usr/bin/python3", os.path.join(HERE, "pytorch_workloads.py"), "--model", model, "--mode",
+                     mode, "--batch", str(batch), "--threads", str(a.threads), "--seconds", str(a.seconds)] + flags)
+
+    if a.scaling:
+        print(f"| workload | 1 thread images/s | {a.threads} threads images/s | speed-up |")
+        print(f"| --- | --- | --- | --- |")
+    else:
+        print(f"| workload | resnet4j images/s | PyTorch images/s | ratio | resnet4j GFLOP/s | % of peak "
+              f"| resnet4j peak RSS MB | PyTorch peak RSS MB |")
+        print(f"(ratio = median over rounds of resnet4j/PyTorch measured back to back; peak {peak:.0f} GFLOP/s)")
+        print(f"| --- | --- | --- | --- | --- | --- | --- | --- |")
     for model, mode, batch, flags in WORKLOADS:
         key = f"{model}:{mode}:{batch}"
         if only and key not in only:
             continue
-        ours, theirs, ratios = [], [], []
+        first, second, ratios, first_mb, second_mb = [], [], [], [], []
         for _ in range(a.rounds):
-            r = rate([java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx12g", "-jar", jar,
-                      "bench", "--model", model, "--mode", mode, "--batch", str(batch), "--threads",
-                      str(a.threads), "--seconds", str(a.seconds)])
-            t = rate(["/usr/bin/python3", os.path.join(HERE, "pytorch_workloads.py"), "--model", model, "--mode",
-                      mode, "--batch", str(batch), "--threads", str(a.threads), "--seconds", str(a.seconds)] + flags)
-            ours.append(r)
-            theirs.append(t)
-            ratios.append(r / t)
-        m = statistics.median(ours)
+            r, r_mb = ours(model, mode, batch, 1 if a.scaling else a.threads)
+            t, t_mb = ours(model, mode, batch, a.threads) if a.scaling else pytorch(model, mode, batch, flags)
+            first.append(r)
+            second.append(t)
+            first_mb.append(r_mb)
+            second_mb.append(t_mb)
+            ratios.append(t / r if a.scaling else r / t)
+        if a.scaling:
+            print(f"| {key} | {statistics.median(first):.1f} | {statistics.median(second):.1f} | "
+                  f"{statistics.median(ratios):.2f} |", flush=True)
+            continue
+        m = statistics.median(first)
         flops = m * GFLOP_PER_IMAGE[model] * (3 if mode == "train" else 1)
         variant = " (PyTorch eager)" if "--eager" in flags else (" (PyTorch frozen TorchScript)" if mode == "infer" else "")
-        print(f"| {key}{variant} | {m:.1f} | {statistics.median(theirs):.1f} | {statistics.median(ratios):.2f} | "
-              f"{flops:.0f} | {100 * flops / peak:.0f} % |", flush=True)
+        print(f"| {key}{variant} | {m:.1f} | {statistics.median(second):.1f} | {statistics.median(ratios):.2f} | "
+              f"{flops:.0f} | {100 * flops / peak:.0f} % | {max(first_mb):.0f} | {max(second_mb):.0f} |", flush=True)
 
 
 if __name__ == "__main__":

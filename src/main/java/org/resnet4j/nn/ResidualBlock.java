@@ -8,9 +8,9 @@ import org.resnet4j.tensor.Tensor;
 
 /**
  * {@code relu(branch(x) + shortcut(x))}: the residual unit of the paper's Figure 2, or {@code relu(branch(x))} for
- * the plain networks it compares against. The add is out of place (the identity shortcut's input is the block's own
- * input, which the layer before still needs), and backward feeds the same gradient to both the branch and the
- * shortcut and sums what they return.
+ * the plain networks it compares against. The add writes into the branch's output when the branch ends in batch norm,
+ * whose backward never reads its own output (torchvision's {@code out += identity}), else into a buffer of its own;
+ * backward feeds the same gradient to both the branch and the shortcut and sums what they return.
  */
 public abstract class ResidualBlock extends Module {
     /** How the block's input reaches the add. */
@@ -29,7 +29,7 @@ public abstract class ResidualBlock extends Module {
     private Module shortcut;
     private ReLU outputRelu;
 
-    private Tensor sum;
+    private Tensor sum; // only when the branch ends in a module that reads its own output in backward
 
     protected ResidualBlock(Kernels kernels) {
         this.kernels = kernels;
@@ -76,9 +76,12 @@ public abstract class ResidualBlock extends Module {
         }
         Tensor s = shortcutKind == ShortcutKind.IDENTITY ? in : shortcut.forward(in, training);
         s.shape().requireEqual(y.shape(), getClass().getSimpleName() + " shortcut vs branch");
-        sum = Buffers.reuse(sum, y.shape(), Layout.NHWC);
-        kernels.elementwise().add(y.size(), y.data(), s.data(), sum.data());
-        return outputRelu.forward(sum, training);
+        if (!(branch.get(branch.size() - 1) instanceof BatchNorm2d)) {
+            sum = Buffers.reuse(sum, y.shape(), Layout.NHWC);
+        }
+        Tensor out = sum == null ? y : sum;
+        kernels.elementwise().add(y.size(), y.data(), s.data(), out.data());
+        return outputRelu.forward(out, training);
     }
 
     @Override
