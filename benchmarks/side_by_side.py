@@ -77,7 +77,7 @@ def main():
     peak = a.peak or PEAK_PER_THREAD * a.threads
 
     def ours(model, mode, batch, threads):
-        return rate([java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-jar", jar, "bench",
+        return rate([java, "--add-modules", "jdk.incubator.vector", "-XX:+UseSerialGC", "-jar", jar, "bench",
                      "--model", model, "--mode", mode, "--batch", str(batch), "--threads", str(threads),
                      "--seconds", str(a.seconds)])
 
