@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.kernels.Parallel;
 import org.resnet4j.models.Architecture;
+import org.resnet4j.models.FrozenResNet;
 import org.resnet4j.models.ModelSummary;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.optim.Sgd;
@@ -65,7 +66,9 @@ final class BenchCommand {
             TrainingStep training = new TrainingStep(model, sgd, kernels, 0f);
             step = () -> training.run(images, labels, 0.01);
         } else {
-            step = () -> model.forward(images, false);
+            // Inference as a deployment runs it (and as PyTorch's frozen TorchScript does): norms folded, weights packed.
+            FrozenResNet frozen = model.freeze();
+            step = () -> frozen.forward(images);
         }
 
         long macs = ModelSummary.of(model, 3, size).multiplyAdds();

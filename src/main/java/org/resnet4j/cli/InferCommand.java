@@ -40,7 +40,7 @@ final class InferCommand {
         }
         int[] dims = entry.intShape();
         Tensor images = Tensor.wrap(entry.toFloats(), dims);
-        Tensor logits = model.forward(images, false);
+        Tensor logits = model.freeze().forward(images);
         SafeTensors.write(output, List.of(TensorEntry.ofFloats("logits", logits.shape().dims(), logits.data())),
                 Map.of());
         out.println("logits " + logits.shape() + " -> " + output);

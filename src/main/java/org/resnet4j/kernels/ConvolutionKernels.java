@@ -16,6 +16,15 @@ public interface ConvolutionKernels {
     void forward(ConvGeometry g, float[] input, float[] weight, float[] bias, float[] output);
 
     /**
+     * The weights rearranged once for {@link #forwardPacked}, for any geometry with {@code g}'s channels and kernel:
+     * an inference network packs its frozen weights once instead of on every call.
+     */
+    float[] packForward(ConvGeometry g, float[] weight);
+
+    /** {@link #forward} with weights from {@link #packForward} on the same channels and kernel. */
+    void forwardPacked(ConvGeometry g, float[] input, float[] packedWeight, float[] bias, float[] output);
+
+    /**
      * {@code gradInput[n,ih,iw,ci] = sum over (oh,ow,kh,kw,co) with ih = oh*sh + kh - ph and iw = ow*sw + kw - pw
      * of weight[co,ci,kh,kw] * gradOutput[n,oh,ow,co]}. Overwrites {@code gradInput}.
      */

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.nn.BatchNorm2d;
-import org.resnet4j.nn.Buffers;
 import org.resnet4j.nn.Conv2d;
+import org.resnet4j.nn.Freezing;
 import org.resnet4j.nn.GlobalAvgPool2d;
 import org.resnet4j.nn.Linear;
 import org.resnet4j.nn.MaxPool2d;
@@ -13,8 +13,6 @@ import org.resnet4j.nn.Module;
 import org.resnet4j.nn.ReLU;
 import org.resnet4j.nn.ResidualBlock;
 import org.resnet4j.nn.Sequential;
-import org.resnet4j.tensor.Layout;
-import org.resnet4j.tensor.Layouts;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
@@ -29,11 +27,14 @@ public final class ResNet extends Module {
     private final List<ResidualBlock> blocks = new ArrayList<>();
     private final Conv2d stem;
     private final Linear fc;
-    private Tensor inputNhwc;
+    private final Kernels kernels;
+    private final InputImages images;
 
     public ResNet(Kernels kernels, Architecture architecture, ModelOptions options) {
         this.architecture = architecture;
         this.options = options;
+        this.kernels = kernels;
+        this.images = new InputImages(architecture.name());
         ShortcutOption shortcut = options.shortcut() != null ? options.shortcut()
                 : architecture.family().defaultShortcut();
         int[] planes = architecture.family().planes();
@@ -93,21 +94,20 @@ public final class ResNet extends Module {
 
     @Override
     public Tensor forward(Tensor input, boolean training) {
-        Shape shape = input.shape().requireRank(4, architecture.name() + " input");
-        if (shape.dim(1) != 3) {
-            throw new IllegalArgumentException(architecture.name() + ": input " + shape
-                    + " must have 3 channels (shape [N, 3, H, W])");
-        }
-        Tensor x = input;
-        if (input.layout() != Layout.NHWC) {
-            inputNhwc = Buffers.reuse(inputNhwc, shape, Layout.NHWC);
-            Layouts.convert(shape, input.layout(), input.data(), Layout.NHWC, inputNhwc.data());
-            x = inputNhwc;
-        }
+        Tensor x = images.toNhwc(input);
         for (Module module : flow) {
             x = module.forward(x, training);
         }
         return x;
+    }
+
+    /**
+     * An inference-only snapshot of this network with each batch norm folded into its convolution and the weights
+     * packed once (TorchScript's freeze): faster, and numerically the same up to float rounding. Freeze again after
+     * further training or loading other weights.
+     */
+    public FrozenResNet freeze() {
+        return new FrozenResNet(architecture.name(), options.classes(), Freezing.freeze(kernels, children()));
     }
 
     /**

@@ -76,10 +76,12 @@ public abstract class ResidualBlock extends Module {
         }
         Tensor s = shortcutKind == ShortcutKind.IDENTITY ? in : shortcut.forward(in, training);
         s.shape().requireEqual(y.shape(), getClass().getSimpleName() + " shortcut vs branch");
-        if (!(branch.get(branch.size() - 1) instanceof BatchNorm2d)) {
+        // Inference keeps nothing for backward, so then any branch output can take the sum.
+        boolean separate = training && !(branch.get(branch.size() - 1) instanceof BatchNorm2d);
+        if (separate) {
             sum = Buffers.reuse(sum, y.shape(), Layout.NHWC);
         }
-        Tensor out = sum == null ? y : sum;
+        Tensor out = separate ? sum : y;
         kernels.elementwise().add(y.size(), y.data(), s.data(), out.data());
         return outputRelu.forward(out, training);
     }
@@ -131,7 +133,13 @@ public abstract class ResidualBlock extends Module {
         outputRelu.summarize(join(prefix, nameOf(outputRelu)), shape, rows);
     }
 
-    private String nameOf(Module module) {
+    /** The output ReLU, after the add. */
+    ReLU outputRelu() {
+        return outputRelu;
+    }
+
+    /** The name {@code module} is registered under in this block. */
+    String nameOf(Module module) {
         for (var entry : children().entrySet()) {
             if (entry.getValue() == module) {
                 return entry.getKey();

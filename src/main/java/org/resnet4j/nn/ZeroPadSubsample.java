@@ -29,6 +29,10 @@ public final class ZeroPadSubsample extends Module {
         this.stride = stride;
     }
 
+    public int inChannels() {
+        return inChannels;
+    }
+
     public int outChannels() {
         return outChannels;
     }

@@ -5,11 +5,12 @@ import org.resnet4j.data.BatchLoader;
 import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.kernels.Kernels;
+import org.resnet4j.models.FrozenResNet;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Tensor;
 
-/** Runs a model in evaluation mode over every image of a dataset, unaugmented. */
+/** Runs a model in evaluation mode over every image of a dataset, unaugmented, through its frozen (folded) form. */
 public final class Evaluator {
     /** Mean loss, error fraction and image count. */
     public record Result(double loss, double error, int images) {
@@ -27,11 +28,12 @@ public final class Evaluator {
         long correct = 0;
         int images = 0;
         float[] probabilities = new float[0];
+        FrozenResNet frozen = model.freeze();
         try (BatchLoader loader = BatchLoader.evaluation(dataset, normalization).batchSize(batchSize)
                 .layout(Layout.NHWC).build()) {
             while (loader.hasNext()) {
                 Batch batch = loader.next();
-                Tensor logits = model.forward(batch.tensor(), false);
+                Tensor logits = frozen.forward(batch.tensor());
                 int n = batch.size();
                 int classes = logits.shape().dim(1);
                 if (probabilities.length != logits.size()) {

@@ -1,5 +1,6 @@
 package org.resnet4j.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -80,6 +81,28 @@ class ConvParityTest {
             int reduction = g.inChannels() * g.kernelHeight() * g.kernelWidth();
             Approx.assertAllClose("forward " + g + (b == null ? " without bias" : ""), expected, actual,
                     tolerance(reduction), 1e-4);
+        }
+    }
+
+    /** Weights packed once (as a frozen network keeps them) give what packing on every call gives, bit for bit. */
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void forwardOnPrepackedWeightsEqualsForward(ConvGeometry g) {
+        SplittableRandom random = new SplittableRandom(g.hashCode() + 7L);
+        float[] input = RandomArrays.uniform(random, g.inputSize());
+        float[] weight = RandomArrays.uniform(random, g.weightSize());
+        float[] bias = RandomArrays.uniform(random, g.outChannels());
+        // Packing depends on the channels and kernel only: pack on another batch and image size.
+        ConvGeometry other = new ConvGeometry(1, g.inChannels(), g.kernelHeight() + 5, g.kernelWidth() + 5,
+                g.outChannels(), g.kernelHeight(), g.kernelWidth(), 1, 1, 0, 0);
+        for (ConvolutionKernels kernels : List.of(SCALAR, SIMD)) {
+            float[] packed = kernels.packForward(other, weight);
+            float[] expected = new float[g.outputSize()];
+            float[] actual = RandomArrays.uniform(random, g.outputSize());
+            kernels.forward(g, input, weight, bias, expected);
+            kernels.forwardPacked(g, input, packed, bias, actual);
+            assertArrayEquals(expected, actual,
+                    kernels.getClass().getSimpleName() + " " + g);
         }
     }
 

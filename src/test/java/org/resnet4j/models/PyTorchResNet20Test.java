@@ -53,6 +53,8 @@ class PyTorchResNet20Test {
 
         assertEquals(Shape.of(4, 10), logits.shape());
         data.check("resnet20 [" + kernelSet + "] eval", "logits_eval", logits.data(), FORWARD_TOL);
+        Tensor frozen = model.freeze().forward(data.nchw("input"));
+        data.check("resnet20 [" + kernelSet + "] frozen eval", "logits_eval", frozen.data(), FORWARD_TOL);
     }
 
     @ParameterizedTest(name = "{0}")

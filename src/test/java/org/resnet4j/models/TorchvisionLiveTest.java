@@ -105,5 +105,7 @@ class TorchvisionLiveTest {
 
         assertEquals(Shape.of(2, 1000), logits.shape());
         reference.check(name + " [simd] eval", "logits", logits.data(), LOGITS_TOL);
+        Tensor frozen = model.freeze().forward(reference.nchw("input"));
+        reference.check(name + " [simd] frozen eval", "logits", frozen.data(), LOGITS_TOL);
     }
 }

@@ -46,6 +46,17 @@ public final class ScalarConvolution implements ConvolutionKernels {
         }
     }
 
+    /** The reference keeps OIHW: its packing is a copy. */
+    @Override
+    public float[] packForward(ConvGeometry g, float[] weight) {
+        return weight.clone();
+    }
+
+    @Override
+    public void forwardPacked(ConvGeometry g, float[] input, float[] packedWeight, float[] bias, float[] output) {
+        forward(g, input, packedWeight, bias, output);
+    }
+
     @Override
     public void backwardData(ConvGeometry g, float[] gradOutput, float[] weight, float[] gradInput) {
         // gradOutput [N][OH][OW][Cout], weight [Cout][Cin][KH][KW], gradInput [N][H][W][Cin]

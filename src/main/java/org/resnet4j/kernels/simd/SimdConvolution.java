@@ -41,6 +41,25 @@ public final class SimdConvolution implements ConvolutionKernels {
     @Override
     public void forward(ConvGeometry g, float[] input, float[] weight, float[] bias, float[] output) {
         checkLengths(g, "input", input, g.inputSize(), "weight", weight, "output", output, bias, "bias");
+        float[] packed = WeightPacking.forward(g, weight, scratch.get().packedWeights(WeightPacking.forwardLength(g)));
+        convolve(g, input, packed, bias, output);
+    }
+
+    @Override
+    public float[] packForward(ConvGeometry g, float[] weight) {
+        requireLength(g, "weight", weight, g.weightSize());
+        return WeightPacking.forward(g, weight, new float[WeightPacking.forwardLength(g)]);
+    }
+
+    @Override
+    public void forwardPacked(ConvGeometry g, float[] input, float[] packedWeight, float[] bias, float[] output) {
+        checkLengths(g, "input", input, g.inputSize(), "packed weight", packedWeight, "output", output, bias, "bias");
+        requireLength(g, "packed weight", packedWeight, WeightPacking.forwardLength(g));
+        convolve(g, input, packedWeight, bias, output);
+    }
+
+    /** The forward pass proper, on packed weights. */
+    private void convolve(ConvGeometry g, float[] input, float[] packed, float[] bias, float[] output) {
         ConvScratch s = scratch.get();
         int cin = g.inChannels();
         int cout = g.outChannels();
@@ -73,7 +92,6 @@ public final class SimdConvolution implements ConvolutionKernels {
                 steps[t * cin + c] = offset + c;
             }
         }
-        float[] packed = WeightPacking.forward(g, weight, s.packedWeights(WeightPacking.forwardLength(g)));
         float[] paddedBias = s.bias(blocks * LANES);
         Arrays.fill(paddedBias, 0, blocks * LANES, 0f);
         if (bias != null) {

@@ -1,0 +1,65 @@
+package org.resnet4j.models;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.resnet4j.nn.Module;
+import org.resnet4j.tensor.Shape;
+import org.resnet4j.tensor.Tensor;
+
+/**
+ * A {@link ResNet} frozen for inference by {@link ResNet#freeze()}: batch norms folded into the convolutions, weights
+ * packed once. Input {@code [N, 3, H, W]}; output logits {@code [N, classes]}. Forward only.
+ */
+public final class FrozenResNet extends Module {
+    private final String name;
+    private final int classes;
+    private final List<Module> flow = new ArrayList<>();
+    private final InputImages images;
+
+    FrozenResNet(String name, int classes, Map<String, Module> layers) {
+        this.name = name;
+        this.classes = classes;
+        this.images = new InputImages(name);
+        layers.forEach((layerName, layer) -> flow.add(child(layerName, layer)));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    /** The logits of a batch of images. */
+    public Tensor forward(Tensor input) {
+        return forward(input, false);
+    }
+
+    @Override
+    public Tensor forward(Tensor input, boolean training) {
+        if (training) {
+            throw new IllegalStateException(name + " is frozen for inference: train the ResNet it came from");
+        }
+        Tensor x = images.toNhwc(input);
+        for (Module module : flow) {
+            x = module.forward(x, false);
+        }
+        return x;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradLogits) {
+        throw new UnsupportedOperationException(name + " is frozen for inference: it has no backward");
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        Shape shape = in;
+        for (Module module : flow) {
+            shape = module.outputShape(shape);
+        }
+        return shape;
+    }
+}
