@@ -45,13 +45,17 @@ class ConvParityTest {
                 // Batches large enough for one task per image (each pads its own image).
                 ConvGeometry.square(9, 16, 8, 8, 16, 3, 2, 1),
                 ConvGeometry.square(8, 13, 7, 7, 17, 3, 1, 1),
-                ConvGeometry.square(11, 17, 5, 5, 3, 1, 2, 0)));
+                ConvGeometry.square(11, 17, 5, 5, 3, 1, 2, 0),
+                // More weights than input pixels: channel-block pairs outer (odd block counts, strided, 1x1 direct).
+                ConvGeometry.square(1, 64, 3, 3, 40, 3, 1, 1),
+                ConvGeometry.square(2, 48, 2, 2, 72, 1, 1, 0),
+                ConvGeometry.square(1, 32, 5, 5, 33, 3, 2, 1)));
         // A few more drawn at random from the tail-hitting sizes, capped so the scalar reference stays fast.
         int[] channels = {3, 13, 16, 17, 64};
         int[] sizes = {1, 7, 8, 32, 33};
         int[][] kernels = {{1, 1, 0}, {1, 2, 0}, {3, 1, 1}, {3, 2, 1}, {3, 1, 0}, {7, 2, 3}};
         SplittableRandom random = new SplittableRandom(20261126);
-        while (shapes.size() < 33) {
+        while (shapes.size() < 36) {
             int[] k = kernels[random.nextInt(kernels.length)];
             int size = sizes[random.nextInt(sizes.length)];
             if (size + 2 * k[2] < k[0]) {

@@ -72,7 +72,14 @@ public final class SimdConvolution implements ConvolutionKernels {
         // Tiles run over the kept pixels only, in output order, skipping the grid's padding columns.
         int pixels = oh * ow;
         int tiles = ceilDiv(pixels, tileM);
-        int chunks = chunksPerImage(g.batch(), tiles);
+        int taps = g.kernelHeight() * g.kernelWidth();
+        int pairs = ceilDiv(blocks, 2);
+        // Deep layers on small images (ResNet-50's last stage: up to 9 MB of weights against a 7x7 image) hold more
+        // weights than input. There a task takes a range of channel-block pairs and runs every tile through one pair
+        // at a time, so the pair's weight panel stays in cache instead of the whole weight set streaming from memory
+        // once per tile. Each output is computed by the same tile either way, so the results are the same bits.
+        boolean weightsOuter = pairs > 1 && (long) blocks * taps * cin * LANES > (long) g.inHeight() * g.inWidth() * cin;
+        int chunks = chunksPerImage(g.batch(), weightsOuter ? pairs : tiles);
         // With a task per image, each task pads its image into its own buffer and convolves it while it is in L2;
         // otherwise (small batches, split images) the whole batch is padded first.
         // A 1x1 convolution without padding reads the input where it is: tiles read only kept pixels, so no
@@ -84,7 +91,6 @@ public final class SimdConvolution implements ConvolutionKernels {
             Parallel.forEach(g.batch(), n -> planes.fill(input, n, batchPadded, n * planes.imageLength()));
         }
 
-        int taps = g.kernelHeight() * g.kernelWidth();
         int[] steps = new int[taps * cin];
         for (int t = 0; t < taps; t++) {
             int offset = planes.tapOffset(t / g.kernelWidth(), t % g.kernelWidth());
@@ -105,8 +111,6 @@ public final class SimdConvolution implements ConvolutionKernels {
         Parallel.forEach(g.batch() * chunks, task -> {
             int n = task / chunks;
             int chunk = task % chunks;
-            int t0 = Parallel.chunkStart(tiles, chunks, chunk);
-            int t1 = Parallel.chunkStart(tiles, chunks, chunk + 1);
             float[] padded;
             int x0;
             if (perImage) {
@@ -117,47 +121,105 @@ public final class SimdConvolution implements ConvolutionKernels {
                 padded = batchPadded;
                 x0 = n * imageStride;
             }
-            int[] src = new int[tileM];
-            int[] base = new int[tileM];
-            int[] dst = new int[tileM];
-            // Tiles outer, channel blocks inner: a tile's input stays in L1 across the blocks, and the weights
-            // (at most a few hundred KB) stay in L2, where block-outer order re-read the whole image per block pair.
-            for (int t = t0; t < t1; t++) {
-                int i = t * tileM;
-                int y = i / ow;
-                int x = i - y * ow;
-                for (int p = 0; p < tileM; p++, i++) {
-                    if (i < pixels) {
-                        src[p] = x0 + y * rowStep + x * colStep;
-                        base[p] = (n * pixels + i) * cout;
-                    } else {
-                        src[p] = src[p - 1];
-                        base[p] = -1;
-                    }
-                    if (++x == ow) {
-                        x = 0;
-                        y++;
+            TileRun run = new TileRun(padded, steps, packed, panel, paddedBias, output, tileM, blocks, cout, pixels,
+                    ow, x0, rowStep, colStep, n);
+            if (weightsOuter) {
+                for (int pair = Parallel.chunkStart(pairs, chunks, chunk), end = Parallel.chunkStart(pairs, chunks,
+                        chunk + 1); pair < end; pair++) {
+                    for (int t = 0; t < tiles; t++) {
+                        run.tile(t, 2 * pair, 2 * pair + 2);
                     }
                 }
-                for (int b = 0; b < blocks; b += 2) {
-                    for (int p = 0; p < tileM; p++) {
-                        dst[p] = base[p] < 0 ? -1 : base[p] + b * LANES;
-                    }
-                    int lanesA = Math.min(LANES, cout - b * LANES);
-                    if (b + 1 < blocks) {
-                        int lanesB = Math.min(LANES, cout - (b + 1) * LANES);
-                        ConvMicroKernels.tile2x6(padded, src, steps, steps.length, packed, b * panel,
-                                (b + 1) * panel, paddedBias, b * LANES, (b + 1) * LANES, output, dst, lanesA, lanesB);
-                    } else if (tileM == SINGLE_PIXELS) {
-                        ConvMicroKernels.tile1x12(padded, src, steps, steps.length, packed, b * panel,
-                                paddedBias, b * LANES, output, dst, lanesA);
-                    } else {
-                        ConvMicroKernels.tile1x6(padded, src, steps, steps.length, packed, b * panel,
-                                paddedBias, b * LANES, output, dst, lanesA);
-                    }
+            } else {
+                // Tiles outer, channel blocks inner: a tile's input stays in L1 across the blocks, and the weights
+                // (at most a few hundred KB here) stay in L2.
+                for (int t = Parallel.chunkStart(tiles, chunks, chunk), end = Parallel.chunkStart(tiles, chunks,
+                        chunk + 1); t < end; t++) {
+                    run.tile(t, 0, blocks);
                 }
             }
         });
+    }
+
+    /** One task's forward tiles: where a tile's pixels are read and written, and the micro-kernel calls. */
+    private static final class TileRun {
+        private final float[] padded;
+        private final int[] steps;
+        private final float[] packed;
+        private final int panel;
+        private final float[] paddedBias;
+        private final float[] output;
+        private final int tileM;
+        private final int blocks;
+        private final int cout;
+        private final int pixels;
+        private final int ow;
+        private final int x0;
+        private final int rowStep;
+        private final int colStep;
+        private final int image;
+        private final int[] src;
+        private final int[] base;
+        private final int[] dst;
+
+        TileRun(float[] padded, int[] steps, float[] packed, int panel, float[] paddedBias, float[] output, int tileM,
+                int blocks, int cout, int pixels, int ow, int x0, int rowStep, int colStep, int image) {
+            this.padded = padded;
+            this.steps = steps;
+            this.packed = packed;
+            this.panel = panel;
+            this.paddedBias = paddedBias;
+            this.output = output;
+            this.tileM = tileM;
+            this.blocks = blocks;
+            this.cout = cout;
+            this.pixels = pixels;
+            this.ow = ow;
+            this.x0 = x0;
+            this.rowStep = rowStep;
+            this.colStep = colStep;
+            this.image = image;
+            this.src = new int[tileM];
+            this.base = new int[tileM];
+            this.dst = new int[tileM];
+        }
+
+        /** Output pixels {@code [t*tileM, (t+1)*tileM)} of the image, channel blocks {@code [b0, min(b1, blocks))}. */
+        void tile(int t, int b0, int b1) {
+            int i = t * tileM;
+            int y = i / ow;
+            int x = i - y * ow;
+            for (int p = 0; p < tileM; p++, i++) {
+                if (i < pixels) {
+                    src[p] = x0 + y * rowStep + x * colStep;
+                    base[p] = (image * pixels + i) * cout;
+                } else {
+                    src[p] = src[p - 1];
+                    base[p] = -1;
+                }
+                if (++x == ow) {
+                    x = 0;
+                    y++;
+                }
+            }
+            for (int b = b0; b < Math.min(b1, blocks); b += 2) {
+                for (int p = 0; p < tileM; p++) {
+                    dst[p] = base[p] < 0 ? -1 : base[p] + b * LANES;
+                }
+                int lanesA = Math.min(LANES, cout - b * LANES);
+                if (b + 1 < blocks) {
+                    int lanesB = Math.min(LANES, cout - (b + 1) * LANES);
+                    ConvMicroKernels.tile2x6(padded, src, steps, steps.length, packed, b * panel, (b + 1) * panel,
+                            paddedBias, b * LANES, (b + 1) * LANES, output, dst, lanesA, lanesB);
+                } else if (tileM == SINGLE_PIXELS) {
+                    ConvMicroKernels.tile1x12(padded, src, steps, steps.length, packed, b * panel, paddedBias,
+                            b * LANES, output, dst, lanesA);
+                } else {
+                    ConvMicroKernels.tile1x6(padded, src, steps, steps.length, packed, b * panel, paddedBias,
+                            b * LANES, output, dst, lanesA);
+                }
+            }
+        }
     }
 
     @Override
