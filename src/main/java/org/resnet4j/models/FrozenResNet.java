@@ -56,10 +56,6 @@ public final class FrozenResNet extends Module {
 
     @Override
     public Shape outputShape(Shape in) {
-        Shape shape = in;
-        for (Module module : flow) {
-            shape = module.outputShape(shape);
-        }
-        return shape;
+        return outputShapeThrough(flow, in);
     }
 }

@@ -125,11 +125,7 @@ public final class ResNet extends Module {
 
     @Override
     public Shape outputShape(Shape in) {
-        Shape shape = in;
-        for (Module module : flow) {
-            shape = module.outputShape(shape);
-        }
-        return shape;
+        return outputShapeThrough(flow, in);
     }
 
     Conv2d stem() {

@@ -104,8 +104,7 @@ public final class Conv2d extends Module {
 
     @Override
     public Shape outputShape(Shape in) {
-        ConvGeometry g = geometry(in);
-        return Shape.of(g.batch(), outChannels, g.outHeight(), g.outWidth());
+        return outputShape(geometry(in));
     }
 
     @Override
@@ -115,11 +114,21 @@ public final class Conv2d extends Module {
     }
 
     private ConvGeometry geometry(Shape in) {
-        in.requireRank(4, "Conv2d input");
+        return geometry("Conv2d", in, inChannels, outChannels, kernel, stride, padding);
+    }
+
+    /** The geometry of a square convolution on an input of shape {@code in}, whose channel count is checked. */
+    static ConvGeometry geometry(String layer, Shape in, int inChannels, int outChannels, int kernel, int stride,
+                                 int padding) {
+        in.requireRank(4, layer + " input");
         if (in.dim(1) != inChannels) {
-            throw new IllegalArgumentException("Conv2d: input " + in + " has " + in.dim(1) + " channels, expected "
+            throw new IllegalArgumentException(layer + ": input " + in + " has " + in.dim(1) + " channels, expected "
                     + inChannels);
         }
         return ConvGeometry.square(in.dim(0), inChannels, in.dim(2), in.dim(3), outChannels, kernel, stride, padding);
+    }
+
+    static Shape outputShape(ConvGeometry g) {
+        return Shape.of(g.batch(), g.outChannels(), g.outHeight(), g.outWidth());
     }
 }

@@ -38,7 +38,8 @@ public final class FoldedConv2d extends Module {
             fold(norm, weight);
         }
         // Packing depends on the channels and the kernel only, so any valid image size serves.
-        packedWeight = kernels.convolution().packForward(geometry(1, kernel, kernel), weight);
+        packedWeight = kernels.convolution().packForward(
+                ConvGeometry.square(1, inChannels, kernel, kernel, outChannels, kernel, stride, padding), weight);
     }
 
     private void fold(BatchNorm2d norm, float[] weight) {
@@ -80,8 +81,7 @@ public final class FoldedConv2d extends Module {
 
     @Override
     public Shape outputShape(Shape in) {
-        ConvGeometry g = geometry(in);
-        return Shape.of(g.batch(), outChannels, g.outHeight(), g.outWidth());
+        return Conv2d.outputShape(geometry(in));
     }
 
     @Override
@@ -91,15 +91,6 @@ public final class FoldedConv2d extends Module {
     }
 
     private ConvGeometry geometry(Shape in) {
-        in.requireRank(4, "FoldedConv2d input");
-        if (in.dim(1) != inChannels) {
-            throw new IllegalArgumentException("FoldedConv2d: input " + in + " has " + in.dim(1)
-                    + " channels, expected " + inChannels);
-        }
-        return geometry(in.dim(0), in.dim(2), in.dim(3));
-    }
-
-    private ConvGeometry geometry(int batch, int height, int width) {
-        return ConvGeometry.square(batch, inChannels, height, width, outChannels, kernel, stride, padding);
+        return Conv2d.geometry("FoldedConv2d", in, inChannels, outChannels, kernel, stride, padding);
     }
 }

@@ -44,6 +44,15 @@ public abstract class Module {
         }
     }
 
+    /** The output shape of {@code modules} run one after another on an input of shape {@code in}. */
+    protected static Shape outputShapeThrough(List<? extends Module> modules, Shape in) {
+        Shape shape = in;
+        for (Module module : modules) {
+            shape = module.outputShape(shape);
+        }
+        return shape;
+    }
+
     protected final <M extends Module> M child(String name, M module) {
         if (children.putIfAbsent(name, module) != null) {
             throw new IllegalStateException("child '" + name + "' registered twice");

@@ -113,11 +113,7 @@ public abstract class ResidualBlock extends Module {
 
     @Override
     public Shape outputShape(Shape in) {
-        Shape shape = in;
-        for (Module module : branch) {
-            shape = module.outputShape(shape);
-        }
-        return shape;
+        return outputShapeThrough(branch, in);
     }
 
     @Override

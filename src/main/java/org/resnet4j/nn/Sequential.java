@@ -43,10 +43,6 @@ public final class Sequential extends Module {
 
     @Override
     public Shape outputShape(Shape in) {
-        Shape shape = in;
-        for (Module module : modules) {
-            shape = module.outputShape(shape);
-        }
-        return shape;
+        return outputShapeThrough(modules, in);
     }
 }
