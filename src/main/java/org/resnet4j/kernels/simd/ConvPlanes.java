@@ -64,24 +64,34 @@ final class ConvPlanes {
      * leak into a kept pixel.
      */
     void fill(float[] input, int n, float[] buffer, int base) {
+        fillRows(input, n, buffer, base, 0, paddedRows());
+    }
+
+    /** The rows of all phases, counted phase by phase: {@link #fillRows} takes ranges of them. */
+    int paddedRows() {
+        return g.strideHeight() * rows;
+    }
+
+    /** {@link #fill} for padded rows {@code [from, to)} only, so several threads can pad one image. */
+    void fillRows(float[] input, int n, float[] buffer, int base, int from, int to) {
         int sh = g.strideHeight();
         int c = g.inChannels();
         int h = g.inHeight();
         int rowLength = g.inWidth() * c;
         int left = g.padWidth() * c;
         int paddedRow = rowWidth * c;
-        for (int rh = 0; rh < sh; rh++) {
-            for (int a = 0; a < rows; a++) {
-                int rowBase = base + rh * planeLength + a * paddedRow;
-                int ih = a * sh + rh - g.padHeight();
-                if (ih < 0 || ih >= h) {
-                    Arrays.fill(buffer, rowBase, rowBase + paddedRow, 0f);
-                    continue;
-                }
-                Arrays.fill(buffer, rowBase, rowBase + left, 0f);
-                System.arraycopy(input, (n * h + ih) * rowLength, buffer, rowBase + left, rowLength);
-                Arrays.fill(buffer, rowBase + left + rowLength, rowBase + paddedRow, 0f);
+        for (int r = from; r < to; r++) {
+            int rh = r / rows;
+            int a = r % rows;
+            int rowBase = base + rh * planeLength + a * paddedRow;
+            int ih = a * sh + rh - g.padHeight();
+            if (ih < 0 || ih >= h) {
+                Arrays.fill(buffer, rowBase, rowBase + paddedRow, 0f);
+                continue;
             }
+            Arrays.fill(buffer, rowBase, rowBase + left, 0f);
+            System.arraycopy(input, (n * h + ih) * rowLength, buffer, rowBase + left, rowLength);
+            Arrays.fill(buffer, rowBase + left + rowLength, rowBase + paddedRow, 0f);
         }
     }
 }

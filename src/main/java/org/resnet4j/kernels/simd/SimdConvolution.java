@@ -88,7 +88,15 @@ public final class SimdConvolution implements ConvolutionKernels {
         boolean perImage = chunks == 1 && !direct;
         float[] batchPadded = direct ? input : perImage ? null : s.input(planes.bufferLength(g.batch()));
         if (!perImage && !direct) {
-            Parallel.forEach(g.batch(), n -> planes.fill(input, n, batchPadded, n * planes.imageLength()));
+            // In row bands, so a batch smaller than the pool (batch-1 inference) pads on every thread.
+            int rows = planes.paddedRows();
+            int bands = Math.min(rows, ceilDiv(2 * Parallel.threads(), g.batch()));
+            Parallel.forEach(g.batch() * bands, task -> {
+                int n = task / bands;
+                int band = task % bands;
+                planes.fillRows(input, n, batchPadded, n * planes.imageLength(),
+                        Parallel.chunkStart(rows, bands, band), Parallel.chunkStart(rows, bands, band + 1));
+            });
         }
 
         int[] steps = new int[taps * cin];
