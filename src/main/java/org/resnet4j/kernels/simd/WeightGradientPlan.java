@@ -24,7 +24,6 @@ import org.resnet4j.kernels.Parallel;
  * batch-wide padded copy ({@link #accumulate}); both run the same sums in the same order.
  */
 final class WeightGradientPlan {
-    /** Half of this core's 512 KB L2; 128 KB cut a 14x14x256 image into 4 bands of short kernel calls. */
     /** Half an L2 of 512 KB; 128 KB cut a 14x14x256 image into 4 bands of short kernel calls (slower). */
     private static final int BAND_BYTES = 256 * 1024;
     private static final int MAX_CHUNKS = 16;
