@@ -62,6 +62,13 @@ public record TrainingConfig(String model, Path dataDirectory, int recordsPerFil
                 checkpointDirectory, checkpoint, eval, log, resume);
     }
 
+    /** The same run on {@code count} kernel threads (0: the pool's default); the results do not depend on it. */
+    public TrainingConfig withThreads(int count) {
+        return new TrainingConfig(model, dataDirectory, recordsPerFile, iterations, batchSize, learningRate, schedule,
+                warmupIterations, warmupRate, momentum, weightDecay, validationSize, normalization, seed, count,
+                checkpointDirectory, checkpointEvery, evalEvery, logEvery, resume);
+    }
+
     /** The same run on batch files of {@code records} images each (crafted or subset data in the CIFAR-10 format). */
     public TrainingConfig withRecordsPerFile(int records) {
         return new TrainingConfig(model, dataDirectory, records, iterations, batchSize, learningRate, schedule,

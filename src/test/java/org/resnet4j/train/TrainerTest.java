@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.io.TensorEntry;
 import org.resnet4j.kernels.Kernels;
+import org.resnet4j.kernels.Parallel;
 
 /**
  * Short real runs of resnet20 on crafted, learnable data (12 batches per epoch): what a run writes, that it learns,
@@ -85,6 +86,21 @@ class TrainerTest {
 
         assertSameTensors(baseline.resolve(Trainer.WEIGHTS_FILE), dir.resolve(Trainer.WEIGHTS_FILE));
         assertSameTensors(Checkpoint.path(baseline), Checkpoint.path(dir));
+    }
+
+    /** Every parallel reduction has a fixed chunking, so 1 or 3 threads end on the baseline's bits. */
+    @Test
+    void theThreadCountDoesNotChangeTheWeights() throws IOException {
+        int before = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 3}) {
+                Path run = dir.resolve("threads-" + threads);
+                new Trainer(config(data, run, N).withThreads(threads), KERNELS).run();
+                assertSameTensors(baseline.resolve(Trainer.WEIGHTS_FILE), run.resolve(Trainer.WEIGHTS_FILE));
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
     }
 
     @Test
