@@ -210,22 +210,37 @@ public final class SimdConvolution implements ConvolutionKernels {
                     y++;
                 }
             }
-            for (int b = b0; b < Math.min(b1, blocks); b += 2) {
-                for (int p = 0; p < tileM; p++) {
-                    dst[p] = base[p] < 0 ? -1 : base[p] + b * LANES;
-                }
-                int lanesA = Math.min(LANES, cout - b * LANES);
-                if (b + 1 < blocks) {
-                    int lanesB = Math.min(LANES, cout - (b + 1) * LANES);
-                    ConvMicroKernels.tile2x6(padded, src, steps, steps.length, packed, b * panel, (b + 1) * panel,
-                            paddedBias, b * LANES, (b + 1) * LANES, output, dst, lanesA, lanesB);
-                } else if (tileM == SINGLE_PIXELS) {
-                    ConvMicroKernels.tile1x12(padded, src, steps, steps.length, packed, b * panel, paddedBias,
-                            b * LANES, output, dst, lanesA);
-                } else {
-                    ConvMicroKernels.tile1x6(padded, src, steps, steps.length, packed, b * panel, paddedBias,
-                            b * LANES, output, dst, lanesA);
-                }
+            tileBlocks(padded, src, steps, packed, 0, panel, paddedBias, output, cout, base, dst, b0,
+                    Math.min(b1, blocks), blocks);
+        }
+    }
+
+    /**
+     * One tile's pixels (read at {@code src}, written from {@code base}; -1 for a pixel past the end) through channel
+     * blocks {@code [b0, b1)} of {@code blocks}, two at a time; a tile with no steps (a phase no tap reaches) writes
+     * zeros. Shared by forward and backward-data, which differ only in what the pixels and weights are.
+     */
+    private static void tileBlocks(float[] in, int[] src, int[] steps, float[] packed, int packedBase, int panel,
+                                   float[] bias, float[] out, int channels, int[] base, int[] dst, int b0, int b1,
+                                   int blocks) {
+        int tileM = src.length;
+        for (int b = b0; b < b1; b += 2) {
+            for (int p = 0; p < tileM; p++) {
+                dst[p] = base[p] < 0 ? -1 : base[p] + b * LANES;
+            }
+            int lanesA = Math.min(LANES, channels - b * LANES);
+            int lanesB = b + 1 < blocks ? Math.min(LANES, channels - (b + 1) * LANES) : 0;
+            if (steps.length == 0) {
+                zeroPixels(out, dst, lanesA + lanesB);
+            } else if (b + 1 < blocks) {
+                ConvMicroKernels.tile2x6(in, src, steps, steps.length, packed, packedBase + b * panel,
+                        packedBase + (b + 1) * panel, bias, b * LANES, (b + 1) * LANES, out, dst, lanesA, lanesB);
+            } else if (tileM == SINGLE_PIXELS) {
+                ConvMicroKernels.tile1x12(in, src, steps, steps.length, packed, packedBase + b * panel, bias,
+                        b * LANES, out, dst, lanesA);
+            } else {
+                ConvMicroKernels.tile1x6(in, src, steps, steps.length, packed, packedBase + b * panel, bias,
+                        b * LANES, out, dst, lanesA);
             }
         }
     }
@@ -307,28 +322,8 @@ public final class SimdConvolution implements ConvolutionKernels {
                     base[p] = -1;
                 }
             }
-            for (int b = 0; b < blocks; b += 2) {
-                for (int p = 0; p < tileM; p++) {
-                    dst[p] = base[p] < 0 ? -1 : base[p] + b * LANES;
-                }
-                int lanesA = Math.min(LANES, cin - b * LANES);
-                if (steps.length == 0) {
-                    zeroPixels(gradInput, dst, lanesA + (b + 1 < blocks ? Math.min(LANES, cin - (b + 1) * LANES) : 0));
-                    continue;
-                }
-                if (b + 1 < blocks) {
-                    int lanesB = Math.min(LANES, cin - (b + 1) * LANES);
-                    ConvMicroKernels.tile2x6(padded, src, steps, steps.length, packed, packedBase + b * panel,
-                            packedBase + (b + 1) * panel, zeroBias, b * LANES, (b + 1) * LANES, gradInput, dst,
-                            lanesA, lanesB);
-                } else if (tileM == SINGLE_PIXELS) {
-                    ConvMicroKernels.tile1x12(padded, src, steps, steps.length, packed, packedBase + b * panel,
-                            zeroBias, b * LANES, gradInput, dst, lanesA);
-                } else {
-                    ConvMicroKernels.tile1x6(padded, src, steps, steps.length, packed, packedBase + b * panel,
-                            zeroBias, b * LANES, gradInput, dst, lanesA);
-                }
-            }
+            tileBlocks(padded, src, steps, packed, packedBase, panel, zeroBias, gradInput, cin, base, dst, 0, blocks,
+                    blocks);
         }
     }
 
