@@ -77,7 +77,7 @@ public final class Conv2d extends Module {
     public Tensor forward(Tensor x, boolean training) {
         Tensor in = Buffers.asNhwc(x, "Conv2d");
         geometry = geometry(in.shape());
-        output = Buffers.reuse(output, outputShape(in.shape()), Layout.NHWC);
+        output = Buffers.reuse(output, outputShape(geometry), Layout.NHWC);
         kernels.convolution().forward(geometry, in.data(), weight.value().data(),
                 bias == null ? null : bias.value().data(), output.data());
         input = training ? in : null;

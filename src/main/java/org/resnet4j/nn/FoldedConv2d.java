@@ -69,7 +69,7 @@ public final class FoldedConv2d extends Module {
         }
         Tensor in = Buffers.asNhwc(x, "FoldedConv2d");
         ConvGeometry g = geometry(in.shape());
-        output = Buffers.reuse(output, outputShape(in.shape()), Layout.NHWC);
+        output = Buffers.reuse(output, Conv2d.outputShape(g), Layout.NHWC);
         kernels.convolution().forwardPacked(g, in.data(), packedWeight, bias, output.data());
         return output;
     }

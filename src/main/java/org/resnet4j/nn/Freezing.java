@@ -21,13 +21,10 @@ public final class Freezing {
         for (int i = 0; i < entries.size(); i++) {
             String name = entries.get(i).getKey();
             Module layer = entries.get(i).getValue();
-            if (layer instanceof Conv2d conv) {
-                BatchNorm2d norm = i + 1 < entries.size() && entries.get(i + 1).getValue() instanceof BatchNorm2d next
-                        ? next : null;
-                if (norm != null) {
-                    i++;
-                }
+            Module next = i + 1 < entries.size() ? entries.get(i + 1).getValue() : null;
+            if (layer instanceof Conv2d conv && next instanceof BatchNorm2d norm) {
                 frozen.put(name, new FoldedConv2d(kernels, conv, norm));
+                i++;
             } else {
                 frozen.put(name, freeze(kernels, name, layer));
             }
@@ -39,7 +36,8 @@ public final class Freezing {
         return switch (layer) {
             case Sequential sequential -> new Sequential(List.copyOf(freeze(kernels, sequential.children()).values()));
             case ResidualBlock block -> freezeBlock(kernels, block);
-            case ReLU relu -> new ReLU(kernels, relu.inPlace());
+            case Conv2d conv -> new FoldedConv2d(kernels, conv, null);
+            case ReLU relu -> copy(kernels, relu);
             case MaxPool2d pool -> new MaxPool2d(kernels, pool.window(), pool.stride(), pool.padding());
             case GlobalAvgPool2d pool -> new GlobalAvgPool2d(kernels);
             case ZeroPadSubsample pad -> new ZeroPadSubsample(kernels, pad.inChannels(), pad.outChannels(),
@@ -59,8 +57,13 @@ public final class Freezing {
         Module shortcut = block.shortcut();
         Map.Entry<String, Module> frozenShortcut = shortcut == null ? null
                 : Map.entry(block.nameOf(shortcut), freeze(kernels, block.nameOf(shortcut), shortcut));
+        ReLU relu = block.outputRelu();
         return new FrozenBlock(kernels, freeze(kernels, branch), block.shortcutKind(), frozenShortcut,
-                block.nameOf(block.outputRelu()));
+                Map.entry(block.nameOf(relu), copy(kernels, relu)));
+    }
+
+    private static ReLU copy(Kernels kernels, ReLU relu) {
+        return new ReLU(kernels, relu.inPlace());
     }
 
     private static Linear copy(Kernels kernels, Linear linear) {
