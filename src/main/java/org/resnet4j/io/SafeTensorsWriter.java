@@ -3,15 +3,9 @@ package org.resnet4j.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-
-
 import java.nio.charset.StandardCharsets;
-
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -19,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import java.util.function.IntConsumer;
 
 /**
