@@ -1,7 +1,6 @@
 package org.resnet4j.train;
 
 import java.awt.BasicStroke;
-import org.resnet4j.io.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -12,12 +11,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.DoubleStream;
 import javax.imageio.ImageIO;
+import org.resnet4j.io.AtomicFiles;
 
 /**
  * Training and validation error against iterations, in the style of the paper's Figure 6 (dashed: training error,
- * bold: validation error), drawn with the JDK's own imaging.
+ * bold: validation error), drawn with the JDK's own imaging. Like the figure, the error axis is scaled to where the run
+ * is now, not to its first minutes: it reaches twice the latest error (at least 20 %), and the early, higher errors
+ * run along the top edge.
  */
 public final class CurvePlot {
     private static final int WIDTH = 900;
@@ -45,31 +46,30 @@ public final class CurvePlot {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, WIDTH, HEIGHT);
 
-            long maxIteration = Math.max(1, rows.stream().mapToLong(MetricsRow::iteration).max().orElse(1));
-            // Without a validation set its errors are NaN, which Math.max would spread to the whole axis.
-            double maxError = rows.stream().flatMapToDouble(r -> DoubleStream.of(r.trainError(), r.validationError()))
-                    .filter(Double::isFinite).max().orElse(0.2) * 100;
-            double top = Math.min(100, Math.max(5, Math.ceil(maxError / 5) * 5));
+            // Both axes end on a labelled round value.
+            long lastIteration = Math.max(1, rows.stream().mapToLong(MetricsRow::iteration).max().orElse(1));
+            long iterationStep = (long) roundStep(lastIteration, 8);
+            long maxIteration = (lastIteration + iterationStep - 1) / iterationStep * iterationStep;
+            double wantedTop = errorAxisTop(rows);
+            double errorStep = roundStep(wantedTop, 6);
+            double top = Math.ceil(wantedTop / errorStep) * errorStep;
             int plotW = WIDTH - LEFT - RIGHT;
             int plotH = HEIGHT - TOP - BOTTOM;
 
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-            for (int i = 0; i <= 5; i++) {
-                double value = top * i / 5;
-                int y = TOP + plotH - (int) Math.round(plotH * i / 5.0);
+            for (double value = 0; value <= top + 1e-9; value += errorStep) {
+                int y = TOP + plotH - (int) Math.round(plotH * value / top);
                 g.setColor(new Color(225, 225, 225));
                 g.drawLine(LEFT, y, LEFT + plotW, y);
                 g.setColor(Color.DARK_GRAY);
                 g.drawString(String.format("%.0f", value), LEFT - 35, y + 5);
             }
-            for (int i = 0; i <= 4; i++) {
-                long it = maxIteration * i / 4;
-                int x = LEFT + (int) Math.round(plotW * i / 4.0);
+            for (long it = 0; it <= maxIteration; it += iterationStep) {
+                int x = LEFT + (int) Math.round(plotW * (it / (double) maxIteration));
                 g.setColor(new Color(225, 225, 225));
                 g.drawLine(x, TOP, x, TOP + plotH);
                 g.setColor(Color.DARK_GRAY);
-                g.drawString(it >= 1000 ? String.format("%.1fk", it / 1000.0) : Long.toString(it), x - 15,
-                        TOP + plotH + 20);
+                g.drawString(iterationLabel(it), x - 12, TOP + plotH + 20);
             }
             g.setColor(Color.BLACK);
             g.drawRect(LEFT, TOP, plotW, plotH);
@@ -99,6 +99,40 @@ public final class CurvePlot {
             g.dispose();
         }
         return image;
+    }
+
+    /**
+     * The error axis' top in percent: twice the latest finite error, at least 20 (the paper's Figure 6 shows 0-20 %),
+     * rounded up to a multiple of 5 and at most 100.
+     */
+    static double errorAxisTop(List<MetricsRow> rows) {
+        if (rows.isEmpty()) {
+            return 20;
+        }
+        MetricsRow last = rows.getLast();
+        // Without a validation set its error is NaN, which Math.max would spread to the whole axis.
+        double latest = Double.isFinite(last.validationError())
+                ? Math.max(last.trainError(), last.validationError()) : last.trainError();
+        return Double.isFinite(latest) ? Math.min(100, Math.max(20, Math.ceil(latest * 200 / 5) * 5)) : 100;
+    }
+
+    /** The smallest of 1, 2, 5, 10, 20, 50, ... that cuts {@code span} into at most {@code maxSteps} steps. */
+    static double roundStep(double span, int maxSteps) {
+        for (double decade = 1; ; decade *= 10) {
+            for (int multiple : new int[] {1, 2, 5}) {
+                if (span / (multiple * decade) <= maxSteps) {
+                    return multiple * decade;
+                }
+            }
+        }
+    }
+
+    /** 500, 2k, 2.5k, 32k: iterations as the paper's axes count them, in thousands from 1,000 on. */
+    static String iterationLabel(long iteration) {
+        if (iteration < 1000) {
+            return Long.toString(iteration);
+        }
+        return iteration % 1000 == 0 ? iteration / 1000 + "k" : String.format("%.1fk", iteration / 1000.0);
     }
 
     private static void curve(Graphics2D g, List<MetricsRow> rows, ToDoubleFunction<MetricsRow> error,

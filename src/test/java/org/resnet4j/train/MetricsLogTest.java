@@ -73,6 +73,29 @@ class MetricsLogTest {
         assertTrue(curvePixels(CurvePlot.render(rows, "t"), 0.4, 0.6) > 50);
     }
 
+    @Test
+    void axisStepsAreRoundAndCoverTheSpan() {
+        assertEquals(10_000, CurvePlot.roundStep(64_000, 8));
+        assertEquals(5_000, CurvePlot.roundStep(20_500, 8));
+        assertEquals(1, CurvePlot.roundStep(3, 8));
+        assertEquals(5, CurvePlot.roundStep(30, 6));
+        assertEquals(20, CurvePlot.roundStep(100, 6));
+        assertEquals("0", CurvePlot.iterationLabel(0));
+        assertEquals("500", CurvePlot.iterationLabel(500));
+        assertEquals("2.5k", CurvePlot.iterationLabel(2500));
+        assertEquals("32k", CurvePlot.iterationLabel(32_000));
+    }
+
+    /** The error axis follows the latest errors (twice the larger, at least the paper's 20 %), not the first ones. */
+    @Test
+    void theErrorAxisFollowsTheLatestErrors() {
+        assertEquals(30, CurvePlot.errorAxisTop(List.of(row(100, 0.6, 0.65), row(200, 0.09, 0.14))));
+        assertEquals(20, CurvePlot.errorAxisTop(List.of(row(100, 0.6, 0.65), row(200, 0.01, 0.08))));
+        assertEquals(100, CurvePlot.errorAxisTop(List.of(row(100, 0.9, 0.9))));
+        assertEquals(25, CurvePlot.errorAxisTop(List.of(row(100, 0.12, Double.NaN))), "NaN validation is ignored");
+        assertEquals(20, CurvePlot.errorAxisTop(List.of()));
+    }
+
     /** Reddish pixels (the curves' colour, 200/60/40) in the plot area between the given fractions of its width. */
     private static int curvePixels(BufferedImage image, double fromFraction, double toFraction) {
         int left = 80;
