@@ -8,18 +8,16 @@ import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Cifar10Reader;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.data.TrainValidationSplit;
-import org.resnet4j.io.SafeTensorsFile;
-import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.train.Evaluator;
-import org.resnet4j.train.NormalizationMetadata;
+import org.resnet4j.train.TrainedWeights;
 
 /**
  * {@code eval --model NAME --weights W.safetensors --data DIR [--split test|val|train] [--records-per-file 10000]}:
- * the last line is exactly {@code accuracy=<0..1> error=<percent> images=<count>}. The normalization and the
- * validation split come from the weights file's metadata (written by {@code train}); {@code --records-per-file} reads
- * smaller files in the CIFAR-10 format (crafted data).
+ * the last line is exactly {@code accuracy=<0..1> error=<percent> images=<count>}. W is the final weights or a
+ * checkpoint of a run in progress; the normalization and the validation split come from its metadata (written by
+ * {@code train}); {@code --records-per-file} reads smaller files in the CIFAR-10 format (crafted data).
  */
 final class EvalCommand {
     private EvalCommand() {
@@ -40,27 +38,14 @@ final class EvalCommand {
         if (!Set.of("test", "val", "train").contains(split)) {
             throw new UsageException("eval: --split must be test, val or train, got '" + split + "'");
         }
-        SafeTensorsFile file = StateDicts.load(model, weights);
-        Normalization normalization = NormalizationMetadata.fromMetadata(file.metadata(), weights.toString());
-        if (normalization == null) {
-            throw new IllegalArgumentException(weights + ": no normalization in the metadata (normalization.mean, "
-                    + "normalization.std); weights written by 'train' carry it");
-        }
+        TrainedWeights trained = TrainedWeights.load(model, weights);
+        Normalization normalization = trained.normalization();
         Cifar10Reader reader = new Cifar10Reader(recordsPerFile);
         Cifar10Dataset dataset;
         if (split.equals("test")) {
             dataset = reader.readTest(data);
         } else {
-            int valSize;
-            long seed;
-            try {
-                valSize = Integer.parseInt(file.metadata().getOrDefault("validation_size", "5000"));
-                seed = Long.parseLong(file.metadata().getOrDefault("split_seed", "0"));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(weights + ": metadata validation_size or split_seed is not a whole "
-                        + "number (" + e.getMessage() + ")");
-            }
-            TrainValidationSplit parts = TrainValidationSplit.of(reader.readTraining(data), valSize, seed);
+            TrainValidationSplit parts = trained.split(reader.readTraining(data));
             dataset = split.equals("val") ? parts.validation() : parts.train();
         }
         Evaluator.Result result = Evaluator.evaluate(model, Kernels.active(), dataset, normalization, batch);

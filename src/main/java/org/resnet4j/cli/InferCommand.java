@@ -9,14 +9,15 @@ import java.util.Set;
 import org.resnet4j.io.DType;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
-import org.resnet4j.io.StateDicts;
 import org.resnet4j.io.TensorEntry;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.tensor.Tensor;
+import org.resnet4j.train.TrainedWeights;
 
 /**
  * {@code infer --model NAME --weights W.safetensors --input X.safetensors --output Y.safetensors [--classes N]}: X holds
  * one F32 tensor {@code input} of shape [N,3,H,W]; the model runs in eval mode; Y receives F32 {@code logits} [N,classes].
+ * W is a state dict (torchvision names), the weights {@code train} wrote, or one of its checkpoints.
  */
 final class InferCommand {
     private InferCommand() {
@@ -29,7 +30,7 @@ final class InferCommand {
         Path input = args.path("input");
         Path output = args.path("output");
         args.rejectUnknown();
-        StateDicts.load(model, weights);
+        TrainedWeights.load(model, weights);
 
         SafeTensorsFile x = SafeTensors.read(input);
         TensorEntry entry = x.tensor("input");

@@ -16,6 +16,7 @@ import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.io.TensorEntry;
 import org.resnet4j.models.ResNet;
+import org.resnet4j.nn.Module;
 import org.resnet4j.optim.Sgd;
 
 /**
@@ -75,7 +76,7 @@ public final class Checkpoint {
             throw new IOException("cannot resume: no checkpoint at " + file);
         }
         SafeTensorsFile contents = SafeTensors.read(file);
-        if (!FORMAT.equals(contents.metadata().get("format"))) {
+        if (!isCheckpoint(contents)) {
             throw new SafeTensorsException(file + ": not a resnet4j checkpoint (metadata format is "
                     + contents.metadata().get("format") + ", expected " + FORMAT + ")");
         }
@@ -83,7 +84,7 @@ public final class Checkpoint {
         if (!savedModel.equals(modelName)) {
             throw new SafeTensorsException(file + ": the checkpoint is of model " + savedModel + ", not " + modelName);
         }
-        StateDicts.load(model, contents, MOMENTUM_PREFIX);
+        loadModelState(model, contents);
         for (Map.Entry<String, float[]> entry : optimizer.velocities().entrySet()) {
             float[] saved = contents.floats(MOMENTUM_PREFIX + entry.getKey());
             if (saved.length != entry.getValue().length) {
@@ -104,6 +105,16 @@ public final class Checkpoint {
         } catch (NumberFormatException e) {
             throw new SafeTensorsException(file + ": malformed checkpoint metadata: " + e.getMessage(), e);
         }
+    }
+
+    /** True when {@code file} was written by {@link #write} (its metadata names the checkpoint format). */
+    static boolean isCheckpoint(SafeTensorsFile file) {
+        return FORMAT.equals(file.metadata().get("format"));
+    }
+
+    /** Loads a checkpoint's network state into {@code model} strictly, leaving out the optimizer's momentum. */
+    static void loadModelState(Module model, SafeTensorsFile contents) throws SafeTensorsException {
+        StateDicts.load(model, contents, MOMENTUM_PREFIX);
     }
 
     private static String join(long[] values) {

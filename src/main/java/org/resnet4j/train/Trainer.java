@@ -147,8 +147,7 @@ public final class Trainer {
         Map<String, String> metadata = new java.util.LinkedHashMap<>(NormalizationMetadata.toMetadata(normalization));
         metadata.put("model", config.model());
         metadata.put("iterations", Long.toString(iteration));
-        metadata.put("validation_size", Integer.toString(config.validationSize()));
-        metadata.put("split_seed", Long.toString(config.seed()));
+        metadata.putAll(TrainedWeights.splitMetadata(config.validationSize(), config.seed()));
         StateDicts.save(model, weights, metadata);
         LOG.info("wrote {} ({} iterations, {} s)", weights, iteration, String.format("%.0f", progress.elapsedSeconds()));
         return new Summary(iteration, validation == null ? Double.NaN : validation.error(),

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Cifar10Fixtures;
 import org.resnet4j.io.SafeTensors;
+import org.resnet4j.io.SafeTensorsFile;
 
 /**
  * {@code train}, {@code train --resume} and {@code eval} on a crafted CIFAR-10 directory of 24 images per file (96
@@ -96,6 +99,21 @@ class TrainEvalCommandTest {
         assertEquals("24", v.group(3), "the 24 images held out by the weights' split");
     }
 
+    /** A checkpoint of a run in progress evaluates like the final weights: its recipe tells the split (24 here). */
+    @Test
+    void evalReadsACheckpointLikeTheFinalWeights() {
+        for (String split : new String[] {"val", "test"}) {
+            Cli fromWeights = Cli.run("eval", "--model", "resnet20", "--weights",
+                    run.resolve("model.safetensors").toString(), "--data", data.toString(), "--records-per-file", "24",
+                    "--split", split).assertSuccess();
+            Cli fromCheckpoint = Cli.run("eval", "--model", "resnet20", "--weights",
+                    run.resolve("checkpoint.safetensors").toString(), "--data", data.toString(), "--records-per-file",
+                    "24", "--split", split).assertSuccess();
+
+            assertEquals(fromWeights.lastLine(), fromCheckpoint.lastLine(), "both hold iteration 20, split " + split);
+        }
+    }
+
     @Test
     void evalFailuresAreOneLine() throws IOException {
         String weights = run.resolve("model.safetensors").toString();
@@ -107,6 +125,18 @@ class TrainEvalCommandTest {
                 "--records-per-file", "24").assertFailure(1, "weights do not fit the model: missing 60:");
         Cli.run("eval", "--model", "resnet20", "--weights", weights, "--data", data.toString(),
                 "--records-per-file", "24", "--split", "dev").assertFailure(2, "--split must be test, val or train");
+
+        // Weights with a normalization but no record of the split: the test split is fine, the held-out one unknown.
+        SafeTensorsFile file = SafeTensors.read(Path.of(weights));
+        Map<String, String> metadata = new HashMap<>(file.metadata());
+        metadata.remove("split_seed");
+        Path withoutSplit = root.resolve("without-split.safetensors");
+        SafeTensors.write(withoutSplit, file.tensors().values(), metadata);
+        Cli.run("eval", "--model", "resnet20", "--weights", withoutSplit.toString(), "--data", data.toString(),
+                "--records-per-file", "24").assertSuccess();
+        Cli.run("eval", "--model", "resnet20", "--weights", withoutSplit.toString(), "--data", data.toString(),
+                "--records-per-file", "24", "--split", "val")
+                .assertFailure(1, "does not record the validation split (no split_seed)");
     }
 
     @Test

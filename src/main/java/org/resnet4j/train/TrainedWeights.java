@@ -1,0 +1,84 @@
+package org.resnet4j.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.resnet4j.data.Cifar10Dataset;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.data.TrainValidationSplit;
+import org.resnet4j.io.SafeTensors;
+import org.resnet4j.io.SafeTensorsFile;
+import org.resnet4j.io.StateDicts;
+import org.resnet4j.nn.Module;
+
+/**
+ * A file that {@code train} wrote, read for evaluation: the final weights ({@code model.safetensors}) or the checkpoint
+ * of a run still going. Either one loads into the network (a checkpoint's momentum buffers are skipped) and tells the
+ * input normalization and the validation split its run held out, so evaluating needs nothing else.
+ */
+public final class TrainedWeights {
+    private static final String VALIDATION_SIZE = "validation_size";
+    private static final String SPLIT_SEED = "split_seed";
+
+    private final Path path;
+    private final Map<String, String> metadata;
+    private final boolean checkpoint;
+
+    private TrainedWeights(Path path, Map<String, String> metadata, boolean checkpoint) {
+        this.path = path;
+        this.metadata = metadata;
+        this.checkpoint = checkpoint;
+    }
+
+    /** Reads {@code path} and loads it into {@code model} strictly (every name must fit, as in load_state_dict). */
+    public static TrainedWeights load(Module model, Path path) throws IOException {
+        SafeTensorsFile file = SafeTensors.read(path);
+        boolean checkpoint = Checkpoint.isCheckpoint(file);
+        if (checkpoint) {
+            Checkpoint.loadModelState(model, file);
+        } else {
+            StateDicts.load(model, file);
+        }
+        return new TrainedWeights(path, file.metadata(), checkpoint);
+    }
+
+    /** The metadata entries of the final weights that {@link #split} reads back. */
+    static Map<String, String> splitMetadata(int validationSize, long seed) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(VALIDATION_SIZE, Integer.toString(validationSize));
+        metadata.put(SPLIT_SEED, Long.toString(seed));
+        return metadata;
+    }
+
+    /** The input normalization the network was trained with. */
+    public Normalization normalization() {
+        Normalization normalization = NormalizationMetadata.fromMetadata(metadata, path.toString());
+        if (normalization == null) {
+            throw new IllegalArgumentException(path + ": no normalization in the metadata (" + Normalization.MEAN_KEY
+                    + ", " + Normalization.STD_KEY + "); weights and checkpoints written by 'train' carry it");
+        }
+        return normalization;
+    }
+
+    /** The training run's split of {@code training} into the images it trained on and those it held out. */
+    public TrainValidationSplit split(Cifar10Dataset training) {
+        // A checkpoint keeps the split among its recipe (recipe.validation_size, recipe.seed).
+        String sizeKey = checkpoint ? Recipe.PREFIX + "validation_size" : VALIDATION_SIZE;
+        String seedKey = checkpoint ? Recipe.PREFIX + "seed" : SPLIT_SEED;
+        return TrainValidationSplit.of(training, (int) wholeNumber(sizeKey), wholeNumber(seedKey));
+    }
+
+    private long wholeNumber(String key) {
+        String text = metadata.get(key);
+        if (text == null) {
+            throw new IllegalArgumentException(path + ": the metadata does not record the validation split (no "
+                    + key + "); only --split test can be evaluated with it");
+        }
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(path + ": metadata " + key + " is not a whole number: '" + text + "'");
+        }
+    }
+}
