@@ -62,23 +62,31 @@ public final class TrainedWeights {
     }
 
     /** The training run's split of {@code training} into the images it trained on and those it held out. */
-    public TrainValidationSplit split(Cifar10Dataset training) {
-        // A checkpoint keeps the split among its recipe (recipe.validation_size, recipe.seed).
-        String sizeKey = checkpoint ? Recipe.PREFIX + "validation_size" : VALIDATION_SIZE;
-        String seedKey = checkpoint ? Recipe.PREFIX + "seed" : SPLIT_SEED;
-        return TrainValidationSplit.of(training, (int) wholeNumber(sizeKey), wholeNumber(seedKey));
+    public TrainValidationSplit split(Cifar10Dataset training) throws IOException {
+        if (checkpoint) {
+            // A checkpoint keeps the split in its recipe, parsed and checked where the recipe is.
+            Recipe recipe = Recipe.fromMetadata(metadata, path);
+            if (recipe == null) {
+                throw new IllegalArgumentException(path + ": the checkpoint predates recorded recipes, so it does not "
+                        + "record the validation split; only --split test can be evaluated with it");
+            }
+            return TrainValidationSplit.of(training, recipe.validationSize(), recipe.seed());
+        }
+        try {
+            return TrainValidationSplit.of(training, Integer.parseInt(required(VALIDATION_SIZE).trim()),
+                    Long.parseLong(required(SPLIT_SEED).trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(path + ": metadata " + VALIDATION_SIZE + " or " + SPLIT_SEED
+                    + " is not a whole number (" + e.getMessage() + ")");
+        }
     }
 
-    private long wholeNumber(String key) {
+    private String required(String key) {
         String text = metadata.get(key);
         if (text == null) {
             throw new IllegalArgumentException(path + ": the metadata does not record the validation split (no "
                     + key + "); only --split test can be evaluated with it");
         }
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(path + ": metadata " + key + " is not a whole number: '" + text + "'");
-        }
+        return text;
     }
 }

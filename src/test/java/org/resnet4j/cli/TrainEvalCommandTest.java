@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,17 +127,30 @@ class TrainEvalCommandTest {
         Cli.run("eval", "--model", "resnet20", "--weights", weights, "--data", data.toString(),
                 "--records-per-file", "24", "--split", "dev").assertFailure(2, "--split must be test, val or train");
 
-        // Weights with a normalization but no record of the split: the test split is fine, the held-out one unknown.
-        SafeTensorsFile file = SafeTensors.read(Path.of(weights));
-        Map<String, String> metadata = new HashMap<>(file.metadata());
-        metadata.remove("split_seed");
-        Path withoutSplit = root.resolve("without-split.safetensors");
-        SafeTensors.write(withoutSplit, file.tensors().values(), metadata);
-        Cli.run("eval", "--model", "resnet20", "--weights", withoutSplit.toString(), "--data", data.toString(),
-                "--records-per-file", "24").assertSuccess();
+        // Weights or a checkpoint with a normalization but no record of the split: the test split is fine, the
+        // held-out one unknown.
+        Path withoutSplit = withoutMetadata(Path.of(weights), key -> key.equals("split_seed"));
+        Path withoutRecipe = withoutMetadata(run.resolve("checkpoint.safetensors"), key -> key.startsWith("recipe."));
+        for (Path file : new Path[] {withoutSplit, withoutRecipe}) {
+            Cli.run("eval", "--model", "resnet20", "--weights", file.toString(), "--data", data.toString(),
+                    "--records-per-file", "24").assertSuccess();
+        }
         Cli.run("eval", "--model", "resnet20", "--weights", withoutSplit.toString(), "--data", data.toString(),
                 "--records-per-file", "24", "--split", "val")
                 .assertFailure(1, "does not record the validation split (no split_seed)");
+        Cli.run("eval", "--model", "resnet20", "--weights", withoutRecipe.toString(), "--data", data.toString(),
+                "--records-per-file", "24", "--split", "val")
+                .assertFailure(1, "predates recorded recipes, so it does not record the validation split");
+    }
+
+    /** A copy of {@code source} in the temporary root whose metadata lacks the keys {@code drop} accepts. */
+    private static Path withoutMetadata(Path source, Predicate<String> drop) throws IOException {
+        SafeTensorsFile file = SafeTensors.read(source);
+        Map<String, String> metadata = new HashMap<>(file.metadata());
+        metadata.keySet().removeIf(drop);
+        Path copy = root.resolve("stripped-" + source.getFileName());
+        SafeTensors.write(copy, file.tensors().values(), metadata);
+        return copy;
     }
 
     @Test
