@@ -118,7 +118,7 @@ public final class Cifar10Fixtures {
      * The real {@code cifar-10-batches-bin} folder: {@code ../shared/data/} next to the project (as on CI, which
      * clones the project beside a copy of {@code shared/}), else {@code /work/shared/data/}.
      */
-    static Optional<Path> sharedCifar10() {
+    public static Optional<Path> sharedCifar10() {
         Path projectRoot = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         for (Path candidate : List.of(
                 projectRoot.resolveSibling("shared").resolve("data").resolve("cifar-10-batches-bin"),
