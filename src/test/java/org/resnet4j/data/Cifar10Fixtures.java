@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Crafted CIFAR-10 files and datasets for tests, and the location of the real shared files when present. Public for
@@ -116,17 +117,16 @@ public final class Cifar10Fixtures {
 
     /**
      * The real {@code cifar-10-batches-bin} folder: {@code ../shared/data/} next to the project (as on CI, which
-     * clones the project beside a copy of {@code shared/}), else {@code /work/shared/data/}.
+     * clones the project beside a copy of {@code shared/}), else {@code /work/shared/data/}. Skips the calling test,
+     * naming the folders looked for, when neither exists.
      */
-    public static Optional<Path> sharedCifar10() {
+    public static Path sharedCifar10OrSkip() {
         Path projectRoot = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path candidate : List.of(
+        List<Path> candidates = List.of(
                 projectRoot.resolveSibling("shared").resolve("data").resolve("cifar-10-batches-bin"),
-                Path.of("/work/shared/data/cifar-10-batches-bin"))) {
-            if (Files.isDirectory(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+                Path.of("/work/shared/data/cifar-10-batches-bin"));
+        Optional<Path> found = candidates.stream().filter(Files::isDirectory).findFirst();
+        Assumptions.assumeTrue(found.isPresent(), "the real CIFAR-10 files are absent: looked for " + candidates);
+        return found.get();
     }
 }
