@@ -50,7 +50,8 @@ public final class StateDicts {
      * unexpected, wrongly shaped or unreadable (an element type that is not a float, or an integer for
      * {@code num_batches_tracked}) name is listed in one error, and nothing is changed unless all fit.
      * {@code num_batches_tracked} may be absent (the module's counter is then left as it is). Names with a prefix in
-     * {@code ignoredPrefixes} (a checkpoint's optimizer state) are skipped.
+     * {@code ignoredPrefixes} (a checkpoint's optimizer state) are skipped: not read, and a module tensor of such a name
+     * keeps its value. All or nothing: when this throws, the module is exactly as it was.
      */
     public static void load(Module module, SafeTensorsFile file, String... ignoredPrefixes) throws SafeTensorsException {
         Map<String, Parameter> params = module.namedParameters();
@@ -64,7 +65,7 @@ public final class StateDicts {
         Map<String, float[]> values = new HashMap<>();
         Map<String, Long> counts = new HashMap<>();
         for (String name : file.tensors().keySet()) {
-            if (Arrays.stream(ignoredPrefixes).anyMatch(name::startsWith)) {
+            if (ignored(name, ignoredPrefixes)) {
                 continue;
             }
             TensorEntry entry = file.tensors().get(name);
@@ -91,12 +92,12 @@ public final class StateDicts {
             }
         }
         for (String name : params.keySet()) {
-            if (!file.contains(name)) {
+            if (!file.contains(name) && !ignored(name, ignoredPrefixes)) {
                 missing.add(name);
             }
         }
         for (String name : buffers.keySet()) {
-            if (!file.contains(name)) {
+            if (!file.contains(name) && !ignored(name, ignoredPrefixes)) {
                 missing.add(name);
             }
         }
@@ -108,6 +109,7 @@ public final class StateDicts {
             append(message, "wrong dtype", unreadable);
             throw new SafeTensorsException(message.toString());
         }
+        // Everything fits: only now is the module changed. Names left out by a prefix keep their values.
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             copy(values.get(e.getKey()), e.getValue().value());
         }
@@ -122,8 +124,14 @@ public final class StateDicts {
         }
     }
 
+    private static boolean ignored(String name, String[] ignoredPrefixes) {
+        return Arrays.stream(ignoredPrefixes).anyMatch(name::startsWith);
+    }
+
     private static void copy(float[] source, Tensor target) {
-        System.arraycopy(source, 0, target.data(), 0, target.size());
+        if (source != null) {
+            System.arraycopy(source, 0, target.data(), 0, target.size());
+        }
     }
 
     private static void append(StringBuilder message, String what, List<String> names) {

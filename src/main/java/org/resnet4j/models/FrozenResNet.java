@@ -4,12 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.resnet4j.nn.Module;
+import org.resnet4j.nn.Workspace;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
 /**
  * A {@link ResNet} frozen for inference by {@link ResNet#freeze()}: batch norms folded into the convolutions, weights
  * packed once. Input {@code [N, 3, H, W]}; output logits {@code [N, classes]}. Forward only.
+ *
+ * <p>Safe to share between threads: it never changes after freezing, any number of threads may call
+ * {@link #forward(Tensor)} at once, and each call returns, bit for bit, what it returns alone. Each concurrent call
+ * runs in a workspace of activation buffers of its own (taken from a pool, so steady-state calls allocate only their
+ * result); the logits returned belong to the caller.
  */
 public final class FrozenResNet extends Module {
     private final String name;
@@ -32,25 +38,30 @@ public final class FrozenResNet extends Module {
         return classes;
     }
 
-    /** The logits of a batch of images. */
+    /** The logits of a batch of images, the caller's to keep. Safe to call from many threads at once. */
     public Tensor forward(Tensor input) {
         return forward(input, false);
     }
 
     @Override
-    public Tensor forward(Tensor input, boolean training) {
-        if (training) {
+    public Tensor forward(Tensor input, Workspace workspace) {
+        if (workspace.training()) {
             throw new IllegalStateException(name + " is frozen for inference: train the ResNet it came from");
         }
-        Tensor x = images.toNhwc(input);
+        Tensor x = images.toNhwc(input, workspace);
         for (Module module : flow) {
-            x = module.forward(x, false);
+            x = module.forward(x, workspace);
         }
         return x;
     }
 
     @Override
-    public Tensor backward(Tensor gradLogits) {
+    protected String displayName() {
+        return name;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradLogits, Workspace workspace) {
         throw new UnsupportedOperationException(name + " is frozen for inference: it has no backward");
     }
 

@@ -1,21 +1,20 @@
 package org.resnet4j.models;
 
-import org.resnet4j.nn.Buffers;
+import org.resnet4j.nn.Workspace;
 import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Layouts;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
-/** Checks a network's image batch {@code [N, 3, H, W]} and brings it to NHWC in a buffer kept between calls. */
+/** Checks a network's image batch {@code [N, 3, H, W]} and brings it to NHWC in a buffer of the caller's workspace. */
 final class InputImages {
     private final String network;
-    private Tensor nhwc;
 
     InputImages(String network) {
         this.network = network;
     }
 
-    Tensor toNhwc(Tensor input) {
+    Tensor toNhwc(Tensor input, Workspace workspace) {
         Shape shape = input.shape().requireRank(4, network + " input");
         if (shape.dim(1) != 3) {
             throw new IllegalArgumentException(network + ": input " + shape
@@ -24,7 +23,7 @@ final class InputImages {
         if (input.layout() == Layout.NHWC) {
             return input;
         }
-        nhwc = Buffers.reuse(nhwc, shape, Layout.NHWC);
+        Tensor nhwc = workspace.output(this, shape, Layout.NHWC);
         Layouts.convert(shape, input.layout(), input.data(), Layout.NHWC, nhwc.data());
         return nhwc;
     }

@@ -13,12 +13,21 @@ import org.resnet4j.nn.Module;
 import org.resnet4j.nn.ReLU;
 import org.resnet4j.nn.ResidualBlock;
 import org.resnet4j.nn.Sequential;
+import org.resnet4j.nn.Workspace;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
 /**
  * A residual (or plain) network: stem, stages {@code layer1..layerK} of blocks, global average pool, classifier
  * {@code fc}. Input {@code [N, 3, H, W]} in NCHW (or NHWC) layout; output logits {@code [N, classes]}.
+ *
+ * <p>Threads and ownership: {@code forward(x, false)} is safe to call from any number of threads at once on one
+ * network; each call works in a workspace of its own and returns, bit for bit, what it returns alone. Training
+ * ({@code forward(x, true)}, then {@code backward}) is single-caller: a second thread entering while a training step
+ * runs (between a training forward and its backward) gets an {@link IllegalStateException} naming the network. The
+ * logits any {@code forward} returns belong to the caller: no later call changes them. Updating weights (an optimizer
+ * step, loading weights) while other threads run inference is the caller's to avoid; {@link #freeze()} a snapshot to
+ * serve while training goes on.
  */
 public final class ResNet extends Module {
     private final Architecture architecture;
@@ -93,10 +102,10 @@ public final class ResNet extends Module {
     }
 
     @Override
-    public Tensor forward(Tensor input, boolean training) {
-        Tensor x = images.toNhwc(input);
+    public Tensor forward(Tensor input, Workspace workspace) {
+        Tensor x = images.toNhwc(input, workspace);
         for (Module module : flow) {
-            x = module.forward(x, training);
+            x = module.forward(x, workspace);
         }
         return x;
     }
@@ -115,12 +124,17 @@ public final class ResNet extends Module {
      * every parameter gradient. Returns null: the stem skips the gradient of the image, which nothing needs.
      */
     @Override
-    public Tensor backward(Tensor gradLogits) {
+    public Tensor backward(Tensor gradLogits, Workspace workspace) {
         Tensor g = gradLogits;
         for (int i = flow.size() - 1; i >= 0; i--) {
-            g = flow.get(i).backward(g);
+            g = flow.get(i).backward(g, workspace);
         }
         return g;
+    }
+
+    @Override
+    protected String displayName() {
+        return architecture.name();
     }
 
     @Override

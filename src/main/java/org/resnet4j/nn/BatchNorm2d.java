@@ -27,7 +27,6 @@ public final class BatchNorm2d extends Module {
     private Tensor input;
     private final float[] saveMean;
     private final float[] saveInvStd;
-    private Tensor output;
 
     public BatchNorm2d(Kernels kernels, int channels) {
         if (channels <= 0) {
@@ -63,12 +62,12 @@ public final class BatchNorm2d extends Module {
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean training) {
+    public Tensor forward(Tensor x, Workspace workspace) {
         Tensor in = Buffers.asNhwc(x, "BatchNorm2d");
         checkChannels(in.shape());
-        output = Buffers.reuse(output, in.shape(), Layout.NHWC);
+        Tensor output = workspace.output(this, in.shape(), Layout.NHWC);
         int rows = in.size() / channels;
-        if (training) {
+        if (workspace.training()) {
             if (rows < 2) {
                 throw new IllegalArgumentException("BatchNorm2d: training needs more than one value per channel, got input "
                         + in.shape());
@@ -80,20 +79,19 @@ public final class BatchNorm2d extends Module {
         } else {
             kernels.batchNorm().forwardInference(rows, channels, in.data(), gamma.value().data(), beta.value().data(),
                     runningMean.data(), runningVar.data(), EPS, output.data());
-            input = null;
         }
         return output;
     }
 
     @Override
-    public Tensor backward(Tensor gradOutput) {
+    public Tensor backward(Tensor gradOutput, Workspace workspace) {
         if (input == null) {
             throw new IllegalStateException("BatchNorm2d.backward needs a forward pass in training mode first");
         }
         gradOutput.shape().requireEqual(input.shape(), "BatchNorm2d backward gradient");
         Tensor gradOut = gradOutput.toLayout(Layout.NHWC);
         // In place when the gradient is the pool's: the kernel reads all of gradY before it writes gradX.
-        Tensor gradInput = gradients().writableLike(gradOut);
+        Tensor gradInput = workspace.gradients().writableLike(gradOut);
         kernels.batchNorm().backward(input.size() / channels, channels, input.data(), gradOut.data(),
                 gamma.value().data(), saveMean, saveInvStd, gradInput.data(), gamma.grad().data(), beta.grad().data());
         return gradInput;

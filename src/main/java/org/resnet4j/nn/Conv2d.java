@@ -19,7 +19,7 @@ public final class Conv2d extends Module {
     private final Parameter bias;
     private boolean inputGradientNeeded = true;
 
-    // Kept by forward for backward: the input (backward-weights reads it) and its geometry.
+    // Kept by a training forward for backward: the input (backward-weights reads it), its geometry and the output.
     private Tensor input;
     private ConvGeometry geometry;
     private Tensor output;
@@ -74,18 +74,22 @@ public final class Conv2d extends Module {
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean training) {
+    public Tensor forward(Tensor x, Workspace workspace) {
         Tensor in = Buffers.asNhwc(x, "Conv2d");
-        geometry = geometry(in.shape());
-        output = Buffers.reuse(output, outputShape(geometry), Layout.NHWC);
-        kernels.convolution().forward(geometry, in.data(), weight.value().data(),
-                bias == null ? null : bias.value().data(), output.data());
-        input = training ? in : null;
-        return output;
+        ConvGeometry g = geometry(in.shape());
+        Tensor out = workspace.output(this, outputShape(g), Layout.NHWC);
+        kernels.convolution().forward(g, in.data(), weight.value().data(), bias == null ? null : bias.value().data(),
+                out.data());
+        if (workspace.training()) {
+            input = in;
+            geometry = g;
+            output = out;
+        }
+        return out;
     }
 
     @Override
-    public Tensor backward(Tensor gradOutput) {
+    public Tensor backward(Tensor gradOutput, Workspace workspace) {
         if (input == null) {
             throw new IllegalStateException("Conv2d.backward needs a forward pass in training mode first");
         }
@@ -95,10 +99,10 @@ public final class Conv2d extends Module {
                 bias == null ? null : bias.grad().data());
         Tensor gradInput = null;
         if (inputGradientNeeded) {
-            gradInput = gradients().take(input.shape(), Layout.NHWC);
+            gradInput = workspace.gradients().take(input.shape(), Layout.NHWC);
             kernels.convolution().backwardData(geometry, gradOut, weight.value().data(), gradInput.data());
         }
-        gradients().giveBack(gradOutput);
+        workspace.gradients().giveBack(gradOutput);
         return gradInput;
     }
 

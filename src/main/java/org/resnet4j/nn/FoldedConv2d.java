@@ -22,7 +22,6 @@ public final class FoldedConv2d extends Module {
     private final int padding;
     private final float[] packedWeight;
     private final float[] bias;
-    private Tensor output;
 
     /** @param norm the batch norm right after {@code conv}, or null to take the convolution alone */
     public FoldedConv2d(Kernels kernels, Conv2d conv, BatchNorm2d norm) {
@@ -62,20 +61,20 @@ public final class FoldedConv2d extends Module {
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean training) {
-        if (training) {
+    public Tensor forward(Tensor x, Workspace workspace) {
+        if (workspace.training()) {
             throw new IllegalStateException("FoldedConv2d is for inference only: train the source network and freeze "
                     + "it again");
         }
         Tensor in = Buffers.asNhwc(x, "FoldedConv2d");
         ConvGeometry g = geometry(in.shape());
-        output = Buffers.reuse(output, Conv2d.outputShape(g), Layout.NHWC);
+        Tensor output = workspace.output(this, Conv2d.outputShape(g), Layout.NHWC);
         kernels.convolution().forwardPacked(g, in.data(), packedWeight, bias, output.data());
         return output;
     }
 
     @Override
-    public Tensor backward(Tensor gradOutput) {
+    public Tensor backward(Tensor gradOutput, Workspace workspace) {
         throw new UnsupportedOperationException("FoldedConv2d is for inference only: it has no backward");
     }
 

@@ -17,25 +17,29 @@ public final class GlobalAvgPool2d extends Module {
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean training) {
+    public Tensor forward(Tensor x, Workspace workspace) {
         Tensor in = Buffers.asNhwc(x, "GlobalAvgPool2d");
-        inputShape = in.shape();
-        output = Buffers.reuse(output, outputShape(inputShape), Layout.NCHW);
-        kernels.pooling().globalAvgPoolForward(inputShape.dim(0), inputShape.dim(2) * inputShape.dim(3),
-                inputShape.dim(1), in.data(), output.data());
-        return output;
+        Shape shape = in.shape();
+        Tensor out = workspace.output(this, outputShape(shape), Layout.NCHW);
+        kernels.pooling().globalAvgPoolForward(shape.dim(0), shape.dim(2) * shape.dim(3), shape.dim(1), in.data(),
+                out.data());
+        if (workspace.training()) {
+            inputShape = shape;
+            output = out;
+        }
+        return out;
     }
 
     @Override
-    public Tensor backward(Tensor gradOutput) {
+    public Tensor backward(Tensor gradOutput, Workspace workspace) {
         if (inputShape == null) {
-            throw new IllegalStateException("GlobalAvgPool2d.backward needs a forward pass first");
+            throw new IllegalStateException("GlobalAvgPool2d.backward needs a forward pass in training mode first");
         }
         gradOutput.shape().requireEqual(output.shape(), "GlobalAvgPool2d backward gradient");
-        Tensor gradInput = gradients().take(inputShape, Layout.NHWC);
+        Tensor gradInput = workspace.gradients().take(inputShape, Layout.NHWC);
         kernels.pooling().globalAvgPoolBackward(inputShape.dim(0), inputShape.dim(2) * inputShape.dim(3),
                 inputShape.dim(1), gradOutput.data(), gradInput.data());
-        gradients().giveBack(gradOutput);
+        workspace.gradients().giveBack(gradOutput);
         return gradInput;
     }
 

@@ -14,7 +14,7 @@ public final class Linear extends Module {
     private final Parameter weight;
     private final Parameter bias;
 
-    // Kept by forward for backward: the input (the weight gradient reads it).
+    // Kept by a training forward for backward: the input (the weight gradient reads it) and the output.
     private Tensor input;
     private Tensor output;
 
@@ -47,25 +47,28 @@ public final class Linear extends Module {
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean training) {
-        Shape out = outputShape(x.shape());
-        output = Buffers.reuse(output, out, Layout.NCHW);
-        kernels.linear().forward(out.dim(0), inFeatures, outFeatures, x.data(), weight.value().data(),
-                bias.value().data(), output.data());
-        input = training ? x : null;
-        return output;
+    public Tensor forward(Tensor x, Workspace workspace) {
+        Shape shape = outputShape(x.shape());
+        Tensor out = workspace.output(this, shape, Layout.NCHW);
+        kernels.linear().forward(shape.dim(0), inFeatures, outFeatures, x.data(), weight.value().data(),
+                bias.value().data(), out.data());
+        if (workspace.training()) {
+            input = x;
+            output = out;
+        }
+        return out;
     }
 
     @Override
-    public Tensor backward(Tensor gradOutput) {
+    public Tensor backward(Tensor gradOutput, Workspace workspace) {
         if (input == null) {
             throw new IllegalStateException("Linear.backward needs a forward pass in training mode first");
         }
         gradOutput.shape().requireEqual(output.shape(), "Linear backward gradient");
-        Tensor gradInput = gradients().take(input.shape(), Layout.NCHW);
+        Tensor gradInput = workspace.gradients().take(input.shape(), Layout.NCHW);
         kernels.linear().backward(input.shape().dim(0), inFeatures, outFeatures, input.data(), weight.value().data(),
                 gradOutput.data(), gradInput.data(), weight.grad().data(), bias.grad().data());
-        gradients().giveBack(gradOutput);
+        workspace.gradients().giveBack(gradOutput);
         return gradInput;
     }
 

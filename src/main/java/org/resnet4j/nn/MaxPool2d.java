@@ -14,7 +14,7 @@ public final class MaxPool2d extends Module {
     private final int stride;
     private final int padding;
 
-    // Kept by forward for backward: where each maximum came from.
+    // Kept by a training forward for backward: where each maximum came from.
     private int[] argmax;
     private PoolGeometry geometry;
     private Tensor output;
@@ -39,27 +39,30 @@ public final class MaxPool2d extends Module {
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean training) {
+    public Tensor forward(Tensor x, Workspace workspace) {
         Tensor in = Buffers.asNhwc(x, "MaxPool2d");
-        geometry = geometry(in.shape());
-        output = Buffers.reuse(output, outputShape(in.shape()), Layout.NHWC);
-        if (argmax == null || argmax.length != output.size()) {
-            argmax = new int[output.size()];
+        PoolGeometry g = geometry(in.shape());
+        Tensor out = workspace.output(this, outputShape(in.shape()), Layout.NHWC);
+        int[] where = workspace.indices(this, out.size());
+        kernels.pooling().maxPoolForward(g, in.data(), out.data(), where);
+        if (workspace.training()) {
+            geometry = g;
+            output = out;
+            argmax = where;
         }
-        kernels.pooling().maxPoolForward(geometry, in.data(), output.data(), argmax);
-        return output;
+        return out;
     }
 
     @Override
-    public Tensor backward(Tensor gradOutput) {
+    public Tensor backward(Tensor gradOutput, Workspace workspace) {
         if (geometry == null) {
-            throw new IllegalStateException("MaxPool2d.backward needs a forward pass first");
+            throw new IllegalStateException("MaxPool2d.backward needs a forward pass in training mode first");
         }
         gradOutput.shape().requireEqual(output.shape(), "MaxPool2d backward gradient");
-        Tensor gradInput = gradients().take(Shape.of(geometry.batch(), geometry.channels(), geometry.inHeight(),
+        Tensor gradInput = workspace.gradients().take(Shape.of(geometry.batch(), geometry.channels(), geometry.inHeight(),
                 geometry.inWidth()), Layout.NHWC);
         kernels.pooling().maxPoolBackward(geometry, gradOutput.toLayout(Layout.NHWC).data(), argmax, gradInput.data());
-        gradients().giveBack(gradOutput);
+        workspace.gradients().giveBack(gradOutput);
         return gradInput;
     }
 

@@ -13,24 +13,91 @@ import org.resnet4j.tensor.Tensor;
  * children under theirs, so {@link #namedParameters()} yields torchvision's {@code state_dict} keys
  * ({@code layer2.0.downsample.0.weight}).
  *
- * <p>Life cycle of one training step: {@code forward(x, true)} keeps what backward needs; {@code backward(gradOut)}
- * accumulates parameter gradients and returns the gradient of the input. The outputs of forward are buffers the module
- * reuses on the next call (steady-state training allocates nothing); copy them to keep them. Gradients pass through
- * one {@link GradientBuffers} pool per network: backward consumes the gradient it is given (a pool buffer may be
- * overwritten or recycled, a tensor from outside the pool is only read) and returns one the caller now holds.
+ * <p>Two ways in. {@link #forward(Tensor, boolean)} and {@link #backward(Tensor)} are for callers: the tensor they
+ * return belongs to the caller (no later call changes it). {@link #forward(Tensor, Workspace)} and
+ * {@link #backward(Tensor, Workspace)} are how modules compose: outputs live in the {@link Workspace} and are
+ * overwritten by its next pass, which is why steady-state training allocates nothing.
+ *
+ * <p>Threads: inference ({@code forward(x, false)}) is safe to call from any number of threads at once; each call runs
+ * in a workspace of its own and returns exactly what it returns alone. Training ({@code forward(x, true)}, then
+ * {@code backward}) is single-caller: the module keeps what backward needs, and a second thread entering while a
+ * training step runs gets an {@link IllegalStateException} naming the module. Changing weights (an optimizer step,
+ * loading) while another thread runs inference is the caller's to avoid: freeze a copy to serve while training.
+ *
+ * <p>Life cycle of one training step: forward in a training workspace keeps what backward needs;
+ * {@code backward(gradOut, workspace)} accumulates parameter gradients and returns the gradient of the input. Gradients
+ * pass through the workspace's {@link GradientBuffers}: backward consumes the gradient it is given (a pool buffer may
+ * be overwritten or recycled, a tensor from outside the pool is only read) and returns one the caller now holds.
  */
 public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, long[]> counters = new LinkedHashMap<>();
-    private GradientBuffers gradients = new GradientBuffers();
+    private final CallGuard guard = new CallGuard(this::displayName);
+    private final WorkspacePool inferenceWorkspaces = new WorkspacePool();
+    private Workspace trainingWorkspace; // made by the first training call; guarded by the call guard
 
-    /** Runs the layer. In training mode batch norm uses batch statistics and the module keeps what backward needs. */
-    public abstract Tensor forward(Tensor input, boolean training);
+    /**
+     * Runs the module for a caller and returns a tensor the caller owns. In training mode batch norm uses batch
+     * statistics and the module keeps what {@link #backward(Tensor)} needs. Inference calls may run on many threads at
+     * once; a training call runs alone (see the class comment).
+     */
+    public final Tensor forward(Tensor input, boolean training) {
+        if (training) {
+            guard.enterTraining("training forward");
+            boolean completed = false;
+            try {
+                Tensor output = forward(input, trainingWorkspace()).copy();
+                completed = true;
+                return output;
+            } finally {
+                guard.exitTraining(completed);
+            }
+        }
+        guard.enterInference();
+        Workspace workspace = inferenceWorkspaces.take();
+        try {
+            return forward(input, workspace).copy();
+        } finally {
+            inferenceWorkspaces.giveBack(workspace);
+            guard.exitInference();
+        }
+    }
 
-    /** Given the gradient of the loss with respect to the last forward's output, returns that of its input. */
-    public abstract Tensor backward(Tensor gradOutput);
+    /**
+     * Given the gradient of the loss with respect to the output of the last training {@link #forward(Tensor, boolean)},
+     * accumulates the parameter gradients and returns the gradient of the input (the caller's to keep), or null where
+     * the module skips it.
+     */
+    public final Tensor backward(Tensor gradOutput) {
+        guard.enterTraining("backward");
+        try {
+            Workspace workspace = trainingWorkspace();
+            Tensor gradInput = backward(gradOutput, workspace);
+            if (gradInput == null) {
+                return null;
+            }
+            // The caller keeps its copy; the pool's buffer goes back for the next step.
+            Tensor owned = gradInput.copy();
+            workspace.gradients().giveBack(gradInput);
+            return owned;
+        } finally {
+            guard.exitTraining(false);
+        }
+    }
+
+    /**
+     * Runs the module in {@code workspace}, whose mode says whether it trains. The result is the workspace's (or, for
+     * an in-place layer, the input itself): the next pass in the same workspace overwrites it.
+     */
+    public abstract Tensor forward(Tensor input, Workspace workspace);
+
+    /**
+     * Given the gradient of the loss with respect to the output of the last forward in the training
+     * {@code workspace}, accumulates parameter gradients and returns that of the input.
+     */
+    public abstract Tensor backward(Tensor gradOutput, Workspace workspace);
 
     /** The output shape for an NCHW-logical input shape, without computing anything. */
     public abstract Shape outputShape(Shape input);
@@ -57,18 +124,24 @@ public abstract class Module {
         if (children.putIfAbsent(name, module) != null) {
             throw new IllegalStateException("child '" + name + "' registered twice");
         }
-        ((Module) module).shareGradients(gradients);
         return module;
     }
 
-    /** The gradient pool of the network this module belongs to. */
+    /** The gradient pool of this module's own training calls ({@link #forward(Tensor, boolean)}, {@link #backward}). */
     public final GradientBuffers gradients() {
-        return gradients;
+        return trainingWorkspace().gradients();
     }
 
-    private void shareGradients(GradientBuffers pool) {
-        gradients = pool;
-        children.values().forEach(child -> child.shareGradients(pool));
+    private synchronized Workspace trainingWorkspace() {
+        if (trainingWorkspace == null) {
+            trainingWorkspace = Workspace.forTraining();
+        }
+        return trainingWorkspace;
+    }
+
+    /** How errors name this module: the network's name for a whole model, else the layer type. */
+    protected String displayName() {
+        return getClass().getSimpleName();
     }
 
     protected final Parameter parameter(String name, Shape shape, boolean weight) {

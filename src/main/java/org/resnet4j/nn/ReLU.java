@@ -30,20 +30,23 @@ public final class ReLU extends Module {
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean training) {
-        output = inPlace ? x : Buffers.reuse(output, x.shape(), x.layout());
-        kernels.elementwise().reluForward(x.size(), x.data(), output.data());
-        return output;
+    public Tensor forward(Tensor x, Workspace workspace) {
+        Tensor out = inPlace ? x : workspace.output(this, x.shape(), x.layout());
+        kernels.elementwise().reluForward(x.size(), x.data(), out.data());
+        if (workspace.training()) {
+            output = out;
+        }
+        return out;
     }
 
     @Override
-    public Tensor backward(Tensor gradOutput) {
+    public Tensor backward(Tensor gradOutput, Workspace workspace) {
         if (output == null) {
-            throw new IllegalStateException("ReLU.backward needs a forward pass first");
+            throw new IllegalStateException("ReLU.backward needs a forward pass in training mode first");
         }
         gradOutput.shape().requireEqual(output.shape(), "ReLU backward gradient");
         Tensor gradOut = gradOutput.toLayout(output.layout());
-        Tensor gradInput = gradients().writableLike(gradOut);
+        Tensor gradInput = workspace.gradients().writableLike(gradOut);
         kernels.elementwise().reluBackward(output.size(), output.data(), gradOut.data(), gradInput.data());
         return gradInput;
     }

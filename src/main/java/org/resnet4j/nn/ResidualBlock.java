@@ -29,7 +29,9 @@ public abstract class ResidualBlock extends Module {
     private Module shortcut;
     private ReLU outputRelu;
 
-    private Tensor sum; // only when the branch ends in a module that reads its own output in backward
+    // The workspace key of the sum's own buffer: only when training and the branch ends in a module that reads its own
+    // output in backward.
+    private final Object sumBuffer = new Object();
 
     protected ResidualBlock(Kernels kernels) {
         this.kernels = kernels;
@@ -65,49 +67,47 @@ public abstract class ResidualBlock extends Module {
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean training) {
+    public Tensor forward(Tensor x, Workspace workspace) {
         Tensor in = Buffers.asNhwc(x, getClass().getSimpleName());
         Tensor y = in;
         for (Module module : branch) {
-            y = module.forward(y, training);
+            y = module.forward(y, workspace);
         }
         if (shortcutKind == ShortcutKind.NONE) {
-            return outputRelu.forward(y, training);
+            return outputRelu.forward(y, workspace);
         }
-        Tensor s = shortcutKind == ShortcutKind.IDENTITY ? in : shortcut.forward(in, training);
+        Tensor s = shortcutKind == ShortcutKind.IDENTITY ? in : shortcut.forward(in, workspace);
         s.shape().requireEqual(y.shape(), getClass().getSimpleName() + " shortcut vs branch");
         // Inference keeps nothing for backward, so then any branch output can take the sum.
-        boolean separate = training && !(branch.get(branch.size() - 1) instanceof BatchNorm2d);
-        if (separate) {
-            sum = Buffers.reuse(sum, y.shape(), Layout.NHWC);
-        }
-        Tensor out = separate ? sum : y;
+        boolean separate = workspace.training() && !(branch.get(branch.size() - 1) instanceof BatchNorm2d);
+        Tensor out = separate ? workspace.output(sumBuffer, y.shape(), Layout.NHWC) : y;
         kernels.elementwise().add(y.size(), y.data(), s.data(), out.data());
-        return outputRelu.forward(out, training);
+        return outputRelu.forward(out, workspace);
     }
 
     @Override
-    public Tensor backward(Tensor gradOutput) {
-        Tensor g = outputRelu.backward(gradOutput);
+    public Tensor backward(Tensor gradOutput, Workspace workspace) {
+        GradientBuffers gradients = workspace.gradients();
+        Tensor g = outputRelu.backward(gradOutput, workspace);
         Tensor gs = null;
         if (shortcutKind != ShortcutKind.NONE) {
             // The branch consumes (overwrites) g, so the shortcut gets its own copy.
-            gs = gradients().take(g.shape(), g.layout());
+            gs = gradients.take(g.shape(), g.layout());
             gs.copyFrom(g);
         }
         Tensor gb = g;
         for (int i = branch.size() - 1; i >= 0; i--) {
-            gb = branch.get(i).backward(gb);
+            gb = branch.get(i).backward(gb, workspace);
         }
         if (gs == null) {
             return gb;
         }
         if (shortcutKind == ShortcutKind.MODULE) {
-            gs = shortcut.backward(gs);
+            gs = shortcut.backward(gs, workspace);
         }
-        Tensor gradInput = gradients().writableLike(gb);
+        Tensor gradInput = gradients.writableLike(gb);
         kernels.elementwise().add(gb.size(), gb.data(), gs.data(), gradInput.data());
-        gradients().giveBack(gs);
+        gradients.giveBack(gs);
         return gradInput;
     }
 

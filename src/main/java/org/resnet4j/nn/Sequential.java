@@ -24,19 +24,19 @@ public final class Sequential extends Module {
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean training) {
+    public Tensor forward(Tensor x, Workspace workspace) {
         Tensor y = x;
         for (Module module : modules) {
-            y = module.forward(y, training);
+            y = module.forward(y, workspace);
         }
         return y;
     }
 
     @Override
-    public Tensor backward(Tensor gradOutput) {
+    public Tensor backward(Tensor gradOutput, Workspace workspace) {
         Tensor g = gradOutput;
         for (int i = modules.size() - 1; i >= 0; i--) {
-            g = modules.get(i).backward(g);
+            g = modules.get(i).backward(g, workspace);
         }
         return g;
     }

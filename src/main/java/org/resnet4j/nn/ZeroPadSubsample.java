@@ -42,25 +42,29 @@ public final class ZeroPadSubsample extends Module {
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean training) {
+    public Tensor forward(Tensor x, Workspace workspace) {
         Tensor in = Buffers.asNhwc(x, "ZeroPadSubsample");
-        inputShape = in.shape();
-        output = Buffers.reuse(output, outputShape(inputShape), Layout.NHWC);
-        kernels.shortcut().subsampleZeroPadForward(inputShape.dim(0), inChannels, inputShape.dim(2),
-                inputShape.dim(3), outChannels, stride, in.data(), output.data());
-        return output;
+        Shape shape = in.shape();
+        Tensor out = workspace.output(this, outputShape(shape), Layout.NHWC);
+        kernels.shortcut().subsampleZeroPadForward(shape.dim(0), inChannels, shape.dim(2), shape.dim(3), outChannels,
+                stride, in.data(), out.data());
+        if (workspace.training()) {
+            inputShape = shape;
+            output = out;
+        }
+        return out;
     }
 
     @Override
-    public Tensor backward(Tensor gradOutput) {
+    public Tensor backward(Tensor gradOutput, Workspace workspace) {
         if (inputShape == null) {
-            throw new IllegalStateException("ZeroPadSubsample.backward needs a forward pass first");
+            throw new IllegalStateException("ZeroPadSubsample.backward needs a forward pass in training mode first");
         }
         gradOutput.shape().requireEqual(output.shape(), "ZeroPadSubsample backward gradient");
-        Tensor gradInput = gradients().take(inputShape, Layout.NHWC);
+        Tensor gradInput = workspace.gradients().take(inputShape, Layout.NHWC);
         kernels.shortcut().subsampleZeroPadBackward(inputShape.dim(0), inChannels, inputShape.dim(2),
                 inputShape.dim(3), outChannels, stride, gradOutput.toLayout(Layout.NHWC).data(), gradInput.data());
-        gradients().giveBack(gradOutput);
+        workspace.gradients().giveBack(gradOutput);
         return gradInput;
     }
 

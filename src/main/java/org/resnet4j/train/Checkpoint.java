@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,15 +85,27 @@ public final class Checkpoint {
         if (!savedModel.equals(modelName)) {
             throw new SafeTensorsException(file + ": the checkpoint is of model " + savedModel + ", not " + modelName);
         }
-        loadModelState(model, contents);
+        // Everything is read and checked before the model or the optimizer changes, so a bad checkpoint leaves both
+        // as they were.
+        State state = state(file, contents);
+        Map<String, float[]> momentum = new HashMap<>();
         for (Map.Entry<String, float[]> entry : optimizer.velocities().entrySet()) {
             float[] saved = contents.floats(MOMENTUM_PREFIX + entry.getKey());
             if (saved.length != entry.getValue().length) {
                 throw new SafeTensorsException(file + ": momentum of " + entry.getKey() + " has " + saved.length
                         + " values, the parameter " + entry.getValue().length);
             }
+            momentum.put(entry.getKey(), saved);
+        }
+        loadModelState(model, contents);
+        for (Map.Entry<String, float[]> entry : optimizer.velocities().entrySet()) {
+            float[] saved = momentum.get(entry.getKey());
             System.arraycopy(saved, 0, entry.getValue(), 0, saved.length);
         }
+        return state;
+    }
+
+    private static State state(Path file, SafeTensorsFile contents) throws SafeTensorsException {
         try {
             return new State(Long.parseLong(contents.metadataValue("iteration")),
                     LoaderState.fromArray(split(contents.metadataValue("loader"))),

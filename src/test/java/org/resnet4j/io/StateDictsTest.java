@@ -207,4 +207,47 @@ class StateDictsTest {
         assertThrows(SafeTensorsException.class,
                 () -> StateDicts.load(model(2), SafeTensors.read("f", SafeTensors.toBytes(entries, Map.of()))));
     }
+
+    /** A prefix that covers module names (all but the head, as fine-tuning loads): those keep their values. */
+    @Test
+    void aPrefixOverModuleNamesLoadsTheRestAndLeavesThoseAsTheyWere() throws SafeTensorsException {
+        ResNet saved = trainedLooking(1);
+        ResNet model = model(2);
+        Map<String, Object> before = state(model);
+
+        StateDicts.load(model, SafeTensors.read("f", SafeTensors.toBytes(StateDicts.entries(saved), Map.of())), "fc.");
+
+        Map<String, Object> savedState = state(saved);
+        Map<String, Object> after = state(model);
+        for (String name : after.keySet()) {
+            Object expected = name.startsWith("fc.") ? before.get(name) : savedState.get(name);
+            Object actual = after.get(name);
+            if (expected instanceof List<?> xs && actual instanceof List<?> ys) {
+                assertArrayEquals((float[]) xs.get(0), (float[]) ys.get(0), name);
+            } else {
+                assertEquals(expected, actual, name);
+            }
+        }
+    }
+
+    /** A prefix that skips names the file also lacks: they are not missing, and a bad tensor still changes nothing. */
+    @Test
+    void aFailedLoadWithAPrefixLeavesTheModelExactlyAsItWas() {
+        List<TensorEntry> entries = new ArrayList<>();
+        for (TensorEntry e : StateDicts.entries(trainedLooking(1))) {
+            if (e.name().startsWith("fc.")) {
+                continue;
+            }
+            entries.add(e.name().equals("layer3.2.bn2.running_var")
+                    ? TensorEntry.ofFloats(e.name(), new int[] {3}, new float[3]) : e);
+        }
+        ResNet model = model(2);
+
+        SafeTensorsException e = assertThrows(SafeTensorsException.class,
+                () -> StateDicts.load(model, SafeTensors.read("f", SafeTensors.toBytes(entries, Map.of())), "fc."));
+
+        assertTrue(e.getMessage().contains("wrong shape 1: layer3.2.bn2.running_var"), e.getMessage());
+        assertFalse(e.getMessage().contains("missing"), e.getMessage());
+        assertSameState(model(2), model);
+    }
 }

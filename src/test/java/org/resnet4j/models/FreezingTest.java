@@ -78,7 +78,7 @@ class FreezingTest {
     }
 
     /** Batch-norm statistics and affine parameters away from their defaults, so folding has work to do. */
-    private static void randomizeNorms(ResNet net, SplittableRandom random) {
+    static void randomizeNorms(ResNet net, SplittableRandom random) {
         for (Parameter p : net.namedParameters().values()) {
             if (!p.isWeight()) {
                 float[] v = p.value().data();

@@ -53,14 +53,20 @@ class GradientBuffersTest {
     }
 
     @Test
-    void modulesOfOneNetworkShareOnePool() {
+    void aNetworkStepTakesEveryGradientFromTheCalledModulesPool() {
         var kernels = KernelProvider.scalar();
         Conv2d conv = new Conv2d(kernels, 3, 4, 3, 1, 1, false);
         ReLU relu = new ReLU(kernels, true);
         Sequential inner = new Sequential(conv, relu);
         Sequential outer = new Sequential(inner, new GlobalAvgPool2d(kernels));
-        assertSame(outer.gradients(), inner.gradients());
-        assertSame(outer.gradients(), conv.gradients());
-        assertSame(outer.gradients(), relu.gradients());
+        Tensor x = Tensor.zeros(Shape.of(2, 3, 5, 5), Layout.NCHW);
+        x.fill(0.5f);
+        outer.forward(x, true);
+        Tensor gradLogits = Tensor.zeros(Shape.of(2, 4), Layout.NCHW);
+        gradLogits.fill(1f);
+        outer.backward(gradLogits);
+        assertTrue(outer.gradients().buffers() > 0, "the step took no buffer from the network's pool");
+        assertEquals(0, inner.gradients().buffers(), "a child made gradient buffers of its own");
+        assertEquals(0, conv.gradients().buffers(), "a layer made gradient buffers of its own");
     }
 }

@@ -132,6 +132,46 @@ class CheckpointTest {
                 + "recipe.momentum"), e.getMessage());
     }
 
+    /** Each kind of bad checkpoint is refused before the model or the optimizer changes: both stay as they were. */
+    @Test
+    void aRefusedCheckpointLeavesModelAndOptimizerExactlyAsTheyWere() throws IOException {
+        ResNet saved = model(1);
+        Checkpoint.write(dir, "resnet20", saved, randomize(saved, 1), STATE);
+        List<Consumer<Map<String, String>>> badMetadata = List.of(
+                metadata -> metadata.put("iteration", "twelve"),
+                metadata -> metadata.remove(Recipe.PREFIX + "momentum"));
+        for (Consumer<Map<String, String>> change : badMetadata) {
+            Checkpoint.write(dir, "resnet20", saved, randomize(saved, 1), STATE);
+            rewriteMetadata(change);
+            assertRefusedWithoutChange();
+        }
+        // Momentum of the wrong length, after every network tensor in the file fits.
+        Checkpoint.write(dir, "resnet20", saved, randomize(saved, 1), STATE);
+        SafeTensorsFile file = SafeTensors.read(Checkpoint.path(dir));
+        List<org.resnet4j.io.TensorEntry> entries = new java.util.ArrayList<>();
+        for (org.resnet4j.io.TensorEntry e : file.tensors().values()) {
+            entries.add(e.name().endsWith("momentum.fc.bias")
+                    ? org.resnet4j.io.TensorEntry.ofFloats(e.name(), new int[] {3}, new float[3]) : e);
+        }
+        SafeTensors.write(Checkpoint.path(dir), entries, file.metadata());
+        assertRefusedWithoutChange();
+    }
+
+    private void assertRefusedWithoutChange() {
+        ResNet model = model(2);
+        Sgd sgd = randomize(model, 2);
+        Map<String, float[]> before = new LinkedHashMap<>();
+        model.namedParameters().forEach((name, p) -> before.put(name, p.value().data().clone()));
+        model.namedBuffers().forEach((name, b) -> before.put(name, b.data().clone()));
+        sgd.velocities().forEach((name, v) -> before.put("momentum " + name, v.clone()));
+
+        assertThrows(SafeTensorsException.class, () -> Checkpoint.read(dir, "resnet20", model, sgd));
+
+        model.namedParameters().forEach((name, p) -> assertArrayEquals(before.get(name), p.value().data(), name));
+        model.namedBuffers().forEach((name, b) -> assertArrayEquals(before.get(name), b.data(), name));
+        sgd.velocities().forEach((name, v) -> assertArrayEquals(before.get("momentum " + name), v, name));
+    }
+
     private void rewriteMetadata(Consumer<Map<String, String>> change) throws IOException {
         SafeTensorsFile file = SafeTensors.read(Checkpoint.path(dir));
         Map<String, String> metadata = new LinkedHashMap<>(file.metadata());

@@ -1,0 +1,67 @@
+package org.resnet4j.nn;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Detects a second thread entering a module whose training it would corrupt. Any number of inference calls may run at
+ * once; a training call ({@code forward(x, true)} or {@code backward}) runs alone. A training step belongs to the thread
+ * that ran its forward until that thread runs its backward (or starts the next step): another thread entering before
+ * then gets an {@link IllegalStateException} naming the module, never half-updated state.
+ */
+final class CallGuard {
+    private static final int TRAINING = -1;
+
+    private final Supplier<String> moduleName;
+    // >= 0: inference calls running; TRAINING: one training call running.
+    private final AtomicInteger calls = new AtomicInteger();
+    // The thread whose training forward has not yet been followed by its backward; written only while TRAINING.
+    private volatile Thread stepOwner;
+
+    CallGuard(Supplier<String> moduleName) {
+        this.moduleName = moduleName;
+    }
+
+    void enterInference() {
+        while (true) {
+            int running = calls.get();
+            if (running == TRAINING) {
+                throw new IllegalStateException(moduleName.get() + " is inside a training call on another thread; "
+                        + "inference would read weights and statistics while they change (freeze a copy to serve "
+                        + "while training)");
+            }
+            if (calls.compareAndSet(running, running + 1)) {
+                return;
+            }
+        }
+    }
+
+    void exitInference() {
+        calls.decrementAndGet();
+    }
+
+    void enterTraining(String call) {
+        int running = calls.get();
+        if (running != 0 || !calls.compareAndSet(0, TRAINING)) {
+            running = calls.get();
+            throw new IllegalStateException(moduleName.get() + ": " + call + " on thread '"
+                    + Thread.currentThread().getName() + "' while " + (running == TRAINING
+                    ? "a training call runs on another thread" : running + " inference call(s) run on other threads")
+                    + "; training is single-caller and needs the model alone");
+        }
+        // Read after taking the guard: the owner is written only while it is held, so this read is current.
+        Thread owner = stepOwner;
+        if (owner != null && owner != Thread.currentThread() && owner.isAlive()) {
+            calls.set(0);
+            throw new IllegalStateException(moduleName.get() + ": " + call + " on thread '"
+                    + Thread.currentThread().getName() + "' while thread '" + owner.getName()
+                    + "' has run a training forward and not yet its backward; training is single-caller");
+        }
+    }
+
+    /** @param pendingBackward whether the call was a training forward that completed, so its backward is due */
+    void exitTraining(boolean pendingBackward) {
+        stepOwner = pendingBackward ? Thread.currentThread() : null;
+        calls.set(0);
+    }
+}

@@ -1,0 +1,86 @@
+package org.resnet4j.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.resnet4j.kernels.KernelProvider;
+import org.resnet4j.nn.Conv2d;
+import org.resnet4j.tensor.Layout;
+import org.resnet4j.tensor.Shape;
+import org.resnet4j.tensor.Tensor;
+import org.resnet4j.testing.RandomArrays;
+
+/** A tensor returned by a public forward or backward belongs to the caller: no later call changes it. */
+class ResultOwnershipTest {
+    private final SplittableRandom random = new SplittableRandom(23);
+
+    private Tensor images(int batch) {
+        Shape shape = Shape.of(batch, 3, 32, 32);
+        return Tensor.wrap(RandomArrays.uniform(random, shape.size(), -1f, 1f), shape, Layout.NCHW);
+    }
+
+    private void assertKeptResultsUnchanged(Function<Tensor, Tensor> forward) {
+        Tensor a = images(4);
+        Tensor b = images(4);
+        Tensor first = forward.apply(a);
+        float[] firstValues = first.data().clone();
+        Tensor second = forward.apply(b);
+        assertNotSame(first.data(), second.data());
+        assertArrayEquals(firstValues, first.data(), "the second call changed the first call's result");
+        assertFalse(Arrays.equals(firstValues, second.data()), "different images gave equal logits: test is void");
+        second.data()[0] = Float.NaN; // the caller may write to what it owns
+        assertArrayEquals(firstValues, forward.apply(a).data(), "writing to a result changed the model");
+    }
+
+    @Test
+    void frozenResults() {
+        FrozenResNet frozen = ResNets.resnet20(10).freeze();
+        assertKeptResultsUnchanged(frozen::forward);
+    }
+
+    @Test
+    void evaluationModeResults() {
+        ResNet model = ResNets.resnet20(10);
+        assertKeptResultsUnchanged(x -> model.forward(x, false));
+    }
+
+    @Test
+    void trainingModeResults() {
+        ResNet model = ResNets.resnet20(10);
+        Tensor first = model.forward(images(4), true);
+        float[] firstValues = first.data().clone();
+        model.forward(images(4), true);
+        assertArrayEquals(firstValues, first.data(), "the second training forward changed the first one's logits");
+    }
+
+    @Test
+    void layerResultsAndGradients() {
+        Conv2d conv = new Conv2d(KernelProvider.simd(), 3, 5, 3, 2, 1, false);
+        Tensor x = images(2);
+        Tensor out = conv.forward(x, true);
+        float[] outValues = out.data().clone();
+        Tensor grad = Tensor.wrap(RandomArrays.uniform(random, out.size(), -1f, 1f), out.shape(), Layout.NCHW);
+        Tensor gradInput = conv.backward(grad);
+        float[] gradInputValues = gradInput.data().clone();
+        float[] gradValues = grad.data().clone();
+        conv.forward(images(2), true);
+        conv.backward(grad);
+        assertArrayEquals(gradValues, grad.data(), "backward wrote to the caller's gradient");
+        assertArrayEquals(outValues, out.data(), "a later forward changed an earlier output");
+        assertArrayEquals(gradInputValues, gradInput.data(), "a later backward changed an earlier gradient");
+    }
+
+    @Test
+    void aFrozenNetworkRefusesTraining() {
+        FrozenResNet frozen = ResNets.resnet20(10).freeze();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> frozen.forward(images(2), true));
+        assertTrue(e.getMessage().startsWith("resnet20 is frozen"), e.getMessage());
+    }
+}

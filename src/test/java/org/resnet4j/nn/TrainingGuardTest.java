@@ -1,0 +1,129 @@
+package org.resnet4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.resnet4j.kernels.KernelProvider;
+import org.resnet4j.tensor.Layout;
+import org.resnet4j.tensor.Shape;
+import org.resnet4j.tensor.Tensor;
+
+/**
+ * Training is single-caller: a second thread entering a module while a training call runs, or before the backward of
+ * another thread's training forward, gets an IllegalStateException naming the module; inference calls run together.
+ * A module that blocks inside forward makes each overlap certain instead of likely.
+ */
+class TrainingGuardTest {
+
+    /** Passes its input through, first waiting until the test lets it go. */
+    private static final class Gate extends Module {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public Tensor forward(Tensor input, Workspace workspace) {
+            entered.countDown();
+            try {
+                release.await(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return input;
+        }
+
+        @Override
+        public Tensor backward(Tensor gradOutput, Workspace workspace) {
+            return gradOutput;
+        }
+
+        @Override
+        public Shape outputShape(Shape input) {
+            return input;
+        }
+
+        @Override
+        protected String displayName() {
+            return "gate-model";
+        }
+    }
+
+    private static final Tensor X = Tensor.zeros(Shape.of(2, 3, 4, 4), Layout.NCHW);
+
+    @Test
+    void inferenceWhileATrainingCallRunsIsRefused() throws Exception {
+        Gate gate = new Gate();
+        CompletableFuture<Tensor> training = CompletableFuture.supplyAsync(() -> gate.forward(X, true));
+        gate.entered.await();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> gate.forward(X, false));
+        assertTrue(e.getMessage().startsWith("gate-model"), e.getMessage());
+        assertTrue(e.getMessage().contains("training call"), e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> gate.forward(X, true));
+        assertTrue(e.getMessage().contains("a training call runs on another thread"), e.getMessage());
+        gate.release.countDown();
+        training.get(1, TimeUnit.MINUTES);
+    }
+
+    @Test
+    void trainingWhileInferenceRunsIsRefusedButInferenceCallsOverlap() throws Exception {
+        Gate gate = new Gate();
+        CompletableFuture<Tensor> first = CompletableFuture.supplyAsync(() -> gate.forward(X, false));
+        gate.entered.await();
+        CompletableFuture<Tensor> second = CompletableFuture.supplyAsync(() -> gate.forward(X, false));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> gate.forward(X, true));
+        assertTrue(e.getMessage().contains("inference call(s) run on other threads"), e.getMessage());
+        gate.release.countDown();
+        first.get(1, TimeUnit.MINUTES);
+        second.get(1, TimeUnit.MINUTES);
+        gate.forward(X, true); // all calls have left: training may enter
+    }
+
+    @Test
+    void anotherThreadCannotEnterBetweenATrainingForwardAndItsBackward() throws Exception {
+        var kernels = KernelProvider.scalar();
+        Sequential net = new Sequential(new Conv2d(kernels, 3, 4, 3, 1, 1, false), new ReLU(kernels, true),
+                new GlobalAvgPool2d(kernels));
+        Tensor grad = Tensor.zeros(Shape.of(2, 4), Layout.NCHW);
+        grad.fill(1f);
+        runOn("trainer-a", () -> net.forward(X, true));
+        // Thread trainer-a has gone: its step no longer blocks anyone. Start a step here and hold it open.
+        net.forward(X, true);
+        AtomicReference<Throwable> forward = new AtomicReference<>();
+        AtomicReference<Throwable> backward = new AtomicReference<>();
+        AtomicReference<Throwable> inference = new AtomicReference<>();
+        runOn("trainer-b", () -> {
+            forward.set(thrown(() -> net.forward(X, true)));
+            backward.set(thrown(() -> net.backward(grad)));
+            inference.set(thrown(() -> net.forward(X, false)));
+        });
+        assertTrue(forward.get() instanceof IllegalStateException, String.valueOf(forward.get()));
+        assertTrue(forward.get().getMessage().contains("has run a training forward and not yet its backward"),
+                forward.get().getMessage());
+        assertTrue(backward.get() instanceof IllegalStateException, String.valueOf(backward.get()));
+        assertNull(inference.get(), "inference does not touch the pending step and may run");
+        net.backward(grad); // this thread's step completes
+        AtomicReference<Throwable> after = new AtomicReference<>();
+        runOn("trainer-b", () -> after.set(thrown(() -> net.forward(X, true))));
+        assertNull(after.get(), "after the backward, any thread may train");
+    }
+
+    private static Throwable thrown(Runnable call) {
+        try {
+            call.run();
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
+    private static void runOn(String name, Runnable body) throws InterruptedException {
+        Thread thread = new Thread(body, name);
+        thread.start();
+        thread.join();
+    }
+}
