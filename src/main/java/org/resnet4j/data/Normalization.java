@@ -3,6 +3,9 @@ package org.resnet4j.data;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.resnet4j.tensor.Layout;
+import org.resnet4j.tensor.Shape;
+import org.resnet4j.tensor.Tensor;
 
 /**
  * How raw pixels become network inputs: {@code x = (raw / 255 - mean[.]) / std[c]}, computed in double and rounded to
@@ -121,6 +124,41 @@ public record Normalization(float[] mean, float[] std) {
                 out[to + p * pixelStride] = (float) (((image[from + p] & 0xFF) / 255.0 - m) / s);
             }
         }
+    }
+
+    /**
+     * A new tensor of {@code pixels} normalized: {@code (x - mean) / std} per value, where {@code pixels} is
+     * {@code [N, 3, H, W]} RGB in [0, 1] (torchvision's {@code ToTensor} convention), in either layout. The per-pixel
+     * mean image applies to 32x32 images only. Computed in double and rounded to float, as {@link #apply} does for
+     * bytes, so a byte {@code b} given as {@code b / 255f} normalizes to within one float rounding of it.
+     */
+    public Tensor normalize(Tensor pixels) {
+        Shape shape = pixels.shape().requireRank(4, "normalize: pixels");
+        int n = shape.dim(0);
+        int h = shape.dim(2);
+        int w = shape.dim(3);
+        if (shape.dim(1) != C) {
+            throw new IllegalArgumentException("normalize: pixels " + shape + " must have 3 channels (RGB)");
+        }
+        if (perPixel() && (h != Cifar10Dataset.HEIGHT || w != Cifar10Dataset.WIDTH)) {
+            throw new IllegalArgumentException("normalize: a per-pixel mean image is 32x32, the pixels are " + h + "x"
+                    + w);
+        }
+        Tensor nchw = pixels.toLayout(Layout.NCHW);
+        float[] in = nchw.data();
+        float[] out = new float[in.length];
+        int plane = h * w;
+        for (int image = 0; image < n; image++) {
+            for (int c = 0; c < C; c++) {
+                double s = std[c];
+                int base = (image * C + c) * plane;
+                for (int p = 0; p < plane; p++) {
+                    double m = perPixel() ? mean[c * PLANE + p] : mean[c];
+                    out[base + p] = (float) ((in[base + p] - m) / s);
+                }
+            }
+        }
+        return Tensor.wrap(out, shape, Layout.NCHW);
     }
 
     /** The arrays to store with a model: {@value #MEAN_KEY} and {@value #STD_KEY} (copies). */

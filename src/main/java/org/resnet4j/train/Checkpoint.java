@@ -55,7 +55,7 @@ public final class Checkpoint {
                 entries.add(TensorEntry.ofFloats(MOMENTUM_PREFIX + name, new int[] {v.length}, v)));
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", FORMAT);
-        metadata.put("model", modelName);
+        metadata.put(TrainedWeights.MODEL, modelName);
         metadata.put("iteration", Long.toString(state.iteration()));
         metadata.put("loader", join(state.loader().toArray()));
         metadata.put("train_loss_sum", Double.toString(state.lossSum()));
@@ -81,7 +81,7 @@ public final class Checkpoint {
             throw new SafeTensorsException(file + ": not a resnet4j checkpoint (metadata format is "
                     + contents.metadata().get("format") + ", expected " + FORMAT + ")");
         }
-        String savedModel = contents.metadataValue("model");
+        String savedModel = contents.metadataValue(TrainedWeights.MODEL);
         if (!savedModel.equals(modelName)) {
             throw new SafeTensorsException(file + ": the checkpoint is of model " + savedModel + ", not " + modelName);
         }

@@ -10,7 +10,9 @@ import org.resnet4j.data.TrainValidationSplit;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.StateDicts;
-import org.resnet4j.nn.Module;
+import org.resnet4j.models.ResNet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A file that {@code train} wrote, read for evaluation: the final weights ({@code model.safetensors}) or the checkpoint
@@ -18,6 +20,9 @@ import org.resnet4j.nn.Module;
  * input normalization and the validation split its run held out, so evaluating needs nothing else.
  */
 public final class TrainedWeights {
+    /** The metadata key of the model's name, e.g. {@code resnet20}. */
+    public static final String MODEL = "model";
+    private static final Logger LOG = LoggerFactory.getLogger(TrainedWeights.class);
     private static final String VALIDATION_SIZE = "validation_size";
     private static final String SPLIT_SEED = "split_seed";
 
@@ -31,9 +36,23 @@ public final class TrainedWeights {
         this.checkpoint = checkpoint;
     }
 
-    /** Reads {@code path} and loads it into {@code model} strictly (every name must fit, as in load_state_dict). */
-    public static TrainedWeights load(Module model, Path path) throws IOException {
+    /**
+     * Reads {@code path} and loads it into {@code model} strictly (every name must fit, as in load_state_dict). A file
+     * that names its model ({@value #MODEL} in the metadata, as {@code train} writes) loads only into that
+     * architecture: plain-20 and ResNet-20 have the same tensor names and shapes, so names alone would not tell them
+     * apart. A file without the name loads with a warning.
+     */
+    public static TrainedWeights load(ResNet model, Path path) throws IOException {
         SafeTensorsFile file = SafeTensors.read(path);
+        String recorded = file.metadata().get(MODEL);
+        String architecture = model.architecture().name();
+        if (recorded == null) {
+            LOG.warn("{} does not record its model: loading it into {} by tensor names and shapes alone", path,
+                    architecture);
+        } else if (!recorded.equals(architecture)) {
+            throw new IllegalArgumentException(path + ": weights of " + recorded + ", not " + architecture
+                    + " (the file's metadata '" + MODEL + "'); build " + recorded + " to load them");
+        }
         boolean checkpoint = Checkpoint.isCheckpoint(file);
         if (checkpoint) {
             Checkpoint.loadModelState(model, file);
@@ -49,6 +68,11 @@ public final class TrainedWeights {
         metadata.put(VALIDATION_SIZE, Integer.toString(validationSize));
         metadata.put(SPLIT_SEED, Long.toString(seed));
         return metadata;
+    }
+
+    /** The input normalization the file records, or null when it records none (a converted torchvision file). */
+    public Normalization normalizationIfRecorded() {
+        return NormalizationMetadata.fromMetadata(metadata, path.toString());
     }
 
     /** The input normalization the network was trained with. */

@@ -145,7 +145,7 @@ public final class Trainer {
         }
         Path weights = dir.resolve(WEIGHTS_FILE);
         Map<String, String> metadata = new java.util.LinkedHashMap<>(NormalizationMetadata.toMetadata(normalization));
-        metadata.put("model", config.model());
+        metadata.put(TrainedWeights.MODEL, config.model());
         metadata.put("iterations", Long.toString(iteration));
         metadata.putAll(TrainedWeights.splitMetadata(config.validationSize(), config.seed()));
         StateDicts.save(model, weights, metadata);

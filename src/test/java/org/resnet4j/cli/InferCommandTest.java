@@ -3,6 +3,7 @@ package org.resnet4j.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,6 +16,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.data.Normalization;
 import org.resnet4j.io.DType;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
@@ -25,6 +27,7 @@ import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
 import org.resnet4j.tensor.Tensor;
 import org.resnet4j.testing.Approx;
+import org.resnet4j.testing.LogCapture;
 
 /** {@code infer}: logits of saved weights on a saved input, and a one-line reason for every bad file. */
 class InferCommandTest {
@@ -133,5 +136,63 @@ class InferCommandTest {
                 .assertFailure(1, "wrong shape 2: fc.bias (file [10], model [100]), fc.weight (file [10, 64], "
                         + "model [100, 64]);");
         assertFalse(Files.exists(dir.resolve("out.safetensors")));
+    }
+
+    /** Weights that record a normalization take pixels in [0, 1] and normalize them, as torchvision's transform does. */
+    @Test
+    void recordedNormalizationIsAppliedToPixelsInTheUnitRange() throws IOException {
+        Normalization normalization = new Normalization(new float[] {0.49f, 0.48f, 0.45f},
+                new float[] {0.25f, 0.24f, 0.26f});
+        StateDicts.save(model, weights, Map.of("model", "resnet20",
+                Normalization.MEAN_KEY, "0.49,0.48,0.45", Normalization.STD_KEY, "0.25,0.24,0.26"));
+        float[] pixels = new float[input.length];
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextInt(256) / 255f;
+        }
+        Path in = write("x.safetensors", TensorEntry.ofFloats("input", INPUT_SHAPE, pixels));
+        Tensor expectedInput = normalization.normalize(Tensor.wrap(pixels.clone(), INPUT_SHAPE));
+
+        try (LogCapture log = LogCapture.of(InferCommand.class)) {
+            infer(in, "resnet20").assertSuccess();
+            assertEquals(List.of(), log.warnings(), "pixels in [0, 1] need no warning");
+        }
+        float[] expected = model.forward(expectedInput, false).data();
+        Approx.assertAllClose("logits", expected, SafeTensors.read(dir.resolve("out.safetensors")).tensor("logits")
+                .toFloats(), 1e-5, 1e-5);
+
+        // --normalized: the same file passes to the network as it is.
+        Cli.run("infer", "--model", "resnet20", "--weights", weights.toString(), "--input", in.toString(), "--output",
+                dir.resolve("out.safetensors").toString(), "--normalized").assertSuccess();
+        float[] asIs = model.forward(Tensor.wrap(pixels.clone(), INPUT_SHAPE), false).data();
+        Approx.assertAllClose("logits", asIs, SafeTensors.read(dir.resolve("out.safetensors")).tensor("logits")
+                .toFloats(), 1e-5, 1e-5);
+    }
+
+    @Test
+    void pixelsOutsideTheUnitRangeAreWarnedAbout() throws IOException {
+        StateDicts.save(model, weights, Map.of("model", "resnet20",
+                Normalization.MEAN_KEY, "0.49,0.48,0.45", Normalization.STD_KEY, "0.25,0.24,0.26"));
+        float[] bytes = new float[input.length];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = i % 256;
+        }
+        Path in = write("x.safetensors", TensorEntry.ofFloats("input", INPUT_SHAPE, bytes));
+
+        try (LogCapture log = LogCapture.of(InferCommand.class)) {
+            infer(in, "resnet20").assertSuccess();
+            assertEquals(1, log.warnings().size(), log.warnings().toString());
+            assertTrue(log.warnings().get(0).contains("input values span [0.0, 255.0], outside [0, 1]"),
+                    log.warnings().get(0));
+        }
+    }
+
+    /** plain-20 and ResNet-20 share every tensor name and shape: only the recorded model name tells them apart. */
+    @Test
+    void weightsOfAnotherArchitectureAreRefusedNamingBoth() throws IOException {
+        StateDicts.save(model, weights, Map.of("model", "resnet20"));
+        Path in = write("x.safetensors", TensorEntry.ofFloats("input", INPUT_SHAPE, input));
+
+        infer(in, "plain20").assertFailure(1, "weights of resnet20, not plain20");
     }
 }

@@ -123,7 +123,7 @@ class TrainEvalCommandTest {
         Cli.run("eval", "--model", "resnet20", "--weights", weights, "--data", root.resolve("nowhere").toString(),
                 "--records-per-file", "24").assertFailure(1, "CIFAR-10 data not found");
         Cli.run("eval", "--model", "resnet32", "--weights", weights, "--data", data.toString(),
-                "--records-per-file", "24").assertFailure(1, "weights do not fit the model: missing 60:");
+                "--records-per-file", "24").assertFailure(1, "weights of resnet20, not resnet32");
         Cli.run("eval", "--model", "resnet20", "--weights", weights, "--data", data.toString(),
                 "--records-per-file", "24", "--split", "dev").assertFailure(2, "--split must be test, val or train");
 

@@ -145,4 +145,31 @@ class NormalizationTest {
         }
         return size;
     }
+
+    /** Pixels in [0, 1] normalize to what the byte path gives for the same bytes, per channel and per pixel. */
+    @Test
+    void normalizingUnitPixelsMatchesTheBytePath() {
+        float[] image = new float[3 * 1024];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = (i * 37 % 256) / 255f;
+        }
+        float[] meanImage = new float[3072];
+        for (int i = 0; i < meanImage.length; i++) {
+            meanImage[i] = (i % 97) / 97f;
+        }
+        for (Normalization n : new Normalization[] {
+            new Normalization(new float[] {0.49f, 0.48f, 0.45f}, new float[] {0.25f, 0.24f, 0.26f}),
+            new Normalization(meanImage, new float[] {1, 1, 1})}) {
+            org.resnet4j.tensor.Tensor out = n.normalize(org.resnet4j.tensor.Tensor.wrap(image.clone(), 1, 3, 32, 32));
+            for (int c = 0; c < 3; c++) {
+                for (int p = 0; p < 1024; p++) {
+                    float expected = n.apply(c, p, (c * 1024 + p) * 37 % 256);
+                    assertEquals(expected, out.data()[c * 1024 + p], Math.ulp(expected) * 2 + 1e-6f, n + " " + c + "," + p);
+                }
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Normalization(meanImage,
+                new float[] {1, 1, 1}).normalize(org.resnet4j.tensor.Tensor.zeros(1, 3, 16, 16)));
+        assertTrue(e.getMessage().contains("a per-pixel mean image is 32x32, the pixels are 16x16"), e.getMessage());
+    }
 }
