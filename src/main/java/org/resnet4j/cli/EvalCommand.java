@@ -47,6 +47,11 @@ final class EvalCommand {
         } else {
             TrainValidationSplit parts = trained.split(reader.readTraining(data));
             dataset = split.equals("val") ? parts.validation() : parts.train();
+            if (dataset.size() == 0) {
+                throw new IllegalArgumentException(weights + ": its run trained on all " + parts.train().size()
+                        + " training images and held none out, so there is no validation split to evaluate; use "
+                        + "--split test or --split train");
+            }
         }
         Evaluator.Result result = Evaluator.evaluate(model, Kernels.active(), dataset, normalization, batch);
         out.printf(Locale.ROOT, "accuracy=%.4f error=%.2f images=%d%n", result.accuracy(), result.error() * 100,

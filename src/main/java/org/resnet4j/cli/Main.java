@@ -49,9 +49,10 @@ public final class Main {
                 commands:
                   summary --model NAME [--classes N] [--image-size S] [--shortcut A|B|C]
                   infer   --model NAME --weights W.safetensors --input X.safetensors --output Y.safetensors [--classes N]
+                          [--normalized]
                   train   --model NAME --data DIR [--iterations N | --epochs E] [--batch 128] [--lr 0.1]
                           [--schedule paper|cosine] [--val-size 5000] [--seed S] [--threads T]
-                          [--checkpoint-dir D] [--checkpoint-every N] [--resume] [--eval-every N]
+                          [--checkpoint-dir D] [--checkpoint-every N] [--resume | --overwrite] [--eval-every N]
                           [--records-per-file 10000]
                   eval    --model NAME --weights W.safetensors --data DIR [--split test|val|train]
                           [--records-per-file 10000]

@@ -13,7 +13,8 @@ import org.resnet4j.train.TrainingConfig;
 
 /**
  * {@code train --model NAME --data DIR [--iterations N | --epochs E] [--batch 128] [--lr 0.1] [--schedule paper|cosine]
- * [--val-size 5000] [--seed S] [--threads T] [--checkpoint-dir D] [--checkpoint-every N] [--resume] [--eval-every N]
+ * [--val-size 5000] [--seed S] [--threads T] [--checkpoint-dir D] [--checkpoint-every N] [--resume | --overwrite]
+ * [--eval-every N]
  * [--records-per-file 10000]}. {@code --records-per-file} reads smaller files in the CIFAR-10 format (crafted data).
  */
 final class TrainCommand {
@@ -21,7 +22,7 @@ final class TrainCommand {
     }
 
     static int run(String[] argv, PrintStream out) throws Exception {
-        Arguments args = Arguments.parse("train", argv, 1, Set.of("resume"));
+        Arguments args = Arguments.parse("train", argv, 1, Set.of("resume", "overwrite"));
         String model = args.string("model", "resnet20");
         try {
             ResNets.architecture(model);
@@ -65,7 +66,18 @@ final class TrainCommand {
             // A value the options parser accepts but the recipe cannot use (a negative rate, an unknown schedule).
             throw new UsageException(e.getMessage());
         }
+        boolean overwrite = args.flag("overwrite");
         args.rejectUnknown();
+        if (overwrite && config.resume()) {
+            throw new UsageException("train: give --resume or --overwrite, not both");
+        }
+        if (!config.resume() && Trainer.holdsRun(config.checkpointDirectory())) {
+            if (!overwrite) {
+                throw new UsageException("train: " + config.checkpointDirectory() + " holds a training run; pass "
+                        + "--resume to continue it, --overwrite to start it over, or --checkpoint-dir for a new one");
+            }
+            Trainer.clearRun(config.checkpointDirectory());
+        }
         if (!Cifar10Reader.TRAINING_FILES.stream().allMatch(f -> Files.isRegularFile(data.resolve(f)))) {
             // Fetches the official archive where the network allows; offline it fails fast, naming the files and folder.
             new Cifar10Downloader().ensurePresent(data);
@@ -76,8 +88,14 @@ final class TrainCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        out.printf(Locale.ROOT, "weights=%s iterations=%d val_error=%.2f%% seconds=%.0f%n", summary.weights(),
-                summary.iterations(), summary.validationError() * 100, summary.seconds());
+        if (summary.validated()) {
+            out.printf(Locale.ROOT, "weights=%s iterations=%d val_error=%.2f%% seconds=%.0f%n", summary.weights(),
+                    summary.iterations(), summary.validationError() * 100, summary.seconds());
+        } else {
+            // Trained on every image: no validation figure to report, so the training error stands in its place.
+            out.printf(Locale.ROOT, "weights=%s iterations=%d train_error=%.2f%% seconds=%.0f%n", summary.weights(),
+                    summary.iterations(), summary.trainError() * 100, summary.seconds());
+        }
         return 0;
     }
 }

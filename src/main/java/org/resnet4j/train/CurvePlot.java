@@ -83,7 +83,11 @@ public final class CurvePlot {
             Color color = new Color(200, 60, 40);
             curve(g, rows, MetricsRow::trainError, maxIteration, top, plotW, plotH, color,
                     new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f));
-            curve(g, rows, MetricsRow::validationError, maxIteration, top, plotW, plotH, color, new BasicStroke(3f));
+            boolean validated = rows.stream().anyMatch(MetricsRow::validated);
+            if (validated) {
+                curve(g, rows, MetricsRow::validationError, maxIteration, top, plotW, plotH, color,
+                        new BasicStroke(3f));
+            }
 
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
             int lx = LEFT + plotW - 170;
@@ -91,10 +95,14 @@ public final class CurvePlot {
             g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f));
             g.drawLine(lx, TOP + 20, lx + 30, TOP + 20);
             g.setStroke(new BasicStroke(3f));
-            g.drawLine(lx, TOP + 40, lx + 30, TOP + 40);
+            if (validated) {
+                g.drawLine(lx, TOP + 40, lx + 30, TOP + 40);
+            }
             g.setColor(Color.BLACK);
             g.drawString("training error", lx + 38, TOP + 25);
-            g.drawString("validation error", lx + 38, TOP + 45);
+            if (validated) {
+                g.drawString("validation error", lx + 38, TOP + 45);
+            }
         } finally {
             g.dispose();
         }
@@ -156,5 +164,14 @@ public final class CurvePlot {
         g.setColor(color);
         g.setStroke(stroke);
         g.draw(path);
+        // A dot per evaluation, so the first evaluations show before there is a line to draw.
+        for (MetricsRow row : rows) {
+            double value = error.applyAsDouble(row) * 100;
+            if (Double.isFinite(value)) {
+                double x = LEFT + plotW * (row.iteration() / (double) maxIteration);
+                double y = TOP + plotH - plotH * Math.min(value, top) / top;
+                g.fill(new java.awt.geom.Ellipse2D.Double(x - 3, y - 3, 6, 6));
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ package org.resnet4j.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.resnet4j.data.Batch;
 import org.resnet4j.data.BatchLoader;
@@ -50,8 +51,15 @@ public final class Trainer {
     }
 
     /** What a finished run reports. */
-    public record Summary(long iterations, double validationError, int validationImages, double seconds,
-                          Path weights) {
+    /**
+     * What a finished run reports; {@code validationError} is NaN and {@code validationImages} 0 for a run without a
+     * validation split, whose figure is {@code trainError} (over the iterations since the previous evaluation).
+     */
+    public record Summary(long iterations, double validationError, int validationImages, double trainError,
+                          double seconds, Path weights) {
+        public boolean validated() {
+            return validationImages > 0;
+        }
     }
 
     public Summary run() throws IOException {
@@ -66,6 +74,11 @@ public final class Trainer {
         Recipe recipe = Recipe.of(config);
         LearningRateSchedule schedule = recipe.learningRates();
         Path dir = config.checkpointDirectory();
+        if (!config.resume() && holdsRun(dir)) {
+            throw new IllegalArgumentException(dir + " holds a training run (" + runFiles(dir).stream().filter(Files::exists)
+                    .map(p -> p.getFileName().toString()).toList() + "): resume it, or "
+                    + "clear it first (the CLI's --overwrite), or give another directory");
+        }
         Files.createDirectories(dir);
         deleteLeftovers(dir);
         MetricsLog metrics = new MetricsLog(dir, config.model() + " on CIFAR-10");
@@ -102,6 +115,7 @@ public final class Trainer {
         long images = state.images();
         Normalization normalization = state.normalization();
         Evaluator.Result validation = null;
+        double lastTrainError = Double.NaN;
         try (BatchLoader loader = BatchLoader.training(split.train(), normalization).batchSize(config.batchSize())
                 .seed(config.seed()).resumeFrom(state.loader()).layout(Layout.NHWC).build()) {
             while (iteration < config.iterations()) {
@@ -128,9 +142,15 @@ public final class Trainer {
                             validation == null ? Double.NaN : validation.error(), progress.imagesPerSecond(),
                             progress.elapsedSeconds());
                     metrics.add(row);
-                    LOG.info("iteration {}: validation error {}% (loss {}), training error {}% since the last "
-                                    + "evaluation", iteration, percent(row.validationError()),
-                            String.format("%.4f", row.validationLoss()), percent(row.trainError()));
+                    lastTrainError = row.trainError();
+                    if (row.validated()) {
+                        LOG.info("iteration {}: validation error {}% (loss {}), training error {}% since the last "
+                                        + "evaluation", iteration, percent(row.validationError()),
+                                String.format("%.4f", row.validationLoss()), percent(row.trainError()));
+                    } else {
+                        LOG.info("iteration {}: training error {}% (loss {}) since the last evaluation", iteration,
+                                percent(row.trainError()), String.format("%.4f", row.trainLoss()));
+                    }
                     lossSum = 0;
                     correct = 0;
                     images = 0;
@@ -143,6 +163,10 @@ public final class Trainer {
                 }
             }
         }
+        if (validation == null && split.validation().size() > 0) {
+            // A finished run resumed: nothing was trained, so measure what it reports.
+            validation = Evaluator.evaluate(model, kernels, split.validation(), normalization, 500);
+        }
         Path weights = dir.resolve(WEIGHTS_FILE);
         Map<String, String> metadata = new java.util.LinkedHashMap<>(NormalizationMetadata.toMetadata(normalization));
         metadata.put(TrainedWeights.MODEL, config.model());
@@ -150,8 +174,31 @@ public final class Trainer {
         metadata.putAll(TrainedWeights.splitMetadata(config.validationSize(), config.seed()));
         StateDicts.save(model, weights, metadata);
         LOG.info("wrote {} ({} iterations, {} s)", weights, iteration, String.format("%.0f", progress.elapsedSeconds()));
+        if (Double.isNaN(lastTrainError) && !metrics.rows().isEmpty()) {
+            lastTrainError = metrics.rows().getLast().trainError(); // a finished run resumed: its last evaluation
+        }
         return new Summary(iteration, validation == null ? Double.NaN : validation.error(),
-                validation == null ? 0 : validation.images(), progress.elapsedSeconds(), weights);
+                validation == null ? 0 : validation.images(), lastTrainError, progress.elapsedSeconds(), weights);
+    }
+
+    /** The files a run writes into its directory, in the order a reader meets them. */
+    private static List<Path> runFiles(Path dir) {
+        return List.of(Checkpoint.path(dir), dir.resolve(WEIGHTS_FILE), dir.resolve(MetricsLog.CSV),
+                dir.resolve(MetricsLog.PNG));
+    }
+
+    /** Whether {@code dir} holds a run's checkpoint, weights or metrics. */
+    public static boolean holdsRun(Path dir) {
+        return runFiles(dir).stream().anyMatch(Files::exists);
+    }
+
+    /** Deletes the run in {@code dir} (checkpoint, weights, metrics and curves), so a new one can start there. */
+    public static void clearRun(Path dir) throws IOException {
+        for (Path file : runFiles(dir)) {
+            if (Files.deleteIfExists(file)) {
+                LOG.info("deleted {} of the earlier run", file);
+            }
+        }
     }
 
     /** Throws if a weight, running statistic or momentum value is NaN or infinite, so no checkpoint keeps it. */

@@ -158,4 +158,51 @@ class TrainEvalCommandTest {
         Cli.run(trainWithBatch(4, "--iterations", "30", "--resume"))
                 .assertFailure(2, "batch size (--batch) saved 8, asked 4");
     }
+
+    /** A directory that holds a run is not started over by accident; --overwrite starts it over, knowingly. */
+    @Test
+    void aDirectoryHoldingARunIsRefusedUnlessResumedOrOverwritten() throws IOException {
+        Path other = root.resolve("refuse");
+        List<String> base = List.of("train", "--model", "resnet20", "--data", data.toString(), "--records-per-file", "24",
+                "--batch", "8", "--val-size", "24", "--seed", "3", "--checkpoint-dir", other.toString(),
+                "--iterations", "2", "--eval-every", "2");
+        Cli.run(base.toArray(String[]::new)).assertSuccess();
+        byte[] weights = Files.readAllBytes(other.resolve("model.safetensors"));
+
+        Cli.run(base.toArray(String[]::new)).assertFailure(2, other + " holds a training run; pass --resume");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(weights, Files.readAllBytes(other.resolve("model.safetensors")));
+
+        List<String> both = new java.util.ArrayList<>(base);
+        both.addAll(List.of("--resume", "--overwrite"));
+        Cli.run(both.toArray(String[]::new)).assertFailure(2, "give --resume or --overwrite, not both");
+
+        List<String> overwrite = new java.util.ArrayList<>(base);
+        overwrite.add("--overwrite");
+        Cli again = Cli.run(overwrite.toArray(String[]::new)).assertSuccess();
+        assertTrue(again.lastLine().contains(" iterations=2 "), again.lastLine());
+        assertEquals(2, Files.readAllLines(other.resolve("metrics.csv")).size(), "header and one row: a new run");
+    }
+
+    /** Trained on every image (--val-size 0): training figures only, never NaN; eval --split val says why not. */
+    @Test
+    void aRunWithoutValidationReportsTrainingFiguresAndNoNaN() throws IOException {
+        Path all = root.resolve("all");
+        Cli run = Cli.run("train", "--model", "resnet20", "--data", data.toString(), "--records-per-file", "24",
+                "--batch", "8", "--val-size", "0", "--seed", "3", "--checkpoint-dir", all.toString(), "--iterations",
+                "4", "--eval-every", "2").assertSuccess();
+        assertTrue(run.lastLine().matches("^weights=\\S+ iterations=4 train_error=\\d+\\.\\d+% seconds=\\d+$"),
+                run.lastLine());
+        String csv = Files.readString(all.resolve("metrics.csv"));
+        assertTrue(!csv.contains("NaN") && !run.out().contains("NaN"), csv + run.out());
+
+        Cli resumedFinished = Cli.run("train", "--model", "resnet20", "--data", data.toString(), "--records-per-file",
+                "24", "--batch", "8", "--val-size", "0", "--seed", "3", "--checkpoint-dir", all.toString(),
+                "--iterations", "4", "--eval-every", "2", "--resume").assertSuccess();
+        assertTrue(resumedFinished.lastLine().contains(" train_error="), resumedFinished.lastLine());
+        assertTrue(!resumedFinished.out().contains("NaN"), resumedFinished.out());
+
+        Cli.run("eval", "--model", "resnet20", "--weights", all.resolve("model.safetensors").toString(), "--data",
+                data.toString(), "--records-per-file", "24", "--split", "val")
+                .assertFailure(1, "held none out, so there is no validation split to evaluate");
+    }
 }

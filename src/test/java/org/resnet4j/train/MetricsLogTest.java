@@ -1,6 +1,7 @@
 package org.resnet4j.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,12 +36,50 @@ class MetricsLogTest {
         List<String> lines = Files.readAllLines(dir.resolve(MetricsLog.CSV), StandardCharsets.UTF_8);
         assertEquals(4, lines.size());
         assertEquals(MetricsRow.HEADER, lines.get(0));
-        assertEquals("200,2,0.1,0.8,0.4,NaN,NaN,850.5,200.0", lines.get(2));
+        assertEquals("200,2,0.1,0.8,0.4,,,850.5,200.0", lines.get(2), "no NaN in the file: empty fields");
 
         MetricsLog resumed = new MetricsLog(dir, "test");
         resumed.reload(250);
 
         assertEquals(rows.subList(0, 2), resumed.rows(), "a resume at 250 drops the row of 300");
+    }
+
+    /** Files written before empty fields said "NaN" where a run had no validation: they still resume. */
+    @Test
+    void nanFieldsOfEarlierFilesReadAsUnmeasured() throws IOException {
+        Files.writeString(dir.resolve(MetricsLog.CSV), MetricsRow.HEADER + "\n1000,2,0.1,1.25,0.456,NaN,NaN,561.1,246.7\n");
+
+        MetricsLog log = new MetricsLog(dir, "test");
+        log.reload(1000);
+
+        assertEquals(1, log.rows().size());
+        assertFalse(log.rows().get(0).validated());
+        assertEquals(0.456, log.rows().get(0).trainError());
+    }
+
+    /** One evaluation is enough to see something: a single row draws a point, not an empty frame. */
+    @Test
+    void aSingleRowIsDrawn() throws IOException {
+        Path one = dir.resolve("one.png");
+        Path none = dir.resolve("none.png");
+        CurvePlot.write(List.of(row(200, 0.4, Double.NaN)), "test", one);
+        CurvePlot.write(List.of(row(200, Double.NaN, Double.NaN)), "test", none);
+        // Same frame, axes and legend; only the measured point differs.
+        assertTrue(redPixels(one) > redPixels(none) + 15, redPixels(one) + " vs " + redPixels(none));
+    }
+
+    private static long redPixels(Path png) throws IOException {
+        BufferedImage image = ImageIO.read(png.toFile());
+        long red = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y);
+                if (((rgb >> 16) & 0xFF) > 150 && ((rgb >> 8) & 0xFF) < 120 && (rgb & 0xFF) < 100) {
+                    red++;
+                }
+            }
+        }
+        return red;
     }
 
     @Test
