@@ -1,0 +1,53 @@
+package org.resnet4j.images;
+
+import java.util.List;
+import org.resnet4j.tensor.Tensor;
+
+/**
+ * torchvision's ImageNet evaluation transform, {@code Resize(resize) -> CenterCrop(crop) -> ToTensor ->
+ * Normalize(mean, std)}, for any sizes; {@code mean} and {@code std} null stop after {@code ToTensor} (pixels in
+ * [0, 1]). Immutable; safe to share between threads.
+ *
+ * @param resize the shorter side after resizing (torchvision: 256), or 0 to skip the resize
+ * @param crop   the side of the square center crop (torchvision: 224)
+ */
+public record EvaluationTransform(int resize, int crop, float[] mean, float[] std) {
+
+    public EvaluationTransform {
+        if (resize < 0 || crop < 1) {
+            throw new IllegalArgumentException("evaluation transform: resize must be >= 0 and crop >= 1, got resize "
+                    + resize + " crop " + crop);
+        }
+        if ((mean == null) != (std == null) || mean != null && (mean.length != 3 || std.length != 3)) {
+            throw new IllegalArgumentException("evaluation transform: mean and std are both 3 values or both absent");
+        }
+        mean = mean == null ? null : mean.clone();
+        std = std == null ? null : std.clone();
+    }
+
+    /** torchvision's transform for its ImageNet weights: 256, 224, ImageNet's mean and std. */
+    public static EvaluationTransform imagenet() {
+        return new EvaluationTransform(256, 224, PixelTensors.IMAGENET_MEAN, PixelTensors.IMAGENET_STD);
+    }
+
+    /** The geometric part: the resized, center-cropped image. */
+    public RgbImage geometry(RgbImage image) {
+        RgbImage resized = resize > 0 ? Resize.shorterSide(image, resize) : image;
+        return Resize.centerCrop(resized, crop, crop);
+    }
+
+    /** One image as a {@code [1, 3, crop, crop]} tensor. */
+    public Tensor apply(RgbImage image) {
+        return batch(List.of(image));
+    }
+
+    /** Images as one {@code [N, 3, crop, crop]} tensor, in the order given. */
+    public Tensor batch(List<RgbImage> images) {
+        int plane = crop * crop;
+        float[] out = new float[images.size() * 3 * plane];
+        for (int i = 0; i < images.size(); i++) {
+            PixelTensors.write(geometry(images.get(i)), mean, std, out, i * 3 * plane);
+        }
+        return Tensor.wrap(out, images.size(), 3, crop, crop);
+    }
+}

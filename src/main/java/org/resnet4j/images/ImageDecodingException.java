@@ -1,0 +1,14 @@
+package org.resnet4j.images;
+
+import java.io.IOException;
+
+/** An image file that cannot be decoded: the message names the file and the problem. */
+public final class ImageDecodingException extends IOException {
+    public ImageDecodingException(String message) {
+        super(message);
+    }
+
+    public ImageDecodingException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
