@@ -152,7 +152,8 @@ final class OnnxMessages {
             shape.message(SHAPE_DIM, dim.param() == null ? new ProtoMessage().varint(DIM_VALUE, dim.value())
                     : new ProtoMessage().string(DIM_PARAM, dim.param()));
         }
-        ProtoMessage tensorType = new ProtoMessage().varint(TENSOR_TYPE_ELEM_TYPE, FLOAT).message(TENSOR_TYPE_SHAPE, shape);
+        ProtoMessage tensorType = new ProtoMessage().varint(TENSOR_TYPE_ELEM_TYPE, FLOAT)
+                .message(TENSOR_TYPE_SHAPE, shape);
         ProtoMessage type = new ProtoMessage().message(TYPE_TENSOR_TYPE, tensorType);
         return new ProtoMessage().string(VALUE_INFO_NAME, name).message(VALUE_INFO_TYPE, type);
     }
