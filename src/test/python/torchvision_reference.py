@@ -6,7 +6,9 @@ For each of resnet18 and resnet50 (torchvision's own classes, default options: o
 the Bottleneck's 3x3), with torchvision's seeded random initialization and random BatchNorm affine parameters and
 running statistics (so eval mode really tests them), it writes:
   OUT_DIR/<name>_state_dict.safetensors  the float32 state_dict, exactly as torchvision names it
-  OUT_DIR/<name>_io.safetensors          "input" [2, 3, 64, 64] and eval-mode "logits" [2, 1000]
+  OUT_DIR/<name>_io.safetensors          "input" [2, 3, 64, 64], eval-mode "logits" [2, 1000], and the backbone
+                                         features as create_feature_extractor names them: "features.layer1" ...
+                                         "features.layer4" (NCHW) and "features.flatten" (the pooled embedding)
 The logits are computed in float64 from exactly the float32 weights and input, then rounded to float32, so the test
 measures resnet4j's own float32 error.
 
@@ -18,6 +20,7 @@ import sys
 try:
     import torch
     import torchvision
+    from torchvision.models.feature_extraction import create_feature_extractor
 except ImportError as missing:
     print(f"cannot import torch/torchvision: {missing}", file=sys.stderr)
     sys.exit(3)
@@ -60,10 +63,14 @@ def main(out):
         randomize_batch_norms(model, gen)
         save(os.path.join(out, name + "_state_dict.safetensors"), model.state_dict(), {**metadata, "model": name})
         model = model.double().eval()
+        nodes = ["layer1", "layer2", "layer3", "layer4", "flatten"]
+        extractor = create_feature_extractor(model, return_nodes=nodes)
         with torch.no_grad():
             logits = model(x.double())
-        save_fixture(os.path.join(out, name + "_io.safetensors"), {"input": x, "logits": logits},
-                     {**metadata, "model": name})
+            features = extractor(x.double())
+        tensors = {"input": x, "logits": logits}
+        tensors.update({"features." + node: features[node] for node in nodes})
+        save_fixture(os.path.join(out, name + "_io.safetensors"), tensors, {**metadata, "model": name})
 
 
 if __name__ == "__main__":

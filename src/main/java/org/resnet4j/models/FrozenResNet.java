@@ -43,6 +43,11 @@ public final class FrozenResNet extends Module {
         return forward(input, false);
     }
 
+    /** The backbone features of a batch, as {@link ResNet#features}; safe from many threads. */
+    public Map<String, Tensor> features(Tensor input) {
+        return inInferenceWorkspace(workspace -> StageFeatures.collect(children(), images, input, workspace));
+    }
+
     @Override
     public Tensor forward(Tensor input, Workspace workspace) {
         if (workspace.training()) {

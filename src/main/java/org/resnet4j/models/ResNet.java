@@ -2,6 +2,7 @@ package org.resnet4j.models;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.nn.BatchNorm2d;
 import org.resnet4j.nn.Conv2d;
@@ -108,6 +109,16 @@ public final class ResNet extends Module {
             x = module.forward(x, workspace);
         }
         return x;
+    }
+
+    /**
+     * The backbone features of a batch in evaluation mode, as torchvision's {@code create_feature_extractor} names
+     * them: {@code layer1} ... {@code layerK} (each stage's output, NCHW) and {@code flatten} (the pooled embedding
+     * {@code [N, C]}), in data-flow order; the classifier does not run. Safe from many threads, like
+     * {@code forward(x, false)}; the tensors belong to the caller.
+     */
+    public Map<String, Tensor> features(Tensor input) {
+        return inInferenceWorkspace(workspace -> StageFeatures.collect(children(), images, input, workspace));
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
@@ -55,10 +56,19 @@ public abstract class Module {
                 guard.exitTraining(completed);
             }
         }
+        return inInferenceWorkspace(workspace -> forward(input, workspace).copy());
+    }
+
+    /**
+     * Runs {@code pass} in an inference workspace of this module's pool, under the same guard as an inference
+     * {@link #forward(Tensor, boolean)}: for subclasses that return more than the output (a network's stage features).
+     * What {@code pass} returns must not hold the workspace's tensors: copy them out.
+     */
+    protected final <T> T inInferenceWorkspace(Function<Workspace, T> pass) {
         guard.enterInference();
         Workspace workspace = inferenceWorkspaces.take();
         try {
-            return forward(input, workspace).copy();
+            return pass.apply(workspace);
         } finally {
             inferenceWorkspaces.giveBack(workspace);
             guard.exitInference();

@@ -108,4 +108,25 @@ class TorchvisionLiveTest {
         Tensor frozen = model.freeze().forward(reference.nchw("input"));
         reference.check(name + " [simd] frozen eval", "logits", frozen.data(), LOGITS_TOL);
     }
+
+    /** Stage outputs and the pooled embedding equal torchvision's create_feature_extractor, unfolded and frozen. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"resnet18", "resnet50"})
+    void featuresMatchTorchvision(String name) throws IOException, InterruptedException {
+        requireReference();
+        ResNet model = ResNets.create(TorchReference.kernels("simd"), name, ModelOptions.defaults(1000));
+        StateDicts.load(model, directory.resolve(name + "_state_dict.safetensors"));
+        TorchReference reference = TorchReference.read(directory.resolve(name + "_io.safetensors"));
+
+        for (var entry : java.util.Map.of("eval", model.features(reference.nchw("input")),
+                "frozen", model.freeze().features(reference.nchw("input"))).entrySet()) {
+            var features = entry.getValue();
+            assertEquals(java.util.List.of("layer1", "layer2", "layer3", "layer4", "flatten"),
+                    java.util.List.copyOf(features.keySet()));
+            for (var feature : features.entrySet()) {
+                reference.check(name + " [simd] " + entry.getKey() + " features", "features." + feature.getKey(),
+                        feature.getValue().data(), LOGITS_TOL);
+            }
+        }
+    }
 }
