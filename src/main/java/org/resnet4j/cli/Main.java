@@ -26,8 +26,9 @@ public final class Main {
                 case "train" -> TrainCommand.run(args, out);
                 case "eval" -> EvalCommand.run(args, out);
                 case "bench" -> BenchCommand.run(args, out);
+                case "convert" -> ConvertCommand.run(args, out);
                 default -> throw new UsageException("unknown command '" + args[0]
-                        + "'; commands: summary, infer, train, eval, bench (--help lists their options)");
+                        + "'; commands: summary, infer, train, eval, bench, convert (--help lists their options)");
             };
         } catch (UsageException e) {
             err.println("error: " + oneLine(e));
@@ -56,6 +57,7 @@ public final class Main {
                   eval    --model NAME --weights W.safetensors --data DIR [--split test|val|train]
                           [--records-per-file 10000]
                   bench   --model NAME --mode train|infer --batch B [--image-size S] [--threads T] [--seconds S]
+                  convert --input X.pth --output Y.safetensors [--key NAME] [--strip-prefix P]
                 models: resnet18 resnet34 resnet50 resnet101 resnet152 resnet20 resnet32 resnet44 resnet56 resnet110
                         resnet1202 plain18 plain34 plain20 plain32 plain44 plain56 plain110
                 """;

@@ -1,2 +1,2 @@
-/** The command-line tool {@code resnet4j-cli.jar}: summary, infer, train, eval and bench. */
+/** The command-line tool {@code resnet4j-cli.jar}: summary, infer, train, eval, bench and convert. */
 package org.resnet4j.cli;
