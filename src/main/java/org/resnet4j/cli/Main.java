@@ -27,8 +27,10 @@ public final class Main {
                 case "eval" -> EvalCommand.run(args, out);
                 case "bench" -> BenchCommand.run(args, out);
                 case "export" -> ExportCommand.run(args, out);
+                case "convert" -> ConvertCommand.run(args, out);
                 default -> throw new UsageException("unknown command '" + args[0]
-                        + "'; commands: summary, infer, train, eval, bench, export (--help lists their options)");
+                        + "'; commands: summary, infer, train, eval, bench, export, convert (--help lists their "
+                        + "options)");
             };
         } catch (UsageException e) {
             err.println("error: " + oneLine(e));
@@ -49,17 +51,18 @@ public final class Main {
                 usage: java --add-modules jdk.incubator.vector -jar target/resnet4j-cli.jar COMMAND [options]
                 commands:
                   summary --model NAME [--classes N] [--image-size S] [--shortcut A|B|C]
-                  infer   --model NAME --weights W.safetensors --input X.safetensors --output Y.safetensors [--classes N]
+                  infer   --model NAME --weights W.safetensors|W.pth --input X.safetensors --output Y.safetensors [--classes N]
                           [--normalized]
                   train   --model NAME --data DIR [--iterations N | --epochs E] [--batch 128] [--lr 0.1]
                           [--schedule paper|cosine] [--val-size 5000] [--seed S] [--threads T]
                           [--checkpoint-dir D] [--checkpoint-every N] [--resume | --overwrite] [--eval-every N]
                           [--records-per-file 10000]
-                  eval    --model NAME --weights W.safetensors --data DIR [--split test|val|train]
+                  eval    --model NAME --weights W.safetensors|W.pth --data DIR [--split test|val|train]
                           [--records-per-file 10000]
                   bench   --model NAME --mode train|infer --batch B [--image-size S] [--threads T] [--seconds S]
-                  export  --model NAME --weights W.safetensors --onnx OUT.onnx [--batch N|dynamic] [--image-size S]
+                  export  --model NAME --weights W.safetensors|W.pth --onnx OUT.onnx [--batch N|dynamic] [--image-size S]
                           [--classes N]
+                  convert --input X.pth --output Y.safetensors [--key NAME] [--strip-prefix P]
                 models: resnet18 resnet34 resnet50 resnet101 resnet152 resnet20 resnet32 resnet44 resnet56 resnet110
                         resnet1202 plain18 plain34 plain20 plain32 plain44 plain56 plain110
                 """;

@@ -1,2 +1,2 @@
-/** The command-line tool {@code resnet4j-cli.jar}: summary, infer, train, eval, bench and export. */
+/** The command-line tool {@code resnet4j-cli.jar}: summary, infer, train, eval, bench, export and convert. */
 package org.resnet4j.cli;

@@ -38,9 +38,12 @@ public final class StateDicts {
         SafeTensors.write(path, entries(module), metadata);
     }
 
-    /** Reads {@code path} and loads it into {@code module} strictly (see {@link #load(Module, SafeTensorsFile, String...)}). */
+    /**
+     * Reads {@code path}, safetensors or a PyTorch checkpoint (told by its content, see {@link WeightFiles}), and loads it
+     * into {@code module} strictly (see {@link #load(Module, SafeTensorsFile, String...)}).
+     */
     public static SafeTensorsFile load(Module module, Path path) throws IOException {
-        SafeTensorsFile file = SafeTensors.read(path);
+        SafeTensorsFile file = WeightFiles.read(path);
         load(module, file);
         return file;
     }

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.data.TrainValidationSplit;
-import org.resnet4j.io.SafeTensors;
+import org.resnet4j.io.WeightFiles;
 import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.models.ResNet;
@@ -43,7 +43,7 @@ public final class TrainedWeights {
      * apart. A file without the name loads with a warning.
      */
     public static TrainedWeights load(ResNet model, Path path) throws IOException {
-        SafeTensorsFile file = SafeTensors.read(path);
+        SafeTensorsFile file = WeightFiles.read(path);
         String recorded = file.metadata().get(MODEL);
         String architecture = model.architecture().name();
         if (recorded == null) {

@@ -131,7 +131,8 @@ class ExportCommandTest {
     @Test
     void theUsageListsTheCommand() {
         String usage = Cli.run("--help").assertSuccess().out();
-        assertTrue(usage.contains("export  --model NAME --weights W.safetensors --onnx OUT.onnx [--batch N|dynamic]"),
+        assertTrue(usage.contains("export  --model NAME --weights W.safetensors|W.pth --onnx OUT.onnx "
+                + "[--batch N|dynamic]"),
                 usage);
     }
 }
