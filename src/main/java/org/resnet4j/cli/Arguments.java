@@ -1,8 +1,10 @@
 package org.resnet4j.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,6 +15,7 @@ import java.util.Set;
 final class Arguments {
     private final String command;
     private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, List<String>> repeated = new LinkedHashMap<>();
     private final Set<String> used = new HashSet<>();
 
     private Arguments(String command) {
@@ -23,6 +26,15 @@ final class Arguments {
      * @param switches option names that take no value
      */
     static Arguments parse(String command, String[] args, int from, Set<String> switches) {
+        return parse(command, args, from, switches, Set.of());
+    }
+
+    /**
+     * @param switches   option names that take no value
+     * @param repeatable option names that may be given several times ({@code --image a.jpg --image b.jpg}), read with
+     *                   {@link #all}
+     */
+    static Arguments parse(String command, String[] args, int from, Set<String> switches, Set<String> repeatable) {
         Arguments parsed = new Arguments(command);
         for (int i = from; i < args.length; i++) {
             String arg = args[i];
@@ -43,7 +55,10 @@ final class Arguments {
                 }
                 value = args[++i];
             }
-            if (parsed.values.put(name, value) != null) {
+            if (repeatable.contains(name)) {
+                parsed.repeated.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+                parsed.values.putIfAbsent(name, value);
+            } else if (parsed.values.put(name, value) != null) {
                 throw new UsageException(command + ": option --" + name + " given twice");
             }
         }
@@ -62,6 +77,12 @@ final class Arguments {
             throw new UsageException(command + ": option --" + name + " is required");
         }
         return value;
+    }
+
+    /** Every value of a repeatable option, in the order given; at least one. */
+    List<String> all(String name) {
+        required(name);
+        return List.copyOf(repeated.getOrDefault(name, List.of(values.get(name))));
     }
 
     boolean has(String name) {

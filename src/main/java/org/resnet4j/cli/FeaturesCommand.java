@@ -1,0 +1,44 @@
+package org.resnet4j.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.resnet4j.io.SafeTensors;
+import org.resnet4j.io.TensorEntry;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.tensor.Tensor;
+import org.resnet4j.train.TrainedWeights;
+
+/**
+ * {@code features --model NAME --weights W --image FILE [--image FILE ...] --output F.safetensors [--image-size S]}:
+ * the backbone features of the images, in the order given, as F32 tensors named as torchvision's
+ * {@code create_feature_extractor} names them: {@code layer1} ... {@code layerK} [N, C, H, W] and {@code flatten}
+ * [N, C] (the pooled embedding). The images are prepared as {@code classify} prepares them.
+ */
+final class FeaturesCommand {
+    private FeaturesCommand() {
+    }
+
+    static int run(String[] argv, PrintStream out) throws Exception {
+        Arguments args = Arguments.parse("features", argv, 1, Set.of("stride-on-first-1x1"), Set.of("image"));
+        ResNet model = ModelArguments.build(args, "resnet50");
+        Path weights = args.path("weights");
+        List<Path> images = args.all("image").stream().map(Path::of).toList();
+        Path output = args.path("output");
+        int size = args.integer("image-size", ImageInputs.defaultSize(model), 1);
+        args.rejectUnknown();
+        TrainedWeights trained = TrainedWeights.load(model, weights);
+        Tensor input = ImageInputs.load(images, model, trained.normalizationIfRecorded(), size);
+        Map<String, Tensor> features = model.freeze().features(input);
+        List<TensorEntry> entries = new ArrayList<>();
+        features.forEach((name, t) -> entries.add(TensorEntry.ofFloats(name, t.shape().dims(), t.data())));
+        SafeTensors.write(output, entries, Map.of("model", model.architecture().name(), "images",
+                String.join(",", images.stream().map(Path::toString).toList())));
+        features.forEach((name, t) -> out.println(name + " " + t.shape()));
+        out.println("features=" + output + " images=" + images.size());
+        return 0;
+    }
+}
