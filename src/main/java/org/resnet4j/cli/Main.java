@@ -29,9 +29,10 @@ public final class Main {
                 case "export" -> ExportCommand.run(args, out);
                 case "convert" -> ConvertCommand.run(args, out);
                 case "features" -> FeaturesCommand.run(args, out);
+                case "figure6" -> Figure6Command.run(args, out);
                 default -> throw new UsageException("unknown command '" + args[0]
-                        + "'; commands: summary, infer, train, eval, bench, export, convert, features (--help lists "
-                        + "their options)");
+                        + "'; commands: summary, infer, train, eval, bench, export, convert, features, figure6 (--help "
+                        + "lists their options)");
             };
         } catch (UsageException e) {
             err.println("error: " + oneLine(e));
@@ -66,6 +67,7 @@ public final class Main {
                   convert --input X.pth --output Y.safetensors [--key NAME] [--strip-prefix P]
                   features --model NAME --weights W.safetensors|W.pth --image FILE [--image FILE ...]
                           --output F.safetensors [--image-size S]
+                  figure6 --run DIR [--run DIR ...] --output figure6.png
                 models: resnet18 resnet34 resnet50 resnet101 resnet152 resnet20 resnet32 resnet44 resnet56 resnet110
                         resnet1202 plain18 plain34 plain20 plain32 plain44 plain56 plain110
                 """;
