@@ -1,6 +1,7 @@
 package org.resnet4j.cli;
 
 import java.io.PrintStream;
+import java.util.List;
 
 /**
  * {@code java --add-modules jdk.incubator.vector -jar target/resnet4j-cli.jar COMMAND [options]}. Exit status 0 on
@@ -15,9 +16,20 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             out.print(usage());
             return args.length == 0 ? 2 : 0;
+        }
+        if (args[0].equals("--version") || args[0].equals("-V")) {
+            out.println("resnet4j " + Version.current());
+            return 0;
+        }
+        if (java.util.Arrays.stream(args).skip(1).anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
+            String help = commandUsage(args[0]);
+            if (help != null) {
+                out.print(help);
+                return 0;
+            }
         }
         try {
             return switch (args[0]) {
@@ -40,17 +52,59 @@ public final class Main {
         } catch (Exception e) {
             err.println("error: " + oneLine(e));
             return 1;
+        } catch (OutOfMemoryError e) {
+            err.println("error: out of memory (the JVM may use " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MB): use a smaller --batch, or give the JVM more heap (JAVA_OPTS=-Xmx<size> ./resnet4j ...); "
+                    + "'summary' states what a batch needs");
+            return 1;
         }
     }
 
+    /** One line that names the file and the problem, whatever threw: never a bare path or a bare class name. */
     static String oneLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message;
+        if (e instanceof java.nio.file.NoSuchFileException f) {
+            message = f.getFile() + ": no such file or directory";
+        } else if (e instanceof java.nio.file.AccessDeniedException f) {
+            message = f.getFile() + ": permission denied";
+        } else if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            message = f.getFile() + ": " + f.getReason();
+        } else if (e.getMessage() == null || e.getMessage().isBlank()) {
+            message = "unexpected " + e.getClass().getSimpleName() + (e.getStackTrace().length > 0 ? " at "
+                    + e.getStackTrace()[0] : "");
+        } else {
+            message = e.getMessage();
+        }
         return message.replace('\n', ' ');
+    }
+
+    /** The usage lines of {@code command}, and the model names, or null for an unknown command. */
+    static String commandUsage(String command) {
+        List<String> lines = usage().lines().toList();
+        StringBuilder help = new StringBuilder("usage: ./resnet4j ");
+        boolean inside = false;
+        for (String line : lines) {
+            String trimmed = line.strip();
+            boolean commandLine = line.startsWith("  ") && !line.startsWith("    ");
+            if (commandLine) {
+                inside = trimmed.startsWith(command + " ");
+            } else if (!line.startsWith("    ")) {
+                inside = false;
+            }
+            if (inside) {
+                help.append(commandLine ? trimmed : "    " + trimmed).append('\n');
+            }
+        }
+        if (help.length() == "usage: ./resnet4j ".length()) {
+            return null;
+        }
+        return help.append(lines.stream().dropWhile(l -> !l.startsWith("models:")).map(l -> l + "\n")
+                .reduce("", String::concat)).toString();
     }
 
     static String usage() {
         return """
-                usage: java --add-modules jdk.incubator.vector -jar target/resnet4j-cli.jar COMMAND [options]
+                usage: ./resnet4j COMMAND [options]     (COMMAND --help: its options; --version: the version)
                 commands:
                   summary --model NAME [--classes N] [--image-size S] [--shortcut A|B|C]
                   infer   --model NAME --weights W.safetensors|W.pth --input X.safetensors --output Y.safetensors [--classes N]

@@ -67,15 +67,20 @@ public final class KernelProvider {
                 if (vectorModulePresent()) {
                     yield simd();
                 }
-                LOG.warn("jdk.incubator.vector is not available: using the scalar kernels, which are many times "
-                        + "slower. Run java with --add-modules jdk.incubator.vector to enable the SIMD kernels.");
+                LOG.warn("jdk.incubator.vector is not available: using the scalar kernels, about 150 times slower "
+                        + "(ResNet-20 training, measured). Run java with --add-modules jdk.incubator.vector to enable "
+                        + "the SIMD kernels.");
                 yield scalar();
             }
             default -> throw new IllegalArgumentException(
                     "-Dresnet4j.kernels must be 'scalar' or 'simd', got '" + forced + "'");
         };
-        LOG.info("resnet4j kernels: {} ({}-bit vectors), {} threads", kernels.name(), kernels.vectorBits(),
-                Parallel.threads());
+        if (kernels.vectorBits() > 0) {
+            LOG.info("resnet4j kernels: {} ({}-bit vectors), {} threads", kernels.name(), kernels.vectorBits(),
+                    Parallel.threads());
+        } else {
+            LOG.info("resnet4j kernels: {}, {} threads", kernels.name(), Parallel.threads());
+        }
         return kernels;
     }
 }

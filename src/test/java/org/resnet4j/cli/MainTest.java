@@ -81,4 +81,31 @@ class MainTest {
         Cli.run("train", "--data", "none", "--epochs", "1", "--records-per-file", "24", "--val-size", "119")
                 .assertFailure(2, "--epochs needs at least one batch of 128 training images");
     }
+
+    @Test
+    void everyCommandAnswersHelpWithItsOwnOptions() {
+        for (String command : new String[] {"summary", "infer", "train", "eval", "bench", "export", "convert",
+            "features", "figure6"}) {
+            for (String help : new String[] {"--help", "-h"}) {
+                Cli result = Cli.run(command, help).assertSuccess();
+                assertTrue(result.out().startsWith("usage: ./resnet4j " + command + " "), result.out());
+                assertTrue(result.out().contains("models:"), result.out());
+            }
+        }
+        Cli train = Cli.run("train", "--model", "resnet20", "--help").assertSuccess();
+        assertTrue(train.out().contains("[--resume | --overwrite]"), train.out());
+    }
+
+    @Test
+    void versionIsTheProjectVersion() {
+        Cli result = Cli.run("--version").assertSuccess();
+        assertTrue(result.lastLine().matches("resnet4j \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), result.lastLine());
+    }
+
+    /** A missing file is named with the problem, never a bare path or exception class. */
+    @Test
+    void aMissingFileIsNamedWithTheProblem() {
+        Cli.run("eval", "--model", "resnet20", "--weights", "/nonexistent/w.safetensors", "--data", "/tmp")
+                .assertFailure(1, "/nonexistent/w.safetensors: no such file or directory");
+    }
 }
