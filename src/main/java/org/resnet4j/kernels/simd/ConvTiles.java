@@ -38,6 +38,12 @@ final class ConvTiles {
                         out, dst, lastLanes);
                 case 112 -> ConvMicroKernels.tile1x12(in, src, steps, steps.length, packed, w0, panel, bias, bias0,
                         out, dst, lastLanes);
+                case 406 -> ConvWideKernels.tile4x6(in, src, steps, steps.length, packed, w0, panel, bias, bias0,
+                        out, dst, lastLanes);
+                case 212 -> ConvWideKernels.tile2x12(in, src, steps, steps.length, packed, w0, panel, bias, bias0,
+                        out, dst, lastLanes);
+                case 124 -> ConvWideKernels.tile1x24(in, src, steps, steps.length, packed, w0, panel, bias, bias0,
+                        out, dst, lastLanes);
                 default -> throw new IllegalStateException("no " + group + "x" + pixels + " tile");
             }
         }
@@ -63,6 +69,12 @@ final class ConvTiles {
                             part, pe, partStride, count);
                     case 110 -> ConvWeightGradKernels.weightGrad1x10(x, x0, pixelOffsets, pixels, grad, gb, gStep,
                             part, pe, partStride, count);
+                    case 406 -> ConvWideWeightGradKernels.weightGrad4x6(x, x0, pixelOffsets, pixels, grad, gb,
+                            gStep, part, pe, partStride, count);
+                    case 212 -> ConvWideWeightGradKernels.weightGrad2x12(x, x0, pixelOffsets, pixels, grad, gb,
+                            gStep, part, pe, partStride, count);
+                    case 124 -> ConvWideWeightGradKernels.weightGrad1x24(x, x0, pixelOffsets, pixels, grad, gb,
+                            gStep, part, pe, partStride, count);
                     default -> throw new IllegalStateException("no " + group + "x" + width + " weight tile");
                 }
             }

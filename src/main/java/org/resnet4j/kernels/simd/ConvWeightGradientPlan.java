@@ -90,25 +90,37 @@ final class ConvWeightGradientPlan {
         chunks = Math.max(1, Math.min(Math.min(bands, MAX_CHUNKS), PARTIAL_BUDGET / chunkLength));
     }
 
-    int chunks() {
-        return chunks;
+    /** The backward-weights pass: sums per chunk on {@code tile}, then the chunks added in order. */
+    static void run(ConvGeometry g, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias,
+                    WeightTile tile, ThreadLocal<ConvScratch> scratch) {
+        ConvScratch s = scratch.get();
+        ConvWeightGradientPlan plan = new ConvWeightGradientPlan(g, gradBias != null, tile);
+        float[] grad = plan.channelPaddedGradOutput(gradOutput, s);
+        float[] partials = s.partials(plan.partialsLength());
+        if (plan.padsPerBand(Parallel.threads())) {
+            // Each task pads its bands into its own buffer and uses them while they are in L2.
+            Parallel.forEach(plan.chunks, chunk -> plan.accumulateChunk(chunk, input, grad, partials,
+                    scratch.get().image(plan.bandBufferLength())));
+        } else {
+            float[] x = plan.paddedInput(input, s);
+            int groups = plan.groups();
+            Parallel.forEach(plan.chunks * groups, task -> plan.accumulate(task / groups, task % groups, x, grad,
+                    partials));
+        }
+        Parallel.forEach(plan.blocks, block -> plan.reduce(block, partials, gradWeight, gradBias));
     }
 
     /** Tasks per chunk: groups of up to {@code tile.maxBlocks} co blocks. */
-    int groups() {
+    private int groups() {
         return ConvTiling.ceilDiv(blocks, tile.maxBlocks);
     }
 
-    int blocks() {
-        return blocks;
-    }
-
-    int partialsLength() {
+    private int partialsLength() {
         return chunks * chunkLength;
     }
 
     /** The input, zero-padded to {@code [N][Hp][Wp][Cin]} plus slack, unless it can be read as it is. */
-    float[] paddedInput(float[] input, ConvScratch scratch) {
+    private float[] paddedInput(float[] input, ConvScratch scratch) {
         if (readInputDirectly) {
             return input;
         }
@@ -121,7 +133,7 @@ final class ConvWeightGradientPlan {
     }
 
     /** gradOutput with channels padded to whole blocks (zeros), unless they already are. */
-    float[] channelPaddedGradOutput(float[] gradOutput, ConvScratch scratch) {
+    private float[] channelPaddedGradOutput(float[] gradOutput, ConvScratch scratch) {
         if (gradChannels == cout) {
             return gradOutput;
         }
@@ -143,17 +155,17 @@ final class ConvWeightGradientPlan {
     }
 
     /** Whether tasks are whole chunks that pad their own bands (enough chunks to keep every thread busy). */
-    boolean padsPerBand(int threads) {
+    private boolean padsPerBand(int threads) {
         return chunks >= 2 * threads && !readInputDirectly;
     }
 
     /** Floats of one band's padded input rows, plus slack for the reads past the last (kw, ci) value. */
-    int bandBufferLength() {
+    private int bandBufferLength() {
         return ((bandRows - 1) * g.strideHeight() + g.kernelHeight()) * paddedWidth * cin + slack;
     }
 
     /** Task (chunk): every co block's sums over this chunk, each band padded into {@code band} first. */
-    void accumulateChunk(int chunk, float[] input, float[] grad, float[] partials, float[] band) {
+    private void accumulateChunk(int chunk, float[] input, float[] grad, float[] partials, float[] band) {
         for (int group = 0; group < groups(); group++) {
             clearPartials(chunk, group, partials);
         }
@@ -171,7 +183,7 @@ final class ConvWeightGradientPlan {
     }
 
     /** Task (chunk, group): this chunk's sums for the co blocks of group {@code group}. */
-    void accumulate(int chunk, int group, float[] x, float[] grad, float[] partials) {
+    private void accumulate(int chunk, int group, float[] x, float[] grad, float[] partials) {
         clearPartials(chunk, group, partials);
         int firstBand = Parallel.chunkStart(bands, chunks, chunk);
         int endBand = Parallel.chunkStart(bands, chunks, chunk + 1);
@@ -243,7 +255,7 @@ final class ConvWeightGradientPlan {
      * gradWeight: walking gradWeight's order instead read one float per cache line of partials, which made the
      * reduction of a 512-channel 3x3 layer (2.4M weights) cost more than its sums at batch 1.
      */
-    void reduce(int block, float[] partials, float[] gradWeight, float[] gradBias) {
+    private void reduce(int block, float[] partials, float[] gradWeight, float[] gradBias) {
         int kernelHeight = g.kernelHeight();
         int kernelWidth = g.kernelWidth();
         int lanes = Math.min(LANES, cout - block * LANES);

@@ -3,6 +3,8 @@ package org.resnet4j.kernels.simd;
 import org.resnet4j.kernels.ConvGeometry;
 import org.resnet4j.kernels.ConvolutionKernels;
 import org.resnet4j.kernels.Parallel;
+import org.resnet4j.kernels.simd.ConvTiling.PixelTile;
+import org.resnet4j.kernels.simd.ConvTiling.WeightTile;
 
 /**
  * 2-d convolution with the Vector API: a vector of {@code L = LANES} floats (16 with AVX-512, 8 with AVX2) covers
@@ -53,36 +55,37 @@ public final class SimdConvolution implements ConvolutionKernels {
 
     /** The forward pass proper, on packed weights. */
     private void convolve(ConvGeometry g, float[] input, float[] packed, float[] bias, float[] output) {
-        ConvForward.run(g, input, packed, bias, output, ConvTiling.defaultPixelTile(ConvTiling.blocks(g.outChannels())),
-                scratch);
+        convolve(g, input, packed, bias, output, ConvTiling.defaultPixelTile(ConvTiling.blocks(g.outChannels())));
+    }
+
+    /** {@link #forwardPacked} on a given tile (tests hold every tile to the others). */
+    void convolve(ConvGeometry g, float[] input, float[] packed, float[] bias, float[] output, PixelTile tile) {
+        ConvForward.run(g, input, packed, bias, output, tile, scratch);
     }
 
     @Override
     public void backwardData(ConvGeometry g, float[] gradOutput, float[] weight, float[] gradInput) {
         checkLengths(g, "gradInput", gradInput, g.inputSize(), "weight", weight, "gradOutput", gradOutput, null, null);
-        ConvBackwardData.run(g, gradOutput, weight, gradInput,
-                ConvTiling.defaultPixelTile(ConvTiling.blocks(g.inChannels())), scratch);
+        backwardData(g, gradOutput, weight, gradInput, ConvTiling.defaultPixelTile(ConvTiling.blocks(g.inChannels())));
+    }
+
+    /** {@link #backwardData} on a given tile. */
+    void backwardData(ConvGeometry g, float[] gradOutput, float[] weight, float[] gradInput, PixelTile tile) {
+        ConvBackwardData.run(g, gradOutput, weight, gradInput, tile, scratch);
     }
 
     @Override
     public void backwardWeights(ConvGeometry g, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias) {
         checkLengths(g, "input", input, g.inputSize(), "gradWeight", gradWeight, "gradOutput", gradOutput,
                 gradBias, "gradBias");
-        ConvScratch s = scratch.get();
-        ConvWeightGradientPlan plan = new ConvWeightGradientPlan(g, gradBias != null,
+        backwardWeights(g, input, gradOutput, gradWeight, gradBias,
                 ConvTiling.defaultWeightTile(ConvTiling.blocks(g.outChannels())));
-        float[] grad = plan.channelPaddedGradOutput(gradOutput, s);
-        float[] partials = s.partials(plan.partialsLength());
-        if (plan.padsPerBand(Parallel.threads())) {
-            // Each task pads its bands into its own buffer and uses them while they are in L2.
-            Parallel.forEach(plan.chunks(), chunk -> plan.accumulateChunk(chunk, input, grad, partials,
-                    scratch.get().image(plan.bandBufferLength())));
-        } else {
-            float[] x = plan.paddedInput(input, s);
-            Parallel.forEach(plan.chunks() * plan.groups(), task -> plan.accumulate(task / plan.groups(),
-                    task % plan.groups(), x, grad, partials));
-        }
-        Parallel.forEach(plan.blocks(), block -> plan.reduce(block, partials, gradWeight, gradBias));
+    }
+
+    /** {@link #backwardWeights} on a given tile. */
+    void backwardWeights(ConvGeometry g, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias,
+                         WeightTile tile) {
+        ConvWeightGradientPlan.run(g, input, gradOutput, gradWeight, gradBias, tile, scratch);
     }
 
     /** Splits each image's tiles so that small batches still give every thread several tasks. */
