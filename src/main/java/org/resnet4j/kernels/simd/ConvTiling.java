@@ -19,7 +19,8 @@ import java.util.Set;
  * bias and advanced by one FMA per step of the same offset table, whatever pixels and blocks share a kernel call; the
  * weight gradient gives each (block, e) its own accumulator over a band's pixels in pixel order, added to the chunk's
  * partial sums once per band, and the bands do not depend on the tile. So every tiling gives the same bits (tested),
- * and a tiling may be chosen per shape without touching exact resume or thread-count independence.
+ * and a tiling may be chosen per shape by timing ({@link ConvTuner}) without touching exact resume or thread-count
+ * independence.
  */
 final class ConvTiling {
     /** Vector registers the tiles may fill. */

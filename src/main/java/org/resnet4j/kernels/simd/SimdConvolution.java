@@ -32,6 +32,10 @@ import org.resnet4j.kernels.simd.ConvTiling.WeightTile;
  */
 public final class SimdConvolution implements ConvolutionKernels {
     private final ThreadLocal<ConvScratch> scratch = ThreadLocal.withInitial(ConvScratch::new);
+    /** Forward and backward-data tiles per shape, timed on first use. */
+    final ConvTuner<PixelTile> pixelTiles = new ConvTuner<>();
+    /** Backward-weights tiles per shape, timed on first use. */
+    final ConvTuner<WeightTile> weightTiles = new ConvTuner<>();
 
     @Override
     public void forward(ConvGeometry g, float[] input, float[] weight, float[] bias, float[] output) {
@@ -55,7 +59,8 @@ public final class SimdConvolution implements ConvolutionKernels {
 
     /** The forward pass proper, on packed weights. */
     private void convolve(ConvGeometry g, float[] input, float[] packed, float[] bias, float[] output) {
-        convolve(g, input, packed, bias, output, ConvTiling.defaultPixelTile(ConvTiling.blocks(g.outChannels())));
+        pixelTiles.run("forward", g, () -> ConvTiling.pixelCandidates(ConvTiling.blocks(g.outChannels())),
+                tile -> convolve(g, input, packed, bias, output, tile));
     }
 
     /** {@link #forwardPacked} on a given tile (tests hold every tile to the others). */
@@ -66,7 +71,8 @@ public final class SimdConvolution implements ConvolutionKernels {
     @Override
     public void backwardData(ConvGeometry g, float[] gradOutput, float[] weight, float[] gradInput) {
         checkLengths(g, "gradInput", gradInput, g.inputSize(), "weight", weight, "gradOutput", gradOutput, null, null);
-        backwardData(g, gradOutput, weight, gradInput, ConvTiling.defaultPixelTile(ConvTiling.blocks(g.inChannels())));
+        pixelTiles.run("backwardData", g, () -> ConvTiling.pixelCandidates(ConvTiling.blocks(g.inChannels())),
+                tile -> backwardData(g, gradOutput, weight, gradInput, tile));
     }
 
     /** {@link #backwardData} on a given tile. */
@@ -78,8 +84,8 @@ public final class SimdConvolution implements ConvolutionKernels {
     public void backwardWeights(ConvGeometry g, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias) {
         checkLengths(g, "input", input, g.inputSize(), "gradWeight", gradWeight, "gradOutput", gradOutput,
                 gradBias, "gradBias");
-        backwardWeights(g, input, gradOutput, gradWeight, gradBias,
-                ConvTiling.defaultWeightTile(ConvTiling.blocks(g.outChannels())));
+        weightTiles.run("backwardWeights", g, () -> ConvTiling.weightCandidates(ConvTiling.blocks(g.outChannels())),
+                tile -> backwardWeights(g, input, gradOutput, gradWeight, gradBias, tile));
     }
 
     /** {@link #backwardWeights} on a given tile. */

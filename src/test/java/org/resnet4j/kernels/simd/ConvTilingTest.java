@@ -82,7 +82,7 @@ class ConvTilingTest {
         }
     }
 
-    /** The public passes (on the default tiles) give the bits of any tile too. */
+    /** The public passes (default or timed tiles) give the bits of the 16-register tiles too. */
     @ParameterizedTest
     @MethodSource("shapes")
     void publicPassesGiveTheSameBitsAsAnyTile(ConvGeometry g) {
@@ -107,6 +107,39 @@ class ConvTilingTest {
             float[] gradWeight = new float[g.weightSize()];
             conv.backwardWeights(g, input, gradOutput, gradWeight, null);
             assertArrayEquals(weightViaTile, gradWeight, "backwardWeights call " + call + " " + g);
+        }
+    }
+
+    /** Timing ends with a choice among the candidates, and every call on the way gives the same bits. */
+    @Test
+    void timedPassesSettleOnACandidateWithoutChangingResults() {
+        ConvGeometry g = ConvGeometry.square(3, 64, 8, 8, 64, 3, 1, 1);
+        SplittableRandom random = new SplittableRandom(5);
+        float[] input = RandomArrays.uniform(random, g.inputSize());
+        float[] weight = RandomArrays.uniform(random, g.weightSize());
+        float[] gradOutput = RandomArrays.uniform(random, g.outputSize());
+        SimdConvolution timed = new SimdConvolution();
+        float[] firstOutput = null;
+        float[] firstGradWeight = null;
+        List<PixelTile> pixelTiles = ConvTiling.pixelCandidates(ConvTiling.blocks(64));
+        List<WeightTile> weightTiles = ConvTiling.weightCandidates(ConvTiling.blocks(64));
+        int calls = Math.max(pixelTiles.size(), weightTiles.size())
+                * (ConvTuner.WARM_UP_ROUNDS + ConvTuner.TIMED_ROUNDS);
+        for (int call = 0; call < calls; call++) {
+            float[] output = new float[g.outputSize()];
+            timed.forward(g, input, weight, null, output);
+            float[] gradWeight = new float[g.weightSize()];
+            timed.backwardWeights(g, input, gradOutput, gradWeight, null);
+            if (firstOutput == null) {
+                firstOutput = output;
+                firstGradWeight = gradWeight;
+            }
+            assertArrayEquals(firstOutput, output, "forward call " + call);
+            assertArrayEquals(firstGradWeight, gradWeight, "backwardWeights call " + call);
+        }
+        if (!"default".equals(System.getProperty("resnet4j.convTiles"))) {
+            assertTrue(pixelTiles.contains(timed.pixelTiles.chosen("forward", g)));
+            assertTrue(weightTiles.contains(timed.weightTiles.chosen("backwardWeights", g)));
         }
     }
 
