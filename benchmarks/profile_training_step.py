@@ -19,8 +19,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 KERNEL = re.compile(r"org\.resnet4j\.kernels\.(?:simd|scalar)\.(\w+)\.(?:lambda\$)?(\w+?)(?:\$\d+)?\(")
 # Helper classes of a kernel, counted as that kernel's pass.
-HELPERS = {"WeightGradientPlan": "Convolution.backwardWeights", "ConvPlanes": "Convolution.forward",
-           "ConvPhases": "Convolution.backwardData", "Ranges": "(pool worker: batch norm or elementwise)"}
+HELPERS = {"ConvWeightGradientPlan": "Convolution.backwardWeights", "ConvForwardPlanes": "Convolution.forward",
+           "ConvForward": "Convolution.forward", "ConvBackwardDataPhases": "Convolution.backwardData",
+           "ConvBackwardData": "Convolution.backwardData", "Ranges": "(pool worker: batch norm or elementwise)"}
+# Micro-kernels and their dispatch, shared by several passes: a sample there counts for the outermost kernel frame.
+SHARED = {"ConvMicroKernels", "ConvWideKernels", "ConvWeightGradKernels", "ConvWideWeightGradKernels", "ConvTiles"}
 LAYER = re.compile(r"org\.resnet4j\.(?:nn|models|train|data)\.(\w+)\.(\w+)\(")
 
 
@@ -46,7 +49,7 @@ def main():
         # Frames are printed innermost first; the outermost kernel frame names the kernel and pass.
         kernels = KERNEL.findall(event)
         if kernels:
-            named = [k for k in kernels if k[0] not in HELPERS and k[0] != "ConvMicroKernels"]
+            named = [k for k in kernels if k[0] not in HELPERS and k[0] not in SHARED]
             if named:
                 cls, method = named[-1]
                 counts[f"{cls.replace('Simd', '').replace('Scalar', '')}.{method}"] += 1

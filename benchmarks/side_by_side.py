@@ -32,8 +32,9 @@ WORKLOADS = [
 ]
 GFLOP_PER_IMAGE = {"resnet20": 0.0406 * 2, "resnet56": 0.1254 * 2, "resnet110": 0.2530 * 2,
                    "resnet50": 4.089 * 2, "resnet18": 1.814 * 2}
-# FP32 FMA peak per thread: 263 GFLOP/s with AVX-512 (PERF-NOTES), ~58 measured with AVX2 on the 2-vCPU machine
-# that produced docs/performance.md (a Java FMA loop: 70 on one thread, 115 on two). Override with --peak.
+# FP32 FMA peak per thread: 263 GFLOP/s with AVX-512 (a 12-accumulator Vector API FMA loop), ~58 measured with AVX2
+# on the 2-vCPU machine that produced docs/performance.md (a Java FMA loop: 70 on one thread, 115 on two). Override
+# with --peak.
 PEAK_PER_THREAD = 263.0 if "avx512f" in open("/proc/cpuinfo").read() else 58.0
 
 

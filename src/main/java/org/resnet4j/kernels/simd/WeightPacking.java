@@ -15,7 +15,7 @@ final class WeightPacking {
     }
 
     static int forwardLength(ConvGeometry g) {
-        return SimdConvolution.blocks(g.outChannels()) * g.kernelHeight() * g.kernelWidth() * g.inChannels() * LANES;
+        return ConvTiling.blocks(g.outChannels()) * g.kernelHeight() * g.kernelWidth() * g.inChannels() * LANES;
     }
 
     /**
@@ -27,7 +27,7 @@ final class WeightPacking {
         int cin = g.inChannels();
         int cout = g.outChannels();
         int taps = g.kernelHeight() * g.kernelWidth();
-        Parallel.forEach(SimdConvolution.blocks(cout), block -> {
+        Parallel.forEach(ConvTiling.blocks(cout), block -> {
             int co0 = block * LANES;
             int lanes = Math.min(LANES, cout - co0);
             int to = block * taps * cin * LANES;
@@ -49,12 +49,12 @@ final class WeightPacking {
      * Per phase of {@code phases}: {@code packed[ci/L][t][co][ci%L] = weight[co][ci][kh(t)][kw(t)]}, the
      * transposed sub-kernel that backward-data correlates gradOutput with; returns {@code packed}.
      */
-    static float[] backwardData(ConvGeometry g, ConvPhases phases, float[] weight, float[] packed) {
+    static float[] backwardData(ConvGeometry g, ConvBackwardDataPhases phases, float[] weight, float[] packed) {
         int cin = g.inChannels();
         int cout = g.outChannels();
         int kh = g.kernelHeight();
         int kw = g.kernelWidth();
-        int ciBlocks = SimdConvolution.blocks(cin);
+        int ciBlocks = ConvTiling.blocks(cin);
         // One task per (phase, ci block), each writing its panel in order (see forward).
         Parallel.forEach(phases.count() * ciBlocks, task -> {
             int phase = task / ciBlocks;

@@ -12,7 +12,7 @@ import org.resnet4j.kernels.ConvGeometry;
  * {@code q*Cout + ((padH - jr)*gridWidth + padW - jc)*Cout}, a constant offset. Only grid pixels that map inside the
  * input are computed ({@link #keptGrid}), and they read only inside the buffer.
  */
-final class ConvPhases {
+final class ConvBackwardDataPhases {
     private final ConvGeometry g;
     private final int padH;
     private final int padW;
@@ -27,12 +27,12 @@ final class ConvPhases {
     private final int[][] keptGrid;
     private final int[][] keptInput;
 
-    ConvPhases(ConvGeometry g) {
+    ConvBackwardDataPhases(ConvGeometry g) {
         this.g = g;
         int sh = g.strideHeight();
         int sw = g.strideWidth();
-        padH = SimdConvolution.ceilDiv(g.kernelHeight(), sh) - 1;
-        padW = SimdConvolution.ceilDiv(g.kernelWidth(), sw) - 1;
+        padH = ConvTiling.ceilDiv(g.kernelHeight(), sh) - 1;
+        padW = ConvTiling.ceilDiv(g.kernelWidth(), sw) - 1;
         int maxU = 0;
         for (int r = 0; r < sh; r++) {
             maxU = Math.max(maxU, phaseExtent(g.inHeight(), g.padHeight(), r, sh));
@@ -54,7 +54,7 @@ final class ConvPhases {
         packedOffsets = new int[phases + 1];
         keptGrid = new int[phases][];
         keptInput = new int[phases][];
-        int ciBlocks = SimdConvolution.blocks(g.inChannels());
+        int ciBlocks = ConvTiling.blocks(g.inChannels());
         for (int r = 0; r < sh; r++) {
             for (int c = 0; c < sw; c++) {
                 int phase = r * sw + c;

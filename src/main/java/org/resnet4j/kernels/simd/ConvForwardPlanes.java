@@ -13,14 +13,14 @@ import org.resnet4j.kernels.ConvGeometry;
  * makes one output row step over {@code sh} input rows). Tiles take only kept pixels ({@code ow < OW}), and every tap
  * of a kept pixel lies inside the padded image, so the buffer needs no slack.
  */
-final class ConvPlanes {
+final class ConvForwardPlanes {
     private final ConvGeometry g;
     private final int width;
     private final int rowWidth;
     private final int rows;
     private final int planeLength;
 
-    private ConvPlanes(ConvGeometry g, int width, int rows) {
+    private ConvForwardPlanes(ConvGeometry g, int width, int rows) {
         this.g = g;
         this.width = width;
         this.rowWidth = width * g.strideWidth();
@@ -28,11 +28,11 @@ final class ConvPlanes {
         this.planeLength = rows * rowWidth * g.inChannels();
     }
 
-    static ConvPlanes forInput(ConvGeometry g) {
+    static ConvForwardPlanes forInput(ConvGeometry g) {
         int sh = g.strideHeight();
-        int width = SimdConvolution.ceilDiv(g.inWidth() + 2 * g.padWidth(), g.strideWidth());
+        int width = ConvTiling.ceilDiv(g.inWidth() + 2 * g.padWidth(), g.strideWidth());
         // Tiles read only kept pixels, whose taps all lie in the padded image: no slack rows.
-        return new ConvPlanes(g, width, SimdConvolution.ceilDiv(g.inHeight() + 2 * g.padHeight(), sh));
+        return new ConvForwardPlanes(g, width, ConvTiling.ceilDiv(g.inHeight() + 2 * g.padHeight(), sh));
     }
 
     /** The grid width: output pixels per grid row, {@code OW} of them real. */

@@ -7,32 +7,34 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import org.resnet4j.kernels.ConvGeometry;
 import org.resnet4j.kernels.Parallel;
+import org.resnet4j.kernels.simd.ConvTiling.WeightTile;
 
 /**
  * The work split of one backward-weights pass. With the input zero-padded to {@code [N][Hp][Wp][Cin]}, kernel row
  * {@code kh} and output pixel {@code (oh, ow)} see the {@code E = KW*Cin} values {@code e = kw*Cin + ci}
  * contiguously at {@code ((oh*sh + kh)*Wp + ow*sw)*Cin + e}, so
  * <pre>  gradWeight[co][ci][kh][kw] += sum_{n,oh,ow} gradOutput[n,oh,ow,co] * x[n, oh*sh+kh, ow*sw, e]</pre>
- * is, per {@code kh}, the product of a {@code co x pixels} and a {@code pixels x e} matrix, tiled as {@code 2L} co by
- * 5 e or {@code L} co by 10 e ({@code L = LANES}).
+ * is, per {@code kh}, the product of a {@code co x pixels} and a {@code pixels x e} matrix, tiled by the
+ * {@link ConvTiling.WeightTile} it is given ({@code L = LANES}).
  *
  * <p>Output rows are cut into bands of about {@link #BAND_BYTES} of data (so a band stays in L2 while every tile
  * sweeps it), and bands into a fixed number of chunks that depends only on the shape. Chunk {@code k} sums into its
  * own partials {@code [k][coBlock][kh][e][L]} (then {@code [k][coBlock][L]} for the bias), and {@link #reduce} adds
  * the chunks in order: the same result for any thread count. A task is a whole chunk that pads its own bands
- * ({@link #accumulateChunk}) when there are enough chunks for every thread, else a (chunk, pair of co blocks) over a
- * batch-wide padded copy ({@link #accumulate}); both run the same sums in the same order.
+ * ({@link #accumulateChunk}) when there are enough chunks for every thread, else a (chunk, group of co blocks) over a
+ * batch-wide padded copy ({@link #accumulate}); both run the same sums in the same order, and so does every tile:
+ * the bands depend on the shape only.
  */
-final class WeightGradientPlan {
-    /** Half an L2 of 512 KB; 128 KB cut a 14x14x256 image into 4 bands of short kernel calls (slower). */
+final class ConvWeightGradientPlan {
+    /**
+     * Half the 512 KB L2 of the AVX2 machine this was tuned on, a quarter of the AVX-512 machine's 1 MB; 128 KB cut a
+     * 14x14x256 image into 4 bands of short kernel calls (slower). The bands decide where the sums are cut, so this is
+     * a constant, never read from the machine: results must not depend on the cache size.
+     */
     private static final int BAND_BYTES = 256 * 1024;
     private static final int MAX_CHUNKS = 16;
     /** Cap on the floats of all partial sums; large weights get fewer chunks (they have more co blocks to share). */
     private static final int PARTIAL_BUDGET = 4 << 20;
-    private static final int PAIR_TILE = 5;
-    private static final int SINGLE_TILE = 10;
-    /** Reads past the last (kw, ci) value of a tile stay inside a padded buffer with this many spare floats. */
-    private static final int SLACK = 32;
 
     private final ConvGeometry g;
     private final int cin;
@@ -51,21 +53,31 @@ final class WeightGradientPlan {
     /** Offset of band pixel {@code r*OW + col} from the band's first input value: the kernels' x table. */
     private final int[] pixelOffsets;
     private final boolean withBias;
+    private final WeightTile tile;
+    /** Spare floats after a padded buffer's data, for a tile's reads past the last e of the last row. */
+    private final int slack;
 
-    WeightGradientPlan(ConvGeometry g, boolean withBias) {
+    ConvWeightGradientPlan(ConvGeometry g, boolean withBias, WeightTile tile) {
         this.g = g;
         this.withBias = withBias;
+        this.tile = tile;
+        this.slack = ConvTiling.slack(tile);
         cin = g.inChannels();
         cout = g.outChannels();
-        blocks = SimdConvolution.blocks(cout);
+        blocks = ConvTiling.blocks(cout);
         gradChannels = cout % LANES == 0 ? cout : blocks * LANES;
         e = g.kernelWidth() * cin;
         paddedHeight = g.inHeight() + 2 * g.padHeight();
         paddedWidth = g.inWidth() + 2 * g.padWidth();
-        readInputDirectly = g.padHeight() == 0 && g.padWidth() == 0 && e % PAIR_TILE == 0 && e % SINGLE_TILE == 0;
+        // Unpadded input is read in place when no call reads past a row's e values (so none past the array).
+        boolean whole = true;
+        for (int b = 1; b <= tile.maxBlocks; b++) {
+            whole &= e % tile.width(tile.group(b)) == 0;
+        }
+        readInputDirectly = g.padHeight() == 0 && g.padWidth() == 0 && whole;
         int bytesPerRow = 4 * (g.outWidth() * gradChannels + g.strideHeight() * paddedWidth * cin);
         bandRows = Math.max(1, Math.min(g.outHeight(), BAND_BYTES / bytesPerRow));
-        bandsPerImage = SimdConvolution.ceilDiv(g.outHeight(), bandRows);
+        bandsPerImage = ConvTiling.ceilDiv(g.outHeight(), bandRows);
         bands = g.batch() * bandsPerImage;
         pixelOffsets = new int[bandRows * g.outWidth()];
         for (int r = 0; r < bandRows; r++) {
@@ -78,38 +90,50 @@ final class WeightGradientPlan {
         chunks = Math.max(1, Math.min(Math.min(bands, MAX_CHUNKS), PARTIAL_BUDGET / chunkLength));
     }
 
-    int chunks() {
-        return chunks;
+    /** The backward-weights pass: sums per chunk on {@code tile}, then the chunks added in order. */
+    static void run(ConvGeometry g, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias,
+                    WeightTile tile, ThreadLocal<ConvScratch> scratch) {
+        ConvScratch s = scratch.get();
+        ConvWeightGradientPlan plan = new ConvWeightGradientPlan(g, gradBias != null, tile);
+        float[] grad = plan.channelPaddedGradOutput(gradOutput, s);
+        float[] partials = s.partials(plan.partialsLength());
+        if (plan.padsPerBand(Parallel.threads())) {
+            // Each task pads its bands into its own buffer and uses them while they are in L2.
+            Parallel.forEach(plan.chunks, chunk -> plan.accumulateChunk(chunk, input, grad, partials,
+                    scratch.get().image(plan.bandBufferLength())));
+        } else {
+            float[] x = plan.paddedInput(input, s);
+            int groups = plan.groups();
+            Parallel.forEach(plan.chunks * groups, task -> plan.accumulate(task / groups, task % groups, x, grad,
+                    partials));
+        }
+        Parallel.forEach(plan.blocks, block -> plan.reduce(block, partials, gradWeight, gradBias));
     }
 
-    /** Tasks per chunk: pairs of co blocks, plus a single last block when their number is odd. */
-    int groups() {
-        return SimdConvolution.ceilDiv(blocks, 2);
+    /** Tasks per chunk: groups of up to {@code tile.maxBlocks} co blocks. */
+    private int groups() {
+        return ConvTiling.ceilDiv(blocks, tile.maxBlocks);
     }
 
-    int blocks() {
-        return blocks;
-    }
-
-    int partialsLength() {
+    private int partialsLength() {
         return chunks * chunkLength;
     }
 
     /** The input, zero-padded to {@code [N][Hp][Wp][Cin]} plus slack, unless it can be read as it is. */
-    float[] paddedInput(float[] input, ConvScratch scratch) {
+    private float[] paddedInput(float[] input, ConvScratch scratch) {
         if (readInputDirectly) {
             return input;
         }
         int imageLength = paddedHeight * paddedWidth * cin;
-        float[] x = scratch.input(Math.addExact(Math.multiplyExact(g.batch(), imageLength), SLACK));
+        float[] x = scratch.input(Math.addExact(Math.multiplyExact(g.batch(), imageLength), slack));
         Parallel.forEach(g.batch(), n -> padRows(input, n, 0, paddedHeight, x, n * imageLength));
         int end = g.batch() * imageLength;
-        Arrays.fill(x, end, end + SLACK, 0f);
+        Arrays.fill(x, end, end + slack, 0f);
         return x;
     }
 
     /** gradOutput with channels padded to whole blocks (zeros), unless they already are. */
-    float[] channelPaddedGradOutput(float[] gradOutput, ConvScratch scratch) {
+    private float[] channelPaddedGradOutput(float[] gradOutput, ConvScratch scratch) {
         if (gradChannels == cout) {
             return gradOutput;
         }
@@ -131,17 +155,17 @@ final class WeightGradientPlan {
     }
 
     /** Whether tasks are whole chunks that pad their own bands (enough chunks to keep every thread busy). */
-    boolean padsPerBand(int threads) {
+    private boolean padsPerBand(int threads) {
         return chunks >= 2 * threads && !readInputDirectly;
     }
 
     /** Floats of one band's padded input rows, plus slack for the reads past the last (kw, ci) value. */
-    int bandBufferLength() {
-        return ((bandRows - 1) * g.strideHeight() + g.kernelHeight()) * paddedWidth * cin + SLACK;
+    private int bandBufferLength() {
+        return ((bandRows - 1) * g.strideHeight() + g.kernelHeight()) * paddedWidth * cin + slack;
     }
 
     /** Task (chunk): every co block's sums over this chunk, each band padded into {@code band} first. */
-    void accumulateChunk(int chunk, float[] input, float[] grad, float[] partials, float[] band) {
+    private void accumulateChunk(int chunk, float[] input, float[] grad, float[] partials, float[] band) {
         for (int group = 0; group < groups(); group++) {
             clearPartials(chunk, group, partials);
         }
@@ -158,8 +182,8 @@ final class WeightGradientPlan {
         }
     }
 
-    /** Task (chunk, group): this chunk's sums for co blocks {@code 2*group} and {@code 2*group + 1}. */
-    void accumulate(int chunk, int group, float[] x, float[] grad, float[] partials) {
+    /** Task (chunk, group): this chunk's sums for the co blocks of group {@code group}. */
+    private void accumulate(int chunk, int group, float[] x, float[] grad, float[] partials) {
         clearPartials(chunk, group, partials);
         int firstBand = Parallel.chunkStart(bands, chunks, chunk);
         int endBand = Parallel.chunkStart(bands, chunks, chunk + 1);
@@ -173,7 +197,7 @@ final class WeightGradientPlan {
     }
 
     private void clearPartials(int chunk, int group, float[] partials) {
-        for (int b = 2 * group; b < Math.min(blocks, 2 * group + 2); b++) {
+        for (int b = group * tile.maxBlocks; b < Math.min(blocks, (group + 1) * tile.maxBlocks); b++) {
             int start = partialIndex(chunk, b, 0, 0);
             Arrays.fill(partials, start, start + g.kernelHeight() * e * LANES, 0f);
             Arrays.fill(partials, biasIndex(chunk, b), biasIndex(chunk, b) + LANES, 0f);
@@ -186,32 +210,22 @@ final class WeightGradientPlan {
      */
     private void accumulateBand(int chunk, int group, int n, int y0, int rows, float[] x, int xBand, float[] grad,
                                 float[] partials) {
-        int blockA = 2 * group;
-        boolean pair = blockA + 1 < blocks;
-        int tile = pair ? PAIR_TILE : SINGLE_TILE;
+        int blockA = group * tile.maxBlocks;
+        int blockEnd = Math.min(blocks, blockA + tile.maxBlocks);
         int ow = g.outWidth();
         int g0 = ((n * g.outHeight() + y0) * ow) * gradChannels + blockA * LANES;
+        int partStride = g.kernelHeight() * e * LANES;
         for (int kh = 0; kh < g.kernelHeight(); kh++) {
-            int xRow = xBand + kh * paddedWidth * cin;
-            for (int e0 = 0; e0 < e; e0 += tile) {
-                int count = Math.min(tile, e - e0);
-                int pA = partialIndex(chunk, blockA, kh, e0);
-                if (pair) {
-                    ConvMicroKernels.weights2x5(x, xRow + e0, pixelOffsets, rows * ow, grad, g0, gradChannels,
-                            partials, pA, partialIndex(chunk, blockA + 1, kh, e0), count);
-                } else {
-                    ConvMicroKernels.weights1x10(x, xRow + e0, pixelOffsets, rows * ow, grad, g0, gradChannels,
-                            partials, pA, count);
-                }
-            }
+            ConvTiles.weightGrad(tile, x, xBand + kh * paddedWidth * cin, pixelOffsets, rows * ow, grad, g0,
+                    gradChannels, partials, partialIndex(chunk, blockA, kh, 0), partStride, e, blockA, blockEnd);
         }
         if (withBias) {
-            for (int b = 0; b < (pair ? 2 : 1); b++) {
+            for (int b = blockA; b < blockEnd; b++) {
                 FloatVector sum = FloatVector.zero(SPECIES);
-                for (int p = 0, gi = g0 + b * LANES; p < rows * ow; p++, gi += gradChannels) {
+                for (int p = 0, gi = g0 + (b - blockA) * LANES; p < rows * ow; p++, gi += gradChannels) {
                     sum = sum.add(FloatVector.fromArray(SPECIES, grad, gi));
                 }
-                int bi = biasIndex(chunk, blockA + b);
+                int bi = biasIndex(chunk, b);
                 FloatVector.fromArray(SPECIES, partials, bi).add(sum).intoArray(partials, bi);
             }
         }
@@ -241,7 +255,7 @@ final class WeightGradientPlan {
      * gradWeight: walking gradWeight's order instead read one float per cache line of partials, which made the
      * reduction of a 512-channel 3x3 layer (2.4M weights) cost more than its sums at batch 1.
      */
-    void reduce(int block, float[] partials, float[] gradWeight, float[] gradBias) {
+    private void reduce(int block, float[] partials, float[] gradWeight, float[] gradBias) {
         int kernelHeight = g.kernelHeight();
         int kernelWidth = g.kernelWidth();
         int lanes = Math.min(LANES, cout - block * LANES);
