@@ -5,7 +5,8 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.geom.Path2D;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Point2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -145,33 +146,13 @@ public final class CurvePlot {
 
     private static void curve(Graphics2D g, List<MetricsRow> rows, ToDoubleFunction<MetricsRow> error,
                               long maxIteration, double top, int plotW, int plotH, Color color, BasicStroke stroke) {
-        Path2D.Double path = new Path2D.Double();
-        boolean started = false;
-        for (MetricsRow row : rows) {
-            double value = error.applyAsDouble(row) * 100;
-            if (!Double.isFinite(value)) {
-                continue;
-            }
-            double x = LEFT + plotW * (row.iteration() / (double) maxIteration);
-            double y = TOP + plotH - plotH * Math.min(value, top) / top;
-            if (started) {
-                path.lineTo(x, y);
-            } else {
-                path.moveTo(x, y);
-                started = true;
-            }
-        }
+        List<Point2D> points = new ErrorCurve(LEFT, TOP, plotW, plotH, maxIteration, top).points(rows, error);
         g.setColor(color);
         g.setStroke(stroke);
-        g.draw(path);
+        g.draw(ErrorCurve.line(points));
         // A dot per evaluation, so the first evaluations show before there is a line to draw.
-        for (MetricsRow row : rows) {
-            double value = error.applyAsDouble(row) * 100;
-            if (Double.isFinite(value)) {
-                double x = LEFT + plotW * (row.iteration() / (double) maxIteration);
-                double y = TOP + plotH - plotH * Math.min(value, top) / top;
-                g.fill(new java.awt.geom.Ellipse2D.Double(x - 3, y - 3, 6, 6));
-            }
+        for (Point2D p : points) {
+            g.fill(new Ellipse2D.Double(p.getX() - 3, p.getY() - 3, 6, 6));
         }
     }
 }

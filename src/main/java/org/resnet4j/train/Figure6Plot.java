@@ -5,7 +5,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -90,24 +89,10 @@ public final class Figure6Plot {
         int legend = 0;
         for (Map.Entry<String, List<MetricsRow>> run : runs.entrySet()) {
             Color color = DEPTH_COLORS.getOrDefault(depth(run.getKey()), Color.GRAY);
-            Path2D.Double path = new Path2D.Double();
-            boolean started = false;
-            for (MetricsRow row : run.getValue()) {
-                if (!Double.isFinite(row.trainError()) || row.iteration() > MAX_ITERATION) {
-                    continue;
-                }
-                double x = left + plotW * row.iteration() / (double) MAX_ITERATION;
-                double y = TOP + plotH - plotH * Math.min(row.trainError() * 100, MAX_ERROR) / MAX_ERROR;
-                if (started) {
-                    path.lineTo(x, y);
-                } else {
-                    path.moveTo(x, y);
-                    started = true;
-                }
-            }
+            ErrorCurve curve = new ErrorCurve(left, TOP, plotW, plotH, MAX_ITERATION, MAX_ERROR);
             g.setColor(color);
             g.setStroke(new BasicStroke(2f));
-            g.draw(path);
+            g.draw(ErrorCurve.line(curve.points(run.getValue(), MetricsRow::trainError)));
             int ly = TOP + 20 + 20 * legend++;
             g.drawLine(left + plotW - 130, ly, left + plotW - 100, ly);
             g.setColor(Color.BLACK);

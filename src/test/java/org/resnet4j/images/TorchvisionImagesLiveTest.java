@@ -2,8 +2,6 @@ package org.resnet4j.images;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.tensor.Tensor;
-import org.resnet4j.testing.PythonScript;
+import org.resnet4j.testing.PythonReference;
 
 /**
  * Full-size photographs (Debian's python3-skimage ships them) through torchvision's ImageNet evaluation transform,
@@ -29,13 +27,9 @@ class TorchvisionImagesLiveTest {
 
     @Test
     void imagenetEvaluationTransformOfRealPhotographsMatchesTorchvision() throws IOException, InterruptedException {
-        PythonScript.Outcome outcome = PythonScript.run("make_image_fixtures.py", List.of("--live",
-                directory.toString()), "apt-get install python3-torchvision python3-skimage",
-                directory.resolve("python.log"), 120);
-        assumeTrue(outcome.skipReason() == null, outcome.skipReason());
-        if (outcome.failure() != null) {
-            fail(outcome.failure());
-        }
+        new PythonReference(Path.of("src", "test", "python", "make_image_fixtures.py"), List.of("--live"),
+                directory, 120, "python3-torchvision or python3-skimage not installed: apt-get install "
+                + "python3-torchvision python3-skimage").require();
         SafeTensorsFile expected = SafeTensors.read(directory.resolve("expected.safetensors"));
         List<String> photos = List.of(expected.metadataValue("photos").split(","));
         assertTrue(photos.size() >= 5, "photographs found: " + photos);

@@ -1,14 +1,10 @@
 package org.resnet4j.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,6 +12,7 @@ import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.KernelProvider;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
+import org.resnet4j.testing.PythonReference;
 
 /**
  * torchvision's own resnet18 and resnet50, live: src/test/python/torchvision_reference.py builds them with seeded
@@ -25,72 +22,25 @@ import org.resnet4j.tensor.Tensor;
  * python3-torch and python3-torchvision; skipped, with the command that installs them, when they are absent.
  */
 class TorchvisionLiveTest {
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final Path SCRIPT = Path.of("src", "test", "python", "torchvision_reference.py");
-    private static final String MISSING = "python3-torch not installed: apt-get install python3-torch python3-torchvision";
-    /** The script's exit status when torch or torchvision cannot be imported. */
-    private static final int IMPORT_FAILED = 3;
     /** Python start, torch import, two models and their float64 forward passes take about 10 s on a busy machine. */
     private static final long TIMEOUT_SECONDS = 60;
     private static final double LOGITS_TOL = 1e-4;
 
     @TempDir
     static Path directory;
-
-    /** Why the reference is unavailable (a skip) or broken (a failure); null when fine. Set by the first test. */
-    private static String skipReason;
-    private static String failure;
-    private static boolean ran;
+    private static PythonReference reference;
 
     /**
      * Runs the script once for the class. Called from each test rather than from {@code @BeforeAll}, so that a skip
      * shows up in the surefire report with its reason instead of the class silently running no tests.
      */
-    private static void requireReference() throws IOException, InterruptedException {
-        if (!ran) {
-            ran = true;
-            runTorchvision();
+    private static synchronized void requireReference() throws IOException, InterruptedException {
+        assumeTrue(KernelProvider.vectorModulePresent(), "jdk.incubator.vector is not in this JVM");
+        if (reference == null) {
+            reference = new PythonReference(Path.of("src", "test", "python", "torchvision_reference.py"), directory,
+                    TIMEOUT_SECONDS);
         }
-        assumeTrue(skipReason == null, skipReason);
-        if (failure != null) {
-            fail(failure);
-        }
-    }
-
-    private static void runTorchvision() throws IOException, InterruptedException {
-        if (!KernelProvider.vectorModulePresent()) {
-            skipReason = "jdk.incubator.vector is not in this JVM";
-            return;
-        }
-        if (!Files.isExecutable(PYTHON)) {
-            skipReason = MISSING + " (there is no " + PYTHON + ")";
-            return;
-        }
-        if (!Files.isRegularFile(SCRIPT)) {
-            failure = SCRIPT.toAbsolutePath() + " is missing: run the tests from the project directory";
-            return;
-        }
-        Path log = directory.resolve("python.log");
-        ProcessBuilder builder = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), directory.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("PYTHONDONTWRITEBYTECODE", "1"); // no __pycache__ in the source tree
-        long start = System.nanoTime();
-        Process python = builder.start();
-        if (!python.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            python.destroyForcibly().waitFor();
-            failure = PYTHON + " " + SCRIPT + " did not finish in " + TIMEOUT_SECONDS + " s: " + read(log);
-            return;
-        }
-        System.out.printf("torchvision reference written in %.1f s%n", (System.nanoTime() - start) / 1e9);
-        if (python.exitValue() == IMPORT_FAILED) {
-            skipReason = MISSING + " (" + read(log).strip() + ")";
-        } else if (python.exitValue() != 0) {
-            failure = PYTHON + " " + SCRIPT + " exited with " + python.exitValue() + ": " + read(log);
-        }
-    }
-
-    private static String read(Path log) throws IOException {
-        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no output)";
+        reference.require();
     }
 
     @ParameterizedTest(name = "{0}")

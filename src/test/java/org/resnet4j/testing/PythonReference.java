@@ -7,12 +7,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a reference script of src/test/python with Debian's {@code /usr/bin/python3} once, into a directory, for a
- * test class that compares with PyTorch live. The script exits with status 3 when it cannot import torch or
- * torchvision; the tests are then skipped with the command that installs them. Any other failure fails them.
+ * test class that compares with PyTorch live. The script exits with status 3 when it cannot import what it needs
+ * (torch, torchvision, skimage); the tests are then skipped with the command that installs them. Any other failure
+ * fails them.
  */
 public final class PythonReference {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
@@ -20,8 +23,10 @@ public final class PythonReference {
     private static final int IMPORT_FAILED = 3;
 
     private final Path script;
+    private final List<String> arguments;
     private final Path directory;
     private final long timeoutSeconds;
+    private final String missing;
     private boolean ran;
     private String skipReason;
     private String failure;
@@ -32,9 +37,19 @@ public final class PythonReference {
      * @param timeoutSeconds after which the script counts as failed
      */
     public PythonReference(Path script, Path directory, long timeoutSeconds) {
+        this(script, List.of(), directory, timeoutSeconds, MISSING);
+    }
+
+    /**
+     * @param arguments what comes before the directory on the script's command line ({@code --live})
+     * @param missing   the skip reason when an import fails: what to install
+     */
+    public PythonReference(Path script, List<String> arguments, Path directory, long timeoutSeconds, String missing) {
         this.script = script;
+        this.arguments = List.copyOf(arguments);
         this.directory = directory;
         this.timeoutSeconds = timeoutSeconds;
+        this.missing = missing;
     }
 
     /**
@@ -57,7 +72,7 @@ public final class PythonReference {
 
     private void run() throws IOException, InterruptedException {
         if (!Files.isExecutable(PYTHON)) {
-            skipReason = MISSING + " (there is no " + PYTHON + ")";
+            skipReason = missing + " (there is no " + PYTHON + ")";
             return;
         }
         if (!Files.isRegularFile(script)) {
@@ -66,8 +81,10 @@ public final class PythonReference {
         }
         Files.createDirectories(directory);
         Path log = directory.resolve("python.log");
-        ProcessBuilder builder = new ProcessBuilder(PYTHON.toString(), script.toString(), directory.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script.toString()));
+        command.addAll(arguments);
+        command.add(directory.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("PYTHONDONTWRITEBYTECODE", "1"); // no __pycache__ in the source tree
         long start = System.nanoTime();
         Process python = builder.start();
@@ -78,7 +95,7 @@ public final class PythonReference {
         }
         System.out.printf("%s written in %.1f s%n", script.getFileName(), (System.nanoTime() - start) / 1e9);
         if (python.exitValue() == IMPORT_FAILED) {
-            skipReason = MISSING + " (" + read(log).strip() + ")";
+            skipReason = missing + " (" + read(log).strip() + ")";
         } else if (python.exitValue() != 0) {
             failure = PYTHON + " " + script + " exited with " + python.exitValue() + ": " + read(log);
         }
