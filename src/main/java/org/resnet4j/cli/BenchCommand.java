@@ -28,7 +28,8 @@ final class BenchCommand {
     }
 
     static int run(String[] argv, PrintStream out) {
-        Arguments args = Arguments.parse("bench", argv, 1, Set.of("stride-on-first-1x1", "zero-init-residual"));
+        Arguments args = Arguments.parse("bench", argv, 1, Set.of("stride-on-first-1x1", "zero-init-residual",
+                "freeze-backbone"));
         String mode = args.string("mode", "train").toLowerCase(Locale.ROOT);
         if (!mode.equals("train") && !mode.equals("infer")) {
             throw new UsageException("bench: --mode must be train or infer, got '" + mode + "'");
@@ -44,7 +45,13 @@ final class BenchCommand {
         ResNet model = ModelArguments.build(args, "resnet20");
         int size = args.integer("image-size",
                 model.architecture().family() == Architecture.Family.CIFAR ? 32 : 224, 1);
+        boolean freezeBackbone = args.flag("freeze-backbone");
         args.rejectUnknown();
+        if (freezeBackbone) {
+            // A fine-tuning step: only the classifier trains, so backward stops there.
+            model.setTrainable(false);
+            model.setTrainable(true, "fc");
+        }
         if (mode.equals("train") && batch < 2) {
             throw new UsageException("bench: training needs --batch >= 2 (batch norm statistics)");
         }

@@ -116,6 +116,7 @@ public final class Main {
                   eval    --model NAME --weights W.safetensors|W.pth --data DIR [--split test|val|train]
                           [--records-per-file 10000]
                   bench   --model NAME --mode train|infer --batch B [--image-size S] [--threads T] [--seconds S]
+                          [--freeze-backbone]
                   export  --model NAME --weights W.safetensors|W.pth --onnx OUT.onnx [--batch N|dynamic] [--image-size S]
                           [--classes N]
                   convert --input X.pth --output Y.safetensors [--key NAME] [--strip-prefix P]

@@ -127,6 +127,49 @@ public final class StateDicts {
         }
     }
 
+    /** What a partial load left out: model tensors the file lacks, and file tensors the model has no place for. */
+    public record LoadReport(List<String> missing, List<String> unexpected) {
+        public LoadReport {
+            missing = List.copyOf(missing);
+            unexpected = List.copyOf(unexpected);
+        }
+    }
+
+    /**
+     * Loads every tensor of {@code file} that the module has, as PyTorch's {@code load_state_dict(strict=False)}:
+     * module tensors the file lacks keep their values and are reported as missing, file tensors the module lacks are
+     * reported as unexpected. A tensor of a name both have but another shape or an unreadable type is still an error,
+     * and then nothing is loaded. Names with a prefix in {@code skippedPrefixes} are neither loaded nor reported
+     * ({@code "fc."} to keep a new head).
+     */
+    public static LoadReport loadMatching(Module module, SafeTensorsFile file, String... skippedPrefixes)
+            throws SafeTensorsException {
+        List<String> known = new ArrayList<>(module.namedParameters().keySet());
+        known.addAll(module.namedBuffers().keySet());
+        known.addAll(module.namedCounters().keySet());
+        List<String> missing = known.stream().filter(n -> !file.contains(n) && !ignored(n, skippedPrefixes)).toList();
+        List<String> unexpected = file.tensors().keySet().stream()
+                .filter(n -> !known.contains(n) && !ignored(n, skippedPrefixes)).toList();
+        // The strict load does the checking and the all-or-nothing copy; missing names are passed as skipped so that it
+        // does not count them, unexpected ones are left out of the file it sees.
+        load(module, new SafeTensorsFile(file.source(), file.metadata(), withoutUnexpected(file, unexpected)),
+                missingAsSkipped(skippedPrefixes, missing));
+        return new LoadReport(missing, unexpected);
+    }
+
+    private static Map<String, TensorEntry> withoutUnexpected(SafeTensorsFile file, List<String> unexpected) {
+        Map<String, TensorEntry> kept = new java.util.LinkedHashMap<>(file.tensors());
+        unexpected.forEach(kept::remove);
+        return kept;
+    }
+
+    /** The skipped prefixes plus each missing name itself (a name is a prefix of itself), for the strict load. */
+    private static String[] missingAsSkipped(String[] skippedPrefixes, List<String> missing) {
+        List<String> all = new ArrayList<>(List.of(skippedPrefixes));
+        all.addAll(missing);
+        return all.toArray(String[]::new);
+    }
+
     private static boolean ignored(String name, String[] ignoredPrefixes) {
         return Arrays.stream(ignoredPrefixes).anyMatch(name::startsWith);
     }

@@ -26,6 +26,10 @@ public record ModelOptions(int classes, ShortcutOption shortcut, boolean strideO
         return new ModelOptions(classes, option, strideOnFirst1x1, zeroInitResidual, seed);
     }
 
+    public ModelOptions withClasses(int count) {
+        return new ModelOptions(count, shortcut, strideOnFirst1x1, zeroInitResidual, seed);
+    }
+
     public ModelOptions withSeed(long newSeed) {
         return new ModelOptions(classes, shortcut, strideOnFirst1x1, zeroInitResidual, newSeed);
     }

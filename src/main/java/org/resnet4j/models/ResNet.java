@@ -10,6 +10,7 @@ import org.resnet4j.nn.Freezing;
 import org.resnet4j.nn.GlobalAvgPool2d;
 import org.resnet4j.nn.Linear;
 import org.resnet4j.nn.MaxPool2d;
+import org.resnet4j.nn.Parameter;
 import org.resnet4j.nn.Module;
 import org.resnet4j.nn.ReLU;
 import org.resnet4j.nn.ResidualBlock;
@@ -112,6 +113,26 @@ public final class ResNet extends Module {
     }
 
     /**
+     * A new network of the same architecture and options with a fresh classifier for {@code classes} classes
+     * (initialized from {@code seed}, as a new network's would be) and a copy of this one's every other parameter and
+     * running statistic: the start of transfer learning. This network is left as it is.
+     */
+    public ResNet withNewHead(int classes, long seed) {
+        ResNet copy = new ResNet(kernels, architecture, options.withClasses(classes).withSeed(seed));
+        Map<String, Parameter> target = copy.namedParameters();
+        namedParameters().forEach((name, p) -> {
+            if (!name.startsWith("fc.")) {
+                target.get(name).value().copyFrom(p.value());
+            }
+        });
+        Map<String, Tensor> targetBuffers = copy.namedBuffers();
+        namedBuffers().forEach((name, b) -> targetBuffers.get(name).copyFrom(b));
+        Map<String, long[]> targetCounters = copy.namedCounters();
+        namedCounters().forEach((name, c) -> targetCounters.get(name)[0] = c[0]);
+        return copy;
+    }
+
+    /**
      * The backbone features of a batch in evaluation mode, as torchvision's {@code create_feature_extractor} names
      * them: {@code layer1} ... {@code layerK} (each stage's output, NCHW) and {@code flatten} (the pooled embedding
      * {@code [N, C]}), in data-flow order; the classifier does not run. Safe from many threads, like
@@ -137,10 +158,25 @@ public final class ResNet extends Module {
     @Override
     public Tensor backward(Tensor gradLogits, Workspace workspace) {
         Tensor g = gradLogits;
-        for (int i = flow.size() - 1; i >= 0; i--) {
+        int firstTrainable = firstTrainableLayer();
+        for (int i = flow.size() - 1; i >= firstTrainable; i--) {
             g = flow.get(i).backward(g, workspace);
         }
-        return g;
+        if (firstTrainable > 0 && g != null) {
+            workspace.gradients().giveBack(g);
+        }
+        // Nothing before the first trainable layer needs a gradient: a frozen backbone costs no backward pass.
+        return null;
+    }
+
+    /** The index in the flow of the first layer with a trainable parameter, or the flow's size if none has one. */
+    private int firstTrainableLayer() {
+        for (int i = 0; i < flow.size(); i++) {
+            if (!flow.get(i).frozen()) {
+                return i;
+            }
+        }
+        return flow.size();
     }
 
     @Override

@@ -95,8 +95,10 @@ public final class Conv2d extends Module {
         }
         gradOutput.shape().requireEqual(output.shape(), "Conv2d backward gradient");
         float[] gradOut = gradOutput.toLayout(Layout.NHWC).data();
-        kernels.convolution().backwardWeights(geometry, input.data(), gradOut, weight.grad().data(),
-                bias == null ? null : bias.grad().data());
+        if (weight.trainable() || bias != null && bias.trainable()) {
+            kernels.convolution().backwardWeights(geometry, input.data(), gradOut, weight.grad().data(),
+                    bias == null ? null : bias.grad().data());
+        }
         Tensor gradInput = null;
         if (inputGradientNeeded) {
             gradInput = workspace.gradients().take(input.shape(), Layout.NHWC);

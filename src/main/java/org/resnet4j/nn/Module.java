@@ -207,6 +207,35 @@ public abstract class Module {
         return new ArrayList<>(namedParameters().values());
     }
 
+    /**
+     * Sets whether the parameters under {@code names} train: a name covers itself and everything below it
+     * ({@code layer1} covers {@code layer1.0.conv1.weight} but not {@code layer10...}); no names means every parameter.
+     * Freezing a backbone ({@code setTrainable(false)} then {@code setTrainable(true, "fc")}) makes a training step
+     * skip the backbone's gradients altogether. Running statistics still update in training mode, as in PyTorch.
+     *
+     * @return how many parameters were set
+     */
+    public final int setTrainable(boolean trainable, String... names) {
+        int count = 0;
+        for (Map.Entry<String, Parameter> entry : namedParameters().entrySet()) {
+            if (names.length == 0 || java.util.Arrays.stream(names).anyMatch(n -> entry.getKey().equals(n)
+                    || entry.getKey().startsWith(n + "."))) {
+                entry.getValue().setTrainable(trainable);
+                count++;
+            }
+        }
+        if (count == 0 && names.length > 0) {
+            throw new IllegalArgumentException("no parameter is named " + String.join(" or ", names) + " or lies "
+                    + "below it; the names look like " + namedParameters().keySet().stream().limit(3).toList());
+        }
+        return count;
+    }
+
+    /** True when no parameter of this module or below it trains (a module without parameters counts as frozen). */
+    public final boolean frozen() {
+        return namedParameters().values().stream().noneMatch(Parameter::trainable);
+    }
+
     /** Number of trainable values (running statistics not counted). */
     public final long parameterCount() {
         long count = 0;

@@ -5,12 +5,15 @@ import org.resnet4j.tensor.Tensor;
 
 /**
  * A trainable tensor and the gradient accumulated for it. Backward passes add into {@link #grad()}, so a parameter
- * used twice gets the sum; {@link #zeroGrad()} starts a new step.
+ * used twice gets the sum; {@link #zeroGrad()} starts a new step. A parameter set not trainable (PyTorch's
+ * {@code requires_grad = False}) keeps its value: the optimizer skips it, and layers whose parameters are all frozen
+ * skip computing their gradients.
  */
 public final class Parameter {
     private final Tensor value;
     private final Tensor grad;
     private final boolean decayed;
+    private volatile boolean trainable = true;
 
     /**
      * @param decayed whether weight decay applies; the optimizer may skip biases and BN parameters when asked to
@@ -36,6 +39,15 @@ public final class Parameter {
 
     public Shape shape() {
         return value.shape();
+    }
+
+    /** Whether training updates this parameter; true unless {@link #setTrainable} said otherwise. */
+    public boolean trainable() {
+        return trainable;
+    }
+
+    public void setTrainable(boolean value) {
+        trainable = value;
     }
 
     public void zeroGrad() {

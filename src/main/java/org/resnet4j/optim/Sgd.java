@@ -47,6 +47,9 @@ public final class Sgd {
         }
         for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
             Parameter p = entry.getValue();
+            if (!p.trainable()) {
+                continue; // frozen: no decay, no momentum, the value stays
+            }
             kernels.elementwise().sgdUpdate(p.value().size(), p.value().data(), p.grad().data(),
                     velocities.get(entry.getKey()), (float) lr, momentum, weightDecay, nesterov);
         }

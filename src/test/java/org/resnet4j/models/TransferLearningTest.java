@@ -1,0 +1,121 @@
+package org.resnet4j.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.resnet4j.io.SafeTensors;
+import org.resnet4j.io.SafeTensorsException;
+import org.resnet4j.io.StateDicts;
+import org.resnet4j.io.TensorEntry;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.nn.Parameter;
+import org.resnet4j.optim.Sgd;
+import org.resnet4j.tensor.Tensor;
+import org.resnet4j.testing.RandomArrays;
+import org.resnet4j.train.TrainingStep;
+
+/** A new head, frozen parameters and partial loads: what fine-tuning a pretrained network needs. */
+class TransferLearningTest {
+
+    private static ResNet pretrained() {
+        ResNet model = ResNets.create("resnet20", ModelOptions.defaults(10).withSeed(3));
+        FreezingTest.randomizeNorms(model, new SplittableRandom(1));
+        return model;
+    }
+
+    @Test
+    void aNewHeadKeepsTheBackboneAndLeavesTheSourceAlone() {
+        ResNet source = pretrained();
+        float[] sourceFc = source.namedParameters().get("fc.weight").value().data().clone();
+
+        ResNet tuned = source.withNewHead(4, 99);
+
+        assertEquals(4, tuned.classes());
+        assertEquals(List.of(4, 64), List.of(tuned.namedParameters().get("fc.weight").shape().dims()[0],
+                tuned.namedParameters().get("fc.weight").shape().dims()[1]));
+        source.namedParameters().forEach((name, p) -> {
+            if (!name.startsWith("fc.")) {
+                assertArrayEquals(p.value().data(), tuned.namedParameters().get(name).value().data(), name);
+            }
+        });
+        source.namedBuffers().forEach((name, b) -> assertArrayEquals(b.data(), tuned.namedBuffers().get(name).data(),
+                name));
+        assertArrayEquals(sourceFc, source.namedParameters().get("fc.weight").value().data());
+    }
+
+    /** Only the head trains: backbone values stay bit for bit, and their gradients are never computed. */
+    @Test
+    void aFrozenBackboneStaysAsItWasAndGetsNoGradient() {
+        ResNet model = pretrained().withNewHead(4, 5);
+        assertEquals(model.namedParameters().size(), model.setTrainable(false));
+        assertEquals(2, model.setTrainable(true, "fc"));
+        Map<String, float[]> before = new java.util.LinkedHashMap<>();
+        model.namedParameters().forEach((name, p) -> before.put(name, p.value().data().clone()));
+        SplittableRandom random = new SplittableRandom(2);
+        Tensor images = Tensor.wrap(RandomArrays.uniform(random, 6 * 3 * 32 * 32, -1f, 1f), 6, 3, 32, 32);
+        Sgd sgd = new Sgd(Kernels.active(), model.namedParameters(), 0.9, 1e-4, false);
+        TrainingStep step = new TrainingStep(model, sgd, Kernels.active(), 0f);
+
+        for (int i = 0; i < 3; i++) {
+            step.run(images, new int[] {0, 1, 2, 3, 0, 1}, 0.1);
+        }
+
+        model.namedParameters().forEach((name, p) -> {
+            if (name.startsWith("fc.")) {
+                assertFalse(java.util.Arrays.equals(before.get(name), p.value().data()), name + " trained");
+            } else {
+                assertArrayEquals(before.get(name), p.value().data(), name + " is frozen");
+                assertTrue(allZero(p), name + ": a frozen layer's gradient was computed");
+            }
+        });
+    }
+
+    @Test
+    void anUnknownNameIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> pretrained().setTrainable(false, "layer9"));
+        assertTrue(e.getMessage().startsWith("no parameter is named layer9"), e.getMessage());
+        assertEquals(6, pretrained().setTrainable(false, "layer1.0"), "a name covers what lies below it");
+    }
+
+    /** A 1000-class file into a 10-class network: all but the head, and what was left out is reported. */
+    @Test
+    void loadMatchingReportsWhatItLeftOut() throws SafeTensorsException {
+        ResNet source = pretrained();
+        List<TensorEntry> entries = new java.util.ArrayList<>(StateDicts.entries(source).stream()
+                .filter(e -> !e.name().equals("layer3.2.bn2.running_var")).toList());
+        entries.add(TensorEntry.ofFloats("aux.weight", new int[] {2}, new float[2]));
+        var file = SafeTensors.read("pretrained", SafeTensors.toBytes(entries, Map.of()));
+        ResNet target = ResNets.create("resnet20", ModelOptions.defaults(10).withSeed(8));
+
+        StateDicts.LoadReport report = StateDicts.loadMatching(target, file);
+
+        assertEquals(List.of("layer3.2.bn2.running_var"), report.missing());
+        assertEquals(List.of("aux.weight"), report.unexpected());
+        assertArrayEquals(source.namedParameters().get("conv1.weight").value().data(),
+                target.namedParameters().get("conv1.weight").value().data());
+
+        ResNet fourClasses = ResNets.create("resnet20", ModelOptions.defaults(4));
+        SafeTensorsException e = assertThrows(SafeTensorsException.class, () -> StateDicts.loadMatching(fourClasses,
+                file));
+        assertTrue(e.getMessage().contains("wrong shape 2: fc.bias (file [10], model [4])"), e.getMessage());
+        StateDicts.LoadReport skipped = StateDicts.loadMatching(fourClasses, file, "fc.");
+        assertEquals(List.of("layer3.2.bn2.running_var"), skipped.missing());
+    }
+
+    private static boolean allZero(Parameter p) {
+        for (float v : p.grad().data()) {
+            if (v != 0f) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
