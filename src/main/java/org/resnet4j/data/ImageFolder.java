@@ -1,0 +1,157 @@
+package org.resnet4j.data;
+
+import java.io.IOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * A labelled image collection laid out as torchvision's {@code ImageFolder} reads it: {@code root/<class>/<image>},
+ * one folder per class, classes sorted by name and numbered from 0, images found in a class folder and in folders
+ * below it (followed in name order). Only the listing: decoding happens where the images are used.
+ *
+ * <p>What counts: files ending in {@code .png}, {@code .jpg} or {@code .jpeg} (any case). Other files (notes, hidden
+ * files, formats this library does not decode such as {@code .bmp}) are skipped and counted in {@link #skipped()}, never
+ * given a label. Files directly in {@code root} belong to no class and are skipped too. A class folder without images
+ * is an error naming it, as in torchvision: an empty class would shift no labels but make the class count lie.
+ * Immutable; safe to share between threads.
+ */
+public final class ImageFolder {
+    private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
+
+    /** One image and its class index. */
+    public record Sample(Path file, int label) {
+    }
+
+    /** The images of a seeded split, each part in the folder's order. */
+    public record Split(List<Sample> train, List<Sample> validation) {
+        public Split {
+            train = List.copyOf(train);
+            validation = List.copyOf(validation);
+        }
+    }
+
+    private final Path root;
+    private final List<String> classNames;
+    private final List<Sample> samples;
+    private final List<Path> skipped;
+
+    private ImageFolder(Path root, List<String> classNames, List<Sample> samples, List<Path> skipped) {
+        this.root = root;
+        this.classNames = List.copyOf(classNames);
+        this.samples = List.copyOf(samples);
+        this.skipped = List.copyOf(skipped);
+    }
+
+    /** Lists {@code root}; an {@link IOException} names the folder when it is missing, has no class or a class is empty. */
+    public static ImageFolder scan(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new IOException(root + ": not a folder of class folders (no such directory)");
+        }
+        List<Path> classFolders;
+        try (Stream<Path> entries = Files.list(root)) {
+            classFolders = entries.filter(Files::isDirectory).sorted(Comparator.comparing(p -> p.getFileName()
+                    .toString())).toList();
+        }
+        if (classFolders.isEmpty()) {
+            throw new IOException(root + ": no class folders (expected root/<class>/<image>)");
+        }
+        List<String> names = new ArrayList<>();
+        List<Sample> samples = new ArrayList<>();
+        List<Path> skipped = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(root)) {
+            entries.filter(Files::isRegularFile).sorted().forEach(skipped::add);
+        }
+        for (Path folder : classFolders) {
+            int label = names.size();
+            names.add(folder.getFileName().toString());
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(folder, FileVisitOption.FOLLOW_LINKS)) {
+                files = walk.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList();
+            }
+            int before = samples.size();
+            for (Path file : files) {
+                if (isImage(file)) {
+                    samples.add(new Sample(file, label));
+                } else {
+                    skipped.add(file);
+                }
+            }
+            if (samples.size() == before) {
+                throw new IOException(folder + ": class folder without images (.png, .jpg or .jpeg); remove it or "
+                        + "add images, since every folder under " + root + " is a class");
+            }
+        }
+        return new ImageFolder(root, names, samples, skipped);
+    }
+
+    static boolean isImage(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return !name.startsWith(".") && EXTENSIONS.stream().anyMatch(name::endsWith);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The class names in label order (the folders' names, sorted). */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** Every image with its label, by class, then by path. */
+    public List<Sample> samples() {
+        return samples;
+    }
+
+    /** The files that are not images of a class, which the listing left out. */
+    public List<Path> skipped() {
+        return skipped;
+    }
+
+    /**
+     * A split that holds out {@code validationFraction} of each class (rounded, at least one image where the fraction
+     * is above 0 and the class has two), chosen by {@code seed}: the same seed gives the same split on any machine.
+     */
+    public Split split(double validationFraction, long seed) {
+        if (!(validationFraction >= 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException("validation fraction must be in [0, 1), got " + validationFraction);
+        }
+        List<Sample> train = new ArrayList<>();
+        List<Sample> validation = new ArrayList<>();
+        for (int label = 0; label < classNames.size(); label++) {
+            int c = label;
+            List<Sample> members = samples.stream().filter(s -> s.label() == c).toList();
+            int held = (int) Math.round(members.size() * validationFraction);
+            if (validationFraction > 0 && held == 0 && members.size() >= 2) {
+                held = 1;
+            }
+            // A Fisher-Yates shuffle of the class's indices by a generator seeded from (seed, class).
+            int[] order = new int[members.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            SplittableRandom random = new SplittableRandom(seed * 1_000_003L + label);
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            boolean[] heldOut = new boolean[members.size()];
+            for (int i = 0; i < held; i++) {
+                heldOut[order[i]] = true;
+            }
+            for (int i = 0; i < members.size(); i++) {
+                (heldOut[i] ? validation : train).add(members.get(i));
+            }
+        }
+        return new Split(train, validation);
+    }
+}

@@ -1,0 +1,86 @@
+package org.resnet4j.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Folders to labelled images as torchvision's ImageFolder reads them, and what is left out, and why. */
+class ImageFolderTest {
+    @TempDir
+    Path root;
+
+    private Path file(String relative) throws IOException {
+        Path file = root.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.write(file, new byte[] {1});
+        return file;
+    }
+
+    @Test
+    void classesAreSortedFolderNamesAndNestedImagesBelongToTheirClass() throws IOException {
+        file("dog/b.jpg");
+        file("cat/z.PNG");
+        file("cat/a.jpeg");
+        file("cat/more/c.jpg");
+        file("cat/notes.txt");
+        file("cat/.DS_Store");
+        file("dog/old.bmp");
+        file("readme.md");
+
+        ImageFolder folder = ImageFolder.scan(root);
+
+        assertEquals(List.of("cat", "dog"), folder.classNames());
+        assertEquals(List.of(new ImageFolder.Sample(root.resolve("cat/a.jpeg"), 0),
+                new ImageFolder.Sample(root.resolve("cat/more/c.jpg"), 0),
+                new ImageFolder.Sample(root.resolve("cat/z.PNG"), 0),
+                new ImageFolder.Sample(root.resolve("dog/b.jpg"), 1)), folder.samples());
+        assertEquals(new HashSet<>(List.of(root.resolve("readme.md"), root.resolve("cat/notes.txt"),
+                root.resolve("cat/.DS_Store"), root.resolve("dog/old.bmp"))), new HashSet<>(folder.skipped()));
+    }
+
+    @Test
+    void anEmptyClassOrNoClassIsAnErrorNamingTheFolder() throws IOException {
+        file("cat/a.png");
+        file("dog/notes.txt");
+        IOException empty = assertThrows(IOException.class, () -> ImageFolder.scan(root));
+        assertTrue(empty.getMessage().startsWith(root.resolve("dog") + ": class folder without images"),
+                empty.getMessage());
+
+        Path flat = root.resolve("flat");
+        Files.createDirectories(flat);
+        Files.write(flat.resolve("x.png"), new byte[] {1});
+        IOException none = assertThrows(IOException.class, () -> ImageFolder.scan(flat));
+        assertTrue(none.getMessage().startsWith(flat + ": no class folders"), none.getMessage());
+        IOException missing = assertThrows(IOException.class, () -> ImageFolder.scan(root.resolve("absent")));
+        assertTrue(missing.getMessage().contains("no such directory"), missing.getMessage());
+    }
+
+    @Test
+    void theSplitHoldsOutAShareOfEachClassAndDependsOnlyOnTheSeed() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            file("a/" + i + ".png");
+        }
+        for (int i = 0; i < 5; i++) {
+            file("b/" + i + ".png");
+        }
+        ImageFolder folder = ImageFolder.scan(root);
+
+        ImageFolder.Split split = folder.split(0.2, 7);
+
+        assertEquals(4, split.validation().stream().filter(s -> s.label() == 0).count());
+        assertEquals(1, split.validation().stream().filter(s -> s.label() == 1).count());
+        assertEquals(25, split.train().size() + split.validation().size());
+        assertTrue(split.train().stream().noneMatch(split.validation()::contains));
+        assertEquals(split, ImageFolder.scan(root).split(0.2, 7), "same seed, same split");
+        assertTrue(!split.equals(folder.split(0.2, 8)), "another seed, another split");
+        assertEquals(List.of(), folder.split(0, 7).validation());
+    }
+}
