@@ -5,15 +5,19 @@ import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
 /**
- * One batch from a {@link BatchLoader}: {@code size} normalized images and their labels. The arrays belong to the
- * loader and are reused: they are valid until the next call to {@link BatchLoader#next()} or
- * {@link BatchLoader#close()}.
+ * One batch from a {@link BatchLoader}: {@code size} normalized images of {@code 3 x height x width} values and their
+ * labels (CIFAR-10's are 32x32). The arrays belong to the loader and are reused: they are valid until the next call to
+ * {@link BatchLoader#next()} or {@link BatchLoader#close()}.
  *
  * <p>A batch holds arrays for a full batch and, made on first need, for the shorter last batch of an evaluation
- * epoch, so {@link #images()} always has exactly {@code size * 3072} values and steady state allocates nothing.
+ * epoch, so {@link #images()} always has exactly {@code size * 3 * height * width} values and steady state allocates
+ * nothing.
  */
 public final class Batch {
     private final Layout layout;
+    private final int height;
+    private final int width;
+    private final int imageValues;
     private final float[] fullImages;
     private final int[] fullLabels;
     private float[] tailImages;
@@ -24,8 +28,15 @@ public final class Batch {
     private int index;
 
     Batch(int capacity, Layout layout) {
+        this(capacity, Cifar10Dataset.HEIGHT, Cifar10Dataset.WIDTH, layout);
+    }
+
+    Batch(int capacity, int height, int width, Layout layout) {
         this.layout = layout;
-        this.fullImages = new float[capacity * Cifar10Dataset.IMAGE_BYTES];
+        this.height = height;
+        this.width = width;
+        this.imageValues = Cifar10Dataset.CHANNELS * height * width;
+        this.fullImages = new float[capacity * imageValues];
         this.fullLabels = new int[capacity];
         this.images = fullImages;
         this.labels = fullLabels;
@@ -38,7 +49,7 @@ public final class Batch {
             labels = fullLabels;
         } else {
             if (tailLabels == null || tailLabels.length != size) {
-                tailImages = new float[size * Cifar10Dataset.IMAGE_BYTES];
+                tailImages = new float[size * imageValues];
                 tailLabels = new int[size];
             }
             images = tailImages;
@@ -54,14 +65,14 @@ public final class Batch {
     }
 
     /**
-     * The normalized images, {@code [B][3][32][32]} for {@link Layout#NCHW} or {@code [B][32][32][3]} for
-     * {@link Layout#NHWC}: exactly {@code B * 3072} values. The loader's array, not a copy.
+     * The normalized images, {@code [B][3][H][W]} for {@link Layout#NCHW} or {@code [B][H][W][3]} for
+     * {@link Layout#NHWC}: exactly {@code B * 3 * H * W} values. The loader's array, not a copy.
      */
     public float[] images() {
         return images;
     }
 
-    /** {@code [B]} labels in 0..9. The loader's array, not a copy. */
+    /** {@code [B]} class labels. The loader's array, not a copy. */
     public int[] labels() {
         return labels;
     }
@@ -71,10 +82,9 @@ public final class Batch {
         return layout;
     }
 
-    /** The images as a tensor of logical shape {@code [B, 3, 32, 32]} sharing {@link #images()}. */
+    /** The images as a tensor of logical shape {@code [B, 3, H, W]} sharing {@link #images()}. */
     public Tensor tensor() {
-        return Tensor.wrap(images, Shape.of(size(), Cifar10Dataset.CHANNELS, Cifar10Dataset.HEIGHT,
-                Cifar10Dataset.WIDTH), layout);
+        return Tensor.wrap(images, Shape.of(size(), Cifar10Dataset.CHANNELS, height, width), layout);
     }
 
     /** The epoch this batch belongs to, from 0. */

@@ -1,17 +1,21 @@
 package org.resnet4j.data;
 
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.resnet4j.images.EvaluationTransform;
+import org.resnet4j.images.TrainingTransform;
 import org.resnet4j.tensor.Layout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands out batches of normalized CIFAR-10 images, prepared a few batches ahead on a background thread.
+ * Hands out batches of normalized images (CIFAR-10's, or image files of an {@link ImageFolder}), prepared a few
+ * batches ahead on a background thread.
  *
  * <p>Two kinds, from the paper's §4.2 recipe. {@link #training}: each epoch visits the images in a fresh random order
  * drawn from (seed, epoch), each image padded, cropped and flipped by a draw from (seed, epoch, image), and the last
@@ -52,6 +56,32 @@ public final class BatchLoader implements AutoCloseable {
         return new Builder(dataset, normalization, false);
     }
 
+    /**
+     * A training loader over image files: shuffled by (seed, epoch), each image decoded and augmented by
+     * {@code transform} with the draw for (seed, epoch, image), last incomplete batch dropped, unlimited epochs; images
+     * of a batch decoded on {@code decodeThreads} threads. {@code resumeFrom} (or null) continues a saved
+     * {@link #state()} exactly.
+     */
+    public static BatchLoader imageFolderTraining(List<ImageFolder.Sample> samples, TrainingTransform transform,
+                                                  int batchSize, long seed, LoaderState resumeFrom, Layout layout,
+                                                  int decodeThreads) {
+        LoaderState start = resumeFrom != null ? resumeFrom : new LoaderState(seed, 0, 0, batchSize, samples.size());
+        if (start.batchSize() != batchSize || start.datasetSize() != samples.size()) {
+            throw new IllegalArgumentException("cannot resume: the state was saved by a loader of batch size "
+                    + start.batchSize() + " over " + start.datasetSize() + " images, this one has batch size "
+                    + batchSize + " over " + samples.size() + " images");
+        }
+        return new BatchLoader(new ImageFolderBatches(samples, transform, null, batchSize, start.seed(), layout,
+                decodeThreads), start, Integer.MAX_VALUE, 2, layout);
+    }
+
+    /** An evaluation loader over image files: in the given order, {@code transform} only, every image once. */
+    public static BatchLoader imageFolderEvaluation(List<ImageFolder.Sample> samples, EvaluationTransform transform,
+                                                    int batchSize, Layout layout, int decodeThreads) {
+        return new BatchLoader(new ImageFolderBatches(samples, null, transform, batchSize, 0, layout, decodeThreads),
+                new LoaderState(0, 0, 0, batchSize, samples.size()), 1, 2, layout);
+    }
+
     BatchLoader(BatchSource source, LoaderState start, int endEpoch, int prefetch, Layout layout) {
         if (source.batchesPerEpoch() < 1) {
             throw new IllegalArgumentException("a dataset of " + start.datasetSize() + " images gives no full batch of "
@@ -71,7 +101,7 @@ public final class BatchLoader implements AutoCloseable {
         // Room for every buffer and the wake-up marker, so the worker's put never waits on this queue.
         this.ready = new ArrayBlockingQueue<>(prefetch + 2);
         for (int i = 0; i < prefetch + 1; i++) {
-            free.add(new Batch(start.batchSize(), layout));
+            free.add(new Batch(start.batchSize(), source.imageSize(), source.imageSize(), layout));
         }
         this.worker = Thread.ofPlatform().daemon().name("resnet4j-batch-loader-" + THREADS.incrementAndGet())
                 .unstarted(this::produce);
@@ -103,7 +133,7 @@ public final class BatchLoader implements AutoCloseable {
 
     private void fail(int epoch, int batch, Throwable t) {
         failure = new IllegalStateException("batch loader: preparing batch " + batch + " of epoch " + epoch
-                + " failed: " + t, t);
+                + " failed: " + (t.getMessage() != null ? t.getMessage() : t.toString()), t);
         ready.offer(WAKE_UP);
     }
 

@@ -5,6 +5,11 @@ package org.resnet4j.data;
  * batch contents. Kept apart from the loader so the threading can be tested with any source.
  */
 interface BatchSource {
+    /** The height and width of every image; CIFAR-10's 32 unless a source says otherwise. */
+    default int imageSize() {
+        return Cifar10Dataset.HEIGHT;
+    }
+
     /** Batches in one epoch. */
     int batchesPerEpoch();
 
