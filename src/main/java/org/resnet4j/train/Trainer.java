@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.resnet4j.data.Batch;
 import org.resnet4j.data.BatchLoader;
 import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Cifar10Reader;
@@ -19,11 +18,8 @@ import org.resnet4j.kernels.Parallel;
 import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
-import org.resnet4j.nn.Parameter;
-import org.resnet4j.optim.LearningRateSchedule;
 import org.resnet4j.optim.Sgd;
 import org.resnet4j.tensor.Layout;
-import org.resnet4j.tensor.Tensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +68,6 @@ public final class Trainer {
                 ModelOptions.defaults(Cifar10Dataset.CLASSES).withSeed(config.seed()));
         Sgd sgd = new Sgd(kernels, model.namedParameters(), config.momentum(), config.weightDecay(), false);
         Recipe recipe = Recipe.of(config);
-        LearningRateSchedule schedule = recipe.learningRates();
         Path dir = config.checkpointDirectory();
         if (!config.resume() && holdsRun(dir)) {
             throw new IllegalArgumentException(dir + " holds a training run (" + runFiles(dir).stream().filter(Files::exists)
@@ -106,79 +101,28 @@ public final class Trainer {
                         + "{} threads", config.model(), model.parameterCount(), split.train().size(),
                 split.validation().size(), config.batchSize(), config.iterations(), kernels.name(), Parallel.threads());
 
-        TrainingStep step = new TrainingStep(model, sgd, kernels, 0f);
-        Progress progress = new Progress(state.iteration(), config.iterations(), config.batchSize(),
-                state.elapsedSeconds());
-        long iteration = state.iteration();
-        double lossSum = state.lossSum();
-        long correct = state.correct();
-        long images = state.images();
+        TrainingLoop loop = new TrainingLoop(model, config.model(), sgd, kernels, recipe, config.iterations(),
+                config.batchSize(), dir, metrics, split.validation().size() == 0 ? null
+                : () -> Evaluator.evaluate(model, kernels, split.validation(), state.normalization(), 500),
+                config.checkpointEvery(), config.evalEvery(), config.logEvery());
+        TrainingLoop.End end;
+        try (BatchLoader loader = BatchLoader.training(split.train(), state.normalization())
+                .batchSize(config.batchSize()).seed(config.seed()).resumeFrom(state.loader()).layout(Layout.NHWC)
+                .build()) {
+            end = loop.run(state, loader);
+        }
         Normalization normalization = state.normalization();
-        Evaluator.Result validation = null;
-        double lastTrainError = Double.NaN;
-        try (BatchLoader loader = BatchLoader.training(split.train(), normalization).batchSize(config.batchSize())
-                .seed(config.seed()).resumeFrom(state.loader()).layout(Layout.NHWC).build()) {
-            while (iteration < config.iterations()) {
-                Batch batch = loader.next();
-                double lr = schedule.rate(iteration);
-                TrainingStep.Result result = step.run(batch.tensor(), batch.labels(), lr);
-                if (!Double.isFinite(result.loss())) {
-                    throw new TrainingDivergedException(iteration, result.loss());
-                }
-                iteration++;
-                lossSum += result.loss() * result.images();
-                correct += result.correct();
-                images += result.images();
-                progress.stepDone();
-                if (iteration % config.logEvery() == 0) {
-                    progress.log(iteration, batch.epoch(), lossSum / images, 1 - correct / (double) images, lr);
-                }
-                boolean last = iteration == config.iterations();
-                if (iteration % config.evalEvery() == 0 || last) {
-                    validation = split.validation().size() > 0
-                            ? Evaluator.evaluate(model, kernels, split.validation(), normalization, 500) : null;
-                    MetricsRow row = new MetricsRow(iteration, batch.epoch(), lr, lossSum / images,
-                            1 - correct / (double) images, validation == null ? Double.NaN : validation.loss(),
-                            validation == null ? Double.NaN : validation.error(), progress.imagesPerSecond(),
-                            progress.elapsedSeconds());
-                    metrics.add(row);
-                    lastTrainError = row.trainError();
-                    if (row.validated()) {
-                        LOG.info("iteration {}: validation error {}% (loss {}), training error {}% since the last "
-                                        + "evaluation", iteration, percent(row.validationError()),
-                                String.format("%.4f", row.validationLoss()), percent(row.trainError()));
-                    } else {
-                        LOG.info("iteration {}: training error {}% (loss {}) since the last evaluation", iteration,
-                                percent(row.trainError()), String.format("%.4f", row.trainLoss()));
-                    }
-                    lossSum = 0;
-                    correct = 0;
-                    images = 0;
-                }
-                if (iteration % config.checkpointEvery() == 0 || last) {
-                    // The loss was finite before this step's update; the update itself may still have overflowed.
-                    requireFinite(iteration - 1, model, sgd);
-                    Checkpoint.write(dir, config.model(), model, sgd, new Checkpoint.State(iteration, loader.state(),
-                            normalization, lossSum, correct, images, progress.elapsedSeconds(), recipe));
-                }
-            }
-        }
-        if (validation == null && split.validation().size() > 0) {
-            // A finished run resumed: nothing was trained, so measure what it reports.
-            validation = Evaluator.evaluate(model, kernels, split.validation(), normalization, 500);
-        }
+        long iteration = end.iteration();
+        Evaluator.Result validation = end.validation();
         Path weights = dir.resolve(WEIGHTS_FILE);
         Map<String, String> metadata = new java.util.LinkedHashMap<>(NormalizationMetadata.toMetadata(normalization));
         metadata.put(TrainedWeights.MODEL, config.model());
         metadata.put("iterations", Long.toString(iteration));
         metadata.putAll(TrainedWeights.splitMetadata(config.validationSize(), config.seed()));
         StateDicts.save(model, weights, metadata);
-        LOG.info("wrote {} ({} iterations, {} s)", weights, iteration, String.format("%.0f", progress.elapsedSeconds()));
-        if (Double.isNaN(lastTrainError) && !metrics.rows().isEmpty()) {
-            lastTrainError = metrics.rows().getLast().trainError(); // a finished run resumed: its last evaluation
-        }
+        LOG.info("wrote {} ({} iterations, {} s)", weights, iteration, String.format("%.0f", end.elapsedSeconds()));
         return new Summary(iteration, validation == null ? Double.NaN : validation.error(),
-                validation == null ? 0 : validation.images(), lastTrainError, progress.elapsedSeconds(), weights);
+                validation == null ? 0 : validation.images(), end.lastTrainError(), end.elapsedSeconds(), weights);
     }
 
     /** The files a run writes into its directory, in the order a reader meets them. */
@@ -197,27 +141,6 @@ public final class Trainer {
         for (Path file : runFiles(dir)) {
             if (Files.deleteIfExists(file)) {
                 LOG.info("deleted {} of the earlier run", file);
-            }
-        }
-    }
-
-    /** Throws if a weight, running statistic or momentum value is NaN or infinite, so no checkpoint keeps it. */
-    private static void requireFinite(long iteration, ResNet model, Sgd sgd) {
-        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-            requireFinite(iteration, e.getKey(), e.getValue().value().data());
-        }
-        for (Map.Entry<String, Tensor> e : model.namedBuffers().entrySet()) {
-            requireFinite(iteration, e.getKey(), e.getValue().data());
-        }
-        for (Map.Entry<String, float[]> e : sgd.velocities().entrySet()) {
-            requireFinite(iteration, "momentum of " + e.getKey(), e.getValue());
-        }
-    }
-
-    private static void requireFinite(long iteration, String name, float[] values) {
-        for (float v : values) {
-            if (!Float.isFinite(v)) {
-                throw new TrainingDivergedException(iteration, name, v);
             }
         }
     }
@@ -252,7 +175,4 @@ public final class Trainer {
         }
     }
 
-    private static String percent(double fraction) {
-        return String.format("%.2f", fraction * 100);
-    }
 }

@@ -1,0 +1,122 @@
+package org.resnet4j.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.resnet4j.data.Batch;
+import org.resnet4j.data.BatchLoader;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.nn.Parameter;
+import org.resnet4j.optim.LearningRateSchedule;
+import org.resnet4j.optim.Sgd;
+import org.resnet4j.tensor.Tensor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loop every training run shares, {@code train}'s and {@code finetune}'s: steps from the checkpoint's position to
+ * the total, progress lines, evaluations into the metrics, checkpoints. What differs between runs (the data, the
+ * model, the recipe) is set up by the caller and passed in.
+ *
+ * @param recipe           the run's settings as asked now (checkpoints record it; its schedule gives the rates)
+ * @param validation       the validation result at an evaluation, or null for a run without a validation split
+ * @param checkpointEvery  iterations between checkpoints (and one at the end)
+ */
+record TrainingLoop(ResNet model, String modelName, Sgd sgd, Kernels kernels, Recipe recipe,
+                    long iterations, int batchSize, Path directory, MetricsLog metrics,
+                    Supplier<Evaluator.Result> validation, long checkpointEvery, long evalEvery, long logEvery) {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    /** Where the loop ended: the last evaluation's figures (NaN and null where there were none). */
+    record End(long iteration, double lastTrainError, Evaluator.Result validation, double elapsedSeconds) {
+    }
+
+    End run(Checkpoint.State start, BatchLoader loader) throws IOException {
+        TrainingStep step = new TrainingStep(model, sgd, kernels, 0f);
+        LearningRateSchedule schedule = recipe.learningRates();
+        Progress progress = new Progress(start.iteration(), iterations, batchSize, start.elapsedSeconds());
+        long iteration = start.iteration();
+        double lossSum = start.lossSum();
+        long correct = start.correct();
+        long images = start.images();
+        Evaluator.Result result = null;
+        double lastTrainError = Double.NaN;
+        while (iteration < iterations) {
+            Batch batch = loader.next();
+            double lr = schedule.rate(iteration);
+            TrainingStep.Result stepResult = step.run(batch.tensor(), batch.labels(), lr);
+            if (!Double.isFinite(stepResult.loss())) {
+                throw new TrainingDivergedException(iteration, stepResult.loss());
+            }
+            iteration++;
+            lossSum += stepResult.loss() * stepResult.images();
+            correct += stepResult.correct();
+            images += stepResult.images();
+            progress.stepDone();
+            if (iteration % logEvery == 0) {
+                progress.log(iteration, batch.epoch(), lossSum / images, 1 - correct / (double) images, lr);
+            }
+            boolean last = iteration == iterations;
+            if (iteration % evalEvery == 0 || last) {
+                result = validation == null ? null : validation.get();
+                MetricsRow row = new MetricsRow(iteration, batch.epoch(), lr, lossSum / images,
+                        1 - correct / (double) images, result == null ? Double.NaN : result.loss(),
+                        result == null ? Double.NaN : result.error(), progress.imagesPerSecond(),
+                        progress.elapsedSeconds());
+                metrics.add(row);
+                lastTrainError = row.trainError();
+                if (row.validated()) {
+                    LOG.info("iteration {}: validation error {}% (loss {}), training error {}% since the last "
+                                    + "evaluation", iteration, percent(row.validationError()),
+                            String.format("%.4f", row.validationLoss()), percent(row.trainError()));
+                } else {
+                    LOG.info("iteration {}: training error {}% (loss {}) since the last evaluation", iteration,
+                            percent(row.trainError()), String.format("%.4f", row.trainLoss()));
+                }
+                lossSum = 0;
+                correct = 0;
+                images = 0;
+            }
+            if (iteration % checkpointEvery == 0 || last) {
+                // The loss was finite before this step's update; the update itself may still have overflowed.
+                requireFinite(iteration - 1);
+                Checkpoint.write(directory, modelName, model, sgd, new Checkpoint.State(iteration, loader.state(),
+                        start.normalization(), lossSum, correct, images, progress.elapsedSeconds(), recipe));
+            }
+        }
+        if (Double.isNaN(lastTrainError) && !metrics.rows().isEmpty()) {
+            lastTrainError = metrics.rows().getLast().trainError(); // a finished run resumed: its last evaluation
+        }
+        if (result == null && validation != null) {
+            result = validation.get(); // a finished run resumed: nothing was trained, so measure what it reports
+        }
+        return new End(iteration, lastTrainError, result, progress.elapsedSeconds());
+    }
+
+    /** Throws if a weight, running statistic or momentum value is NaN or infinite, so no checkpoint keeps it. */
+    private void requireFinite(long iteration) {
+        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+            requireFinite(iteration, e.getKey(), e.getValue().value().data());
+        }
+        for (Map.Entry<String, Tensor> e : model.namedBuffers().entrySet()) {
+            requireFinite(iteration, e.getKey(), e.getValue().data());
+        }
+        for (Map.Entry<String, float[]> e : sgd.velocities().entrySet()) {
+            requireFinite(iteration, "momentum of " + e.getKey(), e.getValue());
+        }
+    }
+
+    private static void requireFinite(long iteration, String name, float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                throw new TrainingDivergedException(iteration, name, v);
+            }
+        }
+    }
+
+    private static String percent(double fraction) {
+        return String.format("%.2f", fraction * 100);
+    }
+}
