@@ -42,8 +42,10 @@ public final class Main {
                 case "convert" -> ConvertCommand.run(args, out);
                 case "features" -> FeaturesCommand.run(args, out);
                 case "figure6" -> Figure6Command.run(args, out);
+                case "finetune" -> FinetuneCommand.run(args, out);
                 default -> throw new UsageException("unknown command '" + args[0]
-                        + "'; commands: summary, infer, train, eval, bench, export, convert, features, figure6 (--help "
+                        + "'; commands: summary, infer, train, eval, bench, export, convert, features, figure6, "
+                        + "finetune (--help "
                         + "lists their options)");
             };
         } catch (UsageException e) {
@@ -123,6 +125,9 @@ public final class Main {
                   features --model NAME --weights W.safetensors|W.pth --image FILE [--image FILE ...]
                           --output F.safetensors [--image-size S]
                   figure6 --run DIR [--run DIR ...] --output figure6.png
+                  finetune --model NAME --weights W.safetensors|W.pth --data DIR --classes-from-folders
+                          [--freeze-backbone] [--epochs 10] [--lr 0.01] [--batch 32] [--image-size S]
+                          [--val-fraction 0.1] [--seed S] [--threads T] [--checkpoint-dir D] [--resume | --overwrite]
                 models: resnet18 resnet34 resnet50 resnet101 resnet152 resnet20 resnet32 resnet44 resnet56 resnet110
                         resnet1202 plain18 plain34 plain20 plain32 plain44 plain56 plain110
                 """;

@@ -24,26 +24,31 @@ public final class Evaluator {
 
     public static Result evaluate(ResNet model, Kernels kernels, Cifar10Dataset dataset, Normalization normalization,
                                   int batchSize) {
+        try (BatchLoader loader = BatchLoader.evaluation(dataset, normalization).batchSize(batchSize)
+                .layout(Layout.NHWC).build()) {
+            return evaluate(model, kernels, loader);
+        }
+    }
+
+    /** Runs {@code model}'s frozen form over every batch {@code loader} hands out (an evaluation loader: one epoch). */
+    public static Result evaluate(ResNet model, Kernels kernels, BatchLoader loader) {
         double lossSum = 0;
         long correct = 0;
         int images = 0;
         float[] probabilities = new float[0];
         FrozenResNet frozen = model.freeze();
-        try (BatchLoader loader = BatchLoader.evaluation(dataset, normalization).batchSize(batchSize)
-                .layout(Layout.NHWC).build()) {
-            while (loader.hasNext()) {
-                Batch batch = loader.next();
-                Tensor logits = frozen.forward(batch.tensor());
-                int n = batch.size();
-                int classes = logits.shape().dim(1);
-                if (probabilities.length != logits.size()) {
-                    probabilities = new float[logits.size()];
-                }
-                lossSum += n * kernels.loss().softmaxCrossEntropyForward(n, classes, logits.data(), batch.labels(), 0f,
-                        probabilities);
-                correct += Evaluation.countCorrect(logits.data(), batch.labels(), n, classes);
-                images += n;
+        while (loader.hasNext()) {
+            Batch batch = loader.next();
+            Tensor logits = frozen.forward(batch.tensor());
+            int n = batch.size();
+            int classes = logits.shape().dim(1);
+            if (probabilities.length != logits.size()) {
+                probabilities = new float[logits.size()];
             }
+            lossSum += n * kernels.loss().softmaxCrossEntropyForward(n, classes, logits.data(), batch.labels(), 0f,
+                    probabilities);
+            correct += Evaluation.countCorrect(logits.data(), batch.labels(), n, classes);
+            images += n;
         }
         if (images == 0) {
             throw new IllegalArgumentException("evaluation: the dataset has no images");

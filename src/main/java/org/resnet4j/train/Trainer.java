@@ -36,6 +36,7 @@ public final class Trainer {
 
     private final TrainingConfig config;
     private final Kernels kernels;
+    private final List<TrainingListener> listeners = new java.util.ArrayList<>();
 
     public Trainer(TrainingConfig config) {
         this(config, Kernels.active());
@@ -56,6 +57,12 @@ public final class Trainer {
         public boolean validated() {
             return validationImages > 0;
         }
+    }
+
+    /** Adds a listener to this trainer's runs; returns this trainer. */
+    public Trainer addListener(TrainingListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        return this;
     }
 
     public Summary run() throws IOException {
@@ -104,7 +111,7 @@ public final class Trainer {
         TrainingLoop loop = new TrainingLoop(model, config.model(), sgd, kernels, recipe, config.iterations(),
                 config.batchSize(), dir, metrics, split.validation().size() == 0 ? null
                 : () -> Evaluator.evaluate(model, kernels, split.validation(), state.normalization(), 500),
-                config.checkpointEvery(), config.evalEvery(), config.logEvery());
+                config.checkpointEvery(), config.evalEvery(), config.logEvery(), listeners);
         TrainingLoop.End end;
         try (BatchLoader loader = BatchLoader.training(split.train(), state.normalization())
                 .batchSize(config.batchSize()).seed(config.seed()).resumeFrom(state.loader()).layout(Layout.NHWC)

@@ -2,6 +2,7 @@ package org.resnet4j.train;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.resnet4j.data.Batch;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 record TrainingLoop(ResNet model, String modelName, Sgd sgd, Kernels kernels, Recipe recipe,
                     long iterations, int batchSize, Path directory, MetricsLog metrics,
-                    Supplier<Evaluator.Result> validation, long checkpointEvery, long evalEvery, long logEvery) {
+                    Supplier<Evaluator.Result> validation, long checkpointEvery, long evalEvery, long logEvery,
+                    List<TrainingListener> listeners) {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     /** Where the loop ended: the last evaluation's figures (NaN and null where there were none). */
@@ -55,6 +57,9 @@ record TrainingLoop(ResNet model, String modelName, Sgd sgd, Kernels kernels, Re
             correct += stepResult.correct();
             images += stepResult.images();
             progress.stepDone();
+            for (TrainingListener listener : listeners) {
+                listener.onStep(iteration, stepResult.loss());
+            }
             if (iteration % logEvery == 0) {
                 progress.log(iteration, batch.epoch(), lossSum / images, 1 - correct / (double) images, lr);
             }
@@ -78,12 +83,18 @@ record TrainingLoop(ResNet model, String modelName, Sgd sgd, Kernels kernels, Re
                 lossSum = 0;
                 correct = 0;
                 images = 0;
+                for (TrainingListener listener : listeners) {
+                    listener.onEvaluation(row);
+                }
             }
             if (iteration % checkpointEvery == 0 || last) {
                 // The loss was finite before this step's update; the update itself may still have overflowed.
                 requireFinite(iteration - 1);
                 Checkpoint.write(directory, modelName, model, sgd, new Checkpoint.State(iteration, loader.state(),
                         start.normalization(), lossSum, correct, images, progress.elapsedSeconds(), recipe));
+                for (TrainingListener listener : listeners) {
+                    listener.onCheckpoint(iteration, Checkpoint.path(directory));
+                }
             }
         }
         if (Double.isNaN(lastTrainError) && !metrics.rows().isEmpty()) {

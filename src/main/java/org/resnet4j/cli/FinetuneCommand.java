@@ -1,0 +1,64 @@
+package org.resnet4j.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import org.resnet4j.train.FineTuner;
+import org.resnet4j.train.FineTuning;
+import org.resnet4j.train.Trainer;
+
+/**
+ * {@code finetune --model NAME --weights W --data DIR --classes-from-folders [--freeze-backbone] [--epochs 10]
+ * [--lr 0.01] [--batch 32] [--image-size S] [--val-fraction 0.1] [--seed S] [--threads T] [--checkpoint-dir D]
+ * [--resume | --overwrite]}: transfer learning on an image folder ({@code DIR/<class>/<image>}); last line as
+ * {@code train}'s.
+ */
+final class FinetuneCommand {
+    private FinetuneCommand() {
+    }
+
+    static int run(String[] argv, PrintStream out) throws Exception {
+        Arguments args = Arguments.parse("finetune", argv, 1, Set.of("classes-from-folders", "freeze-backbone",
+                "resume", "overwrite"));
+        String model = args.required("model");
+        FineTuning defaults = FineTuning.defaults(model, args.path("weights"), args.path("data"),
+                Path.of(args.string("checkpoint-dir", "runs/" + model + "-finetune")));
+        if (!args.flag("classes-from-folders")) {
+            throw new UsageException("finetune: the classes come from the folders under --data; say so with "
+                    + "--classes-from-folders (the only source of classes so far)");
+        }
+        FineTuning config;
+        try {
+            config = new FineTuning(model, defaults.weights(), defaults.data(),
+                    args.integer("epochs", defaults.epochs(), 1), args.integer("batch", defaults.batchSize(), 2),
+                    args.decimal("lr", defaults.learningRate()), args.integer("image-size", 0, 1),
+                    args.flag("freeze-backbone"), args.decimal("val-fraction", defaults.validationFraction()),
+                    args.longValue("seed", 0L, Long.MIN_VALUE), defaults.checkpointDirectory(), args.flag("resume"),
+                    args.integer("threads", 0, 1));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        boolean overwrite = args.flag("overwrite");
+        args.rejectUnknown();
+        if (overwrite && config.resume()) {
+            throw new UsageException("finetune: give --resume or --overwrite, not both");
+        }
+        if (!config.resume() && Trainer.holdsRun(config.checkpointDirectory())) {
+            if (!overwrite) {
+                throw new UsageException("finetune: " + config.checkpointDirectory() + " holds a training run; pass "
+                        + "--resume to continue it, --overwrite to start it over, or --checkpoint-dir for a new one");
+            }
+            Trainer.clearRun(config.checkpointDirectory());
+        }
+        Trainer.Summary summary = new FineTuner(config).run();
+        if (summary.validated()) {
+            out.printf(Locale.ROOT, "weights=%s iterations=%d val_error=%.2f%% seconds=%.0f%n", summary.weights(),
+                    summary.iterations(), summary.validationError() * 100, summary.seconds());
+        } else {
+            out.printf(Locale.ROOT, "weights=%s iterations=%d train_error=%.2f%% seconds=%.0f%n", summary.weights(),
+                    summary.iterations(), summary.trainError() * 100, summary.seconds());
+        }
+        return 0;
+    }
+}

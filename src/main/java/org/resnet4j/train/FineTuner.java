@@ -1,0 +1,150 @@
+package org.resnet4j.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.resnet4j.data.BatchLoader;
+import org.resnet4j.data.ImageFolder;
+import org.resnet4j.data.LoaderState;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.images.EvaluationTransform;
+import org.resnet4j.images.PixelTensors;
+import org.resnet4j.images.TrainingTransform;
+import org.resnet4j.io.StateDicts;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.kernels.Parallel;
+import org.resnet4j.models.Architecture;
+import org.resnet4j.models.ModelOptions;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.models.ResNets;
+import org.resnet4j.optim.Sgd;
+import org.resnet4j.tensor.Layout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Transfer learning on an image folder: pretrained weights, a fresh classifier for the folder's classes (optionally
+ * the only part that trains), torchvision's {@code RandomResizedCrop} + flip for training and its evaluation transform
+ * for validation, normalized as the weights record (ImageNet's mean and std when they record none). Progress,
+ * checkpoints, exact resume, metrics and curves as {@link Trainer}'s, through the same loop. The final weights record
+ * the model, the normalization and the class names ({@value #LABELS}, one per line), so {@code classify} names the
+ * folder's classes.
+ */
+public final class FineTuner {
+    /** The metadata key of the class names, one per line in label order. */
+    public static final String LABELS = "labels";
+    private static final Logger LOG = LoggerFactory.getLogger(FineTuner.class);
+    private static final int DECODE_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    private final FineTuning config;
+    private final Kernels kernels;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+
+    public FineTuner(FineTuning config) {
+        this.config = config;
+        this.kernels = Kernels.active();
+    }
+
+    public FineTuner addListener(TrainingListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    public Trainer.Summary run() throws IOException {
+        if (config.threads() > 0) {
+            Parallel.setThreads(config.threads());
+        }
+        ResNet pretrained = ResNets.create(kernels, config.model(),
+                ModelOptions.defaults(ResNets.defaultClasses(config.model())));
+        Normalization normalization = inputNormalization(TrainedWeights.load(pretrained, config.weights())
+                .normalizationIfRecorded());
+        ImageFolder folder = ImageFolder.scan(config.data());
+        if (!folder.skipped().isEmpty()) {
+            LOG.warn("{}: {} files are not images of a class and were left out, e.g. {}", config.data(),
+                    folder.skipped().size(), folder.skipped().getFirst());
+        }
+        ImageFolder.Split split = folder.split(config.validationFraction(), config.seed());
+        int batches = split.train().size() / config.batchSize();
+        if (batches < 1) {
+            throw new IllegalArgumentException(config.data() + ": " + split.train().size() + " training images give no "
+                    + "full batch of " + config.batchSize() + "; use a smaller --batch");
+        }
+        ResNet model = pretrained.withNewHead(folder.classNames().size(), config.seed());
+        if (config.freezeBackbone()) {
+            model.setTrainable(false);
+            model.setTrainable(true, "fc");
+        }
+        Sgd sgd = new Sgd(kernels, model.namedParameters(), 0.9, 1e-4, false);
+        long iterations = (long) config.epochs() * batches;
+        Recipe recipe = new Recipe(config.seed(), config.batchSize(), config.learningRate(), "cosine", 0, 0, 0.9, 1e-4,
+                split.validation().size(), "channel", iterations);
+        Path dir = config.checkpointDirectory();
+        if (!config.resume() && Trainer.holdsRun(dir)) {
+            throw new IllegalArgumentException(dir + " holds a training run: resume it, or clear it first (the CLI's "
+                    + "--overwrite), or give another directory");
+        }
+        Files.createDirectories(dir);
+        MetricsLog metrics = new MetricsLog(dir, config.model() + " fine-tuned on " + config.data().getFileName());
+        Checkpoint.State state;
+        if (config.resume() && Files.exists(Checkpoint.path(dir))) {
+            state = Checkpoint.read(dir, config.model(), model, sgd);
+            if (state.recipe() != null) {
+                state.recipe().requireContinuable(recipe, Checkpoint.path(dir));
+            }
+            metrics.reload(state.iteration());
+            LOG.info("resumed fine-tuning from {} at iteration {}", Checkpoint.path(dir), state.iteration());
+        } else {
+            state = new Checkpoint.State(0, new LoaderState(config.seed(), 0, 0, config.batchSize(),
+                    split.train().size()), normalization, 0, 0, 0, 0, recipe);
+        }
+        int size = config.imageSize() > 0 ? config.imageSize()
+                : model.architecture().family() == Architecture.Family.IMAGENET ? 224 : 32;
+        float[] mean = normalization.mean();
+        float[] std = normalization.std();
+        boolean imagenet = model.architecture().family() == Architecture.Family.IMAGENET;
+        // ImageNet networks: torchvision's recipe. CIFAR networks see whole small images: a milder crop.
+        TrainingTransform augment = new TrainingTransform(size, imagenet ? 0.08 : 0.5, 1.0, 3.0 / 4, 4.0 / 3, mean, std);
+        EvaluationTransform evaluate = new EvaluationTransform(imagenet ? (int) Math.round(size * 256.0 / 224) : size,
+                size, mean, std);
+        LOG.info("fine-tuning {} on {} classes ({} training, {} validation images), {}; {} iterations of batch {}",
+                config.model(), folder.classNames().size(), split.train().size(), split.validation().size(),
+                config.freezeBackbone() ? "backbone frozen" : "all layers", iterations, config.batchSize());
+        TrainingLoop loop = new TrainingLoop(model, config.model(), sgd, kernels, recipe, iterations,
+                config.batchSize(), dir, metrics, split.validation().isEmpty() ? null : () -> {
+                    try (BatchLoader loader = BatchLoader.imageFolderEvaluation(split.validation(), evaluate,
+                            config.batchSize(), Layout.NHWC, DECODE_THREADS)) {
+                        return Evaluator.evaluate(model, kernels, loader);
+                    }
+                }, batches, batches, Math.max(1, batches / 4), listeners);
+        TrainingLoop.End end;
+        try (BatchLoader loader = BatchLoader.imageFolderTraining(split.train(), augment, config.batchSize(),
+                config.seed(), state.loader(), Layout.NHWC, DECODE_THREADS)) {
+            end = loop.run(state, loader);
+        }
+        Path weights = dir.resolve(Trainer.WEIGHTS_FILE);
+        Map<String, String> metadata = new LinkedHashMap<>(NormalizationMetadata.toMetadata(normalization));
+        metadata.put(TrainedWeights.MODEL, config.model());
+        metadata.put(LABELS, String.join("\n", folder.classNames()));
+        metadata.put("iterations", Long.toString(end.iteration()));
+        StateDicts.save(model, weights, metadata);
+        Evaluator.Result validation = end.validation();
+        return new Trainer.Summary(end.iteration(), validation == null ? Double.NaN : validation.error(),
+                validation == null ? 0 : validation.images(), end.lastTrainError(), end.elapsedSeconds(), weights);
+    }
+
+    /** The weights' recorded per-channel normalization, or ImageNet's; a per-pixel mean image fits only 32x32 CIFAR. */
+    private Normalization inputNormalization(Normalization recorded) {
+        if (recorded == null) {
+            return new Normalization(PixelTensors.IMAGENET_MEAN, PixelTensors.IMAGENET_STD);
+        }
+        if (recorded.perPixel()) {
+            throw new IllegalArgumentException(config.weights() + ": records a per-pixel mean image (32x32 CIFAR input);"
+                    + " fine-tuning on image files needs per-channel statistics");
+        }
+        return recorded;
+    }
+}

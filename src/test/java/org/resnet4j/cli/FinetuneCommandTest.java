@@ -1,0 +1,122 @@
+package org.resnet4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.io.SafeTensors;
+import org.resnet4j.io.SafeTensorsFile;
+import org.resnet4j.io.StateDicts;
+import org.resnet4j.models.ModelOptions;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.models.ResNets;
+import org.resnet4j.train.FineTuner;
+import org.resnet4j.train.FineTuning;
+import org.resnet4j.train.TrainingListener;
+
+/** {@code finetune} on a small image folder: the new head's classes, frozen backbones, and resume to the bit. */
+class FinetuneCommandTest {
+    @TempDir
+    Path dir;
+    private Path data;
+    private Path weights;
+
+    @BeforeEach
+    void writeFolderAndWeights() throws IOException {
+        data = dir.resolve("pets");
+        SplittableRandom random = new SplittableRandom(3);
+        String[] classes = {"cat", "dog", "fish"};
+        for (int c = 0; c < classes.length; c++) {
+            Files.createDirectories(data.resolve(classes[c]));
+            for (int i = 0; i < 10; i++) {
+                BufferedImage image = new BufferedImage(36 + i, 34, BufferedImage.TYPE_INT_RGB);
+                for (int y = 0; y < image.getHeight(); y++) {
+                    for (int x = 0; x < image.getWidth(); x++) {
+                        int base = 0x40 << (8 * c); // each class leans to one colour
+                        image.setRGB(x, y, base + random.nextInt(0x40) * 0x010101);
+                    }
+                }
+                ImageIO.write(image, "png", data.resolve(classes[c]).resolve(i + ".png").toFile());
+            }
+        }
+        ResNet pretrained = ResNets.create("resnet20", ModelOptions.defaults(10).withSeed(1));
+        weights = dir.resolve("pretrained.safetensors");
+        StateDicts.save(pretrained, weights, Map.of("model", "resnet20", Normalization.MEAN_KEY, "0.49,0.48,0.45",
+                Normalization.STD_KEY, "0.25,0.24,0.26"));
+    }
+
+    private String[] args(Path run, String... extra) {
+        java.util.List<String> list = new java.util.ArrayList<>(java.util.List.of("finetune", "--model", "resnet20",
+                "--weights", weights.toString(), "--data", data.toString(), "--classes-from-folders", "--epochs", "2",
+                "--batch", "4", "--val-fraction", "0.2", "--checkpoint-dir", run.toString()));
+        list.addAll(java.util.List.of(extra));
+        return list.toArray(String[]::new);
+    }
+
+    @Test
+    void finetunedWeightsNameTheFoldersClassesAndLoadWithThem() throws IOException {
+        Path run = dir.resolve("run");
+        Cli result = Cli.run(args(run)).assertSuccess();
+
+        assertTrue(result.lastLine().matches("weights=\\S+ iterations=12 val_error=\\d+\\.\\d+% seconds=\\d+"),
+                result.lastLine());
+        SafeTensorsFile file = SafeTensors.read(run.resolve("model.safetensors"));
+        assertEquals("cat\ndog\nfish", file.metadataValue(FineTuner.LABELS));
+        assertArrayEquals(new long[] {3, 64}, file.tensor("fc.weight").shape());
+        StateDicts.load(ResNets.create("resnet20", ModelOptions.defaults(3)), run.resolve("model.safetensors"));
+    }
+
+    /** Stopped after its first epoch's checkpoint and resumed, a run ends on the uninterrupted run's bits. */
+    @Test
+    void aResumedRunEqualsAnUninterruptedOne() throws IOException {
+        Path whole = dir.resolve("whole");
+        Cli.run(args(whole)).assertSuccess();
+        Path stopped = dir.resolve("stopped");
+        FineTuning config = new FineTuning("resnet20", weights, data, 2, 4, 0.01, 0, false, 0.2, 0L, stopped, false, 0);
+        FineTuner tuner = new FineTuner(config).addListener(new TrainingListener() {
+            @Override
+            public void onCheckpoint(long iteration, Path file) {
+                throw new IllegalStateException("stopped at " + iteration);
+            }
+        });
+        IllegalStateException e = assertThrows(IllegalStateException.class, tuner::run);
+        assertEquals("stopped at 6", e.getMessage());
+
+        Cli.run(args(stopped, "--resume")).assertSuccess();
+
+        SafeTensorsFile a = SafeTensors.read(whole.resolve("model.safetensors"));
+        SafeTensorsFile b = SafeTensors.read(stopped.resolve("model.safetensors"));
+        for (String name : a.tensors().keySet()) {
+            assertArrayEquals(a.tensor(name).data(), b.tensor(name).data(), name);
+        }
+    }
+
+    @Test
+    void aFrozenBackboneKeepsThePretrainedWeights() throws IOException {
+        Path run = dir.resolve("frozen");
+        Cli.run(args(run, "--freeze-backbone")).assertSuccess();
+
+        SafeTensorsFile tuned = SafeTensors.read(run.resolve("model.safetensors"));
+        SafeTensorsFile base = SafeTensors.read(weights);
+        assertArrayEquals(base.tensor("layer2.0.conv1.weight").data(), tuned.tensor("layer2.0.conv1.weight").data());
+        assertTrue(!java.util.Arrays.equals(base.tensor("fc.bias").data(), tuned.tensor("fc.bias").data()));
+    }
+
+    @Test
+    void withoutClassesFromFoldersItSaysWhy() {
+        Cli.run("finetune", "--model", "resnet20", "--weights", weights.toString(), "--data", data.toString())
+                .assertFailure(2, "say so with --classes-from-folders");
+    }
+}
