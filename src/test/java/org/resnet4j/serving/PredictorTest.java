@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.images.PixelTensors;
@@ -88,6 +89,32 @@ class PredictorTest {
         String message = assertReason(predictor, ServingFixtures.encode(ServingFixtures.planes(64, 9), 64, "png"),
                 ImageRejectedException.Reason.WRONG_SIZE);
         assertTrue(message.contains("64x64") && message.contains("takes 32x32"), message);
+    }
+
+    /** Random damage to valid files: each either becomes an input or is refused; nothing else escapes. */
+    @Test
+    void damagedImagesAreRefusedNeverThrownThrough() {
+        Predictor predictor = new Predictor(ResNets.create("resnet20"), PER_CHANNEL, Labels.defaultFor(10));
+        SplittableRandom random = new SplittableRandom(11);
+        int refused = 0;
+        for (String format : new String[] {"png", "jpg"}) {
+            byte[] valid = ServingFixtures.encode(ServingFixtures.planes(32, 12), 32, format);
+            for (int trial = 0; trial < 1500; trial++) {
+                byte[] damaged = valid.clone();
+                for (int flips = random.nextInt(1, 4); flips > 0; flips--) {
+                    damaged[random.nextInt(damaged.length)] = (byte) random.nextInt(256);
+                }
+                if (random.nextInt(4) == 0) {
+                    damaged = Arrays.copyOf(damaged, random.nextInt(1, damaged.length));
+                }
+                try {
+                    assertEquals(3 * 32 * 32, predictor.input(damaged).length);
+                } catch (ImageRejectedException expected) {
+                    refused++;
+                }
+            }
+        }
+        assertTrue(refused > 1000, "most damaged files are refused, " + refused + " of 3000 were");
     }
 
     private static String assertReason(Predictor predictor, byte[] bytes, ImageRejectedException.Reason reason) {
