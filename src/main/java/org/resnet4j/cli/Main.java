@@ -43,10 +43,10 @@ public final class Main {
                 case "features" -> FeaturesCommand.run(args, out);
                 case "figure6" -> Figure6Command.run(args, out);
                 case "finetune" -> FinetuneCommand.run(args, out);
+                case "serve" -> ServeCommand.run(args, out);
                 default -> throw new UsageException("unknown command '" + args[0]
                         + "'; commands: summary, infer, train, eval, bench, export, convert, features, figure6, "
-                        + "finetune (--help "
-                        + "lists their options)");
+                        + "finetune, serve (--help lists their options)");
             };
         } catch (UsageException e) {
             err.println("error: " + oneLine(e));
@@ -128,6 +128,9 @@ public final class Main {
                   finetune --model NAME --weights W.safetensors|W.pth --data DIR --classes-from-folders
                           [--freeze-backbone] [--epochs 10] [--lr 0.01] [--batch 32] [--image-size S]
                           [--val-fraction 0.1] [--seed S] [--threads T] [--checkpoint-dir D] [--resume | --overwrite]
+                  serve   --model NAME --weights W.safetensors|W.pth [--host 127.0.0.1] [--port 8080] [--threads T]
+                          [--max-batch 32] [--max-wait-ms 5] [--max-queue 128] [--max-body-bytes 1048576]
+                          [--timeout-ms 30000] [--grace-seconds 25] [--workers 1] [--labels FILE]
                 models: resnet18 resnet34 resnet50 resnet101 resnet152 resnet20 resnet32 resnet44 resnet56 resnet110
                         resnet1202 plain18 plain34 plain20 plain32 plain44 plain56 plain110
                 """;

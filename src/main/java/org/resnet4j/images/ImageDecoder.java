@@ -16,6 +16,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes PNG and JPEG files into 8-bit RGB with the JDK's ImageIO, as Pillow's {@code convert("RGB")} would: grey is
@@ -73,7 +74,9 @@ public final class ImageDecoder {
     }
 
     private static BufferedImage read(byte[] bytes, String source, String format) throws ImageDecodingException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // The bytes are in memory already: ImageIO.createImageInputStream would copy them to a temporary file first
+        // (its default cache), one file per decode, which a server decoding every request must not do.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
             if (!readers.hasNext()) {
                 throw new ImageDecodingException(source + ": no " + format + " decoder available");

@@ -36,6 +36,7 @@ class MainTest {
         Cli help = Cli.run("--help");
         assertEquals(0, help.status());
         assertTrue(help.out().contains("bench   --model NAME"), help.out());
+        assertTrue(help.out().contains("serve   --model NAME --weights W.safetensors"), help.out());
     }
 
     @Test
@@ -85,7 +86,7 @@ class MainTest {
     @Test
     void everyCommandAnswersHelpWithItsOwnOptions() {
         for (String command : new String[] {"summary", "infer", "train", "eval", "bench", "export", "convert",
-            "features", "figure6"}) {
+            "features", "figure6", "finetune", "serve"}) {
             for (String help : new String[] {"--help", "-h"}) {
                 Cli result = Cli.run(command, help).assertSuccess();
                 assertTrue(result.out().startsWith("usage: ./resnet4j " + command + " "), result.out());

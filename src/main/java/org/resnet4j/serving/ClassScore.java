@@ -1,0 +1,5 @@
+package org.resnet4j.serving;
+
+/** One ranked class: its output index, its name and its softmax probability. */
+public record ClassScore(int index, String label, float probability) {
+}

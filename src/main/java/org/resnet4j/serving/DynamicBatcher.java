@@ -1,0 +1,229 @@
+package org.resnet4j.serving;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs single-image requests in batches, as TorchServe and Triton do: a worker takes the oldest waiting input, then
+ * keeps adding inputs until the batch is full or that oldest input has waited {@code maxWait}, and runs them as one
+ * batch. Under load the queue already holds a full batch and nobody waits; a lone request waits at most
+ * {@code maxWait}. Each input's logits are exactly those of the input alone, since every kernel computes an image
+ * the same way whatever else is in the batch (tested).
+ *
+ * <p>The queue is bounded: a submission to a full queue is refused at once ({@link RejectedException}), so memory
+ * never grows with the load. {@link #close()} refuses new submissions, and the workers finish every input already
+ * queued before they stop. One worker is the usual choice: it runs each batch on all the kernel threads, and a second
+ * running another batch at the same time mostly contends for the same cores.
+ */
+public final class DynamicBatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
+
+    /**
+     * @param maxBatch      the most inputs in one batch (1 turns batching off)
+     * @param maxWait       how long the oldest input may wait for others to join its batch
+     * @param queueCapacity the most inputs waiting for a worker; more are refused
+     * @param workers       threads running batches, all through the one {@link BatchModel}
+     */
+    public record Settings(int maxBatch, Duration maxWait, int queueCapacity, int workers) {
+        public Settings {
+            if (maxBatch < 1 || queueCapacity < 1 || workers < 1 || maxWait.isNegative()) {
+                throw new IllegalArgumentException("batcher settings need maxBatch, queueCapacity and workers >= 1 and "
+                        + "maxWait >= 0, got " + maxBatch + ", " + queueCapacity + ", " + workers + ", " + maxWait);
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final long maxWaitNanos;
+    private final BatchMetrics metrics;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final ArrayDeque<Job> queue = new ArrayDeque<>();
+    /** Held by the one worker gathering a batch, so two idle workers never split the waiting inputs between them. */
+    private final ReentrantLock gathering = new ReentrantLock(true);
+    private final List<Thread> workers = new ArrayList<>();
+    private boolean closed;
+
+    /** Starts the workers; with more than one, {@code model} must be safe to call from several threads at once. */
+    public DynamicBatcher(BatchModel model, Settings settings) {
+        this.settings = settings;
+        this.maxWaitNanos = settings.maxWait().toNanos();
+        this.metrics = new BatchMetrics(settings.maxBatch());
+        for (int w = 0; w < settings.workers(); w++) {
+            workers.add(Thread.ofPlatform().name("resnet4j-batcher-" + w).daemon().start(() -> work(model)));
+        }
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public BatchMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Queues one input; the future completes with its logits, or exceptionally if its batch failed. Cancelling the
+     * future before its batch starts leaves the input out of the batch.
+     *
+     * @throws RejectedException at once when the queue is full or the batcher is closed
+     */
+    public CompletableFuture<float[]> submit(float[] input) {
+        Job job = new Job(input, System.nanoTime());
+        lock.lock();
+        try {
+            if (closed) {
+                throw new RejectedException(RejectedException.Reason.CLOSED, "the batcher is closed");
+            }
+            if (queue.size() >= settings.queueCapacity()) {
+                throw new RejectedException(RejectedException.Reason.QUEUE_FULL,
+                        "the queue holds its limit of " + settings.queueCapacity() + " inputs");
+            }
+            queue.addLast(job);
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return job.result;
+    }
+
+    /** Inputs waiting for a worker. */
+    public int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Refuses new submissions; the workers run what is queued, then stop. Returns at once. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits for the workers to stop (after {@link #close()}); true if they all did within {@code timeout}. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread worker : workers) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !worker.join(Duration.ofNanos(left))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void work(BatchModel model) {
+        List<Job> batch = new ArrayList<>(settings.maxBatch());
+        try {
+            while (gather(batch)) {
+                run(model, batch);
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Fills {@code batch}; false once the batcher is closed and the queue is empty. */
+    private boolean gather(List<Job> batch) throws InterruptedException {
+        gathering.lockInterruptibly();
+        lock.lockInterruptibly();
+        try {
+            while (queue.isEmpty()) {
+                if (closed) {
+                    return false;
+                }
+                arrived.await();
+            }
+            Job first = queue.pollFirst();
+            batch.add(first);
+            long deadline = first.queuedNanos + maxWaitNanos;
+            while (batch.size() < settings.maxBatch()) {
+                Job next = queue.pollFirst();
+                if (next != null) {
+                    batch.add(next);
+                    continue;
+                }
+                long left = deadline - System.nanoTime();
+                // Once closed nothing more can arrive: run what there is without waiting.
+                if (left <= 0 || closed) {
+                    break;
+                }
+                arrived.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+            gathering.unlock();
+        }
+    }
+
+    private void run(BatchModel model, List<Job> batch) {
+        List<Job> live = new ArrayList<>(batch.size());
+        for (Job job : batch) {
+            if (!job.result.isDone()) {
+                live.add(job);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        List<float[]> inputs = new ArrayList<>(live.size());
+        for (Job job : live) {
+            inputs.add(job.input);
+        }
+        long start = System.nanoTime();
+        try {
+            float[][] logits = model.logits(inputs);
+            if (logits.length != live.size()) {
+                throw new IllegalStateException("the model answered " + logits.length + " rows for " + live.size()
+                        + " inputs");
+            }
+            metrics.record(live.size(), System.nanoTime() - start);
+            for (int i = 0; i < logits.length; i++) {
+                live.get(i).result.complete(logits[i]);
+            }
+        } catch (Throwable t) {
+            // The worker lives on: the callers of this batch learn that it failed, later batches run as usual.
+            LOG.error("a batch of {} failed", live.size(), t);
+            for (Job job : live) {
+                job.result.completeExceptionally(t);
+            }
+        }
+    }
+
+    private static final class Job {
+        final float[] input;
+        final long queuedNanos;
+        final CompletableFuture<float[]> result = new CompletableFuture<>();
+
+        Job(float[] input, long queuedNanos) {
+            this.input = input;
+            this.queuedNanos = queuedNanos;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DynamicBatcher[maxBatch " + settings.maxBatch() + ", maxWait "
+                + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms, queue " + settings.queueCapacity() + ", workers "
+                + settings.workers() + "]";
+    }
+}

@@ -1,0 +1,30 @@
+package org.resnet4j.serving;
+
+/**
+ * Request bytes that are not an image the network can take. The message is written for the sender: it names the
+ * problem and never repeats the decoder's words, a file path or a class name (the cause keeps those, for logs).
+ */
+public final class ImageRejectedException extends Exception {
+    /** What is wrong, coarse enough for a client to act on. */
+    public enum Reason {
+        /** No bytes at all. */
+        EMPTY,
+        /** Neither the PNG signature nor the JPEG start-of-image marker. */
+        NOT_AN_IMAGE,
+        /** A PNG or JPEG that ends early, fails a checksum, or does not decode. */
+        CORRUPT,
+        /** Another width or height than the network takes. */
+        WRONG_SIZE
+    }
+
+    private final Reason reason;
+
+    ImageRejectedException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

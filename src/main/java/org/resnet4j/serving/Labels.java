@@ -1,0 +1,70 @@
+package org.resnet4j.serving;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The names of a network's classes, in output order. */
+public final class Labels {
+    /** CIFAR-10's classes in label order, as its {@code batches.meta.txt} lists them. */
+    public static final List<String> CIFAR10 = List.of(
+            "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+
+    private final List<String> names;
+
+    private Labels(List<String> names) {
+        this.names = List.copyOf(names);
+    }
+
+    /** CIFAR-10's names for 10 classes; for any other count each class is named by its index ("0", "1", ...). */
+    public static Labels defaultFor(int classes) {
+        if (classes == CIFAR10.size()) {
+            return new Labels(CIFAR10);
+        }
+        List<String> names = new ArrayList<>(classes);
+        for (int i = 0; i < classes; i++) {
+            names.add(Integer.toString(i));
+        }
+        return new Labels(names);
+    }
+
+    public static Labels of(List<String> names) {
+        if (names.isEmpty() || names.stream().anyMatch(String::isBlank)) {
+            throw new IllegalArgumentException("labels must be non-empty names, got " + names.size()
+                    + " names with " + names.stream().filter(String::isBlank).count() + " blank");
+        }
+        return new Labels(names);
+    }
+
+    /**
+     * One name per line (UTF-8, the format of CIFAR-10's {@code batches.meta.txt}); blank lines at the end are
+     * ignored. There must be exactly {@code classes} names.
+     */
+    public static Labels read(Path file, int classes) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        while (!lines.isEmpty() && lines.getLast().isBlank()) {
+            lines.removeLast();
+        }
+        if (lines.size() != classes) {
+            throw new IllegalArgumentException(file + ": " + lines.size() + " labels for a model of " + classes
+                    + " classes; the file needs one name per line, in class order");
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                throw new IllegalArgumentException(file + ": line " + (i + 1) + " is blank; every class needs a name");
+            }
+        }
+        return new Labels(lines.stream().map(String::strip).toList());
+    }
+
+    public String name(int index) {
+        return names.get(index);
+    }
+
+    public int size() {
+        return names.size();
+    }
+}

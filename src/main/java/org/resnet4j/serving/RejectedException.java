@@ -1,0 +1,21 @@
+package org.resnet4j.serving;
+
+/** A submission the batcher did not take: its queue is full, or it has been closed. */
+public final class RejectedException extends RuntimeException {
+    /** Why the batcher refused. */
+    public enum Reason {
+        QUEUE_FULL,
+        CLOSED
+    }
+
+    private final Reason reason;
+
+    RejectedException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,57 @@
+package org.resnet4j.serving.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes answers. Every body has a Content-Length (never chunked), and every error is one line of JSON,
+ * {@code {"error": "<kind>", "reason": "<text>"}}, whose text the server wrote itself: no exception message, class
+ * name, stack trace or file path ever reaches a client.
+ */
+final class Replies {
+    private final RequestMetrics metrics;
+
+    Replies(RequestMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Sends {@code json} and a newline; returns the status. */
+    int json(HttpExchange exchange, int status, String json) throws IOException {
+        return send(exchange, status, "application/json", json + "\n");
+    }
+
+    /** An error answered after the request's body, if any, has been read in full. */
+    int error(HttpExchange exchange, ErrorKind kind, String reason) throws IOException {
+        metrics.error(kind);
+        return json(exchange, kind.status(), "{\"error\": " + Json.quote(kind.label()) + ", \"reason\": "
+                + Json.quote(reason) + "}");
+    }
+
+    /**
+     * An error answered without reading the request's body. If the request has one, the answer says
+     * {@code Connection: close}: the server skips at most 64 KB of an unread body and then closes the connection, and a
+     * client told so in advance reconnects instead of sending its next request into a closing socket.
+     */
+    int refuse(HttpExchange exchange, ErrorKind kind, String reason) throws IOException {
+        if (RequestBody.declaredLength(exchange) != 0) {
+            exchange.getResponseHeaders().set("Connection", "close");
+        }
+        return error(exchange, kind, reason);
+    }
+
+    int send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+        return status;
+    }
+}

@@ -1,0 +1,100 @@
+package org.resnet4j.images;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+
+/** Format and size from the header alone, equal to what decoding gives; broken PNG chunks refused. */
+class ImageHeaderTest {
+
+    @Test
+    void theHeaderGivesTheSizeDecodingGives() throws IOException {
+        for (String name : concat(ImageFixtures.PNG, ImageFixtures.JPEG)) {
+            byte[] bytes = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve(name));
+            ImageHeader header = ImageHeader.read(bytes, name);
+            RgbImage image = ImageDecoder.ignoringOrientation().decode(bytes, name);
+
+            assertEquals(name.endsWith(".png") ? "png" : "jpeg", header.format(), name);
+            assertEquals(image.width(), header.width(), name);
+            assertEquals(image.height(), header.height(), name);
+        }
+    }
+
+    @Test
+    void otherBytesHaveNoHeader() throws ImageDecodingException {
+        assertNull(ImageHeader.read(new byte[0], "empty"));
+        assertNull(ImageHeader.read("GIF89a".getBytes(StandardCharsets.US_ASCII), "gif"));
+        assertNull(ImageHeader.read(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, "short"));
+    }
+
+    /** 57 bytes claiming 100,000 x 100,000 pixels: the size is known, nothing was decoded. */
+    @Test
+    void aHugeClaimedSizeIsReadWithoutDecoding() throws ImageDecodingException {
+        ImageHeader header = ImageHeader.read(png(100_000, 100_000), "huge");
+        assertEquals(new ImageHeader("png", 100_000, 100_000), header);
+    }
+
+    @Test
+    void aPngCutAnywhereIsRefusedEvenAfterItsPixels() throws IOException {
+        byte[] png = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve("rgb.png"));
+        // Cut before IEND: every pixel is there, and the JDK's decoder alone would take the file as whole.
+        for (int cut : new int[] {8, 20, 33, png.length / 2, png.length - 12, png.length - 1}) {
+            ImageDecodingException e = assertThrows(ImageDecodingException.class,
+                    () -> ImageHeader.read(Arrays.copyOf(png, cut), "cut"));
+            assertTrue(e.getMessage().startsWith("cut: "), e.getMessage());
+        }
+        ImageDecoder.ignoringOrientation().decode(Arrays.copyOf(png, png.length - 12), "the decoder alone");
+    }
+
+    @Test
+    void aDamagedPngChunkFailsItsCrc() throws IOException {
+        byte[] png = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve("rgb.png"));
+        png[png.length / 2] ^= 0x01;
+        ImageDecodingException e = assertThrows(ImageDecodingException.class, () -> ImageHeader.read(png, "damaged"));
+        assertTrue(e.getMessage().contains("CRC"), e.getMessage());
+    }
+
+    @Test
+    void aJpegCutBeforeItsSizeIsRefused() throws IOException {
+        byte[] jpeg = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve("baseline.jpg"));
+        assertThrows(ImageDecodingException.class, () -> ImageHeader.read(Arrays.copyOf(jpeg, 20), "cut"));
+    }
+
+    /** A PNG of a signature, an IHDR of the given size (8-bit RGB) and IEND, all CRCs right. */
+    private static byte[] png(int width, int height) {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put(new byte[] {8, 2, 0, 0, 0}).array());
+        chunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(typeBytes);
+        out.writeBytes(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    private static List<String> concat(String[] a, String[] b) {
+        List<String> all = new ArrayList<>(List.of(a));
+        all.addAll(List.of(b));
+        return all;
+    }
+}

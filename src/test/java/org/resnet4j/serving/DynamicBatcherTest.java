@@ -1,0 +1,206 @@
+package org.resnet4j.serving;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The batcher against the shipped ResNet-20: batches give each input its logits alone, bit for bit; concurrent
+ * inputs share a batch; a lone input waits at most maxWait; a full queue refuses at once; close finishes the queue.
+ */
+class DynamicBatcherTest {
+    private static Predictor predictor;
+    private DynamicBatcher batcher;
+
+    @BeforeAll
+    static void loadNetwork() {
+        predictor = ServingFixtures.shippedPredictor();
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        if (batcher != null) {
+            batcher.close();
+            assertTrue(batcher.awaitTermination(Duration.ofSeconds(30)), "workers stop after close");
+        }
+    }
+
+    private static float[] randomInput(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] input = new float[3 * 32 * 32];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) random.nextGaussian();
+        }
+        return input;
+    }
+
+    /**
+     * 45 inputs queued behind a held batch, batches of at most 16: they run as 16, 16 and 13, and every input gets
+     * exactly the logits it gets alone. Every kernel is batch-invariant, so this holds bit for bit.
+     */
+    @Test
+    void batchedLogitsEqualThoseOfEachInputAlone() throws Exception {
+        GatedModel gated = new GatedModel(predictor);
+        batcher = new DynamicBatcher(gated, new DynamicBatcher.Settings(16, Duration.ofMillis(50), 64, 1));
+        CompletableFuture<float[]> first = batcher.submit(randomInput(100));
+        gated.awaitEntered();
+        List<float[]> inputs = new ArrayList<>();
+        List<CompletableFuture<float[]>> results = new ArrayList<>();
+        for (int i = 0; i < 45; i++) {
+            inputs.add(randomInput(i));
+            results.add(batcher.submit(inputs.get(i)));
+        }
+        gated.open();
+
+        assertArrayEquals(predictor.logits(List.of(randomInput(100)))[0], first.get(30, TimeUnit.SECONDS));
+        for (int i = 0; i < inputs.size(); i++) {
+            float[] expected = predictor.logits(List.of(inputs.get(i)))[0];
+            float[] actual = results.get(i).get(30, TimeUnit.SECONDS);
+            for (int k = 0; k < expected.length; k++) {
+                assertEquals(Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(actual[k]),
+                        "input " + i + " logit " + k);
+            }
+        }
+        assertEquals(List.of(1, 16, 16, 13), gated.sizes());
+        Histogram.Snapshot sizes = batcher.metrics().batchSizes();
+        assertEquals(4, sizes.count());
+        assertEquals(46, sizes.sum());
+        assertEquals(46, batcher.metrics().images());
+    }
+
+    @Test
+    void aLoneInputWaitsForCompanyAtMostMaxWait() throws Exception {
+        batcher = new DynamicBatcher(predictor, new DynamicBatcher.Settings(8, Duration.ofMillis(300), 8, 1));
+        long start = System.nanoTime();
+        batcher.submit(randomInput(1)).get(30, TimeUnit.SECONDS);
+        long waited = System.nanoTime() - start;
+
+        assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(300), "ran after " + waited / 1e6 + " ms, before maxWait");
+        assertEquals(1, batcher.metrics().batchSizes().count());
+    }
+
+    @Test
+    void aFullBatchRunsWithoutWaiting() throws Exception {
+        GatedModel gated = new GatedModel(predictor);
+        batcher = new DynamicBatcher(gated, new DynamicBatcher.Settings(4, Duration.ofSeconds(60), 8, 1));
+        List<CompletableFuture<float[]>> results = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            results.add(batcher.submit(randomInput(i)));
+        }
+        gated.open();
+
+        for (CompletableFuture<float[]> result : results) {
+            result.get(20, TimeUnit.SECONDS); // far less than the 60 s maxWait
+        }
+        assertEquals(List.of(4), gated.sizes());
+    }
+
+    @Test
+    void aFullQueueRefusesAtOnceAndTakesAgainWhenItDrains() throws Exception {
+        GatedModel gated = new GatedModel(predictor);
+        batcher = new DynamicBatcher(gated, new DynamicBatcher.Settings(1, Duration.ZERO, 2, 1));
+        CompletableFuture<float[]> running = batcher.submit(randomInput(1));
+        gated.awaitEntered();
+        CompletableFuture<float[]> queuedA = batcher.submit(randomInput(2));
+        CompletableFuture<float[]> queuedB = batcher.submit(randomInput(3));
+
+        RejectedException e = assertThrows(RejectedException.class, () -> batcher.submit(randomInput(4)));
+        assertEquals(RejectedException.Reason.QUEUE_FULL, e.reason());
+        assertEquals(2, batcher.queued());
+
+        gated.open();
+        running.get(30, TimeUnit.SECONDS);
+        queuedA.get(30, TimeUnit.SECONDS);
+        queuedB.get(30, TimeUnit.SECONDS);
+        batcher.submit(randomInput(5)).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void closeRefusesNewInputsAndFinishesQueuedOnesWithoutWaiting() throws Exception {
+        GatedModel gated = new GatedModel(predictor);
+        batcher = new DynamicBatcher(gated, new DynamicBatcher.Settings(2, Duration.ofSeconds(60), 8, 1));
+        List<CompletableFuture<float[]>> results = new ArrayList<>();
+        results.add(batcher.submit(randomInput(0)));
+        results.add(batcher.submit(randomInput(1)));
+        gated.awaitEntered();
+        results.add(batcher.submit(randomInput(2))); // a batch of one, which would wait 60 s for a partner
+        batcher.close();
+
+        assertEquals(RejectedException.Reason.CLOSED,
+                assertThrows(RejectedException.class, () -> batcher.submit(randomInput(3))).reason());
+        gated.open();
+        for (CompletableFuture<float[]> result : results) {
+            result.get(20, TimeUnit.SECONDS);
+        }
+        assertTrue(batcher.awaitTermination(Duration.ofSeconds(20)));
+        assertEquals(List.of(2, 1), gated.sizes());
+    }
+
+    @Test
+    void cancelledInputsAreLeftOutOfTheirBatch() throws Exception {
+        GatedModel gated = new GatedModel(predictor);
+        batcher = new DynamicBatcher(gated, new DynamicBatcher.Settings(8, Duration.ofMillis(20), 8, 1));
+        CompletableFuture<float[]> running = batcher.submit(randomInput(0));
+        gated.awaitEntered();
+        CompletableFuture<float[]> kept = batcher.submit(randomInput(1));
+        CompletableFuture<float[]> cancelled = batcher.submit(randomInput(2));
+        cancelled.cancel(false);
+        gated.open();
+
+        running.get(30, TimeUnit.SECONDS);
+        kept.get(30, TimeUnit.SECONDS);
+        assertEquals(List.of(1, 1), gated.sizes());
+        assertEquals(2, batcher.metrics().images());
+    }
+
+    @Test
+    void aFailedBatchFailsItsCallersAndTheWorkerGoesOn() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        BatchModel failingOnce = inputs -> {
+            if (calls.getAndIncrement() == 0) {
+                throw new IllegalStateException("boom");
+            }
+            return predictor.logits(inputs);
+        };
+        batcher = new DynamicBatcher(failingOnce, new DynamicBatcher.Settings(4, Duration.ZERO, 8, 1));
+
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> batcher.submit(randomInput(0)).get(30, TimeUnit.SECONDS));
+        assertEquals("boom", e.getCause().getMessage());
+        assertEquals(10, batcher.submit(randomInput(1)).get(30, TimeUnit.SECONDS).length);
+    }
+
+    /** Three workers run batches through the one network at once; each input still gets its logits alone. */
+    @Test
+    void severalWorkersShareTheNetwork() throws Exception {
+        batcher = new DynamicBatcher(predictor, new DynamicBatcher.Settings(4, Duration.ZERO, 64, 3));
+        List<CompletableFuture<float[]>> results = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            results.add(batcher.submit(randomInput(i)));
+        }
+        for (int i = 0; i < results.size(); i++) {
+            assertArrayEquals(predictor.logits(List.of(randomInput(i)))[0], results.get(i).get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void settingsAreChecked() {
+        assertThrows(IllegalArgumentException.class, () -> new DynamicBatcher.Settings(0, Duration.ZERO, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new DynamicBatcher.Settings(1, Duration.ZERO, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new DynamicBatcher.Settings(1, Duration.ZERO, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new DynamicBatcher.Settings(1, Duration.ofMillis(-1), 1, 1));
+    }
+}

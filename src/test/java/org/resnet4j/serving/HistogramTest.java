@@ -1,0 +1,51 @@
+package org.resnet4j.serving;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/** Prometheus buckets (value <= bound, cumulative), and the images-per-second window. */
+class HistogramTest {
+    @Test
+    void bucketsCountValuesUpToTheirBoundCumulatively() {
+        Histogram histogram = new Histogram(1, 2, 4);
+        for (double value : new double[] {0.5, 1, 1.5, 2, 3, 4, 4.5, 100}) {
+            histogram.observe(value);
+        }
+        Histogram.Snapshot snapshot = histogram.snapshot();
+
+        assertArrayEquals(new long[] {2, 4, 6, 8}, snapshot.cumulative());
+        assertEquals(8, snapshot.count());
+        assertEquals(116.5, snapshot.sum());
+    }
+
+    @Test
+    void boundsMustIncrease() {
+        assertThrows(IllegalArgumentException.class, () -> new Histogram(1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Histogram(2, 1));
+    }
+
+    @Test
+    void batchSizeBucketsArePowersOfTwoAndTheLargestBatch() {
+        assertArrayEquals(new double[] {1, 2, 4, 8, 16, 32}, new BatchMetrics(32).batchSizes().bounds());
+        assertArrayEquals(new double[] {1, 2, 4, 5}, new BatchMetrics(5).batchSizes().bounds());
+        assertArrayEquals(new double[] {1}, new BatchMetrics(1).batchSizes().bounds());
+    }
+
+    @Test
+    void rateCountsWholeSecondsOnlyOverTheLastTen() {
+        long second = 1_000_000_000L;
+        RateWindow window = new RateWindow(0);
+        window.add(30, second / 2);
+        assertEquals(0, window.perSecond(second / 2), "no whole second yet");
+        window.add(10, second + 1);
+        assertEquals(30, window.perSecond(second + 2), "second 0 only; second 1 is in progress");
+        assertEquals(20, window.perSecond(2 * second), "seconds 0 and 1");
+        window.add(100, 15 * second);
+        assertEquals(0, window.perSecond(15 * second + 5), "seconds 5 to 14 saw nothing");
+        assertEquals(10, window.perSecond(16 * second), "seconds 6 to 15");
+        assertEquals(0, window.perSecond(30 * second), "all old");
+    }
+}

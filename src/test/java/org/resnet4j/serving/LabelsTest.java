@@ -1,0 +1,52 @@
+package org.resnet4j.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Class names: CIFAR-10's for 10 classes, indices otherwise, or a file with exactly one name per class. */
+class LabelsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tenClassesAreCifar10InBatchesMetaOrder() {
+        Labels labels = Labels.defaultFor(10);
+        assertEquals("airplane", labels.name(0));
+        assertEquals("cat", labels.name(3));
+        assertEquals("truck", labels.name(9));
+    }
+
+    @Test
+    void otherCountsAreNamedByIndex() {
+        Labels labels = Labels.defaultFor(1000);
+        assertEquals(1000, labels.size());
+        assertEquals("0", labels.name(0));
+        assertEquals("999", labels.name(999));
+    }
+
+    @Test
+    void aFileGivesOneNamePerLineIgnoringBlankLinesAtTheEnd() throws IOException {
+        Path file = Files.writeString(dir.resolve("labels.txt"), "tench\r\ngoldfish\n\"great\" white shark\n\n\n");
+        Labels labels = Labels.read(file, 3);
+        assertEquals("tench", labels.name(0));
+        assertEquals("\"great\" white shark", labels.name(2));
+    }
+
+    @Test
+    void aFileWithAnotherCountOrABlankNameIsRefused() throws IOException {
+        Path four = Files.writeString(dir.resolve("four.txt"), "a\nb\nc\nd\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Labels.read(four, 3));
+        assertTrue(e.getMessage().contains("4 labels for a model of 3 classes"), e.getMessage());
+
+        Path blank = Files.writeString(dir.resolve("blank.txt"), "a\n \nc\n");
+        e = assertThrows(IllegalArgumentException.class, () -> Labels.read(blank, 3));
+        assertTrue(e.getMessage().contains("line 2 is blank"), e.getMessage());
+    }
+}
