@@ -68,6 +68,9 @@ public final class ImageDecoder {
             throw new ImageDecodingException(source + ": not a PNG or JPEG image (" + (bytes.length == 0 ? "empty"
                     : "starts with bytes " + hex(bytes)) + ")");
         }
+        if (format.equals("png")) {
+            PngChunks.check(bytes, source); // the JDK's reader takes a file cut after its pixel data as whole
+        }
         BufferedImage image = read(format.equals("jpeg") ? JpegProfiles.strip(bytes) : bytes, source, format);
         RgbImage rgb = toRgb(image);
         return applyOrientation && format.equals("jpeg") ? ExifOrientation.apply(rgb, ExifOrientation.of(bytes)) : rgb;
