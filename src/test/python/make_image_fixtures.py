@@ -14,8 +14,10 @@ CenterCrop(32), ToTensor and Normalize(ImageNet) ("<name>.tensor", float32 [3, 3
 CenterCrop(50) of the Resize(40) image.
 
 Live mode copies the full-size photographs into D and writes D/expected.safetensors with torchvision's ImageNet
-evaluation transform (Resize(256), CenterCrop(224), ToTensor, Normalize) of each. Exit status 3: torch, torchvision
-or skimage cannot be imported.
+evaluation transform (Resize(256), CenterCrop(224), ToTensor, Normalize) of each, and D/resnet18.pth (torchvision's
+resnet18, seeded random weights and batch-norm statistics, saved with torch.save) with its logits for every
+photograph ("<photo>.logits", computed in float64) for the classify test. Exit status 3: torch, torchvision or skimage
+cannot be imported.
 """
 import io
 import os
@@ -26,6 +28,7 @@ try:
     import numpy as np
     import skimage
     import torch
+    import torchvision
     from PIL import Image, ImageOps
     from torchvision import transforms
 except ImportError as e:  # the Java test turns this into a skip
@@ -131,6 +134,22 @@ def live(directory):
             img = decoded(f.read())
         tensors[name + ".tensor"] = transform(img).contiguous()
         tensors[name + ".size"] = torch.tensor([img.width, img.height], dtype=torch.int64)
+    torch.manual_seed(20161127)
+    model = torchvision.models.resnet18()
+    gen = torch.Generator().manual_seed(5)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.weight.copy_(torch.rand(m.num_features, generator=gen) + 0.5)
+                m.bias.copy_(torch.randn(m.num_features, generator=gen) * 0.1)
+                m.running_mean.copy_(torch.randn(m.num_features, generator=gen) * 0.1)
+                m.running_var.copy_(torch.rand(m.num_features, generator=gen) + 0.5)
+    torch.save(model.state_dict(), os.path.join(directory, "resnet18.pth"))
+    model = model.double().eval()
+    with torch.no_grad():
+        for name in LIVE_PHOTOS:
+            if name + ".tensor" in tensors:
+                tensors[name + ".logits"] = model(tensors[name + ".tensor"].double().unsqueeze(0))[0].float()
     save(os.path.join(directory, "expected.safetensors"), tensors, {"photos": ",".join(sorted(
         n for n in LIVE_PHOTOS if n + ".tensor" in tensors))})
 

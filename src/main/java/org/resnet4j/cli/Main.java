@@ -44,9 +44,10 @@ public final class Main {
                 case "figure6" -> Figure6Command.run(args, out);
                 case "finetune" -> FinetuneCommand.run(args, out);
                 case "serve" -> ServeCommand.run(args, out);
+                case "classify" -> ClassifyCommand.run(args, out);
                 default -> throw new UsageException("unknown command '" + args[0]
                         + "'; commands: summary, infer, train, eval, bench, export, convert, features, figure6, "
-                        + "finetune, serve (--help lists their options)");
+                        + "finetune, serve, classify (--help lists their options)");
             };
         } catch (UsageException e) {
             err.println("error: " + oneLine(e));
@@ -125,6 +126,8 @@ public final class Main {
                   features --model NAME --weights W.safetensors|W.pth --image FILE [--image FILE ...]
                           --output F.safetensors [--image-size S]
                   figure6 --run DIR [--run DIR ...] --output figure6.png
+                  classify --model NAME --weights W.safetensors|W.pth --image FILE [--image FILE ...] [--top 5]
+                          [--labels imagenet|FILE] [--output logits.safetensors] [--image-size S]
                   finetune --model NAME --weights W.safetensors|W.pth --data DIR --classes-from-folders
                           [--freeze-backbone] [--epochs 10] [--lr 0.01] [--batch 32] [--image-size S]
                           [--val-fraction 0.1] [--seed S] [--threads T] [--checkpoint-dir D] [--resume | --overwrite]

@@ -60,6 +60,19 @@ public final class Labels {
         return new Labels(lines.stream().map(String::strip).toList());
     }
 
+    /** ImageNet-1k's 1,000 class names in index order, as torchvision's weights metadata lists them. */
+    public static Labels imagenet() {
+        try (java.io.InputStream in = Labels.class.getResourceAsStream("/org/resnet4j/data/imagenet-classes.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("the ImageNet class names resource is missing from the jar");
+            }
+            List<String> names = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            return new Labels(names);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public String name(int index) {
         return names.get(index);
     }

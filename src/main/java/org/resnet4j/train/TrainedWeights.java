@@ -70,6 +70,11 @@ public final class TrainedWeights {
         return metadata;
     }
 
+    /** The file's metadata (a copy). */
+    public Map<String, String> metadata() {
+        return Map.copyOf(metadata);
+    }
+
     /** The input normalization the file records, or null when it records none (a converted torchvision file). */
     public Normalization normalizationIfRecorded() {
         return NormalizationMetadata.fromMetadata(metadata, path.toString());

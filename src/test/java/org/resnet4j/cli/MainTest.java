@@ -86,7 +86,7 @@ class MainTest {
     @Test
     void everyCommandAnswersHelpWithItsOwnOptions() {
         for (String command : new String[] {"summary", "infer", "train", "eval", "bench", "export", "convert",
-            "features", "figure6", "finetune", "serve"}) {
+            "features", "figure6", "finetune", "serve", "classify"}) {
             for (String help : new String[] {"--help", "-h"}) {
                 Cli result = Cli.run(command, help).assertSuccess();
                 assertTrue(result.out().startsWith("usage: ./resnet4j " + command + " "), result.out());

@@ -1,0 +1,84 @@
+package org.resnet4j.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.resnet4j.io.SafeTensors;
+import org.resnet4j.io.TensorEntry;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.serving.ClassScore;
+import org.resnet4j.serving.Labels;
+import org.resnet4j.serving.Prediction;
+import org.resnet4j.tensor.Tensor;
+import org.resnet4j.train.FineTuner;
+import org.resnet4j.train.TrainedWeights;
+
+/**
+ * {@code classify --model NAME --weights W --image FILE [--image FILE ...] [--top 5] [--labels imagenet|FILE]
+ * [--output logits.safetensors] [--image-size S]}: the top classes of each image, one line per class:
+ * {@code image=<file> rank=<r> index=<i> probability=<p> label=<name>}. Images are prepared as {@code features}
+ * prepares them. Labels: {@code --labels}, else the class names the weights record (a {@code finetune} run), else
+ * ImageNet's for 1,000 classes and CIFAR-10's for 10, else the index.
+ */
+final class ClassifyCommand {
+    private ClassifyCommand() {
+    }
+
+    static int run(String[] argv, PrintStream out) throws Exception {
+        Arguments args = Arguments.parse("classify", argv, 1, Set.of("stride-on-first-1x1"), Set.of("image"));
+        ResNet model = ModelArguments.build(args, "resnet50");
+        Path weights = args.path("weights");
+        List<Path> images = args.all("image").stream().map(Path::of).toList();
+        int top = args.integer("top", 5, 1);
+        String labelsOption = args.string("labels", null);
+        Path output = args.has("output") ? args.path("output") : null;
+        int size = args.integer("image-size", ImageInputs.defaultSize(model), 1);
+        args.rejectUnknown();
+        if (top > model.classes()) {
+            throw new UsageException("classify: --top " + top + " is more than the model's " + model.classes()
+                    + " classes");
+        }
+        TrainedWeights trained = TrainedWeights.load(model, weights);
+        Labels labels = labels(labelsOption, trained, model.classes());
+        Tensor logits = model.freeze().forward(ImageInputs.load(images, model, trained.normalizationIfRecorded(),
+                size));
+        int classes = model.classes();
+        for (int i = 0; i < images.size(); i++) {
+            float[] row = java.util.Arrays.copyOfRange(logits.data(), i * classes, (i + 1) * classes);
+            List<ClassScore> scores = Prediction.of(row, labels, top).top();
+            for (int rank = 0; rank < scores.size(); rank++) {
+                ClassScore score = scores.get(rank);
+                out.printf(Locale.ROOT, "image=%s rank=%d index=%d probability=%.4f label=%s%n", images.get(i),
+                        rank + 1, score.index(), score.probability(), score.label());
+            }
+        }
+        if (output != null) {
+            SafeTensors.write(output, List.of(TensorEntry.ofFloats("logits", logits.shape().dims(), logits.data())),
+                    Map.of("model", model.architecture().name()));
+        }
+        return 0;
+    }
+
+    private static Labels labels(String option, TrainedWeights trained, int classes) throws java.io.IOException {
+        if (option != null) {
+            return option.equals("imagenet") ? checked(Labels.imagenet(), classes, "imagenet")
+                    : Labels.read(Path.of(option), classes);
+        }
+        String recorded = trained.metadata().get(FineTuner.LABELS);
+        if (recorded != null) {
+            return checked(Labels.of(recorded.lines().toList()), classes, "the weights' " + FineTuner.LABELS);
+        }
+        return classes == 1000 ? Labels.imagenet() : Labels.defaultFor(classes);
+    }
+
+    private static Labels checked(Labels labels, int classes, String source) {
+        if (labels.size() != classes) {
+            throw new IllegalArgumentException(source + " names " + labels.size() + " classes, the model has "
+                    + classes);
+        }
+        return labels;
+    }
+}

@@ -1,0 +1,98 @@
+package org.resnet4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.io.SafeTensors;
+import org.resnet4j.io.SafeTensorsFile;
+import org.resnet4j.io.StateDicts;
+import org.resnet4j.models.ModelOptions;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.models.ResNets;
+import org.resnet4j.testing.PythonReference;
+
+/** {@code classify}: image files to named top-k classes, and torchvision's logits for torchvision's weights. */
+class ClassifyCommandTest {
+    private static final Path IMAGES = Path.of("src", "test", "resources", "fixtures", "images");
+    private static final Path SHIPPED = Path.of("models", "resnet20-cifar10.safetensors");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void topClassesWithCifarNamesFromTheShippedModel() {
+        Cli result = Cli.run("classify", "--model", "resnet20", "--weights", SHIPPED.toString(), "--image",
+                IMAGES.resolve("rgb.png").toString(), "--image", IMAGES.resolve("baseline.jpg").toString(), "--top",
+                "3").assertSuccess();
+
+        List<String> lines = result.outLines().stream().filter(l -> l.startsWith("image=")).toList();
+        assertEquals(6, lines.size(), result.out());
+        // rgb.png is Chelsea, the cat of Debian's python3-skimage photographs, downscaled: the shipped ResNet-20 agrees.
+        assertTrue(lines.get(0).matches("image=\\S+rgb\\.png rank=1 index=3 probability=[01]\\.\\d{4} label=cat"),
+                lines.get(0));
+        assertTrue(lines.get(3).contains("baseline.jpg rank=1 "), lines.get(3));
+    }
+
+    @Test
+    void badLabelsAndTooLargeTopAreOneLine() throws IOException {
+        Path labels = dir.resolve("labels.txt");
+        Files.writeString(labels, "a\nb\n");
+        Cli.run("classify", "--model", "resnet20", "--weights", SHIPPED.toString(), "--image",
+                IMAGES.resolve("rgb.png").toString(), "--labels", labels.toString())
+                .assertFailure(1, "2 labels for a model of 10 classes");
+        Cli.run("classify", "--model", "resnet20", "--weights", SHIPPED.toString(), "--image",
+                IMAGES.resolve("rgb.png").toString(), "--top", "11")
+                .assertFailure(2, "--top 11 is more than the model's 10 classes");
+    }
+
+    /** ImageNet weights that record nothing: torchvision's preprocessing and mean/std, ImageNet's class names. */
+    @Test
+    void imagenetNamesForAThousandClasses() throws IOException {
+        ResNet model = ResNets.create("resnet18", ModelOptions.defaults(1000).withSeed(2));
+        Path weights = dir.resolve("r18.safetensors");
+        StateDicts.save(model, weights, Map.of());
+        Cli result = Cli.run("classify", "--model", "resnet18", "--weights", weights.toString(), "--image",
+                IMAGES.resolve("progressive.jpg").toString(), "--top", "1", "--image-size", "64").assertSuccess();
+        List<String> names = Files.readAllLines(Path.of("src", "main", "resources", "org", "resnet4j", "data",
+                "imagenet-classes.txt"));
+        String line = result.lastLine();
+        int index = Integer.parseInt(line.replaceAll(".* index=(\\d+) .*", "$1"));
+        assertTrue(line.endsWith(" label=" + names.get(index)), line);
+    }
+
+    /** torchvision's resnet18 (random weights) saved by torch.save, on real photographs: PyTorch's logits. */
+    @Test
+    void torchvisionCheckpointGivesPyTorchsLogitsOnPhotographs() throws IOException, InterruptedException {
+        new PythonReference(Path.of("src", "test", "python", "make_image_fixtures.py"), List.of("--live"), dir, 180,
+                "python3-torchvision or python3-skimage not installed: apt-get install python3-torchvision "
+                + "python3-skimage").require();
+        SafeTensorsFile expected = SafeTensors.read(dir.resolve("expected.safetensors"));
+        List<String> photos = List.of(expected.metadataValue("photos").split(","));
+        List<String> args = new ArrayList<>(List.of("classify", "--model", "resnet18", "--weights",
+                dir.resolve("resnet18.pth").toString(), "--output", dir.resolve("logits.safetensors").toString()));
+        for (String photo : photos) {
+            args.addAll(List.of("--image", dir.resolve(photo).toString()));
+        }
+        Cli.run(args.toArray(String[]::new)).assertSuccess();
+        float[] logits = SafeTensors.read(dir.resolve("logits.safetensors")).floats("logits");
+        for (int i = 0; i < photos.size(); i++) {
+            float[] reference = expected.floats(photos.get(i) + ".logits");
+            double max = 0;
+            double scale = 0;
+            for (int c = 0; c < reference.length; c++) {
+                max = Math.max(max, Math.abs(reference[c] - logits[i * 1000 + c]));
+                scale = Math.max(scale, Math.abs(reference[c]));
+            }
+            System.out.printf("%s: max |logit error| %.3g (largest logit %.3g)%n", photos.get(i), max, scale);
+            assertTrue(max <= 1e-4 * scale, photos.get(i) + ": " + max + " of " + scale);
+        }
+    }
+}
