@@ -103,7 +103,8 @@ public record DistributedConfig(String model, int workers, int globalBatch, long
 
     public DistributedConfig withSeed(long newSeed) {
         return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, momentum,
-                weightDecay, newSeed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost, advertiseHost, failure);
+                weightDecay, newSeed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost,
+                advertiseHost, failure);
     }
 
     public DistributedConfig withNetwork(Duration connect, Duration peer, String bind, String advertise) {
@@ -113,7 +114,8 @@ public record DistributedConfig(String model, int workers, int globalBatch, long
 
     public DistributedConfig withFailure(InjectedFailure injected) {
         return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, momentum,
-                weightDecay, seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost, advertiseHost, injected);
+                weightDecay, seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost, advertiseHost,
+                injected);
     }
 
     public DistributedConfig withMaxAttempts(int attempts) {

@@ -52,12 +52,14 @@ public final class SparkTrain {
         String data = o.required("--data");
         String model = o.value("--model", "resnet20");
         int classes = o.integer("--classes", 10);
-        DistributedConfig config = new DistributedConfig(model, Integer.parseInt(o.required("--workers")), o.integer("--batch", 128),
+        o.required("--workers");
+        DistributedConfig config = new DistributedConfig(model, o.integer("--workers", 0), o.integer("--batch", 128),
                 o.number("--iterations", 64_000), o.real("--lr", 0.1), o.value("--schedule", "paper"),
                 o.real("--momentum", 0.9), o.real("--weight-decay", 1e-4), o.number("--seed", 0),
                 o.integer("--checkpoint-every", 1000), o.integer("--max-attempts", 4),
-                Duration.ofSeconds(o.number("--connect-timeout", 60)), Duration.ofSeconds(o.number("--peer-timeout",
-                600)), o.value("--bind-host", null), o.value("--advertise-host", null), o.failure());
+                Duration.ofSeconds(o.number("--connect-timeout", 60)),
+                Duration.ofSeconds(o.number("--peer-timeout", 600)), o.value("--bind-host", null),
+                o.value("--advertise-host", null), o.failure());
         Path checkpoints = Path.of(o.value("--checkpoint-dir", "runs/spark"));
         boolean resume = o.flag("--resume");
         String master = o.value("--master", null);

@@ -13,9 +13,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * Images/s of distributed training with K = 1 and K = 2 workers in local mode (one JVM, {@code local[2]}): the
  * overhead of the distributed step, not a speed-up, since both share the same cores. Runs K = 1 and K = 2 back to
- * back, {@code rounds} times, and prints each run and the medians. Each run is a warm-up segment then a measured one;
- * images/s is the measured segment's images over its slowest worker's training loop (compute and all-reduce), so the
- * job's start-up (reading the shard, building the replica, connecting) is left out and printed apart.
+ * back, {@code rounds} times, and prints each run and the medians. Each run checkpoints every {@code warmup} steps;
+ * the first segment warms up, and images/s is the later segments' images over their slowest worker's training loops
+ * (compute and all-reduce), so the jobs' start-up (reading the shard, building the replica, connecting) is left out
+ * and printed apart. {@code steps} should be a multiple of {@code warmup}.
  *
  * <pre>spark/resnet4j-spark bench --model resnet50 --image-size 224 --batch 16 --warmup 1 --steps 3 --rounds 3</pre>
  */
@@ -48,16 +49,21 @@ public final class SparkBench {
                     Path run = Files.createTempDirectory("resnet4j-spark-bench");
                     DistributedTrainer.Result result = DistributedTrainer.train(spark, records, input, factory, config,
                             run, false, Map.of());
-                    DistributedTrainer.Segment measured = result.segments().getLast();
-                    double rate = (double) steps * batch / measured.loopSeconds();
+                    // Every segment after the warm-up one (checkpoints every `warmup` steps).
+                    List<DistributedTrainer.Segment> timed = result.segments().subList(1, result.segments().size());
+                    double loop = timed.stream().mapToDouble(DistributedTrainer.Segment::loopSeconds).sum();
+                    double allReduce = timed.stream().mapToDouble(DistributedTrainer.Segment::allReduceSeconds).sum();
+                    double setup = timed.stream().mapToDouble(DistributedTrainer.Segment::setupSeconds).sum();
+                    DistributedTrainer.Segment measured = timed.getLast();
+                    double rate = (double) steps * batch / loop;
                     rates.get(k - 1).add(rate);
                     if (k == 2) {
                         bytes = measured.bytesSent();
                     }
                     System.out.printf(Locale.ROOT, "round %d K=%d: %.2f images/s (loop %.2f s: all-reduce %.2f s of "
-                            + "the slowest worker; job start-up %.2f s), %d gradient bytes sent per worker per "
-                            + "step%n", round + 1, k, rate, measured.loopSeconds(), measured.allReduceSeconds(),
-                            measured.setupSeconds(), measured.bytesSent());
+                            + "the slowest worker; job start-ups %.2f s), %d gradient bytes sent per worker per "
+                            + "step%n", round + 1, k, rate, loop, allReduce, setup,
+                            measured.bytesSent());
                     for (Path file : List.of(run.resolve(SparkCheckpoint.FILE),
                             run.resolve(DistributedTrainer.WEIGHTS_FILE))) {
                         Files.deleteIfExists(file);
