@@ -55,8 +55,7 @@ final class Fixtures {
         SparkConf conf = new SparkConf().setMaster(master).setAppName("resnet4j-spark-test")
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.sql.shuffle.partitions", "2");
+                .set("spark.driver.bindAddress", "127.0.0.1");
         return new JavaSparkContext(conf);
     }
 }
