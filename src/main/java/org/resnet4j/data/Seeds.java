@@ -5,12 +5,15 @@ import java.util.SplittableRandom;
 /**
  * Counter-based seeding: a random stream for a tuple (seed, purpose, a, b) with no state to carry. This is what makes
  * the loader's position the whole of its state — the stream for epoch e, image i is recomputed from scratch.
+ *
+ * <p>Public so that other loaders (the Spark module's per-worker shards) draw the same epoch orders as
+ * {@link BatchLoader}.
  */
-final class Seeds {
+public final class Seeds {
     /** Purposes, so the split, the shuffles and the augmentation never share a stream. */
-    static final long SPLIT = 1;
-    static final long SHUFFLE = 2;
-    static final long AUGMENT = 3;
+    public static final long SPLIT = 1;
+    public static final long SHUFFLE = 2;
+    public static final long AUGMENT = 3;
 
     private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
 
@@ -18,7 +21,7 @@ final class Seeds {
     }
 
     /** A generator determined by the tuple; different tuples give unrelated streams. */
-    static SplittableRandom random(long seed, long purpose, long a, long b) {
+    public static SplittableRandom random(long seed, long purpose, long a, long b) {
         long key = mix(seed + GOLDEN_GAMMA * purpose);
         key = mix(key + GOLDEN_GAMMA * a);
         key = mix(key + GOLDEN_GAMMA * b);
@@ -37,7 +40,7 @@ final class Seeds {
     }
 
     /** Fills {@code order} with a uniformly random permutation of {@code 0 .. order.length - 1} (Fisher–Yates). */
-    static void permutation(int[] order, SplittableRandom random) {
+    public static void permutation(int[] order, SplittableRandom random) {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }

@@ -1,0 +1,136 @@
+package org.resnet4j.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.resnet4j.data.Cifar10Dataset;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.data.RandomCropFlip;
+
+/**
+ * CIFAR-10 records as Spark input: each record is one entry of the official binary files, {@value #RECORD_BYTES}
+ * bytes (the label, then 3 x 32 x 32 pixels, channel planes in R, G, B order), which is what
+ * {@code sparkContext.binaryRecords(file, 3073)} reads from any Hadoop file system. A sample is the single-process
+ * loader's: the paper's pad-crop-flip drawn from (seed, epoch, index) by {@link RandomCropFlip#forImage}, then the
+ * {@link Normalization}.
+ */
+public final class Cifar10Input implements TrainingInput<byte[]> {
+    public static final int RECORD_BYTES = 1 + Cifar10Dataset.IMAGE_BYTES;
+    /** The five training files of the official archive, in order. */
+    public static final List<String> TRAINING_FILES = List.of("data_batch_1.bin", "data_batch_2.bin",
+            "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
+
+    // Normalization is not Serializable: its arrays travel, the record is rebuilt on the executor.
+    private final float[] mean;
+    private final float[] std;
+    private transient Normalization normalization;
+
+    public Cifar10Input(Normalization normalization) {
+        this.mean = normalization.mean();
+        this.std = normalization.std();
+        this.normalization = normalization;
+    }
+
+    /** The records of {@code files} (any Hadoop path: local, hdfs://, s3a://), in file order then record order. */
+    public static JavaRDD<byte[]> records(JavaSparkContext spark, List<String> files) {
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no CIFAR-10 files given");
+        }
+        List<JavaRDD<byte[]>> parts = new ArrayList<>();
+        for (String file : files) {
+            parts.add(spark.binaryRecords(file, RECORD_BYTES));
+        }
+        JavaRDD<byte[]> all = parts.getFirst();
+        for (int i = 1; i < parts.size(); i++) {
+            all = all.union(parts.get(i));
+        }
+        return all;
+    }
+
+    /**
+     * {@link Normalization#perChannel} of the records, computed by the executors: per-channel integer sums, which are
+     * exact, so the result is the same bits as the single-process computation over the same images.
+     */
+    public static Normalization perChannel(JavaRDD<byte[]> records) {
+        int c = Cifar10Dataset.CHANNELS;
+        long[] sums = records.aggregate(new long[2 * c + 1], (acc, record) -> {
+            requireRecord(record);
+            for (int channel = 0; channel < c; channel++) {
+                int base = 1 + channel * Cifar10Dataset.PLANE;
+                for (int p = 0; p < Cifar10Dataset.PLANE; p++) {
+                    int v = record[base + p] & 0xFF;
+                    acc[channel] += v;
+                    acc[c + channel] += v * v;
+                }
+            }
+            acc[2 * c]++;
+            return acc;
+        }, (a, b) -> {
+            for (int i = 0; i < a.length; i++) {
+                a[i] += b[i];
+            }
+            return a;
+        });
+        // The same arithmetic as Normalization.perChannel, on the same exact sums.
+        float[] mean = new float[c];
+        float[] std = new float[c];
+        double count = (double) sums[2 * c] * Cifar10Dataset.PLANE;
+        for (int channel = 0; channel < c; channel++) {
+            double m = sums[channel] / count;
+            double variance = Math.max(0, sums[c + channel] / count - m * m);
+            mean[channel] = (float) (m / 255);
+            std[channel] = (float) (Math.sqrt(variance) / 255);
+        }
+        return new Normalization(mean, std);
+    }
+
+    public Normalization normalization() {
+        if (normalization == null) {
+            normalization = new Normalization(mean, std);
+        }
+        return normalization;
+    }
+
+    @Override
+    public int channels() {
+        return Cifar10Dataset.CHANNELS;
+    }
+
+    @Override
+    public int height() {
+        return Cifar10Dataset.HEIGHT;
+    }
+
+    @Override
+    public int width() {
+        return Cifar10Dataset.WIDTH;
+    }
+
+    @Override
+    public int label(byte[] record) {
+        requireRecord(record);
+        int label = record[0];
+        if (label < 0 || label >= Cifar10Dataset.CLASSES) {
+            throw new IllegalArgumentException("CIFAR-10 record with label " + label + ", must be in 0.."
+                    + (Cifar10Dataset.CLASSES - 1) + ": is the input in the binary format (not the Python pickles)?");
+        }
+        return label;
+    }
+
+    @Override
+    public void write(byte[] record, long index, long seed, int epoch, float[] out, int offset) {
+        requireRecord(record);
+        byte[] augmented = new byte[Cifar10Dataset.IMAGE_BYTES];
+        RandomCropFlip.forImage(seed, epoch, Math.toIntExact(index)).apply(record, 1, augmented, 0);
+        // NHWC: channel stride 1, pixel stride 3.
+        normalization().apply(augmented, 0, out, offset, 1, Cifar10Dataset.CHANNELS);
+    }
+
+    private static void requireRecord(byte[] record) {
+        if (record.length != RECORD_BYTES) {
+            throw new IllegalArgumentException("a CIFAR-10 record has " + RECORD_BYTES + " bytes (label + 3x32x32 "
+                    + "pixels), got " + record.length);
+        }
+    }
+}

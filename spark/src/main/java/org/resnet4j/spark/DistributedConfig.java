@@ -1,0 +1,146 @@
+package org.resnet4j.spark;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.resnet4j.optim.LearningRateSchedule;
+
+/**
+ * The settings of a distributed run. Everything that decides the trajectory (all but the checkpoint directory, the
+ * network settings and the fault injection) is recorded in each checkpoint and checked on resume.
+ *
+ * @param model            the network's name, recorded in checkpoints and the final weights
+ * @param workers          K: replicas, one barrier task each
+ * @param globalBatch      images per step over all workers; each worker takes {@code globalBatch / K}
+ * @param iterations       total steps
+ * @param learningRate     base rate of the schedule
+ * @param schedule         {@code paper} (divided by 10 at 1/2 and 3/4 of the run) or {@code cosine}
+ * @param momentum         SGD momentum
+ * @param weightDecay      SGD weight decay
+ * @param seed             shuffling and augmentation (the model factory has its own initialization seed)
+ * @param checkpointEvery  steps between checkpoints; each checkpoint ends one Spark job
+ * @param maxAttempts      attempts of one segment (between two checkpoints) before the run gives up
+ * @param connectTimeout   how long a worker tries to reach its ring neighbour
+ * @param peerTimeout      how long a worker waits for gradient bytes from its neighbour
+ * @param bindHost         the address a worker listens on for its predecessor, or null for every interface
+ * @param advertiseHost    the address a worker tells its peers, or null for its executor's host
+ * @param failure          a failure to inject (to try recovery), or null
+ */
+public record DistributedConfig(String model, int workers, int globalBatch, long iterations, double learningRate,
+                                String schedule, double momentum, double weightDecay, long seed, int checkpointEvery,
+                                int maxAttempts, Duration connectTimeout, Duration peerTimeout, String bindHost,
+                                String advertiseHost, InjectedFailure failure) implements Serializable {
+
+    /**
+     * Makes worker {@code rank} throw after its backward pass at step {@code step}, in the first attempt of that
+     * step's segment only, so the run must recover from the last checkpoint.
+     */
+    public record InjectedFailure(long step, int rank) implements Serializable {
+    }
+
+    public DistributedConfig {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(peerTimeout, "peerTimeout");
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+        }
+        if (globalBatch < 1 || globalBatch % workers != 0) {
+            throw new IllegalArgumentException("the global batch of " + globalBatch + " images does not divide among "
+                    + workers + " workers: each worker takes an equal share (globalBatch / workers images per step), "
+                    + "so the batch must be a multiple of the worker count");
+        }
+        if (iterations < 1 || checkpointEvery < 1 || maxAttempts < 1) {
+            throw new IllegalArgumentException("iterations, checkpointEvery and maxAttempts must be >= 1, got "
+                    + iterations + ", " + checkpointEvery + ", " + maxAttempts);
+        }
+        if (!schedule.equals("paper") && !schedule.equals("cosine")) {
+            throw new IllegalArgumentException("schedule must be paper or cosine, got " + schedule);
+        }
+        if (failure != null && (failure.rank() < 0 || failure.rank() >= workers)) {
+            throw new IllegalArgumentException("injected failure on worker " + failure.rank() + ", but there are "
+                    + workers + " workers");
+        }
+    }
+
+    /** The paper's CIFAR-10 recipe for {@code model} on {@code workers} workers: batch 128, 0.1, momentum 0.9, 1e-4. */
+    public static DistributedConfig defaults(String model, int workers) {
+        return new DistributedConfig(model, workers, 128, 64_000, 0.1, "paper", 0.9, 1e-4, 0, 1000, 4,
+                Duration.ofSeconds(60), Duration.ofMinutes(10), null, null, null);
+    }
+
+    public int batchPerWorker() {
+        return globalBatch / workers;
+    }
+
+    public LearningRateSchedule learningRates() {
+        return schedule.equals("cosine") ? LearningRateSchedule.cosine(learningRate, iterations)
+                : LearningRateSchedule.paper(learningRate, iterations);
+    }
+
+    public DistributedConfig withWorkers(int k) {
+        return new DistributedConfig(model, k, globalBatch, iterations, learningRate, schedule, momentum, weightDecay,
+                seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost, advertiseHost, failure);
+    }
+
+    public DistributedConfig withBatch(int batch) {
+        return new DistributedConfig(model, workers, batch, iterations, learningRate, schedule, momentum, weightDecay,
+                seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost, advertiseHost, failure);
+    }
+
+    public DistributedConfig withIterations(long total) {
+        return new DistributedConfig(model, workers, globalBatch, total, learningRate, schedule, momentum, weightDecay,
+                seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost, advertiseHost, failure);
+    }
+
+    public DistributedConfig withCheckpointEvery(int steps) {
+        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, momentum,
+                weightDecay, seed, steps, maxAttempts, connectTimeout, peerTimeout, bindHost, advertiseHost, failure);
+    }
+
+    public DistributedConfig withSeed(long newSeed) {
+        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, momentum,
+                weightDecay, newSeed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost,
+                advertiseHost, failure);
+    }
+
+    public DistributedConfig withNetwork(Duration connect, Duration peer, String bind, String advertise) {
+        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, momentum,
+                weightDecay, seed, checkpointEvery, maxAttempts, connect, peer, bind, advertise, failure);
+    }
+
+    public DistributedConfig withFailure(InjectedFailure injected) {
+        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, momentum,
+                weightDecay, seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost, advertiseHost,
+                injected);
+    }
+
+    public DistributedConfig withMaxAttempts(int attempts) {
+        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, momentum,
+                weightDecay, seed, checkpointEvery, attempts, connectTimeout, peerTimeout, bindHost, advertiseHost,
+                failure);
+    }
+
+    public DistributedConfig withOptimizer(double rate, String newSchedule, double newMomentum, double decay) {
+        return new DistributedConfig(model, workers, globalBatch, iterations, rate, newSchedule, newMomentum, decay,
+                seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost, advertiseHost, failure);
+    }
+
+    /** The settings that decide the run's trajectory, as checkpoint metadata (doubles exact both ways). */
+    Map<String, String> recipe() {
+        Map<String, String> recipe = new LinkedHashMap<>();
+        recipe.put("model", model);
+        recipe.put("workers", Integer.toString(workers));
+        recipe.put("global_batch", Integer.toString(globalBatch));
+        recipe.put("learning_rate", Double.toString(learningRate));
+        recipe.put("schedule", schedule);
+        recipe.put("momentum", Double.toString(momentum));
+        recipe.put("weight_decay", Double.toString(weightDecay));
+        recipe.put("seed", Long.toString(seed));
+        recipe.put("iterations", Long.toString(iterations));
+        return recipe;
+    }
+}

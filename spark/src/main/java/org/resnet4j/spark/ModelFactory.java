@@ -1,0 +1,23 @@
+package org.resnet4j.spark;
+
+import java.io.Serializable;
+import org.resnet4j.models.ModelOptions;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.models.ResNets;
+import org.resnet4j.models.ShortcutOption;
+
+/**
+ * Builds one replica of the network; called once on the driver (the initial weights, the checkpoints) and once per
+ * worker task. Every call must build the same architecture: the workers compare their models when they meet and
+ * refuse to train on a mismatch. The weights it initializes only matter on the driver, whose initial state every
+ * worker loads.
+ */
+@FunctionalInterface
+public interface ModelFactory extends Serializable {
+    ResNet create();
+
+    /** {@code ResNets.create(name, options)}: any network of the library by name. */
+    static ModelFactory named(String name, int classes, ShortcutOption shortcut, long seed) {
+        return () -> ResNets.create(name, new ModelOptions(classes, shortcut, false, false, seed));
+    }
+}

@@ -1,0 +1,75 @@
+package org.resnet4j.spark;
+
+import java.io.Serializable;
+import org.resnet4j.data.Seeds;
+
+/**
+ * How the data set is split among K workers and which images each worker trains on at each step.
+ *
+ * <p>The data set's N records are numbered 0..N-1 in input order. Worker r owns the contiguous shard
+ * {@code [r * S, (r + 1) * S)} with {@code S = floor(N / K)}; the last {@code N mod K} records are left out, so every
+ * shard is the same size (as PyTorch's DistributedSampler with {@code drop_last}). Epoch e visits the images in the
+ * order of the single-process loader's permutation for (seed, e) ({@link Seeds#SHUFFLE}, as
+ * {@code org.resnet4j.data.BatchLoader} draws it); worker r keeps the images of its shard in that order, and its
+ * step t of the epoch takes positions {@code t * b .. t * b + b - 1} of that list ({@code b} = images per worker).
+ * An epoch is {@code floor(S / b)} steps; a partial last batch is dropped, as the single-process loader does. With
+ * K = 1 this is exactly the single-process loader's order.
+ *
+ * @param datasetSize N
+ * @param workers     K
+ * @param batch       b, images per worker per step
+ */
+public record Shards(long datasetSize, int workers, int batch) implements Serializable {
+    public Shards {
+        if (workers < 1 || batch < 1) {
+            throw new IllegalArgumentException("workers and batch must be >= 1, got " + workers + ", " + batch);
+        }
+        if (datasetSize > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("data set of " + datasetSize + " records: at most " + Integer.MAX_VALUE
+                    + " are supported (an int index, as the single-process loader's)");
+        }
+        if (datasetSize / workers < batch) {
+            throw new IllegalArgumentException("a data set of " + datasetSize + " records gives each of " + workers
+                    + " workers " + datasetSize / workers + " records, fewer than its batch of " + batch);
+        }
+    }
+
+    /** S: records per shard. */
+    public int shardSize() {
+        return (int) (datasetSize / workers);
+    }
+
+    /** The index of worker {@code rank}'s first record. */
+    public long shardStart(int rank) {
+        return (long) rank * shardSize();
+    }
+
+    /** The worker that owns record {@code index}, or -1 for the records left out. */
+    public int owner(long index) {
+        long rank = index / shardSize();
+        return rank < workers ? (int) rank : -1;
+    }
+
+    public int stepsPerEpoch() {
+        return shardSize() / batch;
+    }
+
+    /**
+     * Worker {@code rank}'s visiting order of epoch {@code epoch}: positions within its shard (add
+     * {@link #shardStart} for the record index), {@link #shardSize()} of them.
+     */
+    public int[] order(long seed, int epoch, int rank) {
+        int[] permutation = new int[(int) datasetSize];
+        Seeds.permutation(permutation, Seeds.random(seed, Seeds.SHUFFLE, epoch, 0));
+        int start = (int) shardStart(rank);
+        int end = start + shardSize();
+        int[] order = new int[shardSize()];
+        int next = 0;
+        for (int image : permutation) {
+            if (image >= start && image < end) {
+                order[next++] = image - start;
+            }
+        }
+        return order;
+    }
+}

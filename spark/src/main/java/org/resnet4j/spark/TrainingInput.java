@@ -1,0 +1,36 @@
+package org.resnet4j.spark;
+
+import java.io.Serializable;
+
+/**
+ * What turns one input record into a training sample: the pluggable side of the data path. The trainer numbers the
+ * records of the input RDD 0..N-1, gives each worker the records of its shard ({@link Shards}) and asks this for the
+ * sample of a record in an epoch; the augmentation must depend on (seed, epoch, record index) only, so that any step
+ * can be recomputed (which is what makes a restart from a checkpoint exact).
+ *
+ * <p>{@link Cifar10Input} reads records of the CIFAR-10 binary format. An image-folder input plugs in the same way
+ * with a record of (file bytes or path, label), decoding with {@code org.resnet4j.images} and drawing its
+ * {@code TrainingTransform} from (seed, epoch, index).
+ *
+ * @param <R> the record type of the input RDD
+ */
+public interface TrainingInput<R> extends Serializable {
+    int channels();
+
+    int height();
+
+    int width();
+
+    /** The class of {@code record}. */
+    int label(R record);
+
+    /**
+     * Writes the sample of {@code record} (index {@code index} in the data set) for {@code epoch}, normalized, NHWC:
+     * {@code out[offset + (y * width + x) * channels + c]}, {@code height * width * channels} values.
+     */
+    void write(R record, long index, long seed, int epoch, float[] out, int offset);
+
+    default int sampleSize() {
+        return channels() * height() * width();
+    }
+}

@@ -1,0 +1,149 @@
+package org.resnet4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.data.BatchLoader;
+import org.resnet4j.data.Cifar10Dataset;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.models.ResNets;
+import org.resnet4j.optim.Sgd;
+import org.resnet4j.tensor.Layout;
+import org.resnet4j.train.NormalizationMetadata;
+import org.resnet4j.train.TrainingStep;
+
+/** Spark in local mode, two task threads: the distributed run against one process. */
+class DistributedTrainingTest {
+    static final ModelFactory RESNET20 = ModelFactory.named("resnet20", 10, null, 11);
+    static final Cifar10Dataset DATASET = Fixtures.dataset(96, 5);
+    static final Normalization NORMALIZATION = Normalization.perChannel(DATASET);
+    static final Cifar10Input INPUT = new Cifar10Input(NORMALIZATION);
+    /** 20 steps of batch 16 over 96 images: 6 steps an epoch with K = 1 or 2, and both learning-rate drops. */
+    static final DistributedConfig CONFIG = DistributedConfig.defaults("resnet20", 2).withBatch(16)
+            .withIterations(20).withCheckpointEvery(10).withSeed(5);
+
+    private static JavaSparkContext spark;
+    private static JavaRDD<byte[]> records;
+    @TempDir
+    static Path data;
+
+    @BeforeAll
+    static void start() throws Exception {
+        spark = Fixtures.spark("local[2]");
+        records = Cifar10Input.records(spark, Fixtures.writeBinaryFiles(DATASET, 40, data));
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    static DistributedTrainer.Result run(JavaSparkContext context, JavaRDD<byte[]> input, ModelFactory factory,
+            DistributedConfig config, Path directory) throws Exception {
+        return DistributedTrainer.train(context, input, INPUT, factory, config, directory, false,
+                NormalizationMetadata.toMetadata(NORMALIZATION));
+    }
+
+    @Test
+    void normalizationComputedByTheExecutorsIsTheSingleProcessOne() {
+        assertEquals(NORMALIZATION, Cifar10Input.perChannel(records));
+    }
+
+    @Test
+    void twoWorkersGiveTheWeightsOfOneProcessWithPerShardBatchNorm(@TempDir Path run) throws Exception {
+        DistributedTrainer.Result result = run(spark, records, RESNET20, CONFIG, run);
+        ResNet reference = SingleProcess.train(DATASET, INPUT, RESNET20, CONFIG);
+        double error = SingleProcess.relativeError(result.model(), reference);
+        List<String> differing = SingleProcess.differingTensors(result.model(), reference);
+        System.out.printf("K=2 vs one process, 20 steps: largest relative difference %.3g, %d of %d tensors differ in "
+                + "any bit: %s%n", error, differing.size(), SingleProcess.state(reference).size(), differing);
+        assertTrue(error <= 1e-5, "relative difference " + error);
+        assertEquals(20, result.steps());
+        assertEquals(2, result.segments().size());
+        // One all-reduce per step of every gradient: each worker sends 2 (K - 1) / K of them, 4 bytes each.
+        assertEquals(reference.parameterCount() * 4, result.segments().getFirst().bytesSent());
+        assertTrue(Files.exists(run.resolve(DistributedTrainer.WEIGHTS_FILE)));
+    }
+
+    @Test
+    void oneWorkerIsTheLibrarysSingleProcessTrainingBitForBit(@TempDir Path run) throws Exception {
+        DistributedConfig config = CONFIG.withWorkers(1);
+        DistributedTrainer.Result result = run(spark, records, RESNET20, config, run);
+        ResNet model = RESNET20.create();
+        Sgd optimizer = new Sgd(Kernels.active(), model.namedParameters(), config.momentum(), config.weightDecay(),
+                false);
+        TrainingStep step = new TrainingStep(model, optimizer, Kernels.active(), 0f);
+        try (BatchLoader loader = BatchLoader.training(DATASET, NORMALIZATION).batchSize(16).seed(config.seed())
+                .layout(Layout.NHWC).build()) {
+            for (long i = 0; i < config.iterations(); i++) {
+                var batch = loader.next();
+                step.run(batch.tensor(), batch.labels(), config.learningRates().rate(i));
+            }
+        }
+        assertEquals(List.of(), SingleProcess.differingTensors(result.model(), model));
+    }
+
+    @Test
+    void workersThatBuildDifferentModelsStopTheRunWithAClearMessage(@TempDir Path run) {
+        // Worker 1 stands for an executor with another build: it makes a ResNet-32.
+        ModelFactory mismatched = () -> {
+            TaskContext task = TaskContext.get();
+            String name = task != null && task.partitionId() == 1 ? "resnet32" : "resnet20";
+            return ResNets.create(name, org.resnet4j.models.ModelOptions.defaults(10));
+        };
+        long start = System.nanoTime();
+        WorkerSetupException e = assertThrows(WorkerSetupException.class,
+                () -> run(spark, records, mismatched, CONFIG, run));
+        assertEquals("the workers built different models: worker 0 built "
+                + ReplicaState.fingerprint(ResNets.create("resnet20", org.resnet4j.models.ModelOptions.defaults(10)))
+                + ", worker 1 built "
+                + ReplicaState.fingerprint(ResNets.create("resnet32", org.resnet4j.models.ModelOptions.defaults(10)))
+                + ". Every worker must build the same network (same resnet4j version and model settings on every "
+                + "executor)", e.getMessage());
+        assertTrue(System.nanoTime() - start < 60e9, "stopped at once, not after retries");
+    }
+
+    @Test
+    void unreachablePeersStopTheRunWithAClearMessage(@TempDir Path run) {
+        // Each worker listens on 127.0.0.1 but tells the others 127.0.0.2, where nothing listens.
+        DistributedConfig config = CONFIG.withNetwork(Duration.ofSeconds(2), Duration.ofSeconds(30), "127.0.0.1",
+                "127.0.0.2");
+        WorkerSetupException e = assertThrows(WorkerSetupException.class,
+                () -> run(spark, records, RESNET20, config, run));
+        assertTrue(e.getMessage().matches("worker [01] cannot reach worker [01] at 127\\.0\\.0\\.2.*tried for 2 s.*")
+                || e.getMessage().matches("worker [01]: worker [01] did not connect to .* within 2 s.*"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("every executor must reach the others on any TCP port"), e.getMessage());
+    }
+
+    @Test
+    void moreWorkersThanTaskSlotsIsRefusedBeforeAnyJob(@TempDir Path run) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(spark, records, RESNET20, CONFIG.withWorkers(4), run));
+        assertEquals("4 workers need 4 tasks running at once (a barrier stage starts all its tasks together), but "
+                + "master local[2] runs 2; use local[4] or fewer workers", e.getMessage());
+    }
+
+    @Test
+    void aDirectoryWithACheckpointIsNotOverwritten(@TempDir Path run) throws Exception {
+        Files.writeString(run.resolve(SparkCheckpoint.FILE), "x");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(spark, records, RESNET20, CONFIG, run));
+        assertTrue(e.getMessage().endsWith("holds a run's checkpoint: resume it, or give the new run another "
+                + "checkpoint directory"), e.getMessage());
+    }
+}

@@ -1,0 +1,61 @@
+package org.resnet4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.models.ResNets;
+import org.resnet4j.train.TrainedWeights;
+
+/** The spark-submit entry point, run through a local master. */
+class SparkTrainTest {
+    @BeforeAll
+    static void loopbackOnly() {
+        // SparkConf reads spark.* system properties: keep the driver on the loopback interface, without the web UI.
+        System.setProperty("spark.driver.host", "127.0.0.1");
+        System.setProperty("spark.driver.bindAddress", "127.0.0.1");
+        System.setProperty("spark.ui.enabled", "false");
+    }
+
+    @AfterAll
+    static void clear() {
+        System.clearProperty("spark.driver.host");
+        System.clearProperty("spark.driver.bindAddress");
+        System.clearProperty("spark.ui.enabled");
+    }
+
+    @Test
+    void trainsFromTheOfficialFilesAndWritesWeightsThatEvalReads(@TempDir Path data, @TempDir Path run)
+            throws Exception {
+        var dataset = Fixtures.dataset(100, 8);
+        Fixtures.writeBinaryFiles(dataset, 20, data); // data_batch_1.bin .. data_batch_5.bin
+        String last = SparkTrain.run(new String[] {"--master", "local[2]", "--data", data.toString(), "--workers", "2",
+                "--batch", "8", "--iterations", "4", "--checkpoint-every", "2", "--checkpoint-dir", run.toString()});
+        assertTrue(last.matches("weights=" + java.util.regex.Pattern.quote(run.resolve("model.safetensors")
+                .toString()) + " iterations=4 train_error=\\d+\\.\\d\\d% seconds=\\d+"), last);
+        ResNet model = ResNets.resnet20(10);
+        TrainedWeights weights = TrainedWeights.load(model, run.resolve("model.safetensors"));
+        assertEquals(Normalization.perChannel(dataset), weights.normalization());
+    }
+
+    @Test
+    void badCommandLinesSaySo() {
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> SparkTrain.run(new String[] {"--data", "x"}));
+        assertTrue(missing.getMessage().startsWith("--workers is required; usage: SparkTrain"), missing.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> SparkTrain.run(new String[] {"--data", "x", "--workers", "2", "--wrokers", "2"}));
+        assertTrue(unknown.getMessage().startsWith("unknown option --wrokers; usage: "), unknown.getMessage());
+        IllegalArgumentException divide = assertThrows(IllegalArgumentException.class,
+                () -> SparkTrain.run(new String[] {"--data", "x", "--workers", "3"}));
+        assertTrue(divide.getMessage().startsWith("the global batch of 128 images does not divide among 3 workers"),
+                divide.getMessage());
+    }
+}
