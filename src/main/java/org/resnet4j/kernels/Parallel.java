@@ -67,7 +67,7 @@ public final class Parallel {
             return;
         }
         ExecutorService executor = executor(workers - 1);
-        Job job = new Job(tasks, body, workers - 1, Thread.currentThread());
+        Job job = new Job(tasks, body, Thread.currentThread());
         for (int w = 1; w < workers; w++) {
             executor.execute(job::runAsHelper);
         }
@@ -114,18 +114,26 @@ public final class Parallel {
         }
     }
 
+    /**
+     * One {@link #forEach} call. Helpers are submitted to the shared pool, but with several callers at once a helper may
+     * wait in the queue behind another caller's tasks; by then the caller has done every task itself. So the caller
+     * closes the job when its tasks are done and waits only for helpers that entered it before that: a helper that
+     * starts later finds it closed and leaves at once, and no caller waits on the queue.
+     */
     private static final class Job {
+        private static final int CLOSED = 1 << 30;
+
         private final int tasks;
         private final IntConsumer body;
         private final AtomicInteger next = new AtomicInteger();
-        private final AtomicInteger helpersLeft;
+        // Helpers inside the job, plus CLOSED once the caller has closed it.
+        private final AtomicInteger inside = new AtomicInteger();
         private final Thread caller;
         private volatile Throwable failure;
 
-        Job(int tasks, IntConsumer body, int helpers, Thread caller) {
+        Job(int tasks, IntConsumer body, Thread caller) {
             this.tasks = tasks;
             this.body = body;
-            this.helpersLeft = new AtomicInteger(helpers);
             this.caller = caller;
         }
 
@@ -143,21 +151,32 @@ public final class Parallel {
         }
 
         void runAsHelper() {
+            while (true) {
+                int state = inside.get();
+                if ((state & CLOSED) != 0) {
+                    return; // the caller has finished without this helper
+                }
+                if (inside.compareAndSet(state, state + 1)) {
+                    break;
+                }
+            }
             try {
                 work();
             } finally {
-                if (helpersLeft.decrementAndGet() == 0) {
+                if (inside.decrementAndGet() == CLOSED) {
                     LockSupport.unpark(caller);
                 }
             }
         }
 
+        /** Closes the job to helpers not yet inside, then waits for those inside to finish their tasks. */
         void awaitHelpers() {
+            inside.getAndAdd(CLOSED);
             // Spin briefly: the helpers usually finish within microseconds of the caller, and parking costs more.
-            for (int spin = 0; spin < 20_000 && helpersLeft.get() > 0; spin++) {
+            for (int spin = 0; spin < 20_000 && inside.get() != CLOSED; spin++) {
                 Thread.onSpinWait();
             }
-            while (helpersLeft.get() > 0) {
+            while (inside.get() != CLOSED) {
                 LockSupport.parkNanos(this, 100_000L);
             }
         }

@@ -1,0 +1,65 @@
+package org.resnet4j.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared pool under many callers at once: every task of every call runs exactly once before its call returns,
+ * however the callers' helpers queue behind each other, and a task's exception reaches its own caller.
+ */
+class ParallelTest {
+
+    @Test
+    void concurrentCallersEachRunEveryTaskOnce() throws Exception {
+        int previous = Parallel.threads();
+        Parallel.setThreads(3);
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> results = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                int tasks = 1 + c * 7;
+                results.add(callers.submit(() -> {
+                    for (int round = 0; round < 300; round++) {
+                        AtomicIntegerArray runs = new AtomicIntegerArray(tasks);
+                        Parallel.forEach(tasks, runs::incrementAndGet);
+                        for (int t = 0; t < tasks; t++) {
+                            assertEquals(1, runs.get(t), "task " + t + " of " + tasks + " in round " + round);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> result : results) {
+                result.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            callers.shutdownNow();
+            Parallel.setThreads(previous);
+        }
+    }
+
+    @Test
+    void aTasksExceptionReachesItsCaller() {
+        int previous = Parallel.threads();
+        Parallel.setThreads(2);
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forEach(16, i -> {
+                if (i == 11) {
+                    throw new IllegalStateException("task 11 failed");
+                }
+            }));
+            assertEquals("task 11 failed", e.getMessage());
+        } finally {
+            Parallel.setThreads(previous);
+        }
+    }
+}
