@@ -57,8 +57,9 @@ public final class Cifar10Reader {
      * The images of the named batch files of {@code directory}, concatenated in order, with the class names of its
      * {@value #META_FILE}.
      *
-     * @throws FileNotFoundException naming the directory, the missing files and where to get them
-     * @throws IOException           naming the file and the problem when a file is malformed
+     * @throws FileNotFoundException  naming the directory, the missing files and where to get them
+     * @throws MalformedDataException naming the file, the offset and the value when a file breaks the format
+     * @throws IOException            when the file system fails
      */
     public Cifar10Dataset readBatches(Path directory, List<String> files) throws IOException {
         List<String> expected = new ArrayList<>(files);
@@ -90,8 +91,8 @@ public final class Cifar10Reader {
             int offset = r * RECORD_BYTES;
             int label = raw[offset] & 0xFF;
             if (label >= Cifar10Dataset.CLASSES) {
-                throw new IOException(file.getFileName() + " (" + file + "): record " + r + " at byte offset " + offset
-                        + " has label " + label + "; labels must be in 0.." + (Cifar10Dataset.CLASSES - 1)
+                throw new MalformedDataException(file.getFileName() + " (" + file + "): record " + r + " at byte offset "
+                        + offset + " has label " + label + "; labels must be in 0.." + (Cifar10Dataset.CLASSES - 1)
                         + " (a corrupt file, or not the CIFAR-10 binary version?)");
             }
             labels[firstImage + r] = (byte) label;
@@ -100,7 +101,7 @@ public final class Cifar10Reader {
         }
     }
 
-    private void requireSize(Path file, long actual, long expected) throws IOException {
+    private void requireSize(Path file, long actual, long expected) throws MalformedDataException {
         if (actual == expected) {
             return;
         }
@@ -108,11 +109,15 @@ public final class Cifar10Reader {
                 ? "which is not a multiple of " + RECORD_BYTES + " (1 label byte + 3072 pixel bytes): the file is "
                         + "truncated or not a CIFAR-10 binary batch"
                 : "= " + actual / RECORD_BYTES + " records; a CIFAR-10 batch has exactly " + recordsPerFile;
-        throw new IOException(file.getFileName() + " (" + file + "): expected " + expected + " bytes ("
+        throw new MalformedDataException(file.getFileName() + " (" + file + "): expected " + expected + " bytes ("
                 + recordsPerFile + " records of " + RECORD_BYTES + " bytes), found " + actual + " bytes, " + found);
     }
 
-    /** The class names of a {@value #META_FILE}: one per line, blank lines ignored; exactly 10. */
+    /**
+     * The class names of a {@value #META_FILE}: one per line, blank lines ignored; exactly 10.
+     *
+     * @throws MalformedDataException naming the file and the problem when it is not such a list
+     */
     public static List<String> readClassNames(Path metaFile) throws IOException {
         List<String> names = new ArrayList<>();
         for (String line : Files.readAllLines(metaFile, StandardCharsets.UTF_8)) {
@@ -121,8 +126,8 @@ public final class Cifar10Reader {
             }
         }
         if (names.size() != Cifar10Dataset.CLASSES) {
-            throw new IOException(metaFile.getFileName() + " (" + metaFile + "): expected " + Cifar10Dataset.CLASSES
-                    + " class names, one per line, found " + names.size() + ": " + names);
+            throw new MalformedDataException(metaFile.getFileName() + " (" + metaFile + "): expected "
+                    + Cifar10Dataset.CLASSES + " class names, one per line, found " + names.size() + ": " + names);
         }
         return names;
     }

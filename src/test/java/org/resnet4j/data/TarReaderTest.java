@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -33,7 +32,7 @@ class TarReaderTest {
                 .file(longName, bytes(512, 2))
                 .gnuLongNameFile(gnuName, bytes(3, 3))
                 .tar();
-        TarReader reader = new TarReader(new ByteArrayInputStream(tar));
+        TarReader reader = new TarReader(new ByteArrayInputStream(tar), "test.tar");
 
         TarReader.Entry dir = reader.next();
         assertEquals(new TarReader.Entry("top/", 0, '5'), dir);
@@ -56,12 +55,13 @@ class TarReaderTest {
         byte[] tar = new TarFixtures().file("a", bytes(10, 1)).file("b", bytes(10, 2)).tar();
         tar[1024 + 5] ^= 1;
 
-        IOException e = assertThrows(IOException.class, () -> {
-            TarReader reader = new TarReader(new ByteArrayInputStream(tar));
+        MalformedDataException e = assertThrows(MalformedDataException.class, () -> {
+            TarReader reader = new TarReader(new ByteArrayInputStream(tar), "test.tar");
             while (reader.next() != null) {
                 // read through
             }
         });
+        assertTrue(e.getMessage().startsWith("test.tar: "), e.getMessage());
         assertTrue(e.getMessage().contains("byte offset 1024"), e.getMessage());
         assertTrue(e.getMessage().contains("checksum"), e.getMessage());
     }
@@ -69,17 +69,18 @@ class TarReaderTest {
     @Test
     void aTruncatedArchiveIsAnErrorNotAShortFile() throws IOException {
         byte[] tar = new TarFixtures().file("a", bytes(2000, 1)).tar();
-        TarReader reader = new TarReader(new ByteArrayInputStream(Arrays.copyOf(tar, 512 + 1500)));
+        TarReader reader = new TarReader(new ByteArrayInputStream(Arrays.copyOf(tar, 512 + 1500)), "test.tar");
 
         reader.next();
-        EOFException e = assertThrows(EOFException.class, () -> reader.content().readAllBytes());
+        MalformedDataException e = assertThrows(MalformedDataException.class, () -> reader.content().readAllBytes());
         assertTrue(e.getMessage().contains("500 bytes short"), e.getMessage());
     }
 
     @Test
     void notATarIsRejected() {
         byte[] text = "this is not a tar archive\n".repeat(40).getBytes(StandardCharsets.US_ASCII);
-        IOException e = assertThrows(IOException.class, () -> new TarReader(new ByteArrayInputStream(text)).next());
+        MalformedDataException e = assertThrows(MalformedDataException.class,
+                () -> new TarReader(new ByteArrayInputStream(text), "test.tar").next());
         assertTrue(e.getMessage().contains("byte offset 0"), e.getMessage());
     }
 }
