@@ -2,7 +2,7 @@ package org.resnet4j.data;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,7 +84,11 @@ public final class Cifar10Reader {
     void readBatch(Path file, byte[] pixels, byte[] labels, int firstImage) throws IOException {
         long expectedBytes = (long) recordsPerFile * RECORD_BYTES;
         requireSize(file, Files.size(file), expectedBytes);
-        byte[] raw = Files.readAllBytes(file);
+        byte[] raw;
+        try (InputStream in = Files.newInputStream(file)) {
+            // One byte more than expected at most: a file that grew since the size check is caught without reading it.
+            raw = in.readNBytes(Math.toIntExact(expectedBytes + 1));
+        }
         // The file may have changed between the two looks; the check on the bytes actually read is the one that counts.
         requireSize(file, raw.length, expectedBytes);
         for (int r = 0; r < recordsPerFile; r++) {
@@ -114,22 +118,13 @@ public final class Cifar10Reader {
     }
 
     /**
-     * The class names of a {@value #META_FILE}: one per line, blank lines ignored; exactly 10.
+     * The class names of a {@value #META_FILE}: one per line, blank lines ignored; exactly 10, in UTF-8, the file at
+     * most 64 KiB.
      *
      * @throws MalformedDataException naming the file and the problem when it is not such a list
      */
     public static List<String> readClassNames(Path metaFile) throws IOException {
-        List<String> names = new ArrayList<>();
-        for (String line : Files.readAllLines(metaFile, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                names.add(line.strip());
-            }
-        }
-        if (names.size() != Cifar10Dataset.CLASSES) {
-            throw new MalformedDataException(metaFile.getFileName() + " (" + metaFile + "): expected "
-                    + Cifar10Dataset.CLASSES + " class names, one per line, found " + names.size() + ": " + names);
-        }
-        return names;
+        return Cifar10ClassNames.read(metaFile);
     }
 
     /** Checks that the directory and all {@code files} exist; otherwise says what is missing and where to get it. */
