@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 final class TarReader {
     static final int BLOCK = 512;
     private static final int MAX_LONG_NAME = 1 << 16;
+    /** Far beyond any real archive, and small enough that a size plus its padding cannot overflow a long. */
+    static final long MAX_MEMBER_BYTES = 1L << 62;
 
     /** One archive member: its path in the archive, its data size in bytes and its type flag ('0' = file). */
     record Entry(String name, long size, char type) {
@@ -63,6 +65,10 @@ final class TarReader {
             }
             verifyChecksum(headerOffset);
             long size = parseSize(headerOffset);
+            if (size > MAX_MEMBER_BYTES) {
+                throw malformed("header at byte offset " + headerOffset + " declares a member of " + size
+                        + " bytes (at most " + MAX_MEMBER_BYTES + ")");
+            }
             char type = (char) (header[156] & 0xFF);
             String name = longName != null ? longName : headerName();
             remaining = size;
@@ -171,8 +177,8 @@ final class TarReader {
         for (; i < end && header[i] != ' ' && header[i] != 0; i++) {
             int digit = header[i] - '0';
             if (digit < 0 || digit > 7 || value > (Long.MAX_VALUE >> 3)) {
-                throw malformed("header at byte offset " + headerOffset + " has a bad " + field + " field '"
-                        + new String(header, offset, length, StandardCharsets.US_ASCII).trim() + "'");
+                throw malformed("header at byte offset " + headerOffset + " has a bad " + field + " field \""
+                        + printable(offset, length) + "\"");
             }
             value = value * 8 + digit;
             digits = true;
@@ -181,6 +187,17 @@ final class TarReader {
             throw malformed("header at byte offset " + headerOffset + " has an empty " + field + " field");
         }
         return value;
+    }
+
+    /** A header field as text, every byte outside printable ASCII written as {@code \xNN}: a message stays one line. */
+    private String printable(int offset, int length) {
+        StringBuilder text = new StringBuilder();
+        for (int i = offset; i < offset + length; i++) {
+            int b = header[i] & 0xFF;
+            text.append(b >= 0x20 && b < 0x7F && b != '\\' && b != '"' ? Character.toString(b)
+                    : String.format("\\x%02x", b));
+        }
+        return text.toString();
     }
 
     private String headerName() {

@@ -83,4 +83,33 @@ class TarReaderTest {
                 () -> new TarReader(new ByteArrayInputStream(text), "test.tar").next());
         assertTrue(e.getMessage().contains("byte offset 0"), e.getMessage());
     }
+
+    @Test
+    void aFieldWithControlBytesIsQuotedOnOneLine() {
+        byte[] tar = new TarFixtures().file("a", bytes(10, 1)).tar();
+        byte[] field = "12\n\u0000\"x\\".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(field, 0, tar, 124, field.length);
+
+        MalformedDataException e = assertThrows(MalformedDataException.class,
+                () -> new TarReader(new ByteArrayInputStream(TarChecksums.fixed(tar)), "test.tar").next());
+
+        assertTrue(e.getMessage().endsWith("bad size field \"12\\x0a\\x00\\x22x\\x5c0012\\x00\""),
+                e.getMessage());
+    }
+
+    @Test
+    void aSizeThatWouldOverflowWithItsPaddingIsRejected() {
+        byte[] tar = new TarFixtures().file("big", new byte[0]).file("hidden", new byte[0]).tar();
+        // GNU base-256: 2^63 - 1 bytes, whose padding to 512 would wrap the skip around to a negative count.
+        tar[124] = (byte) 0x80;
+        tar[125] = tar[126] = tar[127] = 0;
+        tar[128] = 0x7F;
+        Arrays.fill(tar, 129, 136, (byte) 0xFF);
+
+        MalformedDataException e = assertThrows(MalformedDataException.class,
+                () -> new TarReader(new ByteArrayInputStream(TarChecksums.fixed(tar)), "test.tar").next());
+
+        assertTrue(e.getMessage().contains("byte offset 0 declares a member of 9223372036854775807 bytes"),
+                e.getMessage());
+    }
 }
