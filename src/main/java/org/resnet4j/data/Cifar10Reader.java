@@ -95,9 +95,9 @@ public final class Cifar10Reader {
             int offset = r * RECORD_BYTES;
             int label = raw[offset] & 0xFF;
             if (label >= Cifar10Dataset.CLASSES) {
-                throw new MalformedDataException(file.getFileName() + " (" + file + "): record " + r + " at byte offset "
-                        + offset + " has label " + label + "; labels must be in 0.." + (Cifar10Dataset.CLASSES - 1)
-                        + " (a corrupt file, or not the CIFAR-10 binary version?)");
+                throw new MalformedDataException(file.getFileName() + " (" + file + "): record " + r
+                        + " at byte offset " + offset + " has label " + label + "; labels must be in 0.."
+                        + (Cifar10Dataset.CLASSES - 1) + " (a corrupt file, or not the CIFAR-10 binary version?)");
             }
             labels[firstImage + r] = (byte) label;
             System.arraycopy(raw, offset + 1, pixels, Cifar10Dataset.offset(firstImage + r),

@@ -267,8 +267,9 @@ final class SafeTensorsReader {
             if (p.begin > expected) {
                 throw fail(source, "tensor '" + Printable.of(p.name) + "': data_offsets " + p.offsets()
                         + " leave a hole of " + (p.begin - expected) + " bytes at data offset " + expected
-                        + " (file offset " + (dataStart + expected) + ")" + (previous == null ? ": the first tensor must begin at 0"
-                        : " after tensor '" + Printable.of(previous.name) + "' " + previous.offsets()));
+                        + " (file offset " + (dataStart + expected) + ")"
+                        + (previous == null ? ": the first tensor must begin at 0"
+                                : " after tensor '" + Printable.of(previous.name) + "' " + previous.offsets()));
             }
             if (p.end > dataLength) {
                 throw fail(source, "tensor '" + Printable.of(p.name) + "': data_offsets " + p.offsets()

@@ -130,7 +130,8 @@ public record TensorEntry(String name, DType dtype, long[] shape, byte[] data) {
             };
             if (dtype == DType.U64 && values[i] < 0) {
                 throw new SafeTensorsException("tensor '" + Printable.of(name) + "': U64 value "
-                        + Long.toUnsignedString(values[i]) + " at index " + i + " does not fit in a signed 64-bit long");
+                        + Long.toUnsignedString(values[i]) + " at index " + i
+                        + " does not fit in a signed 64-bit long");
             }
         }
         return values;
