@@ -1,6 +1,7 @@
 package org.resnet4j.data;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,13 +118,24 @@ public final class Cifar10Downloader {
     /**
      * Checks {@code archive} against this downloader's SHA-256 and unpacks {@link #MEMBERS} into {@code directory}.
      * Useful on its own for an archive fetched by hand.
+     *
+     * @throws MalformedDataException when the archive has another SHA-256, is not a gzip-compressed tar or lacks a
+     *                                member; no member is then written into {@code directory}
      */
     public void install(Path archive, Path directory) throws IOException {
         String actual = sha256(archive);
         if (!actual.equals(sha256)) {
-            throw new IOException(archive + ": SHA-256 is " + actual + ", expected " + sha256
+            throw new MalformedDataException(archive + ": SHA-256 is " + actual + ", expected " + sha256
                     + ": the download is incomplete or corrupt, or not the official " + Cifar10Reader.ARCHIVE_URL);
         }
+        unpack(archive, directory);
+    }
+
+    /**
+     * Unpacks {@link #MEMBERS} of {@code archive} (a .tar.gz) into {@code directory} through a staging folder that is
+     * always deleted, so a member lands in {@code directory} complete or not at all.
+     */
+    static void unpack(Path archive, Path directory) throws IOException {
         Files.createDirectories(directory);
         Path staging = Files.createTempDirectory(directory, ".cifar-10-extract-");
         try {
@@ -141,7 +154,7 @@ public final class Cifar10Downloader {
     static void extract(Path archive, Path staging) throws IOException {
         List<String> found = new ArrayList<>();
         try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(archive)), 1 << 16)) {
-            TarReader tar = new TarReader(in);
+            TarReader tar = new TarReader(in, archive.toString());
             for (TarReader.Entry entry = tar.next(); entry != null; entry = tar.next()) {
                 String name = entry.name().startsWith("./") ? entry.name().substring(2) : entry.name();
                 if (!entry.isFile() || !name.startsWith(Cifar10Reader.ARCHIVE_FOLDER)) {
@@ -156,10 +169,13 @@ public final class Cifar10Downloader {
                     found.add(member);
                 }
             }
+        } catch (ZipException | EOFException e) {
+            // GZIPInputStream's own complaints (bad magic, bad CRC, truncated) say nothing of the file.
+            throw new MalformedDataException(archive + ": not a complete gzip stream (" + e.getMessage() + ")", e);
         }
         List<String> missing = MEMBERS.stream().filter(m -> !found.contains(m)).toList();
         if (!missing.isEmpty()) {
-            throw new IOException(archive + ": the archive lacks " + String.join(", ", missing) + " in its "
+            throw new MalformedDataException(archive + ": the archive lacks " + String.join(", ", missing) + " in its "
                     + Cifar10Reader.ARCHIVE_FOLDER + " folder");
         }
     }

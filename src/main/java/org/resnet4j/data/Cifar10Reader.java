@@ -2,7 +2,7 @@ package org.resnet4j.data;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,8 +57,9 @@ public final class Cifar10Reader {
      * The images of the named batch files of {@code directory}, concatenated in order, with the class names of its
      * {@value #META_FILE}.
      *
-     * @throws FileNotFoundException naming the directory, the missing files and where to get them
-     * @throws IOException           naming the file and the problem when a file is malformed
+     * @throws FileNotFoundException  naming the directory, the missing files and where to get them
+     * @throws MalformedDataException naming the file, the offset and the value when a file breaks the format
+     * @throws IOException            when the file system fails
      */
     public Cifar10Dataset readBatches(Path directory, List<String> files) throws IOException {
         List<String> expected = new ArrayList<>(files);
@@ -83,16 +84,20 @@ public final class Cifar10Reader {
     void readBatch(Path file, byte[] pixels, byte[] labels, int firstImage) throws IOException {
         long expectedBytes = (long) recordsPerFile * RECORD_BYTES;
         requireSize(file, Files.size(file), expectedBytes);
-        byte[] raw = Files.readAllBytes(file);
+        byte[] raw;
+        try (InputStream in = Files.newInputStream(file)) {
+            // One byte more than expected at most: a file that grew since the size check is caught without reading it.
+            raw = in.readNBytes(Math.toIntExact(expectedBytes + 1));
+        }
         // The file may have changed between the two looks; the check on the bytes actually read is the one that counts.
         requireSize(file, raw.length, expectedBytes);
         for (int r = 0; r < recordsPerFile; r++) {
             int offset = r * RECORD_BYTES;
             int label = raw[offset] & 0xFF;
             if (label >= Cifar10Dataset.CLASSES) {
-                throw new IOException(file.getFileName() + " (" + file + "): record " + r + " at byte offset " + offset
-                        + " has label " + label + "; labels must be in 0.." + (Cifar10Dataset.CLASSES - 1)
-                        + " (a corrupt file, or not the CIFAR-10 binary version?)");
+                throw new MalformedDataException(file.getFileName() + " (" + file + "): record " + r
+                        + " at byte offset " + offset + " has label " + label + "; labels must be in 0.."
+                        + (Cifar10Dataset.CLASSES - 1) + " (a corrupt file, or not the CIFAR-10 binary version?)");
             }
             labels[firstImage + r] = (byte) label;
             System.arraycopy(raw, offset + 1, pixels, Cifar10Dataset.offset(firstImage + r),
@@ -100,7 +105,7 @@ public final class Cifar10Reader {
         }
     }
 
-    private void requireSize(Path file, long actual, long expected) throws IOException {
+    private void requireSize(Path file, long actual, long expected) throws MalformedDataException {
         if (actual == expected) {
             return;
         }
@@ -108,23 +113,18 @@ public final class Cifar10Reader {
                 ? "which is not a multiple of " + RECORD_BYTES + " (1 label byte + 3072 pixel bytes): the file is "
                         + "truncated or not a CIFAR-10 binary batch"
                 : "= " + actual / RECORD_BYTES + " records; a CIFAR-10 batch has exactly " + recordsPerFile;
-        throw new IOException(file.getFileName() + " (" + file + "): expected " + expected + " bytes ("
+        throw new MalformedDataException(file.getFileName() + " (" + file + "): expected " + expected + " bytes ("
                 + recordsPerFile + " records of " + RECORD_BYTES + " bytes), found " + actual + " bytes, " + found);
     }
 
-    /** The class names of a {@value #META_FILE}: one per line, blank lines ignored; exactly 10. */
+    /**
+     * The class names of a {@value #META_FILE}: one per line, blank lines ignored; exactly 10, in UTF-8, the file at
+     * most 64 KiB.
+     *
+     * @throws MalformedDataException naming the file and the problem when it is not such a list
+     */
     public static List<String> readClassNames(Path metaFile) throws IOException {
-        List<String> names = new ArrayList<>();
-        for (String line : Files.readAllLines(metaFile, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                names.add(line.strip());
-            }
-        }
-        if (names.size() != Cifar10Dataset.CLASSES) {
-            throw new IOException(metaFile.getFileName() + " (" + metaFile + "): expected " + Cifar10Dataset.CLASSES
-                    + " class names, one per line, found " + names.size() + ": " + names);
-        }
-        return names;
+        return Cifar10ClassNames.read(metaFile);
     }
 
     /** Checks that the directory and all {@code files} exist; otherwise says what is missing and where to get it. */

@@ -12,10 +12,16 @@ import java.nio.charset.StandardCharsets;
  * GNU base-256), checksum (148, 8 bytes, octal sum of the header bytes with this field read as spaces), type (156),
  * magic (257) and, for ustar, the name prefix (345, 155 bytes). Pax extended headers are skipped like any other
  * non-file entry. Does not close {@code in}.
+ *
+ * <p>Bad content of any kind (a wrong checksum, a malformed number, a stream that ends inside a header or member) is a
+ * {@link MalformedDataException} naming the archive and the byte offset in the tar stream; other {@link IOException}s
+ * come from {@code in} itself.
  */
 final class TarReader {
     static final int BLOCK = 512;
     private static final int MAX_LONG_NAME = 1 << 16;
+    /** Far beyond any real archive, and small enough that a size plus its padding cannot overflow a long. */
+    static final long MAX_MEMBER_BYTES = 1L << 62;
 
     /** One archive member: its path in the archive, its data size in bytes and its type flag ('0' = file). */
     record Entry(String name, long size, char type) {
@@ -25,14 +31,17 @@ final class TarReader {
     }
 
     private final InputStream in;
+    private final String source;
     private final byte[] header = new byte[BLOCK];
     private long position;
     private long remaining;
     private long padding;
     private boolean ended;
 
-    TarReader(InputStream in) {
+    /** @param source names the archive in messages */
+    TarReader(InputStream in, String source) {
         this.in = in;
+        this.source = source;
     }
 
     /** The next member's header, skipping whatever is left of the current one; null at the end of the archive. */
@@ -51,18 +60,23 @@ final class TarReader {
                 return null;
             }
             if (read < BLOCK) {
-                throw new EOFException("tar: truncated header at byte offset " + headerOffset + " (" + read
-                        + " of " + BLOCK + " bytes)");
+                throw malformed("truncated header at byte offset " + headerOffset + " (" + read + " of " + BLOCK
+                        + " bytes)");
             }
             verifyChecksum(headerOffset);
             long size = parseSize(headerOffset);
+            if (size > MAX_MEMBER_BYTES) {
+                throw malformed("header at byte offset " + headerOffset + " declares a member of " + size
+                        + " bytes (at most " + MAX_MEMBER_BYTES + ")");
+            }
             char type = (char) (header[156] & 0xFF);
             String name = longName != null ? longName : headerName();
             remaining = size;
             padding = (BLOCK - size % BLOCK) % BLOCK;
             if (type == 'L') {
                 if (size > MAX_LONG_NAME) {
-                    throw new IOException("tar: GNU long name of " + size + " bytes at byte offset " + headerOffset);
+                    throw malformed("GNU long name of " + size + " bytes at byte offset " + headerOffset
+                            + " (at most " + MAX_LONG_NAME + ")");
                 }
                 longName = cString(readContent((int) size), 0, (int) size);
                 continue;
@@ -88,8 +102,8 @@ final class TarReader {
                 }
                 int n = in.read(buffer, offset, (int) Math.min(length, remaining));
                 if (n < 0) {
-                    throw new EOFException("tar: archive ends inside a member, " + remaining + " bytes short (byte "
-                            + "offset " + position + ")");
+                    throw malformed("the archive ends inside a member, " + remaining + " bytes short (byte offset "
+                            + position + ")");
                 }
                 remaining -= n;
                 position += n;
@@ -101,7 +115,7 @@ final class TarReader {
     private byte[] readContent(int size) throws IOException {
         byte[] data = content().readNBytes(size);
         if (data.length < size) {
-            throw new EOFException("tar: archive ends inside a member at byte offset " + position);
+            throw malformed("the archive ends inside a member at byte offset " + position);
         }
         return data;
     }
@@ -110,7 +124,7 @@ final class TarReader {
         try {
             in.skipNBytes(bytes);
         } catch (EOFException e) {
-            throw new EOFException("tar: archive ends inside a member (skipping " + bytes + " bytes from byte offset "
+            throw malformed("the archive ends inside a member (skipping " + bytes + " bytes from byte offset "
                     + position + ")");
         }
         position += bytes;
@@ -132,7 +146,7 @@ final class TarReader {
         }
         long stored = parseOctal(148, 8, headerOffset, "checksum");
         if (stored != computed) {
-            throw new IOException("tar: header at byte offset " + headerOffset + " has checksum " + stored
+            throw malformed("header at byte offset " + headerOffset + " has checksum " + stored
                     + " but its bytes sum to " + computed + ": not a tar archive, or a corrupt one");
         }
     }
@@ -143,7 +157,7 @@ final class TarReader {
             long value = header[124] & 0x7F;
             for (int i = 125; i < 136; i++) {
                 if (value > (Long.MAX_VALUE >> 8)) {
-                    throw new IOException("tar: member size too large at byte offset " + headerOffset);
+                    throw malformed("member size too large at byte offset " + headerOffset);
                 }
                 value = (value << 8) | (header[i] & 0xFF);
             }
@@ -163,16 +177,27 @@ final class TarReader {
         for (; i < end && header[i] != ' ' && header[i] != 0; i++) {
             int digit = header[i] - '0';
             if (digit < 0 || digit > 7 || value > (Long.MAX_VALUE >> 3)) {
-                throw new IOException("tar: header at byte offset " + headerOffset + " has a bad " + field + " field '"
-                        + new String(header, offset, length, StandardCharsets.US_ASCII).trim() + "'");
+                throw malformed("header at byte offset " + headerOffset + " has a bad " + field + " field \""
+                        + printable(offset, length) + "\"");
             }
             value = value * 8 + digit;
             digits = true;
         }
         if (!digits) {
-            throw new IOException("tar: header at byte offset " + headerOffset + " has an empty " + field + " field");
+            throw malformed("header at byte offset " + headerOffset + " has an empty " + field + " field");
         }
         return value;
+    }
+
+    /** A header field as text, every byte outside printable ASCII written as {@code \xNN}: a message stays one line. */
+    private String printable(int offset, int length) {
+        StringBuilder text = new StringBuilder();
+        for (int i = offset; i < offset + length; i++) {
+            int b = header[i] & 0xFF;
+            text.append(b >= 0x20 && b < 0x7F && b != '\\' && b != '"' ? Character.toString(b)
+                    : String.format("\\x%02x", b));
+        }
+        return text.toString();
     }
 
     private String headerName() {
@@ -189,5 +214,9 @@ final class TarReader {
             end++;
         }
         return new String(bytes, offset, end - offset, StandardCharsets.UTF_8);
+    }
+
+    private MalformedDataException malformed(String problem) {
+        return new MalformedDataException(source + ": tar: " + problem);
     }
 }

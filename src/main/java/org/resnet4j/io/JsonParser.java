@@ -90,7 +90,7 @@ final class JsonParser {
             skipWhitespace();
             Object member = value(depth);
             if (members.putIfAbsent(key, member) != null) {
-                throw new SafeTensorsException(source + ": header JSON: duplicate key \"" + key
+                throw new SafeTensorsException(source + ": header JSON: duplicate key \"" + Printable.of(key)
                         + "\" at file offset " + (fileOffset + keyOffset));
             }
             skipWhitespace();

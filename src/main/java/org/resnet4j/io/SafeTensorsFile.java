@@ -29,12 +29,12 @@ public record SafeTensorsFile(String source, Map<String, String> metadata, Map<S
     public TensorEntry tensor(String name) throws SafeTensorsException {
         TensorEntry entry = tensors.get(name);
         if (entry == null) {
-            String names = String.join(", ", tensors.keySet());
+            String names = String.join(", ", tensors.keySet().stream().map(Printable::of).toList());
             if (names.length() > 300) {
                 names = names.substring(0, 300) + "...";
             }
-            throw new SafeTensorsException(source + ": no tensor named '" + name + "' (the file has " + tensors.size()
-                    + ": " + names + ")");
+            throw new SafeTensorsException(source + ": no tensor named '" + Printable.of(name) + "' (the file has "
+                    + tensors.size() + ": " + names + ")");
         }
         return entry;
     }

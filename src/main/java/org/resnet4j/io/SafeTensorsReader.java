@@ -178,23 +178,27 @@ final class SafeTensorsReader {
         }
         for (Map.Entry<?, ?> item : map.entrySet()) {
             if (!(item.getValue() instanceof String text)) {
-                throw fail(source, SafeTensorsFile.METADATA_KEY + " value for key '" + item.getKey() + "' is a JSON "
-                        + kind(item.getValue()) + ", expected a string");
+                throw fail(source, SafeTensorsFile.METADATA_KEY + " value for key '"
+                        + Printable.of((String) item.getKey()) + "' is a JSON " + kind(item.getValue())
+                        + ", expected a string");
             }
             metadata.put((String) item.getKey(), text);
         }
     }
 
     private static Pending entry(String source, String name, Object value) throws SafeTensorsException {
-        String where = "tensor '" + name + "': ";
+        if (name.isEmpty()) {
+            throw fail(source, "a tensor has the empty string as its name; every tensor needs a name");
+        }
+        String where = "tensor '" + Printable.of(name) + "': ";
         if (!(value instanceof Map<?, ?> fields)) {
             throw fail(source, where + "the entry is a JSON " + kind(value)
                     + ", expected an object with dtype, shape and data_offsets");
         }
         for (Object key : fields.keySet()) {
             if (!ENTRY_KEYS.contains(key)) {
-                throw fail(source, where + "unknown key \"" + key + "\" (an entry has exactly dtype, shape and "
-                        + "data_offsets)");
+                throw fail(source, where + "unknown key \"" + Printable.of((String) key) + "\" (an entry has exactly "
+                        + "dtype, shape and data_offsets)");
             }
         }
         for (String key : ENTRY_KEYS) {
@@ -209,7 +213,7 @@ final class SafeTensorsReader {
         }
         DType dtype = DType.fromHeaderName(dtypeName);
         if (dtype == null) {
-            throw fail(source, where + "unknown dtype \"" + dtypeName + "\" (known: "
+            throw fail(source, where + "unknown dtype \"" + Printable.of(dtypeName) + "\" (known: "
                     + Arrays.toString(DType.values()) + ")");
         }
 
@@ -257,19 +261,20 @@ final class SafeTensorsReader {
         Pending previous = null;
         for (Pending p : pending) {
             if (p.begin < expected) {
-                throw fail(source, "tensor '" + p.name + "': data_offsets " + p.offsets() + " overlap tensor '"
-                        + previous.name + "' " + previous.offsets());
+                throw fail(source, "tensor '" + Printable.of(p.name) + "': data_offsets " + p.offsets()
+                        + " overlap tensor '" + Printable.of(previous.name) + "' " + previous.offsets());
             }
             if (p.begin > expected) {
-                throw fail(source, "tensor '" + p.name + "': data_offsets " + p.offsets() + " leave a hole of "
-                        + (p.begin - expected) + " bytes at data offset " + expected + " (file offset "
-                        + (dataStart + expected) + ")" + (previous == null ? ": the first tensor must begin at 0"
-                        : " after tensor '" + previous.name + "' " + previous.offsets()));
+                throw fail(source, "tensor '" + Printable.of(p.name) + "': data_offsets " + p.offsets()
+                        + " leave a hole of " + (p.begin - expected) + " bytes at data offset " + expected
+                        + " (file offset " + (dataStart + expected) + ")"
+                        + (previous == null ? ": the first tensor must begin at 0"
+                                : " after tensor '" + Printable.of(previous.name) + "' " + previous.offsets()));
             }
             if (p.end > dataLength) {
-                throw fail(source, "tensor '" + p.name + "': data_offsets " + p.offsets() + " end beyond the data "
-                        + "section, which holds " + dataLength + " bytes (the file is " + (dataStart + dataLength)
-                        + " bytes)");
+                throw fail(source, "tensor '" + Printable.of(p.name) + "': data_offsets " + p.offsets()
+                        + " end beyond the data section, which holds " + dataLength + " bytes (the file is "
+                        + (dataStart + dataLength) + " bytes)");
             }
             expected = p.end;
             previous = p;

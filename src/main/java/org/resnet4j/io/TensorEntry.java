@@ -102,7 +102,7 @@ public record TensorEntry(String name, DType dtype, long[] shape, byte[] data) {
                     values[i] = Float.intBitsToFloat((buffer.getShort(i * 2) & 0xFFFF) << 16);
                 }
             }
-            default -> throw new SafeTensorsException("tensor '" + name + "' has dtype " + dtype
+            default -> throw new SafeTensorsException("tensor '" + Printable.of(name) + "' has dtype " + dtype
                     + ", which cannot be read as float (F32, F64, F16 or BF16 can)");
         }
         return values;
@@ -125,12 +125,13 @@ public record TensorEntry(String name, DType dtype, long[] shape, byte[] data) {
                 case U16 -> buffer.getShort(i * 2) & 0xFFFF;
                 case I8 -> buffer.get(i);
                 case U8, BOOL -> buffer.get(i) & 0xFF;
-                default -> throw new SafeTensorsException("tensor '" + name + "' has dtype " + dtype
+                default -> throw new SafeTensorsException("tensor '" + Printable.of(name) + "' has dtype " + dtype
                         + ", which cannot be read as integers");
             };
             if (dtype == DType.U64 && values[i] < 0) {
-                throw new SafeTensorsException("tensor '" + name + "': U64 value " + Long.toUnsignedString(values[i])
-                        + " at index " + i + " does not fit in a signed 64-bit long");
+                throw new SafeTensorsException("tensor '" + Printable.of(name) + "': U64 value "
+                        + Long.toUnsignedString(values[i]) + " at index " + i
+                        + " does not fit in a signed 64-bit long");
             }
         }
         return values;

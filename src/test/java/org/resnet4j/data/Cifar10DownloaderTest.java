@@ -80,7 +80,8 @@ class Cifar10DownloaderTest {
         Path archive = archive(tar);
         Path target = dir.resolve("cifar");
 
-        IOException e = assertThrows(IOException.class, () -> new Cifar10Downloader().install(archive, target));
+        MalformedDataException e = assertThrows(MalformedDataException.class,
+                () -> new Cifar10Downloader().install(archive, target));
 
         assertTrue(e.getMessage().contains("expected " + Cifar10Downloader.OFFICIAL_SHA256), e.getMessage());
         assertTrue(e.getMessage().contains(Cifar10Downloader.sha256(archive)), e.getMessage());
@@ -98,9 +99,25 @@ class Cifar10DownloaderTest {
         Path archive = archive(tar);
         Path target = dir.resolve("cifar");
 
-        IOException e = assertThrows(IOException.class, () -> trusting(archive).install(archive, target));
+        MalformedDataException e = assertThrows(MalformedDataException.class,
+                () -> trusting(archive).install(archive, target));
 
         assertTrue(e.getMessage().contains("lacks test_batch.bin"), e.getMessage());
+        assertEquals(List.of(), listing(target), "a failed install leaves neither files nor staging");
+    }
+
+    @Test
+    void anArchiveThatIsNotGzipIsMalformedAndInstallsNothing() throws Exception {
+        TarFixtures tar = new TarFixtures();
+        members().forEach((name, content) -> tar.file("cifar-10-batches-bin/" + name, content));
+        Path archive = dir.resolve("plain.tar.gz");
+        Files.write(archive, tar.tar());
+        Path target = dir.resolve("cifar");
+
+        MalformedDataException e = assertThrows(MalformedDataException.class,
+                () -> trusting(archive).install(archive, target));
+
+        assertTrue(e.getMessage().startsWith(archive + ": not a complete gzip stream"), e.getMessage());
         assertEquals(List.of(), listing(target), "a failed install leaves neither files nor staging");
     }
 

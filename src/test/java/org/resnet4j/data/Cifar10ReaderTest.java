@@ -63,7 +63,8 @@ class Cifar10ReaderTest {
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(bytes, bytes.length - 1));
 
-        IOException e = assertThrows(IOException.class, () -> new Cifar10Reader(RECORDS).readTraining(dir));
+        MalformedDataException e = assertThrows(MalformedDataException.class,
+                () -> new Cifar10Reader(RECORDS).readTraining(dir));
 
         String message = e.getMessage();
         assertTrue(message.contains("data_batch_4.bin"), message);
@@ -77,7 +78,8 @@ class Cifar10ReaderTest {
         Cifar10Fixtures.writeTrainingDirectory(dir, RECORDS);
         Files.write(dir.resolve("data_batch_2.bin"), Cifar10Fixtures.batchBytes(RECORDS + 2, 0, 1));
 
-        IOException e = assertThrows(IOException.class, () -> new Cifar10Reader(RECORDS).readTraining(dir));
+        MalformedDataException e = assertThrows(MalformedDataException.class,
+                () -> new Cifar10Reader(RECORDS).readTraining(dir));
 
         String message = e.getMessage();
         assertTrue(message.contains("data_batch_2.bin"), message);
@@ -95,7 +97,8 @@ class Cifar10ReaderTest {
         bytes[3 * 3073] = (byte) 200;
         Files.write(file, bytes);
 
-        IOException e = assertThrows(IOException.class, () -> new Cifar10Reader(RECORDS).readTraining(dir));
+        MalformedDataException e = assertThrows(MalformedDataException.class,
+                () -> new Cifar10Reader(RECORDS).readTraining(dir));
 
         String message = e.getMessage();
         assertTrue(message.contains("data_batch_5.bin"), message);
@@ -140,7 +143,8 @@ class Cifar10ReaderTest {
         Cifar10Fixtures.writeTrainingDirectory(dir, RECORDS);
         Files.writeString(dir.resolve(Cifar10Reader.META_FILE), "airplane\nautomobile\n");
 
-        IOException e = assertThrows(IOException.class, () -> new Cifar10Reader(RECORDS).readTraining(dir));
+        MalformedDataException e = assertThrows(MalformedDataException.class,
+                () -> new Cifar10Reader(RECORDS).readTraining(dir));
 
         assertTrue(e.getMessage().contains("batches.meta.txt"), e.getMessage());
         assertTrue(e.getMessage().contains("expected 10 class names"), e.getMessage());

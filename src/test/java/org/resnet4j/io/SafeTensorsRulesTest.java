@@ -89,6 +89,19 @@ class SafeTensorsRulesTest {
     }
 
     @Test
+    void emptyTensorName() {
+        assertRejected(craft("{\"\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}", new byte[4]),
+                "a tensor has the empty string as its name");
+    }
+
+    @Test
+    void textFromTheFileIsEscapedInMessages() {
+        assertRejected(craft("{\"a\\nb\":{\"dtype\":\"X\\u001b\",\"shape\":[],\"data_offsets\":[0,4]}}",
+                new byte[4]), "tensor 'a\\nb': unknown dtype \"X\\u001B\"");
+        assertRejected(craft("{\"k\\t\":\"x\",\"k\\t\":\"y\"}", new byte[0]), "duplicate key \"k\\t\"");
+    }
+
+    @Test
     void unknownDtype() {
         assertRejected(craft("{\"a\":{\"dtype\":\"F17\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[4]),
                 "tensor 'a': unknown dtype \"F17\"");
