@@ -36,6 +36,7 @@ except ImportError as e:  # the Java test turns this into a skip
     sys.exit(3)
 
 from safetensors_io import save
+from torchvision_reference import randomize_batch_norms
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "resources", "fixtures", "images")
@@ -136,14 +137,7 @@ def live(directory):
         tensors[name + ".size"] = torch.tensor([img.width, img.height], dtype=torch.int64)
     torch.manual_seed(20161127)
     model = torchvision.models.resnet18()
-    gen = torch.Generator().manual_seed(5)
-    with torch.no_grad():
-        for m in model.modules():
-            if isinstance(m, torch.nn.BatchNorm2d):
-                m.weight.copy_(torch.rand(m.num_features, generator=gen) + 0.5)
-                m.bias.copy_(torch.randn(m.num_features, generator=gen) * 0.1)
-                m.running_mean.copy_(torch.randn(m.num_features, generator=gen) * 0.1)
-                m.running_var.copy_(torch.rand(m.num_features, generator=gen) + 0.5)
+    randomize_batch_norms(model, torch.Generator().manual_seed(5))
     torch.save(model.state_dict(), os.path.join(directory, "resnet18.pth"))
     model = model.double().eval()
     with torch.no_grad():

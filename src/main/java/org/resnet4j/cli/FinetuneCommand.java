@@ -2,7 +2,6 @@ package org.resnet4j.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Set;
 import org.resnet4j.train.FineTuner;
 import org.resnet4j.train.FineTuning;
@@ -41,24 +40,9 @@ final class FinetuneCommand {
         }
         boolean overwrite = args.flag("overwrite");
         args.rejectUnknown();
-        if (overwrite && config.resume()) {
-            throw new UsageException("finetune: give --resume or --overwrite, not both");
-        }
-        if (!config.resume() && Trainer.holdsRun(config.checkpointDirectory())) {
-            if (!overwrite) {
-                throw new UsageException("finetune: " + config.checkpointDirectory() + " holds a training run; pass "
-                        + "--resume to continue it, --overwrite to start it over, or --checkpoint-dir for a new one");
-            }
-            Trainer.clearRun(config.checkpointDirectory());
-        }
+        RunDirectory.prepare("finetune", config.checkpointDirectory(), config.resume(), overwrite);
         Trainer.Summary summary = new FineTuner(config).run();
-        if (summary.validated()) {
-            out.printf(Locale.ROOT, "weights=%s iterations=%d val_error=%.2f%% seconds=%.0f%n", summary.weights(),
-                    summary.iterations(), summary.validationError() * 100, summary.seconds());
-        } else {
-            out.printf(Locale.ROOT, "weights=%s iterations=%d train_error=%.2f%% seconds=%.0f%n", summary.weights(),
-                    summary.iterations(), summary.trainError() * 100, summary.seconds());
-        }
+        RunDirectory.printSummary(out, summary);
         return 0;
     }
 }

@@ -68,16 +68,7 @@ final class TrainCommand {
         }
         boolean overwrite = args.flag("overwrite");
         args.rejectUnknown();
-        if (overwrite && config.resume()) {
-            throw new UsageException("train: give --resume or --overwrite, not both");
-        }
-        if (!config.resume() && Trainer.holdsRun(config.checkpointDirectory())) {
-            if (!overwrite) {
-                throw new UsageException("train: " + config.checkpointDirectory() + " holds a training run; pass "
-                        + "--resume to continue it, --overwrite to start it over, or --checkpoint-dir for a new one");
-            }
-            Trainer.clearRun(config.checkpointDirectory());
-        }
+        RunDirectory.prepare("train", config.checkpointDirectory(), config.resume(), overwrite);
         if (!Cifar10Reader.TRAINING_FILES.stream().allMatch(f -> Files.isRegularFile(data.resolve(f)))) {
             // Fetches the official archive where the network allows; offline it fails fast, naming the files and folder.
             new Cifar10Downloader().ensurePresent(data);
@@ -88,14 +79,7 @@ final class TrainCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        if (summary.validated()) {
-            out.printf(Locale.ROOT, "weights=%s iterations=%d val_error=%.2f%% seconds=%.0f%n", summary.weights(),
-                    summary.iterations(), summary.validationError() * 100, summary.seconds());
-        } else {
-            // Trained on every image: no validation figure to report, so the training error stands in its place.
-            out.printf(Locale.ROOT, "weights=%s iterations=%d train_error=%.2f%% seconds=%.0f%n", summary.weights(),
-                    summary.iterations(), summary.trainError() * 100, summary.seconds());
-        }
+        RunDirectory.printSummary(out, summary);
         return 0;
     }
 }
