@@ -15,9 +15,9 @@
 # ResNet-20's images are CIFAR-10 training images when --data (default data/cifar-10-batches-bin) holds
 # data_batch_1.bin, synthetic ones otherwise; ResNet-50's are synthetic 224x224 JPEGs.
 # Client and server share the machine's cores: the figures are the server's under that competition.
-# The server runs as ./resnet4j runs it (java --add-modules jdk.incubator.vector -XX:+UseSerialGC
-# -XX:MaxRAMPercentage=75 -jar ...), from a copy of the jar; SERVER_JAVA_OPTS replaces the collector and heap part,
-# e.g. SERVER_JAVA_OPTS="-XX:+UseG1GC -XX:MaxRAMPercentage=75" (the launcher itself always picks the serial collector).
+# The server runs as ./resnet4j serve runs it (java --add-modules jdk.incubator.vector -XX:+UseG1GC
+# -XX:MaxRAMPercentage=25 -jar ...), from a copy of the jar; SERVER_JAVA_OPTS replaces the collector and heap part,
+# e.g. SERVER_JAVA_OPTS="-XX:+UseSerialGC -XX:MaxRAMPercentage=75" (the launcher's choice for the other commands).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,7 +53,7 @@ work=target/serve-load
 mkdir -p "$work"
 cp "$jar" "$work/resnet4j-cli.jar"
 jar="$work/resnet4j-cli.jar"
-read -r -a server_opts <<<"${SERVER_JAVA_OPTS:--XX:+UseSerialGC -XX:MaxRAMPercentage=75}"
+read -r -a server_opts <<<"${SERVER_JAVA_OPTS:--XX:+UseG1GC -XX:MaxRAMPercentage=25}"
 load() { java -XX:+UseSerialGC --add-modules jdk.incubator.vector -cp "$jar" benchmarks/serve/ServeLoad.java "$@"; }
 
 # Expected answers come from the library on this machine with the server's flags, so the kernels are the same; made
