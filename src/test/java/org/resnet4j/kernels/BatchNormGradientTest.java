@@ -3,11 +3,8 @@ package org.resnet4j.kernels;
 import static org.resnet4j.testing.Approx.assertAllClose;
 
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.resnet4j.kernels.scalar.ScalarBatchNorm;
-import org.resnet4j.kernels.simd.SimdBatchNorm;
 import org.resnet4j.testing.Approx;
 import org.resnet4j.testing.FiniteDifferences;
 import org.resnet4j.testing.RandomArrays;
@@ -15,10 +12,6 @@ import org.resnet4j.testing.RandomArrays;
 /** Both batch norms against a double-precision forward written from the definition and its finite differences. */
 class BatchNormGradientTest {
     private static final double STEP = 1e-4;
-
-    static Stream<BatchNormKernels> kernels() {
-        return Stream.of(new ScalarBatchNorm(), new SimdBatchNorm());
-    }
 
     /** {@code y = gamma * (x - mean) / sqrt(var + eps) + beta}, biased batch variance per channel, all in double. */
     static double[] reference(int rows, int channels, double[] x, double[] gamma, double[] beta, double eps) {
@@ -43,7 +36,7 @@ class BatchNormGradientTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#batchNorm")
     void trainingForwardAndGradientsMatchTheDefinition(BatchNormKernels bn) {
         SplittableRandom random = new SplittableRandom(11);
         int[][] shapes = {{2, 3}, {5, 3}, {6, 17}, {9, 16}};
@@ -89,7 +82,7 @@ class BatchNormGradientTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#batchNorm")
     void inferenceForwardMatchesTheDefinition(BatchNormKernels bn) {
         SplittableRandom random = new SplittableRandom(12);
         int rows = 7;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.resnet4j.testing.Approx.assertAllClose;
 
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,10 +21,6 @@ class BatchNormKernelsTest {
 
     private final BatchNormKernels scalar = new ScalarBatchNorm();
     private final BatchNormKernels simd = new SimdBatchNorm();
-
-    static Stream<BatchNormKernels> kernels() {
-        return Stream.of(new ScalarBatchNorm(), new SimdBatchNorm());
-    }
 
     /** One training forward and backward, all outputs in one place. */
     private record Step(float[] y, float[] saveMean, float[] saveInvStd, float[] runningMean, float[] runningVar,
@@ -101,7 +96,7 @@ class BatchNormKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#batchNorm")
     void runningStatisticsFollowPyTorchAfterOneStep(BatchNormKernels bn) {
         // Channel 0 sees 1, 2, 3, 4: mean 2.5, biased variance 1.25, unbiased 5/3.
         // Channel 1 sees 10, 10, 10, 14: mean 11, biased variance 3, unbiased 4.
@@ -124,7 +119,7 @@ class BatchNormKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#batchNorm")
     void varianceStaysAccurateFarFromZero(BatchNormKernels bn) {
         // Mean 1e4, spread ~1: E[x^2] - E[x]^2 in float would lose every digit of the variance.
         SplittableRandom random = new SplittableRandom(5);
@@ -185,7 +180,7 @@ class BatchNormKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#batchNorm")
     void trainingOnOneValuePerChannelIsRejected(BatchNormKernels bn) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> bn.forwardTraining(1, 4, new float[4], new float[4], new float[4], EPS, MOMENTUM,
@@ -194,7 +189,7 @@ class BatchNormKernelsTest {
     }
     /** The network runs backward in place (gradX = gradY): the same numbers, bit for bit, on tail-hitting shapes. */
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#batchNorm")
     void backwardInPlaceEqualsOutOfPlace(BatchNormKernels bn) {
         SplittableRandom random = new SplittableRandom(31);
         for (int[] shape : new int[][] {{2, 3}, {37, 17}, {6 * 33, 64}, {1024, 8}}) {

@@ -3,21 +3,14 @@ package org.resnet4j.kernels;
 import static org.resnet4j.testing.Approx.assertAllClose;
 
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.resnet4j.kernels.scalar.ScalarElementwise;
-import org.resnet4j.kernels.simd.SimdElementwise;
 import org.resnet4j.testing.Approx;
 import org.resnet4j.testing.FiniteDifferences;
 import org.resnet4j.testing.RandomArrays;
 
 /** ReLU and add against double-precision definitions, ReLU's backward against finite differences. */
 class ElementwiseGradientTest {
-
-    static Stream<ElementwiseKernels> kernels() {
-        return Stream.of(new ScalarElementwise(), new SimdElementwise());
-    }
 
     private static double[] relu(double[] x) {
         double[] y = new double[x.length];
@@ -28,7 +21,7 @@ class ElementwiseGradientTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#elementwise")
     void reluForwardAndBackwardMatchTheDefinition(ElementwiseKernels kernels) {
         SplittableRandom random = new SplittableRandom(31);
         for (int length : new int[] {1, 15, 16, 17, 41}) {

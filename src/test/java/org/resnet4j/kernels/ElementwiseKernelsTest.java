@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.resnet4j.testing.Approx.assertAllClose;
 
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,10 +18,6 @@ class ElementwiseKernelsTest {
 
     private final ElementwiseKernels scalar = new ScalarElementwise();
     private final ElementwiseKernels simd = new SimdElementwise();
-
-    static Stream<ElementwiseKernels> kernels() {
-        return Stream.of(new ScalarElementwise(), new SimdElementwise());
-    }
 
     @Test
     void reluAndAddMatchTheScalarKernelsExactly() {
@@ -81,7 +76,7 @@ class ElementwiseKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#elementwise")
     void sgdTakesTheHandComputedStep(ElementwiseKernels kernels) {
         // 17 copies so the SIMD kernel runs a full vector and a tail.
         int length = 17;

@@ -3,21 +3,14 @@ package org.resnet4j.kernels;
 import static org.resnet4j.testing.Approx.assertAllClose;
 
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.resnet4j.kernels.scalar.ScalarLinear;
-import org.resnet4j.kernels.simd.SimdLinear;
 import org.resnet4j.testing.Approx;
 import org.resnet4j.testing.FiniteDifferences;
 import org.resnet4j.testing.RandomArrays;
 
 /** Both fully connected layers against a double-precision definition and its finite differences. */
 class LinearGradientTest {
-
-    static Stream<LinearKernels> kernels() {
-        return Stream.of(new ScalarLinear(), new SimdLinear());
-    }
 
     /** {@code y[n,o] = b[o] + sum_i x[n,i] * w[o,i]}. */
     static double[] linear(int batch, int in, int out, double[] x, double[] w, double[] b) {
@@ -35,7 +28,7 @@ class LinearGradientTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#linear")
     void forwardAndGradientsMatchTheDefinition(LinearKernels linear) {
         SplittableRandom random = new SplittableRandom(71);
         int[][] shapes = {{1, 1, 1}, {3, 17, 10}, {2, 16, 3}, {1, 5, 17}};

@@ -4,21 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.resnet4j.testing.Approx.assertAllClose;
 
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.resnet4j.kernels.scalar.ScalarLoss;
-import org.resnet4j.kernels.simd.SimdLoss;
 import org.resnet4j.testing.Approx;
 import org.resnet4j.testing.FiniteDifferences;
 import org.resnet4j.testing.RandomArrays;
 
 /** Cross-entropy against a double-precision definition and its finite differences, with and without smoothing. */
 class LossGradientTest {
-
-    static Stream<LossKernels> kernels() {
-        return Stream.of(new ScalarLoss(), new SimdLoss());
-    }
 
     /** Mean over the batch of {@code -sum_c target_c * log softmax(z)_c}, target {@code (1-s) onehot + s/C}. */
     static double crossEntropy(int batch, int classes, double[] logits, int[] labels, double smoothing) {
@@ -42,7 +35,7 @@ class LossGradientTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#loss")
     void lossAndGradientMatchTheDefinition(LossKernels loss) {
         SplittableRandom random = new SplittableRandom(91);
         int[][] shapes = {{1, 2}, {3, 10}, {2, 17}, {4, 16}};

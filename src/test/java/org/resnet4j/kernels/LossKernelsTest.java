@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.resnet4j.testing.Approx.assertAllClose;
 
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,10 +17,6 @@ import org.resnet4j.testing.RandomArrays;
 class LossKernelsTest {
     private final LossKernels scalar = new ScalarLoss();
     private final LossKernels simd = new SimdLoss();
-
-    static Stream<LossKernels> kernels() {
-        return Stream.of(new ScalarLoss(), new SimdLoss());
-    }
 
     @Test
     void simdMatchesScalarOnShapesThatHitTheTails() {
@@ -50,7 +45,7 @@ class LossKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#loss")
     void knownTinyCase(LossKernels loss) {
         // logits [0, ln 3]: softmax [1/4, 3/4].
         float[] logits = {0f, (float) Math.log(3), 0f, (float) Math.log(3)};
@@ -71,7 +66,7 @@ class LossKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#loss")
     void hugeLogitsStayFinite(LossKernels loss) {
         // Without subtracting the maximum, exp(1e4) overflows to infinity.
         float[] logits = {1e4f, -1e4f, 0f, 1e4f, 1e4f, -1e4f, 0f, 1e4f};
@@ -90,7 +85,7 @@ class LossKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#loss")
     void labelsOutOfRangeAreRejectedWithIndexAndValue(LossKernels loss) {
         float[] logits = new float[30];
         float[] probs = new float[30];

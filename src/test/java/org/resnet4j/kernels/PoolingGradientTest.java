@@ -3,21 +3,14 @@ package org.resnet4j.kernels;
 import static org.resnet4j.testing.Approx.assertAllClose;
 
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.resnet4j.kernels.scalar.ScalarPooling;
-import org.resnet4j.kernels.simd.SimdPooling;
 import org.resnet4j.testing.Approx;
 import org.resnet4j.testing.FiniteDifferences;
 import org.resnet4j.testing.RandomArrays;
 
 /** Both poolings against double-precision definitions and their finite differences. */
 class PoolingGradientTest {
-
-    static Stream<PoolingKernels> kernels() {
-        return Stream.of(new ScalarPooling(), new SimdPooling());
-    }
 
     /** Max over each window's in-image part, NHWC, from the definition. */
     static double[] maxPool(PoolGeometry g, double[] x) {
@@ -58,7 +51,7 @@ class PoolingGradientTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#pooling")
     void maxPoolGradientMatchesFiniteDifferences(PoolingKernels pooling) {
         SplittableRandom random = new SplittableRandom(51);
         PoolGeometry[] geometries = {
@@ -86,7 +79,7 @@ class PoolingGradientTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#pooling")
     void globalAveragePoolGradientMatchesFiniteDifferences(PoolingKernels pooling) {
         SplittableRandom random = new SplittableRandom(52);
         int[][] shapes = {{1, 1, 3}, {2, 9, 17}, {3, 4, 16}};

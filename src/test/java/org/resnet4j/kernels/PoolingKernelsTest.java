@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.resnet4j.testing.Approx.assertAllClose;
 
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,10 +16,6 @@ import org.resnet4j.testing.RandomArrays;
 class PoolingKernelsTest {
     private final PoolingKernels scalar = new ScalarPooling();
     private final PoolingKernels simd = new SimdPooling();
-
-    static Stream<PoolingKernels> kernels() {
-        return Stream.of(new ScalarPooling(), new SimdPooling());
-    }
 
     @Test
     void maxPoolMatchesTheScalarKernelExactly() {
@@ -73,7 +68,7 @@ class PoolingKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#pooling")
     void tiesPickTheFirstInWindowOrderAndPaddingNeverWins(PoolingKernels pooling) {
         // A constant image of -5: every window ties, padding (minus infinity) must not win.
         PoolGeometry g = new PoolGeometry(1, 17, 4, 4, 3, 2, 1);

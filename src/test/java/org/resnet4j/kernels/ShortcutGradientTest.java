@@ -3,21 +3,14 @@ package org.resnet4j.kernels;
 import static org.resnet4j.testing.Approx.assertAllClose;
 
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.resnet4j.kernels.scalar.ScalarShortcut;
-import org.resnet4j.kernels.simd.SimdShortcut;
 import org.resnet4j.testing.Approx;
 import org.resnet4j.testing.FiniteDifferences;
 import org.resnet4j.testing.RandomArrays;
 
 /** The option-A shortcut against its definition in double and finite differences. */
 class ShortcutGradientTest {
-
-    static Stream<ShortcutKernels> kernels() {
-        return Stream.of(new ScalarShortcut(), new SimdShortcut());
-    }
 
     /** {@code y[n,oh,ow,c] = c < inChannels ? x[n, oh*s, ow*s, c] : 0}. */
     static double[] shortcut(int batch, int inChannels, int height, int width, int outChannels, int stride,
@@ -39,7 +32,7 @@ class ShortcutGradientTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#shortcut")
     void forwardAndGradientMatchTheDefinition(ShortcutKernels kernels) {
         SplittableRandom random = new SplittableRandom(111);
         int[][] shapes = {{1, 3, 5, 4, 6, 2}, {2, 17, 3, 3, 32, 2}, {1, 4, 2, 3, 4, 1}};

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,10 +16,6 @@ import org.resnet4j.testing.RandomArrays;
 class ShortcutKernelsTest {
     private final ShortcutKernels scalar = new ScalarShortcut();
     private final ShortcutKernels simd = new SimdShortcut();
-
-    static Stream<ShortcutKernels> kernels() {
-        return Stream.of(new ScalarShortcut(), new SimdShortcut());
-    }
 
     @Test
     void simdMatchesScalarExactly() {
@@ -61,7 +56,7 @@ class ShortcutKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#shortcut")
     void keepsEvenRowsAndColumnsAndAppendsZeroChannels(ShortcutKernels shortcut) {
         // One 3x3 image of 1 channel, values 1..9; stride 2 keeps (0,0)=1, (0,2)=3, (2,0)=7, (2,2)=9.
         float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
@@ -74,7 +69,7 @@ class ShortcutKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kernels")
+    @MethodSource("org.resnet4j.testing.KernelSets#shortcut")
     void fewerOutputChannelsAreRejected(ShortcutKernels shortcut) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> shortcut.subsampleZeroPadForward(1, 16, 2, 2, 8, 2, new float[64], new float[8]));
