@@ -23,6 +23,15 @@ public final class Sgd {
     private final float weightDecay;
     private final boolean nesterov;
 
+    /**
+     * SGD with (heavy-ball) momentum and weight decay over {@code parameters} (a model's {@code namedParameters()}),
+     * on the active kernels: the paper's optimizer is {@code new Sgd(model.namedParameters(), 0.9, 1e-4)}.
+     */
+    public Sgd(Map<String, Parameter> parameters, double momentum, double weightDecay) {
+        this(Kernels.active(), parameters, momentum, weightDecay, false);
+    }
+
+    /** As {@link #Sgd(Map, double, double)} on the given kernels, optionally with Nesterov momentum. */
     public Sgd(Kernels kernels, Map<String, Parameter> parameters, double momentum, double weightDecay,
                boolean nesterov) {
         if (momentum < 0 || momentum >= 1 || weightDecay < 0) {

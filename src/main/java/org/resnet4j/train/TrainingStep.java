@@ -23,6 +23,12 @@ public final class TrainingStep {
     public record Result(double loss, int correct, int images) {
     }
 
+    /** One step of {@code model} with {@code optimizer}: forward, cross-entropy, backward, update, on the active kernels. */
+    public TrainingStep(ResNet model, Sgd optimizer) {
+        this(model, optimizer, Kernels.active(), 0f);
+    }
+
+    /** As {@link #TrainingStep(ResNet, Sgd)} on the given kernels, with label smoothing (0 for none). */
     public TrainingStep(ResNet model, Sgd optimizer, Kernels kernels, float labelSmoothing) {
         this.model = model;
         this.optimizer = optimizer;

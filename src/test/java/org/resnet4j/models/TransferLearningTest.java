@@ -14,7 +14,6 @@ import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsException;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.io.TensorEntry;
-import org.resnet4j.kernels.Kernels;
 import org.resnet4j.nn.Parameter;
 import org.resnet4j.optim.Sgd;
 import org.resnet4j.tensor.Tensor;
@@ -60,8 +59,8 @@ class TransferLearningTest {
         model.namedParameters().forEach((name, p) -> before.put(name, p.value().data().clone()));
         SplittableRandom random = new SplittableRandom(2);
         Tensor images = Tensor.wrap(RandomArrays.uniform(random, 6 * 3 * 32 * 32, -1f, 1f), 6, 3, 32, 32);
-        Sgd sgd = new Sgd(Kernels.active(), model.namedParameters(), 0.9, 1e-4, false);
-        TrainingStep step = new TrainingStep(model, sgd, Kernels.active(), 0f);
+        Sgd sgd = new Sgd(model.namedParameters(), 0.9, 1e-4);
+        TrainingStep step = new TrainingStep(model, sgd);
 
         for (int i = 0; i < 3; i++) {
             step.run(images, new int[] {0, 1, 2, 3, 0, 1}, 0.1);
