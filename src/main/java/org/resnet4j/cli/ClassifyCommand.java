@@ -9,6 +9,7 @@ import java.util.Set;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.TensorEntry;
 import org.resnet4j.models.ResNet;
+import org.resnet4j.serving.ModelInputs;
 import org.resnet4j.serving.ClassScore;
 import org.resnet4j.serving.Labels;
 import org.resnet4j.serving.Prediction;
@@ -35,7 +36,7 @@ final class ClassifyCommand {
         int top = args.integer("top", 5, 1);
         String labelsOption = args.string("labels", null);
         Path output = args.has("output") ? args.path("output") : null;
-        int size = args.integer("image-size", ImageInputs.defaultSize(model), 1);
+        int size = args.integer("image-size", ModelInputs.defaultSize(model), 1);
         args.rejectUnknown();
         if (top > model.classes()) {
             throw new UsageException("classify: --top " + top + " is more than the model's " + model.classes()
@@ -43,7 +44,7 @@ final class ClassifyCommand {
         }
         TrainedWeights trained = TrainedWeights.load(model, weights);
         Labels labels = labels(labelsOption, trained, model.classes());
-        Tensor logits = model.freeze().forward(ImageInputs.load(images, model, trained.normalizationIfRecorded(),
+        Tensor logits = model.freeze().forward(ModelInputs.load(images, model, trained.normalizationIfRecorded(),
                 size));
         int classes = model.classes();
         for (int i = 0; i < images.size(); i++) {

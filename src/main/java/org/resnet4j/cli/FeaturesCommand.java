@@ -9,6 +9,7 @@ import java.util.Set;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.TensorEntry;
 import org.resnet4j.models.ResNet;
+import org.resnet4j.serving.ModelInputs;
 import org.resnet4j.tensor.Tensor;
 import org.resnet4j.train.TrainedWeights;
 
@@ -28,10 +29,10 @@ final class FeaturesCommand {
         Path weights = args.path("weights");
         List<Path> images = args.all("image").stream().map(Path::of).toList();
         Path output = args.path("output");
-        int size = args.integer("image-size", ImageInputs.defaultSize(model), 1);
+        int size = args.integer("image-size", ModelInputs.defaultSize(model), 1);
         args.rejectUnknown();
         TrainedWeights trained = TrainedWeights.load(model, weights);
-        Tensor input = ImageInputs.load(images, model, trained.normalizationIfRecorded(), size);
+        Tensor input = ModelInputs.load(images, model, trained.normalizationIfRecorded(), size);
         Map<String, Tensor> features = model.freeze().features(input);
         List<TensorEntry> entries = new ArrayList<>();
         features.forEach((name, t) -> entries.add(TensorEntry.ofFloats(name, t.shape().dims(), t.data())));

@@ -6,7 +6,6 @@ import org.resnet4j.data.Normalization;
 import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.images.ImageDecodingException;
 import org.resnet4j.images.ImageHeader;
-import org.resnet4j.images.PixelTensors;
 import org.resnet4j.images.RgbImage;
 import org.resnet4j.models.Architecture;
 import org.resnet4j.models.FrozenResNet;
@@ -98,13 +97,9 @@ public final class Predictor implements BatchModel {
             throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT,
                     "the image data is truncated or damaged", e);
         }
-        float[] pixels = new float[3 * imageSize * imageSize];
-        if (normalization == null) {
-            PixelTensors.write(image, PixelTensors.IMAGENET_MEAN, PixelTensors.IMAGENET_STD, pixels, 0);
-            return pixels;
-        }
-        PixelTensors.write(image, null, null, pixels, 0);
-        return normalization.normalize(Tensor.wrap(pixels, 1, 3, imageSize, imageSize)).data();
+        // The image has the network's size already (checked above): resized and cropped to that size it stays as it is,
+        // so the transform only converts and normalizes.
+        return ModelInputs.batch(List.of(image), imageSize, normalization, imageSize).data();
     }
 
     /** One forward pass over the inputs as a batch; safe to call from many threads at once. */

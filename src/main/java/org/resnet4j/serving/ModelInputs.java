@@ -1,0 +1,62 @@
+package org.resnet4j.serving;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.images.EvaluationTransform;
+import org.resnet4j.images.ImageDecoder;
+import org.resnet4j.images.PixelTensors;
+import org.resnet4j.images.RgbImage;
+import org.resnet4j.models.Architecture;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.tensor.Tensor;
+
+/**
+ * Images to the batch a model takes, as the model was trained: an ImageNet network gets torchvision's evaluation
+ * transform (shorter side to {@code size * 256 / 224}, center crop {@code size}), a CIFAR network the image resized and
+ * center-cropped to {@code size} (nothing changes for an image of that size already); then the normalization the
+ * weights record, or ImageNet's mean and std (float arithmetic, as torchvision) when they record none. The one place
+ * that rule lives: {@code classify}, {@code features} and the {@link Predictor} of {@code serve} all use it.
+ */
+public final class ModelInputs {
+    private ModelInputs() {
+    }
+
+    /** The default input side of {@code model}'s family: 224 for ImageNet networks, 32 for CIFAR ones. */
+    public static int defaultSize(ResNet model) {
+        return imagenet(model) ? 224 : 32;
+    }
+
+    static boolean imagenet(ResNet model) {
+        return model.architecture().family() == Architecture.Family.IMAGENET;
+    }
+
+    /** Image files decoded (EXIF orientation applied) into {@code [N, 3, size, size]}, in the order given. */
+    public static Tensor load(List<Path> files, ResNet model, Normalization recorded, int size) throws IOException {
+        ImageDecoder decoder = ImageDecoder.standard();
+        List<RgbImage> images = new ArrayList<>();
+        for (Path file : files) {
+            images.add(decoder.decode(file));
+        }
+        return batch(images, resizeFor(model, size), recorded, size);
+    }
+
+    /** The shorter side before the center crop: {@code size * 256 / 224} for ImageNet networks, else {@code size}. */
+    public static int resizeFor(ResNet model, int size) {
+        return imagenet(model) ? (int) Math.round(size * 256.0 / 224) : size;
+    }
+
+    /**
+     * {@code images}, shorter side resized to {@code resize} and center-cropped to {@code size}, as
+     * {@code [N, 3, size, size]}; {@code recorded} null for ImageNet's statistics.
+     */
+    public static Tensor batch(List<RgbImage> images, int resize, Normalization recorded, int size) {
+        EvaluationTransform transform = recorded == null
+                ? new EvaluationTransform(resize, size, PixelTensors.IMAGENET_MEAN, PixelTensors.IMAGENET_STD)
+                : new EvaluationTransform(resize, size, null, null);
+        Tensor pixels = transform.batch(images);
+        return recorded == null ? pixels : recorded.normalize(pixels);
+    }
+}
