@@ -233,7 +233,18 @@ public abstract class Module {
 
     /** True when no parameter of this module or below it trains (a module without parameters counts as frozen). */
     public final boolean frozen() {
-        return namedParameters().values().stream().noneMatch(Parameter::trainable);
+        // Walks the tree without building the named map: backward asks this of its layers at every step.
+        for (Parameter p : parameters.values()) {
+            if (p.trainable()) {
+                return false;
+            }
+        }
+        for (Module child : children.values()) {
+            if (!child.frozen()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Number of trainable values (running statistics not counted). */
