@@ -83,11 +83,7 @@ public final class FineTuner {
         Recipe recipe = new Recipe(config.seed(), config.batchSize(), config.learningRate(), "cosine", 0, 0, 0.9, 1e-4,
                 split.validation().size(), "channel", iterations);
         Path dir = config.checkpointDirectory();
-        if (!config.resume() && Trainer.holdsRun(dir)) {
-            throw new IllegalArgumentException(dir + " holds a training run: resume it, or clear it first (the CLI's "
-                    + "--overwrite), or give another directory");
-        }
-        Files.createDirectories(dir);
+        Trainer.prepareDirectory(dir, config.resume());
         MetricsLog metrics = new MetricsLog(dir, config.model() + " fine-tuned on " + config.data().getFileName());
         Checkpoint.State state;
         if (config.resume() && Files.exists(Checkpoint.path(dir))) {

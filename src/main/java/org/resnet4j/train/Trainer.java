@@ -76,13 +76,7 @@ public final class Trainer {
         Sgd sgd = new Sgd(kernels, model.namedParameters(), config.momentum(), config.weightDecay(), false);
         Recipe recipe = Recipe.of(config);
         Path dir = config.checkpointDirectory();
-        if (!config.resume() && holdsRun(dir)) {
-            throw new IllegalArgumentException(dir + " holds a training run (" + runFiles(dir).stream().filter(Files::exists)
-                    .map(p -> p.getFileName().toString()).toList() + "): resume it, or "
-                    + "clear it first (the CLI's --overwrite), or give another directory");
-        }
-        Files.createDirectories(dir);
-        deleteLeftovers(dir);
+        prepareDirectory(dir, config.resume());
         MetricsLog metrics = new MetricsLog(dir, config.model() + " on CIFAR-10");
 
         Checkpoint.State state;
@@ -136,6 +130,20 @@ public final class Trainer {
     private static List<Path> runFiles(Path dir) {
         return List.of(Checkpoint.path(dir), dir.resolve(WEIGHTS_FILE), dir.resolve(MetricsLog.CSV),
                 dir.resolve(MetricsLog.PNG));
+    }
+
+    /**
+     * Makes {@code dir} ready for a run: refuses one that holds a run unless it is resumed, creates it, and deletes the
+     * temporary files of writes a killed run left there. Shared by every kind of run ({@link FineTuner} too).
+     */
+    static void prepareDirectory(Path dir, boolean resume) throws IOException {
+        if (!resume && holdsRun(dir)) {
+            throw new IllegalArgumentException(dir + " holds a training run (" + runFiles(dir).stream()
+                    .filter(Files::exists).map(p -> p.getFileName().toString()).toList() + "): resume it, or "
+                    + "clear it first (the CLI's --overwrite), or give another directory");
+        }
+        Files.createDirectories(dir);
+        deleteLeftovers(dir);
     }
 
     /** Whether {@code dir} holds a run's checkpoint, weights or metrics. */
