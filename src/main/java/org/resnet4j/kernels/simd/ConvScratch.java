@@ -13,6 +13,7 @@ final class ConvScratch {
     private float[] bias = new float[0];
     private float[] zeros = new float[0];
     private float[] partials = new float[0];
+    private float[] gradPanel = new float[0];
 
     /** The zero-padded (and, for stride > 1, phase-split) input image batch. */
     float[] input(int length) {
@@ -47,6 +48,11 @@ final class ConvScratch {
     /** Per-chunk partial sums of the weight gradient. */
     float[] partials(int length) {
         return partials = grow(partials, length);
+    }
+
+    /** One band's gradOutput for the co blocks of one weight-gradient call, the pixels' vectors back to back. */
+    float[] gradPanel(int length) {
+        return gradPanel = grow(gradPanel, length);
     }
 
     private static float[] grow(float[] buffer, int length) {

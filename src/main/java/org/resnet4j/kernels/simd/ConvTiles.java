@@ -52,33 +52,29 @@ final class ConvTiles {
     }
 
     /**
-     * The weight-gradient calls of one band and kernel row: blocks {@code [b0, b1)} by every e, partial sums of
-     * block {@code b0} at {@code p0}, of the next block {@code partStride} further.
+     * The weight-gradient calls of one band and kernel row for {@code blocks} (1, 2 or 4: one kernel call's worth)
+     * consecutive co blocks, over every e: gradOutput as a panel of {@code blocks * LANES} floats per pixel from
+     * {@code panel[g0]}, partial sums of the first block at {@code p0}, of the next {@code partStride} further.
      */
-    static void weightGrad(WeightTile tile, float[] x, int xRow, int[] pixelOffsets, int pixels, float[] grad, int g0,
-                           int gStep, float[] part, int p0, int partStride, int e, int b0, int b1) {
-        for (int b = b0, group; b < b1; b += group) {
-            group = tile.group(b1 - b);
-            int width = tile.width(group);
-            int gb = g0 + (b - b0) * LANES;
-            int pb = p0 + (b - b0) * partStride;
-            for (int e0 = 0; e0 < e; e0 += width) {
-                int count = Math.min(width, e - e0);
-                int x0 = xRow + e0;
-                int pe = pb + e0 * LANES;
-                switch (group * 100 + width) {
-                    case 205 -> ConvWeightGradKernels.weightGrad2x5(x, x0, pixelOffsets, pixels, grad, gb, gStep,
-                            part, pe, partStride, count);
-                    case 110 -> ConvWeightGradKernels.weightGrad1x10(x, x0, pixelOffsets, pixels, grad, gb, gStep,
-                            part, pe, partStride, count);
-                    case 406 -> ConvWideWeightGradKernels.weightGrad4x6(x, x0, pixelOffsets, pixels, grad, gb,
-                            gStep, part, pe, partStride, count);
-                    case 212 -> ConvWideWeightGradKernels.weightGrad2x12(x, x0, pixelOffsets, pixels, grad, gb,
-                            gStep, part, pe, partStride, count);
-                    case 124 -> ConvWideWeightGradKernels.weightGrad1x24(x, x0, pixelOffsets, pixels, grad, gb,
-                            gStep, part, pe, partStride, count);
-                    default -> throw new IllegalStateException("no " + group + "x" + width + " weight tile");
-                }
+    static void weightGrad(WeightTile tile, float[] x, int xRow, int[] pixelOffsets, int pixels, float[] panel, int g0,
+                           float[] part, int p0, int partStride, int e, int blocks) {
+        int width = tile.width(blocks);
+        for (int e0 = 0; e0 < e; e0 += width) {
+            int count = Math.min(width, e - e0);
+            int x0 = xRow + e0;
+            int pe = p0 + e0 * LANES;
+            switch (blocks * 100 + width) {
+                case 205 -> ConvWeightGradKernels.weightGrad2x5(x, x0, pixelOffsets, pixels, panel, g0, part, pe,
+                        partStride, count);
+                case 110 -> ConvWeightGradKernels.weightGrad1x10(x, x0, pixelOffsets, pixels, panel, g0, part, pe,
+                        partStride, count);
+                case 406 -> ConvWideWeightGradKernels.weightGrad4x6(x, x0, pixelOffsets, pixels, panel, g0, part, pe,
+                        partStride, count);
+                case 212 -> ConvWideWeightGradKernels.weightGrad2x12(x, x0, pixelOffsets, pixels, panel, g0, part,
+                        pe, partStride, count);
+                case 124 -> ConvWideWeightGradKernels.weightGrad1x24(x, x0, pixelOffsets, pixels, panel, g0, part,
+                        pe, partStride, count);
+                default -> throw new IllegalStateException("no " + blocks + "x" + width + " weight tile");
             }
         }
     }

@@ -99,13 +99,12 @@ final class ConvWeightGradientPlan {
         float[] partials = s.partials(plan.partialsLength());
         if (plan.padsPerBand(Parallel.threads())) {
             // Each task pads its bands into its own buffer and uses them while they are in L2.
-            Parallel.forEach(plan.chunks, chunk -> plan.accumulateChunk(chunk, input, grad, partials,
-                    scratch.get().image(plan.bandBufferLength())));
+            Parallel.forEach(plan.chunks, chunk -> plan.accumulateChunk(chunk, input, grad, partials, scratch.get()));
         } else {
             float[] x = plan.paddedInput(input, s);
             int groups = plan.groups();
             Parallel.forEach(plan.chunks * groups, task -> plan.accumulate(task / groups, task % groups, x, grad,
-                    partials));
+                    partials, scratch.get()));
         }
         Parallel.forEach(plan.blocks, block -> plan.reduce(block, partials, gradWeight, gradBias));
     }
@@ -164,8 +163,9 @@ final class ConvWeightGradientPlan {
         return ((bandRows - 1) * g.strideHeight() + g.kernelHeight()) * paddedWidth * cin + slack;
     }
 
-    /** Task (chunk): every co block's sums over this chunk, each band padded into {@code band} first. */
-    private void accumulateChunk(int chunk, float[] input, float[] grad, float[] partials, float[] band) {
+    /** Task (chunk): every co block's sums over this chunk, each band padded into a buffer of its own first. */
+    private void accumulateChunk(int chunk, float[] input, float[] grad, float[] partials, ConvScratch scratch) {
+        float[] band = scratch.image(bandBufferLength());
         for (int group = 0; group < groups(); group++) {
             clearPartials(chunk, group, partials);
         }
@@ -177,13 +177,13 @@ final class ConvWeightGradientPlan {
             int rows = Math.min(g.outHeight(), y0 + bandRows) - y0;
             padRows(input, n, y0 * g.strideHeight(), (rows - 1) * g.strideHeight() + g.kernelHeight(), band, 0);
             for (int group = 0; group < groups(); group++) {
-                accumulateBand(chunk, group, n, y0, rows, band, 0, grad, partials);
+                accumulateBand(chunk, group, n, y0, rows, band, 0, grad, partials, scratch);
             }
         }
     }
 
     /** Task (chunk, group): this chunk's sums for the co blocks of group {@code group}. */
-    private void accumulate(int chunk, int group, float[] x, float[] grad, float[] partials) {
+    private void accumulate(int chunk, int group, float[] x, float[] grad, float[] partials, ConvScratch scratch) {
         clearPartials(chunk, group, partials);
         int firstBand = Parallel.chunkStart(bands, chunks, chunk);
         int endBand = Parallel.chunkStart(bands, chunks, chunk + 1);
@@ -192,7 +192,7 @@ final class ConvWeightGradientPlan {
             int y0 = (b % bandsPerImage) * bandRows;
             int rows = Math.min(g.outHeight(), y0 + bandRows) - y0;
             int xBand = ((n * paddedHeight + y0 * g.strideHeight()) * paddedWidth) * cin;
-            accumulateBand(chunk, group, n, y0, rows, x, xBand, grad, partials);
+            accumulateBand(chunk, group, n, y0, rows, x, xBand, grad, partials, scratch);
         }
     }
 
@@ -206,27 +206,41 @@ final class ConvWeightGradientPlan {
 
     /**
      * Adds output rows {@code [y0, y0 + rows)} of image {@code n} to the chunk's sums of group {@code group}; the
-     * band's first padded input row starts at {@code x[xBand]}.
+     * band's first padded input row starts at {@code x[xBand]}. Each kernel call's blocks read the band's gradOutput
+     * from a panel of their own ({@link ConvWeightGradKernels}), copied once for every kernel row and e.
      */
     private void accumulateBand(int chunk, int group, int n, int y0, int rows, float[] x, int xBand, float[] grad,
-                                float[] partials) {
+                                float[] partials, ConvScratch scratch) {
         int blockA = group * tile.maxBlocks;
         int blockEnd = Math.min(blocks, blockA + tile.maxBlocks);
-        int ow = g.outWidth();
-        int g0 = ((n * g.outHeight() + y0) * ow) * gradChannels + blockA * LANES;
+        int pixels = rows * g.outWidth();
+        int bandGrad = (n * g.outHeight() + y0) * g.outWidth() * gradChannels;
         int partStride = g.kernelHeight() * e * LANES;
-        for (int kh = 0; kh < g.kernelHeight(); kh++) {
-            ConvTiles.weightGrad(tile, x, xBand + kh * paddedWidth * cin, pixelOffsets, rows * ow, grad, g0,
-                    gradChannels, partials, partialIndex(chunk, blockA, kh, 0), partStride, e, blockA, blockEnd);
-        }
-        if (withBias) {
-            for (int b = blockA; b < blockEnd; b++) {
-                FloatVector sum = FloatVector.zero(SPECIES);
-                for (int p = 0, gi = g0 + (b - blockA) * LANES; p < rows * ow; p++, gi += gradChannels) {
-                    sum = sum.add(FloatVector.fromArray(SPECIES, grad, gi));
+        for (int b = blockA, callBlocks; b < blockEnd; b += callBlocks) {
+            callBlocks = tile.group(blockEnd - b);
+            int width = callBlocks * LANES;
+            float[] panel = grad;
+            int g0 = bandGrad;
+            if (width != gradChannels) {
+                panel = scratch.gradPanel(pixels * width);
+                g0 = 0;
+                for (int q = 0; q < pixels; q++) {
+                    System.arraycopy(grad, bandGrad + q * gradChannels + b * LANES, panel, q * width, width);
                 }
-                int bi = biasIndex(chunk, b);
-                FloatVector.fromArray(SPECIES, partials, bi).add(sum).intoArray(partials, bi);
+            }
+            for (int kh = 0; kh < g.kernelHeight(); kh++) {
+                ConvTiles.weightGrad(tile, x, xBand + kh * paddedWidth * cin, pixelOffsets, pixels, panel, g0,
+                        partials, partialIndex(chunk, b, kh, 0), partStride, e, callBlocks);
+            }
+            if (withBias) {
+                for (int k = 0; k < callBlocks; k++) {
+                    FloatVector sum = FloatVector.zero(SPECIES);
+                    for (int q = 0, gi = g0 + k * LANES; q < pixels; q++, gi += width) {
+                        sum = sum.add(FloatVector.fromArray(SPECIES, panel, gi));
+                    }
+                    int bi = biasIndex(chunk, b + k);
+                    FloatVector.fromArray(SPECIES, partials, bi).add(sum).intoArray(partials, bi);
+                }
             }
         }
     }

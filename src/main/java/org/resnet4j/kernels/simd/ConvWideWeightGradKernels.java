@@ -16,7 +16,7 @@ final class ConvWideWeightGradKernels {
     }
 
     /** 4 channel blocks x 6 (kw, ci) pairs; see {@link ConvWeightGradKernels}. */
-    static void weightGrad4x6(float[] x, int x0, int[] pixelOffsets, int pixels, float[] g, int g0, int gStep,
+    static void weightGrad4x6(float[] x, int x0, int[] pixelOffsets, int pixels, float[] g, int g0,
                               float[] part, int p0, int partStride, int count) {
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector a0 = zero; FloatVector b0 = zero; FloatVector c0 = zero; FloatVector d0 = zero;
@@ -25,7 +25,8 @@ final class ConvWideWeightGradKernels {
         FloatVector a3 = zero; FloatVector b3 = zero; FloatVector c3 = zero; FloatVector d3 = zero;
         FloatVector a4 = zero; FloatVector b4 = zero; FloatVector c4 = zero; FloatVector d4 = zero;
         FloatVector a5 = zero; FloatVector b5 = zero; FloatVector c5 = zero; FloatVector d5 = zero;
-        for (int q = 0, gi = g0; q < pixels; q++, gi += gStep) {
+        for (int q = 0; q < pixels; q++) {
+            int gi = g0 + q * (4 * LANES);
             FloatVector ga = FloatVector.fromArray(SPECIES, g, gi);
             FloatVector gb = FloatVector.fromArray(SPECIES, g, gi + 1 * LANES);
             FloatVector gc = FloatVector.fromArray(SPECIES, g, gi + 2 * LANES);
@@ -70,7 +71,7 @@ final class ConvWideWeightGradKernels {
     }
 
     /** 2 channel blocks x 12 (kw, ci) pairs; see {@link ConvWeightGradKernels}. */
-    static void weightGrad2x12(float[] x, int x0, int[] pixelOffsets, int pixels, float[] g, int g0, int gStep,
+    static void weightGrad2x12(float[] x, int x0, int[] pixelOffsets, int pixels, float[] g, int g0,
                                float[] part, int p0, int partStride, int count) {
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector a0 = zero; FloatVector b0 = zero;
@@ -85,7 +86,8 @@ final class ConvWideWeightGradKernels {
         FloatVector a9 = zero; FloatVector b9 = zero;
         FloatVector a10 = zero; FloatVector b10 = zero;
         FloatVector a11 = zero; FloatVector b11 = zero;
-        for (int q = 0, gi = g0; q < pixels; q++, gi += gStep) {
+        for (int q = 0; q < pixels; q++) {
+            int gi = g0 + q * (2 * LANES);
             FloatVector ga = FloatVector.fromArray(SPECIES, g, gi);
             FloatVector gb = FloatVector.fromArray(SPECIES, g, gi + 1 * LANES);
             int xi = x0 + pixelOffsets[q];
@@ -118,7 +120,7 @@ final class ConvWideWeightGradKernels {
     }
 
     /** 1 channel block x 24 (kw, ci) pairs; see {@link ConvWeightGradKernels}. */
-    static void weightGrad1x24(float[] x, int x0, int[] pixelOffsets, int pixels, float[] g, int g0, int gStep,
+    static void weightGrad1x24(float[] x, int x0, int[] pixelOffsets, int pixels, float[] g, int g0,
                                float[] part, int p0, int partStride, int count) {
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector a0 = zero;
@@ -145,7 +147,8 @@ final class ConvWideWeightGradKernels {
         FloatVector a21 = zero;
         FloatVector a22 = zero;
         FloatVector a23 = zero;
-        for (int q = 0, gi = g0; q < pixels; q++, gi += gStep) {
+        for (int q = 0; q < pixels; q++) {
+            int gi = g0 + q * (LANES);
             FloatVector ga = FloatVector.fromArray(SPECIES, g, gi);
             int xi = x0 + pixelOffsets[q];
             FloatVector v;
