@@ -30,6 +30,7 @@ public final class ConvTestShapes {
                 ConvGeometry.square(5, 13, 7, 7, 13, 3, 1, 0),
                 ConvGeometry.square(1, 16, 32, 32, 16, 3, 1, 1),
                 ConvGeometry.square(1, 16, 32, 32, 32, 3, 2, 1),  // CIFAR's downsampling: phase rows of 16 pixels
+                ConvGeometry.square(1, 32, 16, 16, 32, 3, 1, 1),  // CIFAR's second stage: rows of 16 at 32 channels
                 ConvGeometry.square(3, 17, 33, 33, 17, 3, 2, 1),
                 ConvGeometry.square(1, 64, 7, 7, 48, 1, 1, 0),    // odd number of co blocks
                 ConvGeometry.square(2, 3, 8, 8, 3, 1, 1, 0),      // everything smaller than a vector

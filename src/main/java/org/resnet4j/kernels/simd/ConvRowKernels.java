@@ -7,9 +7,9 @@ import static org.resnet4j.kernels.simd.VectorConstants.SPECIES;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The one-block tile of 16 pixels (32 registers: 16 accumulators, a weight vector, a broadcast), for the layers whose
- * channels fill a single block: CIFAR's 16 channels at 16 lanes. The contract, the sums and the store rules are
- * those of {@link ConvMicroKernels}.
+ * The one-block tiles for runs of a row (32 registers: 16 accumulators, a weight vector, a broadcast), for the layers
+ * whose channels fill a single block: CIFAR's 16 channels at 16 lanes; {@link ConvRowPairKernels} has the two-block
+ * ones. The contract, the sums and the store rules are those of {@link ConvMicroKernels}.
  *
  * <p>A one-block tile broadcasts one input per FMA, so what each broadcast costs besides its load decides the speed.
  * With a pixel's offset in a register, each load also needs its own address add and array bounds check (the offsets
@@ -28,7 +28,7 @@ final class ConvRowKernels {
     static void tile1x16(float[] in, int[] src, int[] steps, int stepCount, float[] w, int w0, int panel,
             float[] bias, int bias0, float[] out, int[] dst, int lastLanes) {
         int stride = src[1] - src[0];
-        if ((stride == 16 || stride == 32) && isRun(src, stride)) {
+        if ((stride == 16 || stride == 32) && isRun(src, 16, stride)) {
             if (stride == 16) {
                 tile1x16Stride16(in, src, steps, stepCount, w, w0, panel, bias, bias0, out, dst, lastLanes);
             } else {
@@ -39,9 +39,9 @@ final class ConvRowKernels {
         }
     }
 
-    /** Whether the 16 bases are {@code src[0] + p * stride}. */
-    static boolean isRun(int[] src, int stride) {
-        for (int p = 1; p < 16; p++) {
+    /** Whether the first {@code pixels} bases are {@code src[0] + p * stride}. */
+    static boolean isRun(int[] src, int pixels, int stride) {
+        for (int p = 1; p < pixels; p++) {
             if (src[p] != src[0] + p * stride) {
                 return false;
             }
@@ -245,5 +245,49 @@ final class ConvRowKernels {
         if ((d = dst[13]) >= 0) { store(a13, out, d, lastLanes); }
         if ((d = dst[14]) >= 0) { store(a14, out, d, lastLanes); }
         if ((d = dst[15]) >= 0) { store(a15, out, d, lastLanes); }
+    }
+
+    /** 1 block x 8 pixels at any bases: the odd last block of a 2 x 8 tile. */
+    static void tile1x8(float[] in, int[] src, int[] steps, int stepCount, float[] w, int w0, int panel,
+            float[] bias, int bias0, float[] out, int[] dst, int lastLanes) {
+        FloatVector initA = FloatVector.fromArray(SPECIES, bias, bias0);
+        FloatVector a0 = initA;
+        FloatVector a1 = initA;
+        FloatVector a2 = initA;
+        FloatVector a3 = initA;
+        FloatVector a4 = initA;
+        FloatVector a5 = initA;
+        FloatVector a6 = initA;
+        FloatVector a7 = initA;
+        int x0 = src[0];
+        int o1 = src[1] - x0;
+        int o2 = src[2] - x0;
+        int o3 = src[3] - x0;
+        int o4 = src[4] - x0;
+        int o5 = src[5] - x0;
+        int o6 = src[6] - x0;
+        int o7 = src[7] - x0;
+        for (int s = 0; s < stepCount; s++) {
+            FloatVector wa = FloatVector.fromArray(SPECIES, w, w0 + s * LANES);
+            int xc = x0 + steps[s];
+            FloatVector v;
+            v = FloatVector.broadcast(SPECIES, in[xc]); a0 = wa.fma(v, a0);
+            v = FloatVector.broadcast(SPECIES, in[xc + o1]); a1 = wa.fma(v, a1);
+            v = FloatVector.broadcast(SPECIES, in[xc + o2]); a2 = wa.fma(v, a2);
+            v = FloatVector.broadcast(SPECIES, in[xc + o3]); a3 = wa.fma(v, a3);
+            v = FloatVector.broadcast(SPECIES, in[xc + o4]); a4 = wa.fma(v, a4);
+            v = FloatVector.broadcast(SPECIES, in[xc + o5]); a5 = wa.fma(v, a5);
+            v = FloatVector.broadcast(SPECIES, in[xc + o6]); a6 = wa.fma(v, a6);
+            v = FloatVector.broadcast(SPECIES, in[xc + o7]); a7 = wa.fma(v, a7);
+        }
+        int d;
+        if ((d = dst[0]) >= 0) { store(a0, out, d, lastLanes); }
+        if ((d = dst[1]) >= 0) { store(a1, out, d, lastLanes); }
+        if ((d = dst[2]) >= 0) { store(a2, out, d, lastLanes); }
+        if ((d = dst[3]) >= 0) { store(a3, out, d, lastLanes); }
+        if ((d = dst[4]) >= 0) { store(a4, out, d, lastLanes); }
+        if ((d = dst[5]) >= 0) { store(a5, out, d, lastLanes); }
+        if ((d = dst[6]) >= 0) { store(a6, out, d, lastLanes); }
+        if ((d = dst[7]) >= 0) { store(a7, out, d, lastLanes); }
     }
 }

@@ -42,6 +42,10 @@ final class ConvTiles {
                         out, dst, lastLanes);
                 case 212 -> ConvWideKernels.tile2x12(in, src, steps, steps.length, packed, w0, panel, bias, bias0,
                         out, dst, lastLanes);
+                case 208 -> ConvRowPairKernels.tile2x8(in, src, steps, steps.length, packed, w0, panel, bias, bias0,
+                        out, dst, lastLanes);
+                case 108 -> ConvRowKernels.tile1x8(in, src, steps, steps.length, packed, w0, panel, bias, bias0,
+                        out, dst, lastLanes);
                 case 116 -> ConvRowKernels.tile1x16(in, src, steps, steps.length, packed, w0, panel, bias, bias0,
                         out, dst, lastLanes);
                 case 124 -> ConvWideKernels.tile1x24(in, src, steps, steps.length, packed, w0, panel, bias, bias0,

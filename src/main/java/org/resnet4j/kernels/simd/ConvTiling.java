@@ -46,7 +46,9 @@ final class ConvTiling {
         /** 1 x 24 calls: 32 registers, one block (CIFAR's 16 channels at 16 lanes). */
         P1X24(24, 1),
         /** 1 x 16 calls, fastest where the 16 pixels are one run of a row ({@link ConvRowKernels}): 32 registers. */
-        P1X16(16, 1);
+        P1X16(16, 1),
+        /** 2 x 8 calls (1 x 8 for an odd last block), fastest on runs of a row ({@link ConvRowKernels}). */
+        P2X8(8, 2);
 
         final int pixels;
         final int maxBlocks;
@@ -135,10 +137,10 @@ final class ConvTiling {
 
     /**
      * The pixel tile for {@code blocks} channel blocks when none is timed. With 32 registers, 4x6 for four blocks
-     * or more (it beat 2x6 on every 64-channel forward and backward-data shape measured, busy machine) and 1x16 for
-     * one block (its runs of a row need no offset registers, {@link ConvRowKernels}); otherwise the 16-register tiles,
-     * which the wide ones with more pixels did not beat: a tile keeps one offset per pixel in a general-purpose
-     * register, x86-64 has 16 of them, and at 12 or 24 pixels C2 runs short.
+     * or more (it beat 2x6 on every 64-channel forward and backward-data shape measured, busy machine), 2x8 for two
+     * or three and 1x16 for one (their runs of a row need no offset registers, {@link ConvRowKernels}); otherwise the
+     * 16-register tiles, which the wide ones with more pixels did not beat: a tile keeps one offset per pixel in a
+     * general-purpose register, x86-64 has 16 of them, and at 12 or 24 pixels C2 runs short.
      */
     static PixelTile defaultPixelTile(int blocks) {
         if (REGISTERS >= 32 && blocks >= 4) {
@@ -146,6 +148,9 @@ final class ConvTiling {
         }
         if (REGISTERS >= 32 && blocks == 1) {
             return PixelTile.P1X16;
+        }
+        if (REGISTERS >= 32 && blocks >= 2) {
+            return PixelTile.P2X8;
         }
         return blocks == 1 ? PixelTile.P1X12 : PixelTile.P2X6;
     }

@@ -159,8 +159,11 @@ class ConvTilingTest {
             }
         }
         if (ConvTiling.REGISTERS >= 32) {
-            // 4x6 is the default from four blocks; the 16-register tiles and the other wide ones are timed beside it.
-            assertEquals(List.of(PixelTile.P4X6, PixelTile.P2X6, PixelTile.P2X12), ConvTiling.pixelCandidates(4));
+            // 4x6 is the default from four blocks, 2x8 for two, 1x16 for one; the 16-register tiles and the other wide
+            // ones are timed beside them.
+            assertEquals(List.of(PixelTile.P4X6, PixelTile.P2X6, PixelTile.P2X12, PixelTile.P2X8),
+                    ConvTiling.pixelCandidates(4));
+            assertEquals(List.of(PixelTile.P2X8, PixelTile.P2X6, PixelTile.P2X12), ConvTiling.pixelCandidates(2));
             assertEquals(List.of(PixelTile.P1X16, PixelTile.P1X12, PixelTile.P1X24), ConvTiling.pixelCandidates(1));
             assertEquals(List.of(WeightTile.W2X5, WeightTile.W4X6, WeightTile.W2X12), ConvTiling.weightCandidates(4));
             // At two blocks 4x6 makes 2x12 calls, as W2X12 does: one of them is timed.
