@@ -67,15 +67,14 @@ public final class BatchLoader implements AutoCloseable {
      * size.
      */
     public static BatchLoader of(BatchSource source, Layout layout, LoaderState resumeFrom, int epochs) {
-        LoaderState first = new LoaderState(source.seed(), 0, 0, source.batchSize(), source.size());
-        if (resumeFrom != null && resumeFrom.seed() != first.seed()) {
-            throw new IllegalArgumentException("cannot resume: the state was saved by a loader of seed "
-                    + resumeFrom.seed() + ", the source has seed " + first.seed());
+        if (resumeFrom != null && resumeFrom.seed() != source.seed() || epochs < 1) {
+            closeSource(source);
+            throw new IllegalArgumentException(epochs < 1 ? "epochs must be >= 1, got " + epochs
+                    : "cannot resume: the state was saved by a loader of seed " + resumeFrom.seed() + ", the source "
+                    + "has seed " + source.seed());
         }
-        if (epochs < 1) {
-            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-        }
-        return new BatchLoader(source, resumeFrom != null ? resumeFrom : first, epochs, 2, layout);
+        return new BatchLoader(source, resumeFrom != null ? resumeFrom
+                : new LoaderState(source.seed(), 0, 0, source.batchSize(), source.size()), epochs, 2, layout);
     }
 
     /**
