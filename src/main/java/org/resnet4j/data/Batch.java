@@ -1,5 +1,6 @@
 package org.resnet4j.data;
 
+import java.util.Objects;
 import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
@@ -7,7 +8,8 @@ import org.resnet4j.tensor.Tensor;
 /**
  * One batch from a {@link BatchLoader}: {@code size} normalized images of {@code 3 x height x width} values and their
  * labels (CIFAR-10's are 32x32). The arrays belong to the loader and are reused: they are valid until the next call to
- * {@link BatchLoader#next()} or {@link BatchLoader#close()}.
+ * {@link BatchLoader#next()} or {@link BatchLoader#close()}. One thread at a time: the loader's while a
+ * {@link BatchSource} fills it, the consumer's once {@link BatchLoader#next()} handed it out.
  *
  * <p>A batch holds arrays for a full batch and, made on first need, for the shorter last batch of an evaluation
  * epoch, so {@link #images()} always has exactly {@code size * 3 * height * width} values and steady state allocates
@@ -85,6 +87,26 @@ public final class Batch {
     /** The images as a tensor of logical shape {@code [B, 3, H, W]} sharing {@link #images()}. */
     public Tensor tensor() {
         return Tensor.wrap(images, Shape.of(size(), Cifar10Dataset.CHANNELS, height, width), layout);
+    }
+
+    /**
+     * Writes image {@code slot} from {@code [3][H][W]} values of {@code chw} starting at {@code offset} (not modified),
+     * in this batch's layout, and its label: for a {@link BatchSource} of your own.
+     */
+    public void put(int slot, float[] chw, int offset, int label) {
+        Objects.checkIndex(slot, size());
+        int plane = height * width;
+        int to = slot * imageValues;
+        if (layout == Layout.NCHW) {
+            System.arraycopy(chw, offset, images, to, imageValues);
+        } else {
+            for (int p = 0; p < plane; p++) {
+                for (int c = 0; c < Cifar10Dataset.CHANNELS; c++) {
+                    images[to + p * Cifar10Dataset.CHANNELS + c] = chw[offset + c * plane + p];
+                }
+            }
+        }
+        labels[slot] = label;
     }
 
     /** The epoch this batch belongs to, from 0. */

@@ -14,21 +14,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands out batches of normalized images (CIFAR-10's, or image files of an {@link ImageFolder}), prepared a few
- * batches ahead on a background thread.
+ * Hands out batches of normalized images of any {@link Dataset} (CIFAR-10's, an image folder's, yours), of image files
+ * under torchvision's transforms, or of a {@link BatchSource} of yours, prepared a few batches ahead on a background
+ * thread.
  *
  * <p>Two kinds, from the paper's §4.2 recipe. {@link #training}: each epoch visits the images in a fresh random order
- * drawn from (seed, epoch), each image padded, cropped and flipped by a draw from (seed, epoch, image), and the last
- * incomplete batch of an epoch is dropped (so every step sees B images, and batch-norm statistics never come from a
- * handful); it runs for ever unless {@link Builder#epochs} says otherwise. {@link #evaluation}: the images in file
- * order, unaugmented, the last batch kept short so every image counts once; one epoch by default.
+ * drawn from (seed, epoch), each image augmented by a draw from (seed, epoch, image) (the paper's pad, crop and flip
+ * unless {@link Builder#augmentation} says otherwise), and the last incomplete batch of an epoch is dropped (so every
+ * step sees B images, and batch-norm statistics never come from a handful); it runs for ever unless
+ * {@link Builder#epochs} says otherwise. {@link #evaluation}: the images in the data set's order, unaugmented, the last
+ * batch kept short so every image counts once; one epoch by default.
  *
  * <p>Resuming: {@link #state()} says which batch comes next; a loader built with {@link Builder#resumeFrom} hands out
  * exactly the batches that would have followed, because nothing but (seed, epoch, image) feeds the randomness.
  *
- * <p>Buffers: {@code prefetch + 1} batches are allocated once and recycled; the batch returned by {@link #next()} is
- * valid until the following call. A failure on the background thread is rethrown by {@link #next()}, after the
- * batches completed before it. One consumer thread; {@link #close()} stops the background thread.
+ * <p>Threads and memory: one background thread prepares batches in order, reading the images of each batch on
+ * {@link Builder#threads} threads; {@code prefetch + 1} batches are allocated once and recycled, so memory is bounded
+ * whatever the data set's size. The batch returned by {@link #next()} is valid until the following call. A failure on
+ * the background thread is rethrown by {@link #next()}, after the batches completed before it. One consumer thread;
+ * {@link #close()} stops the background thread.
  */
 public final class BatchLoader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchLoader.class);
@@ -47,13 +51,30 @@ public final class BatchLoader implements AutoCloseable {
     private volatile boolean closed;
 
     /** A loader for training: shuffled, augmented, last incomplete batch dropped, unlimited epochs. */
-    public static Builder training(Cifar10Dataset dataset, Normalization normalization) {
+    public static Builder training(Dataset dataset, Normalization normalization) {
         return new Builder(dataset, normalization, true);
     }
 
-    /** A loader for evaluation: file order, unaugmented, every image exactly once per epoch, one epoch. */
-    public static Builder evaluation(Cifar10Dataset dataset, Normalization normalization) {
+    /** A loader for evaluation: the data set's order, unaugmented, every image exactly once per epoch, one epoch. */
+    public static Builder evaluation(Dataset dataset, Normalization normalization) {
         return new Builder(dataset, normalization, false);
+    }
+
+    /**
+     * A loader over a source of yours, handing out {@code epochs} epochs of it (counted from epoch 0) from
+     * {@code resumeFrom}, or from the first batch when that is null, in batches of the given layout (NHWC is what the
+     * kernels use). The state to resume from must have been saved by a loader over the same seed, batch size and
+     * size.
+     */
+    public static BatchLoader of(BatchSource source, Layout layout, LoaderState resumeFrom, int epochs) {
+        if (resumeFrom != null && resumeFrom.seed() != source.seed() || epochs < 1) {
+            closeSource(source);
+            throw new IllegalArgumentException(epochs < 1 ? "epochs must be >= 1, got " + epochs
+                    : "cannot resume: the state was saved by a loader of seed " + resumeFrom.seed() + ", the source "
+                    + "has seed " + source.seed());
+        }
+        return new BatchLoader(source, resumeFrom != null ? resumeFrom
+                : new LoaderState(source.seed(), 0, 0, source.batchSize(), source.size()), epochs, 2, layout);
     }
 
     /**
@@ -66,33 +87,38 @@ public final class BatchLoader implements AutoCloseable {
                                                   int batchSize, long seed, LoaderState resumeFrom, Layout layout,
                                                   int decodeThreads) {
         LoaderState start = resumeFrom != null ? resumeFrom : new LoaderState(seed, 0, 0, batchSize, samples.size());
-        if (start.batchSize() != batchSize || start.datasetSize() != samples.size()) {
-            throw new IllegalArgumentException("cannot resume: the state was saved by a loader of batch size "
-                    + start.batchSize() + " over " + start.datasetSize() + " images, this one has batch size "
-                    + batchSize + " over " + samples.size() + " images");
-        }
-        return new BatchLoader(new ImageFolderBatches(samples, transform, null, batchSize, start.seed(), layout,
+        return new BatchLoader(new ImageFolderBatches(samples, transform, null, batchSize, start.seed(),
                 decodeThreads), start, Integer.MAX_VALUE, 2, layout);
     }
 
     /** An evaluation loader over image files: in the given order, {@code transform} only, every image once. */
     public static BatchLoader imageFolderEvaluation(List<ImageFolder.Sample> samples, EvaluationTransform transform,
                                                     int batchSize, Layout layout, int decodeThreads) {
-        return new BatchLoader(new ImageFolderBatches(samples, null, transform, batchSize, 0, layout, decodeThreads),
+        return new BatchLoader(new ImageFolderBatches(samples, null, transform, batchSize, 0, decodeThreads),
                 new LoaderState(0, 0, 0, batchSize, samples.size()), 1, 2, layout);
     }
 
     BatchLoader(BatchSource source, LoaderState start, int endEpoch, int prefetch, Layout layout) {
-        if (source.batchesPerEpoch() < 1) {
-            throw new IllegalArgumentException("a dataset of " + start.datasetSize() + " images gives no full batch of "
-                    + start.batchSize() + "; use a smaller batch size");
-        }
-        if (start.batch() >= source.batchesPerEpoch()) {
-            throw new IllegalArgumentException("resume position: batch " + start.batch() + " is past the end of an epoch"
-                    + " of " + source.batchesPerEpoch() + " batches");
-        }
-        if (prefetch < 1) {
-            throw new IllegalArgumentException("prefetch must be >= 1 batch, got " + prefetch);
+        try {
+            if (start.batchSize() != source.batchSize() || start.datasetSize() != source.size()) {
+                throw new IllegalArgumentException("cannot resume: the state was saved by a loader of batch size "
+                        + start.batchSize() + " over " + start.datasetSize() + " images, this one has batch size "
+                        + source.batchSize() + " over " + source.size() + " images");
+            }
+            if (source.batchesPerEpoch() < 1) {
+                throw new IllegalArgumentException("a dataset of " + start.datasetSize() + " images gives no full batch "
+                        + "of " + start.batchSize() + "; use a smaller batch size");
+            }
+            if (start.batch() >= source.batchesPerEpoch()) {
+                throw new IllegalArgumentException("resume position: batch " + start.batch() + " is past the end of an "
+                        + "epoch of " + source.batchesPerEpoch() + " batches");
+            }
+            if (prefetch < 1) {
+                throw new IllegalArgumentException("prefetch must be >= 1 batch, got " + prefetch);
+            }
+        } catch (IllegalArgumentException e) {
+            closeSource(source);
+            throw e;
         }
         this.source = source;
         this.next = start;
@@ -114,6 +140,7 @@ public final class BatchLoader implements AutoCloseable {
         try {
             while (epoch < endEpoch && !closed) {
                 Batch buffer = free.take();
+                buffer.prepare(source.batchLength(batch), epoch, batch);
                 source.fill(epoch, batch, buffer);
                 ready.put(buffer);
                 if (++batch == source.batchesPerEpoch()) {
@@ -227,12 +254,24 @@ public final class BatchLoader implements AutoCloseable {
         }
         if (worker.isAlive()) {
             LOG.warn("batch loader thread {} did not stop within 10 s", worker.getName());
+        } else {
+            closeSource(source);
+        }
+    }
+
+    private static void closeSource(BatchSource source) {
+        if (source instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("closing the batch source {} failed: {}", source, e.toString());
+            }
         }
     }
 
     /** Configures a {@link BatchLoader}. */
     public static final class Builder {
-        private final Cifar10Dataset dataset;
+        private final Dataset dataset;
         private final Normalization normalization;
         private final boolean training;
         private int batchSize = 128;
@@ -241,10 +280,15 @@ public final class BatchLoader implements AutoCloseable {
         private int epochs;
         private int prefetch = 2;
         private Layout layout = Layout.NCHW;
+        private Augmentation augmentation = Augmentation.PAD_CROP_FLIP;
+        private int threads = 1;
 
-        private Builder(Cifar10Dataset dataset, Normalization normalization, boolean training) {
+        private Builder(Dataset dataset, Normalization normalization, boolean training) {
             this.dataset = Objects.requireNonNull(dataset, "dataset");
             this.normalization = Objects.requireNonNull(normalization, "normalization");
+            if (dataset.size() < 1) {
+                throw new IllegalArgumentException("batch loader: the data set " + dataset + " has no images");
+            }
             this.training = training;
             this.epochs = training ? Integer.MAX_VALUE : 1;
         }
@@ -294,19 +338,35 @@ public final class BatchLoader implements AutoCloseable {
             return this;
         }
 
+        /** The augmentation of a training loader: the paper's {@link Augmentation#PAD_CROP_FLIP} by default. */
+        public Builder augmentation(Augmentation augmentation) {
+            Objects.requireNonNull(augmentation, "augmentation");
+            if (!training && augmentation != Augmentation.NONE) {
+                throw new IllegalArgumentException("augmentation " + augmentation + ": an evaluation loader never "
+                        + "augments");
+            }
+            this.augmentation = augmentation;
+            return this;
+        }
+
+        /**
+         * Threads that read (and augment and normalize) the images of one batch; 1 by default, which keeps up with
+         * training on an in-memory data set. More pay off where a read decodes a file ({@link ImageFolder#dataset}).
+         * The batches are the same for any count.
+         */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
         /** Starts the background thread: close the loader when done. */
         public BatchLoader build() {
-            LoaderState start = new LoaderState(seed, 0, 0, batchSize, dataset.size());
-            if (resumeFrom != null) {
-                if (resumeFrom.batchSize() != batchSize || resumeFrom.datasetSize() != dataset.size()) {
-                    throw new IllegalArgumentException("cannot resume: the state was saved by a loader of batch size "
-                            + resumeFrom.batchSize() + " over " + resumeFrom.datasetSize() + " images, this one has "
-                            + "batch size " + batchSize + " over " + dataset.size() + " images");
-                }
-                start = resumeFrom;
-            }
-            BatchSource source = new Cifar10Batches(dataset, normalization, batchSize, training, training, training,
-                    start.seed(), layout);
+            LoaderState start = resumeFrom != null ? resumeFrom : new LoaderState(seed, 0, 0, batchSize, dataset.size());
+            BatchSource source = new DatasetBatches(dataset, normalization, training ? augmentation : null, batchSize,
+                    start.seed(), layout, threads);
             return new BatchLoader(source, start, epochs, prefetch, layout);
         }
     }

@@ -9,9 +9,10 @@ import java.util.Objects;
  * {@code i * 3072 + c * 1024 + y * 32 + x}) and {@code N} labels in {@code 0..9}. 50,000 images take 154 MB.
  *
  * <p>The accessors return the backing arrays, not copies (a copy of 154 MB per call would be absurd); callers must not
- * modify them.
+ * modify them. As a {@link Dataset}: 32x32 images, ten classes; safe to share between threads while nobody writes into
+ * those arrays.
  */
-public final class Cifar10Dataset {
+public final class Cifar10Dataset implements Dataset {
     public static final int CHANNELS = 3;
     public static final int HEIGHT = 32;
     public static final int WIDTH = 32;
@@ -52,8 +53,21 @@ public final class Cifar10Dataset {
     }
 
     /** Number of images N. */
+    @Override
     public int size() {
         return labels.length;
+    }
+
+    /** 32. */
+    @Override
+    public int imageSize() {
+        return HEIGHT;
+    }
+
+    /** Copies the 3072 bytes of {@code image}. */
+    @Override
+    public void readImage(int image, byte[] out, int offset) {
+        System.arraycopy(pixels, offset(Objects.checkIndex(image, labels.length)), out, offset, IMAGE_BYTES);
     }
 
     /** {@code [N][3][32][32]} unsigned pixel bytes (read {@code b & 0xFF}); the backing array. */
@@ -66,6 +80,7 @@ public final class Cifar10Dataset {
         return labels;
     }
 
+    @Override
     public int label(int image) {
         return labels[image];
     }
@@ -76,11 +91,13 @@ public final class Cifar10Dataset {
     }
 
     /** The class names in label order ("airplane", "automobile", ...). */
+    @Override
     public List<String> classNames() {
         return classNames;
     }
 
     /** A new dataset holding copies of the given images, in the given order. */
+    @Override
     public Cifar10Dataset select(int[] indices) {
         byte[] selectedPixels = new byte[indices.length * IMAGE_BYTES];
         byte[] selectedLabels = new byte[indices.length];

@@ -110,6 +110,24 @@ public final class ImageFolder {
         return samples;
     }
 
+    /**
+     * Every image of the folder as a {@link Dataset} of {@code imageSize} x {@code imageSize} images, labelled with
+     * this folder's classes: see {@link #dataset(List, int)}.
+     */
+    public Dataset dataset(int imageSize) {
+        return dataset(samples, imageSize);
+    }
+
+    /**
+     * Some of this folder's images (one part of a {@link #split}, say) as a {@link Dataset} of {@code imageSize} x
+     * {@code imageSize} images, in the order given, labelled with this folder's classes. Each read decodes the file
+     * and brings it to that size as torchvision's {@code Resize(imageSize)}, {@code CenterCrop(imageSize)} would; a
+     * file that fails to decode fails the read with an {@link java.io.UncheckedIOException} naming it.
+     */
+    public Dataset dataset(List<Sample> images, int imageSize) {
+        return new ImageFolderDataset(images, classNames, imageSize);
+    }
+
     /** The files that are not images of a class, which the listing left out. */
     public List<Path> skipped() {
         return skipped;

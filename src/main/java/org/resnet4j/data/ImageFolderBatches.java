@@ -11,22 +11,21 @@ import org.resnet4j.images.EvaluationTransform;
 import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.images.RgbImage;
 import org.resnet4j.images.TrainingTransform;
-import org.resnet4j.tensor.Layout;
 
 /**
- * Batches of image files, as {@link Cifar10Batches} makes them from CIFAR-10's bytes: epoch {@code e} visits the
+ * Batches of image files under torchvision's transforms, which work on each decoded image at its own size (a
+ * {@link Dataset}'s images are all of one): epoch {@code e} visits the
  * samples in the order of a permutation drawn from (seed, e) when shuffling; each image is decoded and transformed
  * (augmented by a draw from (seed, e, image) when training), so a batch is a pure function of (epoch, batch) and a
  * resumed loader repeats a run exactly. The images of one batch are decoded on {@code decodeThreads} threads of the
  * source's own pool; each writes only its slot.
  */
-final class ImageFolderBatches implements BatchSource {
+final class ImageFolderBatches implements BatchSource, AutoCloseable {
     private final List<ImageFolder.Sample> samples;
     private final TrainingTransform training;
     private final EvaluationTransform evaluation;
     private final int batchSize;
     private final long seed;
-    private final Layout layout;
     private final int size;
     private final int[] order;
     private int orderEpoch = -1;
@@ -35,7 +34,7 @@ final class ImageFolderBatches implements BatchSource {
 
     /** Exactly one of {@code training} and {@code evaluation} is given: it says the kind. */
     ImageFolderBatches(List<ImageFolder.Sample> samples, TrainingTransform training, EvaluationTransform evaluation,
-                       int batchSize, long seed, Layout layout, int decodeThreads) {
+                       int batchSize, long seed, int decodeThreads) {
         if ((training == null) == (evaluation == null)) {
             throw new IllegalArgumentException("give a training or an evaluation transform");
         }
@@ -44,15 +43,29 @@ final class ImageFolderBatches implements BatchSource {
         this.evaluation = evaluation;
         this.batchSize = batchSize;
         this.seed = seed;
-        this.layout = layout;
         this.size = training != null ? training.size() : evaluation.crop();
         this.order = training != null ? new int[samples.size()] : null;
         this.pool = new ForkJoinPool(Math.max(1, decodeThreads));
     }
 
     @Override
+    public int batchSize() {
+        return batchSize;
+    }
+
+    @Override
+    public int size() {
+        return samples.size();
+    }
+
+    @Override
     public int imageSize() {
         return size;
+    }
+
+    @Override
+    public long seed() {
+        return seed;
     }
 
     @Override
@@ -62,21 +75,13 @@ final class ImageFolderBatches implements BatchSource {
     }
 
     @Override
-    public int batchLength(int batch) {
-        return Math.min(batchSize, samples.size() - batch * batchSize);
-    }
-
-    @Override
     public void fill(int epoch, int batch, Batch out) {
         if (training != null && orderEpoch != epoch) {
             Seeds.permutation(order, Seeds.random(seed, Seeds.SHUFFLE, epoch, 0));
             orderEpoch = epoch;
         }
         int start = batch * batchSize;
-        int length = batchLength(batch);
-        out.prepare(length, epoch, batch);
-        float[] images = out.images();
-        int[] labels = out.labels();
+        int length = out.size();
         int values = 3 * size * size;
         try {
             pool.submit(() -> IntStream.range(0, length).parallel().forEach(k -> {
@@ -95,8 +100,7 @@ final class ImageFolderBatches implements BatchSource {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-                place(chw, images, k * values);
-                labels[k] = sample.label();
+                out.put(k, chw, 0, sample.label());
             })).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -107,17 +111,8 @@ final class ImageFolderBatches implements BatchSource {
         }
     }
 
-    /** Copies one CHW image into the batch at {@code offset}, transposed to HWC when the batch is NHWC. */
-    private void place(float[] chw, float[] batch, int offset) {
-        if (layout == Layout.NCHW) {
-            System.arraycopy(chw, 0, batch, offset, chw.length);
-            return;
-        }
-        int plane = size * size;
-        for (int p = 0; p < plane; p++) {
-            for (int c = 0; c < 3; c++) {
-                batch[offset + p * 3 + c] = chw[c * plane + p];
-            }
-        }
+    @Override
+    public void close() {
+        pool.shutdownNow();
     }
 }

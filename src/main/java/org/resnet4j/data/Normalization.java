@@ -13,30 +13,30 @@ import org.resnet4j.tensor.Tensor;
  * as in torchvision's {@code ToTensor()} then {@code Normalize(mean, std)}, so constants move between the two as they
  * are.
  *
- * <p>Two kinds: per channel ({@code mean} has 3 values, one per channel; the usual CIFAR recipe) or the paper's
- * per-pixel mean subtraction ({@code mean} is the {@code [3][32][32]} mean image, 3072 values, and {@code std} is
- * {1, 1, 1}). {@code std} always has 3 values. Both are computed from the training split only, so no validation
- * image leaks into the inputs' statistics.
+ * <p>Two kinds ({@link NormalizationKind}): per channel ({@code mean} has 3 values, one per channel; the usual CIFAR
+ * recipe) or the paper's per-pixel mean subtraction ({@code mean} is the {@code [3][S][S]} mean image of S x S images,
+ * 3072 values for CIFAR-10, and {@code std} is {1, 1, 1}). {@code std} always has 3 values. Both are computed from the
+ * training split only, so no validation image leaks into the inputs' statistics. Immutable; safe to share between
+ * threads.
  *
  * <p>A model needs its normalization at inference time, so it travels with the weights: {@link #toMap()} gives the
- * arrays under {@value #MEAN_KEY} (shape [3] or [3, 32, 32]) and {@value #STD_KEY} (shape [3]), {@link #fromMap}
+ * arrays under {@value #MEAN_KEY} (shape [3] or [3, S, S]) and {@value #STD_KEY} (shape [3]), {@link #fromMap}
  * restores them.
  *
- * @param mean 3 or 3072 values in [0, 1]
+ * @param mean 3 values, or 3 * S * S (S >= 2) for a mean image, each in [0, 1]
  * @param std  3 values in (0, 1]
  */
 public record Normalization(float[] mean, float[] std) {
     public static final String MEAN_KEY = "normalization.mean";
     public static final String STD_KEY = "normalization.std";
     private static final int C = Cifar10Dataset.CHANNELS;
-    private static final int PLANE = Cifar10Dataset.PLANE;
 
     public Normalization {
         mean = mean.clone();
         std = std.clone();
-        if (mean.length != C && mean.length != Cifar10Dataset.IMAGE_BYTES) {
-            throw new IllegalArgumentException(MEAN_KEY + " must have 3 values (per channel) or 3072 (a 3x32x32 mean "
-                    + "image), got " + mean.length);
+        if (mean.length != C && side(mean.length) == 0) {
+            throw new IllegalArgumentException(MEAN_KEY + " must have 3 values (per channel) or 3 * S * S (a 3xSxS mean "
+                    + "image, 3072 for CIFAR-10's 32x32), got " + mean.length);
         }
         if (std.length != C) {
             throw new IllegalArgumentException(STD_KEY + " must have 3 values, one per channel, got " + std.length);
@@ -55,26 +55,35 @@ public record Normalization(float[] mean, float[] std) {
         }
     }
 
+    /** The side S of a {@code 3 * S * S}-value mean image (S >= 2), or 0 when {@code values} is no such count. */
+    private static int side(int values) {
+        int s = (int) Math.round(Math.sqrt(values / 3.0));
+        return s >= 2 && 3 * s * s == values ? s : 0;
+    }
+
     /** Per-channel mean and (population) standard deviation of {@code train}'s pixels. */
-    public static Normalization perChannel(Cifar10Dataset train) {
-        byte[] pixels = train.pixels();
-        float[] mean = new float[C];
-        float[] std = new float[C];
-        double count = (double) train.size() * PLANE;
-        for (int c = 0; c < C; c++) {
-            // Integer sums are exact (at most 255^2 * 2^31 < 2^63), so the statistics do not depend on summation order.
-            long sum = 0;
-            long sumOfSquares = 0;
-            for (int image = 0; image < train.size(); image++) {
-                int base = Cifar10Dataset.offset(image) + c * PLANE;
-                for (int p = 0; p < PLANE; p++) {
-                    int v = pixels[base + p] & 0xFF;
-                    sum += v;
-                    sumOfSquares += v * v;
+    public static Normalization perChannel(Dataset train) {
+        int plane = train.imageSize() * train.imageSize();
+        byte[] pixels = new byte[train.imageBytes()];
+        // Integer sums are exact (below 2^63 up to 10^14 pixels), so the statistics do not depend on summation order.
+        long[] sums = new long[C];
+        long[] sumsOfSquares = new long[C];
+        for (int image = 0; image < train.size(); image++) {
+            train.readImage(image, pixels, 0);
+            for (int c = 0; c < C; c++) {
+                for (int p = c * plane; p < (c + 1) * plane; p++) {
+                    int v = pixels[p] & 0xFF;
+                    sums[c] += v;
+                    sumsOfSquares[c] += v * v;
                 }
             }
-            double m = sum / count;
-            double variance = Math.max(0, sumOfSquares / count - m * m);
+        }
+        float[] mean = new float[C];
+        float[] std = new float[C];
+        double count = (double) train.size() * plane;
+        for (int c = 0; c < C; c++) {
+            double m = sums[c] / count;
+            double variance = Math.max(0, sumsOfSquares[c] / count - m * m);
             mean[c] = (float) (m / 255);
             std[c] = (float) (Math.sqrt(variance) / 255);
         }
@@ -82,13 +91,13 @@ public record Normalization(float[] mean, float[] std) {
     }
 
     /** The paper's per-pixel mean subtraction: the mean image of {@code train}, std 1. */
-    public static Normalization perPixelMean(Cifar10Dataset train) {
-        byte[] pixels = train.pixels();
-        long[] sums = new long[Cifar10Dataset.IMAGE_BYTES];
+    public static Normalization perPixelMean(Dataset train) {
+        byte[] pixels = new byte[train.imageBytes()];
+        long[] sums = new long[pixels.length];
         for (int image = 0; image < train.size(); image++) {
-            int base = Cifar10Dataset.offset(image);
+            train.readImage(image, pixels, 0);
             for (int i = 0; i < sums.length; i++) {
-                sums[i] += pixels[base + i] & 0xFF;
+                sums[i] += pixels[i] & 0xFF;
             }
         }
         float[] mean = new float[sums.length];
@@ -100,27 +109,48 @@ public record Normalization(float[] mean, float[] std) {
 
     /** True for the paper's per-pixel mean image, false for per-channel statistics. */
     public boolean perPixel() {
-        return mean.length == Cifar10Dataset.IMAGE_BYTES;
+        return mean.length != C;
     }
 
-    /** The normalized value of byte {@code raw} (0..255) at {@code channel}, {@code pixel = y * 32 + x}. */
+    /** The side S of the per-pixel mean image (32 for CIFAR-10's), or 0 for per-channel statistics. */
+    public int meanImageSize() {
+        return perPixel() ? side(mean.length) : 0;
+    }
+
+    /** The normalized value of byte {@code raw} (0..255) at {@code channel}, {@code pixel = y * S + x}. */
     public float apply(int channel, int pixel, int raw) {
-        double m = perPixel() ? mean[channel * PLANE + pixel] : mean[channel];
+        double m = perPixel() ? mean[channel * (mean.length / C) + pixel] : mean[channel];
         return (float) ((raw / 255.0 - m) / std[channel]);
     }
 
     /**
-     * Normalizes one image: reads {@code [3][32][32]} bytes of {@code image} from {@code imageOffset}, writes value
-     * (c, p) to {@code out[outOffset + c * channelStride + p * pixelStride]} (NCHW: strides 1024, 1; NHWC: 1, 3).
+     * Normalizes one 32x32 image (CIFAR-10's): {@link #apply(byte[], int, int, float[], int, int, int)} with
+     * {@code imageSize} 32.
      */
     public void apply(byte[] image, int imageOffset, float[] out, int outOffset, int channelStride, int pixelStride) {
+        apply(image, imageOffset, Cifar10Dataset.HEIGHT, out, outOffset, channelStride, pixelStride);
+    }
+
+    /**
+     * Normalizes one image: reads {@code [3][S][S]} bytes of {@code image} from {@code imageOffset}, writes value
+     * (c, p) to {@code out[outOffset + c * channelStride + p * pixelStride]} (NCHW: strides S * S, 1; NHWC: 1, 3).
+     *
+     * @param imageSize S; a per-pixel mean image must be of this side
+     */
+    public void apply(byte[] image, int imageOffset, int imageSize, float[] out, int outOffset, int channelStride,
+                      int pixelStride) {
         boolean perPixel = perPixel();
+        if (perPixel && meanImageSize() != imageSize) {
+            throw new IllegalArgumentException("normalize: the per-pixel mean image is " + meanImageSize() + "x"
+                    + meanImageSize() + ", the image " + imageSize + "x" + imageSize);
+        }
+        int plane = imageSize * imageSize;
         for (int c = 0; c < C; c++) {
             double s = std[c];
             int to = outOffset + c * channelStride;
-            int from = imageOffset + c * PLANE;
-            for (int p = 0; p < PLANE; p++) {
-                double m = perPixel ? mean[c * PLANE + p] : mean[c];
+            int from = imageOffset + c * plane;
+            for (int p = 0; p < plane; p++) {
+                double m = perPixel ? mean[c * plane + p] : mean[c];
                 out[to + p * pixelStride] = (float) (((image[from + p] & 0xFF) / 255.0 - m) / s);
             }
         }
@@ -128,8 +158,8 @@ public record Normalization(float[] mean, float[] std) {
 
     /**
      * A new tensor of {@code pixels} normalized: {@code (x - mean) / std} per value, where {@code pixels} is
-     * {@code [N, 3, H, W]} RGB in [0, 1] (torchvision's {@code ToTensor} convention), in either layout. The per-pixel
-     * mean image applies to 32x32 images only. Computed in double and rounded to float, as {@link #apply} does for
+     * {@code [N, 3, H, W]} RGB in [0, 1] (torchvision's {@code ToTensor} convention), in either layout. A per-pixel
+     * mean image applies to images of its own size only. Computed in double and rounded to float, as {@link #apply} does for
      * bytes, so a byte {@code b} given as {@code b / 255f} normalizes to within one float rounding of it.
      */
     public Tensor normalize(Tensor pixels) {
@@ -140,9 +170,9 @@ public record Normalization(float[] mean, float[] std) {
         if (shape.dim(1) != C) {
             throw new IllegalArgumentException("normalize: pixels " + shape + " must have 3 channels (RGB)");
         }
-        if (perPixel() && (h != Cifar10Dataset.HEIGHT || w != Cifar10Dataset.WIDTH)) {
-            throw new IllegalArgumentException("normalize: a per-pixel mean image is 32x32, the pixels are " + h + "x"
-                    + w);
+        if (perPixel() && (h != meanImageSize() || w != meanImageSize())) {
+            throw new IllegalArgumentException("normalize: a per-pixel mean image is " + meanImageSize() + "x"
+                    + meanImageSize() + ", the pixels are " + h + "x" + w);
         }
         Tensor nchw = pixels.toLayout(Layout.NCHW);
         float[] in = nchw.data();
@@ -153,7 +183,7 @@ public record Normalization(float[] mean, float[] std) {
                 double s = std[c];
                 int base = (image * C + c) * plane;
                 for (int p = 0; p < plane; p++) {
-                    double m = perPixel() ? mean[c * PLANE + p] : mean[c];
+                    double m = perPixel() ? mean[c * plane + p] : mean[c];
                     out[base + p] = (float) ((in[base + p] - m) / s);
                 }
             }
@@ -169,10 +199,10 @@ public record Normalization(float[] mean, float[] std) {
         return map;
     }
 
-    /** The tensor shapes of {@link #toMap()}'s arrays: mean [3] or [3, 32, 32], std [3]. */
+    /** The tensor shapes of {@link #toMap()}'s arrays: mean [3] or [3, S, S], std [3]. */
     public Map<String, int[]> shapes() {
         Map<String, int[]> map = new LinkedHashMap<>();
-        map.put(MEAN_KEY, perPixel() ? new int[] {C, Cifar10Dataset.HEIGHT, Cifar10Dataset.WIDTH} : new int[] {C});
+        map.put(MEAN_KEY, perPixel() ? new int[] {C, meanImageSize(), meanImageSize()} : new int[] {C});
         map.put(STD_KEY, new int[] {C});
         return map;
     }

@@ -23,9 +23,6 @@ public record RandomCropFlip(int dy, int dx, boolean flip) {
     /** The identity: centred crop, no flip. */
     public static final RandomCropFlip NONE = new RandomCropFlip(0, 0, false);
 
-    private static final int H = Cifar10Dataset.HEIGHT;
-    private static final int W = Cifar10Dataset.WIDTH;
-
     public RandomCropFlip {
         if (Math.abs(dy) > PADDING || Math.abs(dx) > PADDING) {
             throw new IllegalArgumentException("crop offset (" + dy + ", " + dx + ") must be within [-" + PADDING
@@ -45,26 +42,34 @@ public record RandomCropFlip(int dy, int dx, boolean flip) {
         return draw(Seeds.random(seed, Seeds.AUGMENT, epoch, image));
     }
 
-    /**
-     * Writes the augmented image.
-     *
-     * @param in  {@code [3][32][32]} bytes from {@code inOffset}; not modified
-     * @param out {@code [3][32][32]} bytes from {@code outOffset}; overwritten; must not overlap {@code in}
-     */
+    /** Writes the augmented 32x32 image (CIFAR-10's): {@link #apply(byte[], int, byte[], int, int)} with side 32. */
     public void apply(byte[] in, int inOffset, byte[] out, int outOffset) {
+        apply(in, inOffset, out, outOffset, Cifar10Dataset.HEIGHT);
+    }
+
+    /**
+     * Writes the augmented image of side {@code size}: the same 4-pixel pad, crop and flip at any size (as
+     * torchvision's {@code RandomCrop(size, padding=4)} is), with {@code 31} in the formula above replaced by
+     * {@code size - 1}.
+     *
+     * @param in  {@code [3][size][size]} bytes from {@code inOffset}; not modified
+     * @param out {@code [3][size][size]} bytes from {@code outOffset}; overwritten; must not overlap {@code in}
+     */
+    public void apply(byte[] in, int inOffset, byte[] out, int outOffset, int size) {
+        int planeSize = size * size;
         for (int c = 0; c < Cifar10Dataset.CHANNELS; c++) {
-            int plane = c * Cifar10Dataset.PLANE;
-            for (int y = 0; y < H; y++) {
-                int to = outOffset + plane + y * W;
+            int plane = c * planeSize;
+            for (int y = 0; y < size; y++) {
+                int to = outOffset + plane + y * size;
                 int sy = y + dy;
-                if (sy < 0 || sy >= H) {
-                    Arrays.fill(out, to, to + W, (byte) 0);
+                if (sy < 0 || sy >= size) {
+                    Arrays.fill(out, to, to + size, (byte) 0);
                     continue;
                 }
-                int from = inOffset + plane + sy * W;
-                for (int x = 0; x < W; x++) {
-                    int sx = (flip ? W - 1 - x : x) + dx;
-                    out[to + x] = sx >= 0 && sx < W ? in[from + sx] : 0;
+                int from = inOffset + plane + sy * size;
+                for (int x = 0; x < size; x++) {
+                    int sx = (flip ? size - 1 - x : x) + dx;
+                    out[to + x] = sx >= 0 && sx < size ? in[from + sx] : 0;
                 }
             }
         }

@@ -1,5 +1,6 @@
 /**
- * The CIFAR-10 input pipeline: reading and validating the official binary batches, a seeded train/validation split,
- * normalization, the paper's pad-crop-flip augmentation, and a prefetching, exactly resumable batch loader.
+ * Labelled images in, normalized batches out: the {@link org.resnet4j.data.Dataset} interface (CIFAR-10, image
+ * folders, a user's own), a seeded train/validation split, normalization, augmentation, and a prefetching, exactly
+ * resumable batch loader over any data set or {@link org.resnet4j.data.BatchSource}.
  */
 package org.resnet4j.data;

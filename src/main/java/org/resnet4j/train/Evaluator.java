@@ -2,7 +2,7 @@ package org.resnet4j.train;
 
 import org.resnet4j.data.Batch;
 import org.resnet4j.data.BatchLoader;
-import org.resnet4j.data.Cifar10Dataset;
+import org.resnet4j.data.Dataset;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.FrozenResNet;
@@ -22,7 +22,16 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    public static Result evaluate(ResNet model, Kernels kernels, Cifar10Dataset dataset, Normalization normalization,
+    /**
+     * The model's loss and error over every image of {@code dataset}, normalized by {@code normalization}, in batches
+     * of {@code batchSize}, on the active kernels. Reads the model only; not while another thread trains it.
+     */
+    public static Result evaluate(ResNet model, Dataset dataset, Normalization normalization, int batchSize) {
+        return evaluate(model, Kernels.active(), dataset, normalization, batchSize);
+    }
+
+    /** As {@link #evaluate(ResNet, Dataset, Normalization, int)} on the given kernels. */
+    public static Result evaluate(ResNet model, Kernels kernels, Dataset dataset, Normalization normalization,
                                   int batchSize) {
         try (BatchLoader loader = BatchLoader.evaluation(dataset, normalization).batchSize(batchSize)
                 .layout(Layout.NHWC).build()) {

@@ -11,6 +11,7 @@ import org.resnet4j.data.BatchLoader;
 import org.resnet4j.data.ImageFolder;
 import org.resnet4j.data.LoaderState;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.data.NormalizationKind;
 import org.resnet4j.images.EvaluationTransform;
 import org.resnet4j.images.PixelTensors;
 import org.resnet4j.images.TrainingTransform;
@@ -80,8 +81,8 @@ public final class FineTuner {
         }
         Sgd sgd = new Sgd(kernels, model.namedParameters(), 0.9, 1e-4, false);
         long iterations = (long) config.epochs() * batches;
-        Recipe recipe = new Recipe(config.seed(), config.batchSize(), config.learningRate(), "cosine", 0, 0, 0.9, 1e-4,
-                split.validation().size(), "channel", iterations);
+        Recipe recipe = new Recipe(config.seed(), config.batchSize(), config.learningRate(), Schedule.COSINE, 0, 0, 0.9,
+                1e-4, split.validation().size(), NormalizationKind.PER_CHANNEL, iterations);
         Path dir = config.checkpointDirectory();
         Trainer.prepareDirectory(dir, config.resume());
         MetricsLog metrics = new MetricsLog(dir, config.model() + " fine-tuned on " + config.data().getFileName());

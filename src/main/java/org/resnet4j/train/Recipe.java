@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import org.resnet4j.data.NormalizationKind;
 import org.resnet4j.io.SafeTensorsException;
 import org.resnet4j.optim.LearningRateSchedule;
 
@@ -17,35 +19,41 @@ import org.resnet4j.optim.LearningRateSchedule;
  * {@code iterations} must match for exact continuation; the total may change (a finished run can be extended), which
  * moves the schedule's steps.
  *
+ * <p>In the metadata the schedule and the normalization are their command-line names ({@link Schedule#key()},
+ * {@link NormalizationKind#key()}), so checkpoints read the same whichever way a run was started.
+ *
  * @param seed           data split, shuffling, augmentation and initialization
+ * @param validationSize images held out for validation (0 for none)
  * @param iterations     the total the run was started or last resumed with
- * @param normalization  {@code channel} or {@code pixel}
  */
-public record Recipe(long seed, int batchSize, double learningRate, String schedule, long warmupIterations,
-                     double warmupRate, double momentum, double weightDecay, int validationSize, String normalization,
-                     long iterations) {
+public record Recipe(long seed, int batchSize, double learningRate, Schedule schedule, long warmupIterations,
+                     double warmupRate, double momentum, double weightDecay, int validationSize,
+                     NormalizationKind normalization, long iterations) {
     static final String PREFIX = "recipe.";
     private static final String[] KEYS = {"seed", "batch_size", "learning_rate", "schedule", "warmup_iterations",
             "warmup_rate", "momentum", "weight_decay", "validation_size", "normalization", "iterations"};
 
+    public Recipe {
+        Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(normalization, "normalization");
+    }
+
     public static Recipe of(TrainingConfig config) {
-        return new Recipe(config.seed(), config.batchSize(), config.learningRate(), config.schedule(),
+        return new Recipe(config.seed(), config.batchSize(), config.learningRate(), config.scheduleKind(),
                 config.warmupIterations(), config.warmupRate(), config.momentum(), config.weightDecay(),
-                config.validationSize(), config.normalization(), config.iterations());
+                config.validationSize(), config.normalizationKind(), config.iterations());
     }
 
     /** Each iteration's learning rate: the paper's steps (at 1/2 and 3/4 of the total) or a cosine, after any warm-up. */
     public LearningRateSchedule learningRates() {
-        LearningRateSchedule base = schedule.equals("cosine")
-                ? LearningRateSchedule.cosine(learningRate, iterations)
-                : LearningRateSchedule.paper(learningRate, iterations);
+        LearningRateSchedule base = schedule.rates(learningRate, iterations);
         return warmupIterations > 0 ? base.withConstantWarmup(warmupIterations, warmupRate) : base;
     }
 
     /** The {@code recipe.} entries of a checkpoint's metadata; doubles as {@link Double#toString}, exact both ways. */
     Map<String, String> toMetadata() {
-        Object[] values = {seed, batchSize, learningRate, schedule, warmupIterations, warmupRate, momentum, weightDecay,
-                validationSize, normalization, iterations};
+        Object[] values = {seed, batchSize, learningRate, schedule.key(), warmupIterations, warmupRate, momentum,
+                weightDecay, validationSize, normalization.key(), iterations};
         Map<String, String> metadata = new LinkedHashMap<>();
         for (int i = 0; i < KEYS.length; i++) {
             metadata.put(PREFIX + KEYS[i], values[i].toString());
@@ -69,10 +77,11 @@ public record Recipe(long seed, int batchSize, double learningRate, String sched
             }
         }
         try {
-            return new Recipe(Long.parseLong(v[0]), Integer.parseInt(v[1]), Double.parseDouble(v[2]), v[3],
-                    Long.parseLong(v[4]), Double.parseDouble(v[5]), Double.parseDouble(v[6]), Double.parseDouble(v[7]),
-                    Integer.parseInt(v[8]), v[9], Long.parseLong(v[10]));
-        } catch (NumberFormatException e) {
+            return new Recipe(Long.parseLong(v[0]), Integer.parseInt(v[1]), Double.parseDouble(v[2]),
+                    Schedule.fromKey(v[3]), Long.parseLong(v[4]), Double.parseDouble(v[5]), Double.parseDouble(v[6]),
+                    Double.parseDouble(v[7]), Integer.parseInt(v[8]), NormalizationKind.fromKey(v[9]),
+                    Long.parseLong(v[10]));
+        } catch (IllegalArgumentException e) {
             throw new SafeTensorsException(file + ": malformed recipe in checkpoint metadata: " + e.getMessage(), e);
         }
     }
@@ -111,9 +120,17 @@ public record Recipe(long seed, int batchSize, double learningRate, String sched
         }
     }
 
-    /** A double in plain digits (1e-4 as 0.0001), still exact: the shortest decimal that gives back the same double. */
+    /**
+     * A double in plain digits (1e-4 as 0.0001), still exact: the shortest decimal that gives back the same double;
+     * a schedule or normalization by its command-line name.
+     */
     private static String show(Object value) {
-        return value instanceof Double d ? BigDecimal.valueOf(d).stripTrailingZeros().toPlainString() : value.toString();
+        return switch (value) {
+            case Double d -> BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+            case Schedule s -> s.key();
+            case NormalizationKind n -> n.key();
+            default -> value.toString();
+        };
     }
 
     /**
@@ -123,8 +140,8 @@ public record Recipe(long seed, int batchSize, double learningRate, String sched
     public String totalChange(Recipe asked, long iteration) {
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
                 "the checkpoint's run was set for %d iterations, this one for %d: the %s schedule now follows the new "
-                        + "total, ", iterations, asked.iterations, schedule));
-        if (schedule.equals("cosine")) {
+                        + "total, ", iterations, asked.iterations, schedule.key()));
+        if (schedule == Schedule.COSINE) {
             text.append(String.format(Locale.ROOT, "reaching 0 at iteration %d (was %d)", asked.iterations,
                     iterations));
         } else {

@@ -3,51 +3,49 @@ package org.resnet4j.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.resnet4j.data.BatchLoader;
+import java.util.Objects;
 import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Cifar10Reader;
-import org.resnet4j.data.LoaderState;
-import org.resnet4j.data.Normalization;
 import org.resnet4j.data.TrainValidationSplit;
 import org.resnet4j.io.AtomicFiles;
-import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Kernels;
-import org.resnet4j.kernels.Parallel;
 import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
-import org.resnet4j.optim.Sgd;
-import org.resnet4j.tensor.Layout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a CIFAR network: the loop, progress lines, evaluation on the validation split, metrics and curves,
- * checkpoints and exact resume. A run interrupted and resumed ends with the same weights, bit for bit, as an
- * uninterrupted one with the same seed and thread count: the weights, momentum, batch-norm statistics and data
- * position all come back from the checkpoint, and the data order depends only on (seed, epoch, image). A resume whose
- * settings differ from the checkpoint's {@link Recipe} is refused; only the total may change, with a warning.
+ * Trains a CIFAR network on the CIFAR-10 files of a {@link TrainingConfig}: the {@code train} command. It reads the
+ * files, holds out the validation split, builds the network from the seed, and runs the same steps as
+ * {@link Training} (the loop, progress lines, evaluation, metrics and curves, checkpoints and exact resume). A run
+ * interrupted and resumed ends with the same weights, bit for bit, as an uninterrupted one with the same seed and
+ * thread count: the weights, momentum, batch-norm statistics and data position all come back from the checkpoint, and
+ * the data order depends only on (seed, epoch, image). A resume whose settings differ from the checkpoint's
+ * {@link Recipe} is refused; only the total may change, with a warning.
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     public static final String WEIGHTS_FILE = "model.safetensors";
+    /** Validation batches of the train command: what its figures were measured with. */
+    private static final int EVALUATION_BATCH = 500;
 
     private final TrainingConfig config;
     private final Kernels kernels;
-    private final List<TrainingListener> listeners = new java.util.ArrayList<>();
+    private final List<TrainingListener> listeners = new ArrayList<>();
 
     public Trainer(TrainingConfig config) {
         this(config, Kernels.active());
     }
 
-    public Trainer(TrainingConfig config, Kernels kernels) {
+    /** On other kernels: for tests that make a step fail. */
+    Trainer(TrainingConfig config, Kernels kernels) {
         this.config = config;
         this.kernels = kernels;
     }
 
-    /** What a finished run reports. */
     /**
      * What a finished run reports; {@code validationError} is NaN and {@code validationImages} 0 for a run without a
      * validation split, whose figure is {@code trainError} (over the iterations since the previous evaluation).
@@ -61,69 +59,48 @@ public final class Trainer {
 
     /** Adds a listener to this trainer's runs; returns this trainer. */
     public Trainer addListener(TrainingListener listener) {
-        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        listeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
     public Summary run() throws IOException {
-        if (config.threads() > 0) {
-            Parallel.setThreads(config.threads());
-        }
         Cifar10Dataset all = new Cifar10Reader(config.recordsPerFile()).readTraining(config.dataDirectory());
         TrainValidationSplit split = TrainValidationSplit.of(all, config.validationSize(), config.seed());
         ResNet model = ResNets.create(kernels, config.model(),
                 ModelOptions.defaults(Cifar10Dataset.CLASSES).withSeed(config.seed()));
-        Sgd sgd = new Sgd(kernels, model.namedParameters(), config.momentum(), config.weightDecay(), false);
-        Recipe recipe = Recipe.of(config);
-        Path dir = config.checkpointDirectory();
-        prepareDirectory(dir, config.resume());
-        MetricsLog metrics = new MetricsLog(dir, config.model() + " on CIFAR-10");
+        return training(split, model).run();
+    }
 
-        Checkpoint.State state;
-        if (config.resume() && Files.exists(Checkpoint.path(dir))) {
-            state = Checkpoint.read(dir, config.model(), model, sgd);
-            checkRecipe(state, recipe, Checkpoint.path(dir));
-            metrics.reload(state.iteration());
-            LOG.info("resumed {} from {} at iteration {}", config.model(), Checkpoint.path(dir), state.iteration());
-        } else {
-            if (config.resume()) {
-                LOG.info("--resume: no checkpoint in {} yet, starting from iteration 0", dir);
-            }
-            Normalization normalization = config.normalization().equals("pixel")
-                    ? Normalization.perPixelMean(split.train()) : Normalization.perChannel(split.train());
-            state = new Checkpoint.State(0, new LoaderState(config.seed(), 0, 0, config.batchSize(),
-                    split.train().size()), normalization, 0, 0, 0, 0, recipe);
+    /** The config's run as a {@link Training}: the one place the command line's settings become the fluent ones. */
+    Training training(TrainValidationSplit split, ResNet model) {
+        Training training = Training.of(model, split.train())
+                .iterations(config.iterations())
+                .batchSize(config.batchSize())
+                .learningRate(config.learningRate())
+                .schedule(config.scheduleKind())
+                .warmup(config.warmupIterations(), config.warmupRate())
+                .momentum(config.momentum())
+                .weightDecay(config.weightDecay())
+                .normalization(config.normalizationKind())
+                .seed(config.seed())
+                .checkpointDirectory(config.checkpointDirectory())
+                .checkpointEvery(config.checkpointEvery())
+                .evaluateEvery(config.evalEvery())
+                .logEvery(config.logEvery())
+                .resume(config.resume());
+        if (config.threads() > 0) {
+            training.threads(config.threads());
         }
-        if (state.iteration() >= config.iterations()) {
-            LOG.info("the checkpoint is at iteration {}, the run asks for {}: nothing to train", state.iteration(),
-                    config.iterations());
+        if (split.validation().size() > 0) {
+            training.validation(split.validation());
         }
-        LOG.info("training {} ({} parameters) on {} images, validating on {}; batch {}, {} iterations, kernels {}, "
-                        + "{} threads", config.model(), model.parameterCount(), split.train().size(),
-                split.validation().size(), config.batchSize(), config.iterations(), kernels.name(), Parallel.threads());
-
-        TrainingLoop loop = new TrainingLoop(model, config.model(), sgd, kernels, recipe, config.iterations(),
-                config.batchSize(), dir, metrics, split.validation().size() == 0 ? null
-                : () -> Evaluator.evaluate(model, kernels, split.validation(), state.normalization(), 500),
-                config.checkpointEvery(), config.evalEvery(), config.logEvery(), listeners);
-        TrainingLoop.End end;
-        try (BatchLoader loader = BatchLoader.training(split.train(), state.normalization())
-                .batchSize(config.batchSize()).seed(config.seed()).resumeFrom(state.loader()).layout(Layout.NHWC)
-                .build()) {
-            end = loop.run(state, loader);
-        }
-        Normalization normalization = state.normalization();
-        long iteration = end.iteration();
-        Evaluator.Result validation = end.validation();
-        Path weights = dir.resolve(WEIGHTS_FILE);
-        Map<String, String> metadata = new java.util.LinkedHashMap<>(NormalizationMetadata.toMetadata(normalization));
-        metadata.put(TrainedWeights.MODEL, config.model());
-        metadata.put("iterations", Long.toString(iteration));
-        metadata.putAll(TrainedWeights.splitMetadata(config.validationSize(), config.seed()));
-        StateDicts.save(model, weights, metadata);
-        LOG.info("wrote {} ({} iterations, {} s)", weights, iteration, String.format("%.0f", end.elapsedSeconds()));
-        return new Summary(iteration, validation == null ? Double.NaN : validation.error(),
-                validation == null ? 0 : validation.images(), end.lastTrainError(), end.elapsedSeconds(), weights);
+        listeners.forEach(training::listener);
+        training.kernels = kernels;
+        training.title = config.model() + " on CIFAR-10";
+        training.evaluationBatchSize = EVALUATION_BATCH;
+        // So that eval --split val finds the images this run held out.
+        training.extraMetadata.putAll(TrainedWeights.splitMetadata(config.validationSize(), config.seed()));
+        return training;
     }
 
     /** The files a run writes into its directory, in the order a reader meets them. */
@@ -172,22 +149,4 @@ public final class Trainer {
             }
         }
     }
-
-    /**
-     * Refuses to resume with settings that would make the continuation differ from the run the checkpoint belongs to.
-     * A changed total is allowed (extending a finished run) but moves the schedule, so it gets a warning.
-     */
-    private static void checkRecipe(Checkpoint.State state, Recipe asked, Path checkpoint) {
-        Recipe saved = state.recipe();
-        if (saved == null) {
-            LOG.info("{} predates recipe checks (it does not record the settings it was trained with): resuming "
-                    + "without comparing seed, batch, rates and schedule with this run's", checkpoint);
-            return;
-        }
-        saved.requireContinuable(asked, checkpoint);
-        if (saved.iterations() != asked.iterations() && state.iteration() < asked.iterations()) {
-            LOG.warn("resuming {}: {}", checkpoint, saved.totalChange(asked, state.iteration()));
-        }
-    }
-
 }

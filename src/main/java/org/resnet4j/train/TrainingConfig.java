@@ -2,11 +2,15 @@ package org.resnet4j.train;
 
 import java.nio.file.Path;
 import org.resnet4j.data.Cifar10Reader;
+import org.resnet4j.data.NormalizationKind;
 
 /**
  * Everything a training run is set up from. Defaults ({@link #paper}) are the paper's CIFAR-10 recipe (§4.2):
  * batch 128, learning rate 0.1 divided by 10 at 32k and 48k iterations, 64k iterations, momentum 0.9, weight
  * decay 1e-4, 45k/5k train/validation split.
+ *
+ * <p>The command line's form of a run: {@link Training} is the same run built in Java, with enums where this record has
+ * the command line's words ({@link #scheduleKind()}, {@link #normalizationKind()} map them).
  *
  * @param recordsPerFile    images in each CIFAR-10 batch file (10,000 in the official files; fewer for crafted data)
  * @param iterations        the run's total, also when resuming
@@ -29,13 +33,22 @@ public record TrainingConfig(String model, Path dataDirectory, int recordsPerFil
                     + "must be >= 1, batch >= 2, learning rate > 0, validation size, warm-up and threads >= 0; got "
                     + this);
         }
-        if (!schedule.equals("paper") && !schedule.equals("cosine")) {
-            throw new IllegalArgumentException("training: schedule must be 'paper' or 'cosine', got '" + schedule + "'");
+        try {
+            Schedule.fromKey(schedule);
+            NormalizationKind.fromKey(normalization);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("training: " + e.getMessage(), e);
         }
-        if (!normalization.equals("channel") && !normalization.equals("pixel")) {
-            throw new IllegalArgumentException("training: normalization must be 'channel' or 'pixel', got '"
-                    + normalization + "'");
-        }
+    }
+
+    /** {@link #schedule} as the enum {@link Training} takes. */
+    public Schedule scheduleKind() {
+        return Schedule.fromKey(schedule);
+    }
+
+    /** {@link #normalization} as the enum {@link Training} takes. */
+    public NormalizationKind normalizationKind() {
+        return NormalizationKind.fromKey(normalization);
     }
 
     /** The paper's recipe for {@code model} on the CIFAR-10 files in {@code data}, writing to {@code checkpoints}. */

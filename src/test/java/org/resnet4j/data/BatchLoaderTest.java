@@ -207,13 +207,28 @@ class BatchLoaderTest {
     /** A source that fails on one batch: the loader must rethrow, after the batches before it, and never hang. */
     private static final class FailingSource implements BatchSource {
         @Override
-        public int batchesPerEpoch() {
+        public int batchSize() {
+            return 2;
+        }
+
+        @Override
+        public int size() {
+            return 8;
+        }
+
+        @Override
+        public int imageSize() {
             return 4;
         }
 
         @Override
-        public int batchLength(int batch) {
-            return 2;
+        public long seed() {
+            return 0;
+        }
+
+        @Override
+        public int batchesPerEpoch() {
+            return 4;
         }
 
         @Override
@@ -221,7 +236,6 @@ class BatchLoaderTest {
             if (epoch == 1 && batch == 2) {
                 throw new ArithmeticException("disk on fire");
             }
-            out.prepare(2, epoch, batch);
             out.labels()[0] = epoch * 4 + batch;
         }
     }
@@ -229,8 +243,7 @@ class BatchLoaderTest {
     @Test
     void aBackgroundFailureReachesTheConsumerInOrder() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            try (BatchLoader loader = new BatchLoader(new FailingSource(), new LoaderState(0, 0, 0, 2, 8), 10, 2,
-                    Layout.NCHW)) {
+            try (BatchLoader loader = BatchLoader.of(new FailingSource(), Layout.NCHW, null, 10)) {
                 for (int i = 0; i < 6; i++) {
                     assertEquals(i, loader.next().labels()[0]);
                 }

@@ -27,7 +27,8 @@ import org.resnet4j.train.Trainer;
 
 /**
  * What a user's program does with resnet4j, through its public API only: classify an image with trained weights,
- * fine-tune them on a folder of labelled images, and use the weights the fine-tuning wrote.
+ * fine-tune them on a folder of labelled images, use the weights the fine-tuning wrote, and train a network on images
+ * of one's own ({@link TrainOnYourData}).
  *
  * <p>Arguments: the shipped ResNet-20 weights, and an image to classify.
  */
@@ -66,6 +67,9 @@ public final class QuickStart {
 
         // Saving is one call, and the file records what it needs to be loaded back.
         StateDicts.save(tuned, work.resolve("copy.safetensors"), Map.of(TrainedWeights.MODEL, "resnet20"));
+
+        // 4. Train a network on data of your own, held in memory: see TrainOnYourData.
+        TrainOnYourData.main(new String[0]);
         System.out.println("example done");
     }
 

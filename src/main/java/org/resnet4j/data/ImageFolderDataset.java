@@ -1,0 +1,85 @@
+package org.resnet4j.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.resnet4j.images.EvaluationTransform;
+import org.resnet4j.images.ImageDecoder;
+import org.resnet4j.images.RgbImage;
+
+/**
+ * Image files as a {@link Dataset} of one side S: each read decodes the file (EXIF orientation applied), resizes it so
+ * that its shorter side is S and takes the centre S x S, as torchvision's {@code Resize(S)}, {@code CenterCrop(S)} do
+ * (an S x S image stays as it is). Nothing is cached: a read costs a decode, which is why loaders read the images of a
+ * batch on several threads. Immutable; safe to share between threads.
+ */
+final class ImageFolderDataset implements Dataset {
+    private final List<ImageFolder.Sample> samples;
+    private final List<String> classNames;
+    private final EvaluationTransform geometry;
+    private final int size;
+    private final ImageDecoder decoder = ImageDecoder.standard();
+
+    ImageFolderDataset(List<ImageFolder.Sample> samples, List<String> classNames, int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("image folder data set: image size must be >= 1, got " + size);
+        }
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("image folder data set: no images");
+        }
+        for (ImageFolder.Sample sample : samples) {
+            if (sample.label() < 0 || sample.label() >= classNames.size()) {
+                throw new IllegalArgumentException(sample.file() + ": label " + sample.label() + " is not one of the "
+                        + classNames.size() + " classes");
+            }
+        }
+        this.samples = List.copyOf(samples);
+        this.classNames = List.copyOf(classNames);
+        this.geometry = new EvaluationTransform(size, size, null, null);
+        this.size = size;
+    }
+
+    @Override
+    public int size() {
+        return samples.size();
+    }
+
+    @Override
+    public int imageSize() {
+        return size;
+    }
+
+    @Override
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    @Override
+    public int label(int index) {
+        return samples.get(index).label();
+    }
+
+    @Override
+    public void readImage(int index, byte[] out, int offset) {
+        ImageFolder.Sample sample = samples.get(index);
+        RgbImage image;
+        try {
+            image = geometry.geometry(decoder.decode(sample.file()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        // Pillow's interleaved [S][S][3] to the data set's planes [3][S][S].
+        byte[] hwc = image.pixels();
+        int plane = size * size;
+        for (int p = 0; p < plane; p++) {
+            for (int c = 0; c < 3; c++) {
+                out[offset + c * plane + p] = hwc[p * 3 + c];
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return samples.size() + " image files at " + size + "x" + size;
+    }
+}

@@ -1,0 +1,136 @@
+package org.resnet4j.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.resnet4j.data.BatchLoader;
+import org.resnet4j.data.LoaderState;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.io.StateDicts;
+import org.resnet4j.kernels.Parallel;
+import org.resnet4j.optim.Sgd;
+import org.resnet4j.tensor.Layout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of one {@link Training}, each its own method: set up the run directory, start afresh or resume from its
+ * checkpoint (refusing other settings), run the shared {@link TrainingLoop} over the data set's loader, save the final
+ * weights. The {@code train} command comes here too, through {@link Trainer}.
+ */
+final class TrainingRun {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private final Training options;
+    private final String name;
+
+    TrainingRun(Training options) {
+        this.options = options;
+        this.name = options.model.architecture().name();
+    }
+
+    Trainer.Summary run() throws IOException {
+        if (options.threads > 0) {
+            Parallel.setThreads(options.threads);
+        }
+        Sgd sgd = new Sgd(options.kernels, options.model.namedParameters(), options.momentum, options.weightDecay,
+                false);
+        Recipe recipe = options.recipe();
+        Path dir = options.checkpointDirectory;
+        Trainer.prepareDirectory(dir, options.resume);
+        MetricsLog metrics = new MetricsLog(dir, options.title != null ? options.title : name + " on "
+                + options.trainingData.size() + " images of " + options.trainingData.classNames().size() + " classes");
+        Checkpoint.State state = startOrResume(sgd, recipe, metrics);
+        if (state.iteration() >= options.iterations) {
+            LOG.info("the checkpoint is at iteration {}, the run asks for {}: nothing to train", state.iteration(),
+                    options.iterations);
+        }
+        LOG.info("training {} ({} parameters) on {} images, validating on {}; batch {}, {} iterations, kernels {}, "
+                        + "{} threads", name, options.model.parameterCount(), options.trainingData.size(),
+                options.validationData == null ? 0 : options.validationData.size(), options.batchSize,
+                options.iterations, options.kernels.name(), Parallel.threads());
+
+        TrainingLoop loop = new TrainingLoop(options.model, name, sgd, options.kernels, recipe, options.iterations,
+                options.batchSize, dir, metrics, validation(state.normalization()), options.checkpointEvery,
+                options.evaluateEvery, options.logEvery, options.listeners);
+        TrainingLoop.End end;
+        try (BatchLoader loader = BatchLoader.training(options.trainingData, state.normalization())
+                .batchSize(options.batchSize).seed(options.seed).resumeFrom(state.loader())
+                .augmentation(options.augmentation).threads(options.loaderThreads).layout(Layout.NHWC).build()) {
+            end = loop.run(state, loader);
+        }
+        Path weights = save(state.normalization(), end.iteration());
+        LOG.info("wrote {} ({} iterations, {} s)", weights, end.iteration(), String.format("%.0f", end.elapsedSeconds()));
+        Evaluator.Result validation = end.validation();
+        return new Trainer.Summary(end.iteration(), validation == null ? Double.NaN : validation.error(),
+                validation == null ? 0 : validation.images(), end.lastTrainError(), end.elapsedSeconds(), weights);
+    }
+
+    /**
+     * The checkpoint's state, loaded into the model and optimizer, when resuming and there is one; else iteration 0,
+     * with the normalization computed from the training images.
+     */
+    private Checkpoint.State startOrResume(Sgd sgd, Recipe recipe, MetricsLog metrics) throws IOException {
+        Path dir = options.checkpointDirectory;
+        if (options.resume && Files.exists(Checkpoint.path(dir))) {
+            Checkpoint.State state = Checkpoint.read(dir, name, options.model, sgd);
+            checkRecipe(state, recipe, Checkpoint.path(dir));
+            metrics.reload(state.iteration());
+            LOG.info("resumed {} from {} at iteration {}", name, Checkpoint.path(dir), state.iteration());
+            return state;
+        }
+        if (options.resume) {
+            LOG.info("resuming: no checkpoint in {} yet, starting from iteration 0", dir);
+        }
+        Normalization normalization = options.normalization.of(options.trainingData);
+        return new Checkpoint.State(0, new LoaderState(options.seed, 0, 0, options.batchSize,
+                options.trainingData.size()), normalization, 0, 0, 0, 0, recipe);
+    }
+
+    /** The validation figures of the model as it stands, or null for a run without validation data. */
+    private Supplier<Evaluator.Result> validation(Normalization normalization) {
+        if (options.validationData == null) {
+            return null;
+        }
+        // Inference needs less memory than a training step, so the training batch size always fits.
+        int batch = options.evaluationBatchSize > 0 ? options.evaluationBatchSize : options.batchSize;
+        return () -> {
+            try (BatchLoader loader = BatchLoader.evaluation(options.validationData, normalization).batchSize(batch)
+                    .threads(options.loaderThreads).layout(Layout.NHWC).build()) {
+                return Evaluator.evaluate(options.model, options.kernels, loader);
+            }
+        };
+    }
+
+    /** {@code model.safetensors}: the weights, and what loading and classifying need (model, normalization, labels). */
+    private Path save(Normalization normalization, long iteration) throws IOException {
+        Path weights = options.checkpointDirectory.resolve(Trainer.WEIGHTS_FILE);
+        Map<String, String> metadata = new LinkedHashMap<>(NormalizationMetadata.toMetadata(normalization));
+        metadata.put(TrainedWeights.MODEL, name);
+        metadata.put("iterations", Long.toString(iteration));
+        metadata.putAll(options.extraMetadata);
+        metadata.put(FineTuner.LABELS, String.join("\n", options.trainingData.classNames()));
+        StateDicts.save(options.model, weights, metadata);
+        return weights;
+    }
+
+    /**
+     * Refuses to resume with settings that would make the continuation differ from the run the checkpoint belongs to.
+     * A changed total is allowed (extending a finished run) but moves the schedule, so it gets a warning.
+     */
+    private static void checkRecipe(Checkpoint.State state, Recipe asked, Path checkpoint) {
+        Recipe saved = state.recipe();
+        if (saved == null) {
+            LOG.info("{} predates recipe checks (it does not record the settings it was trained with): resuming "
+                    + "without comparing seed, batch, rates and schedule with this run's", checkpoint);
+            return;
+        }
+        saved.requireContinuable(asked, checkpoint);
+        if (saved.iterations() != asked.iterations() && state.iteration() < asked.iterations()) {
+            LOG.warn("resuming {}: {}", checkpoint, saved.totalChange(asked, state.iteration()));
+        }
+    }
+}

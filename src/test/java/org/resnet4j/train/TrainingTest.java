@@ -1,0 +1,197 @@
+package org.resnet4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.resnet4j.train.TrainingFixtures.assertSameTensors;
+import static org.resnet4j.train.TrainingFixtures.metadata;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.data.ArrayDataset;
+import org.resnet4j.data.Cifar10Dataset;
+import org.resnet4j.data.Cifar10Reader;
+import org.resnet4j.data.Dataset;
+import org.resnet4j.data.ImageFolder;
+import org.resnet4j.data.NormalizationKind;
+import org.resnet4j.data.TrainValidationSplit;
+import org.resnet4j.models.ModelOptions;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.models.ResNets;
+
+/**
+ * The fluent trainer on data of a user's own (8x8 images in memory), on an image folder and on CIFAR-10: it learns,
+ * it resumes exactly, and it is the train command's run. Tiny runs of ResNet-20: seconds each.
+ */
+class TrainingTest {
+    @TempDir
+    Path dir;
+
+    /** ResNet-20 for two classes, initialized from {@code seed}. */
+    private static ResNet twoClassModel(long seed) {
+        return ResNets.create("resnet20", ModelOptions.defaults(2).withSeed(seed));
+    }
+
+    /** A fast recipe on two-class 8x8 images: batch 8, rate 0.05 with the paper's steps, frequent checkpoints. */
+    private static Training small(ResNet model, Dataset train, Path run, long iterations) {
+        return Training.of(model, train).iterations(iterations).batchSize(8).learningRate(0.05).seed(7)
+                .checkpointEvery(4).evaluateEvery(8).logEvery(8).checkpointDirectory(run);
+    }
+
+    /** Records what the run reports to listeners. */
+    private static final class Recorder implements TrainingListener {
+        final List<Double> losses = new ArrayList<>();
+        final List<MetricsRow> evaluations = new ArrayList<>();
+        final List<Long> checkpoints = new ArrayList<>();
+
+        @Override
+        public void onStep(long iteration, double loss) {
+            losses.add(loss);
+        }
+
+        @Override
+        public void onEvaluation(MetricsRow row) {
+            evaluations.add(row);
+        }
+
+        @Override
+        public void onCheckpoint(long iteration, Path file) {
+            checkpoints.add(iteration);
+        }
+    }
+
+    @Test
+    void aUsersInMemoryDatasetTrainsAndItsLossFalls() throws IOException {
+        ArrayDataset train = ArrayDataset.redOrBlue(64, 8, 1);
+        Recorder recorder = new Recorder();
+
+        Trainer.Summary summary = small(twoClassModel(3), train, dir, 24)
+                .validation(ArrayDataset.redOrBlue(16, 8, 2)).listener(recorder).run();
+
+        assertEquals(24, summary.iterations());
+        assertEquals(16, summary.validationImages());
+        assertEquals(24, recorder.losses.size());
+        assertEquals(List.of(8L, 16L, 24L), recorder.evaluations.stream().map(MetricsRow::iteration).toList());
+        assertEquals(List.of(4L, 8L, 12L, 16L, 20L, 24L), recorder.checkpoints);
+        double first = mean(recorder.losses.subList(0, 8));
+        double last = mean(recorder.losses.subList(16, 24));
+        assertTrue(last < 0.5 * first, "the loss should fall: first 8 steps " + first + ", last 8 " + last);
+        assertTrue(summary.validationError() < 0.25, "red or blue is easy: " + summary.validationError());
+
+        // The weights file is all a user needs: it loads into a two-class ResNet-20 and names the classes.
+        TrainedWeights weights = TrainedWeights.load(twoClassModel(99), summary.weights());
+        assertEquals(NormalizationKind.PER_CHANNEL.of(train), weights.normalization());
+        assertEquals("red\nblue", weights.metadata().get(FineTuner.LABELS));
+        assertTrue(Files.exists(dir.resolve(MetricsLog.PNG)));
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+
+    /** A listener that stops the run at iteration 10, as a killed process would: the checkpoint of 8 stays. */
+    private static final class Stop extends RuntimeException {
+    }
+
+    /**
+     * Interrupted after iteration 10 (checkpoint at 8) and resumed through the fluent API, with a fresh model and
+     * more loader threads: the weights, checkpoint and metrics equal the uninterrupted run's bit for bit. Per-pixel
+     * mean normalization on 8x8 images, so the checkpoint carries a mean image that is not CIFAR's.
+     */
+    @Test
+    void aResumedRunEndsBitForBitWhereAnUninterruptedOneDoes() throws IOException {
+        ArrayDataset train = ArrayDataset.redOrBlue(40, 8, 4);
+        ArrayDataset validation = ArrayDataset.redOrBlue(8, 8, 5);
+        Path whole = dir.resolve("whole");
+        small(twoClassModel(3), train, whole, 16).validation(validation)
+                .normalization(NormalizationKind.PER_PIXEL_MEAN).run();
+
+        Path parts = dir.resolve("parts");
+        assertThrows(Stop.class, () -> small(twoClassModel(3), train, parts, 16).validation(validation)
+                .normalization(NormalizationKind.PER_PIXEL_MEAN).listener(new TrainingListener() {
+                    @Override
+                    public void onStep(long iteration, double loss) {
+                        if (iteration == 10) {
+                            throw new Stop();
+                        }
+                    }
+                }).run());
+        assertEquals("8", metadata(Checkpoint.path(parts)).get("iteration"));
+        assertFalse(Files.exists(parts.resolve(Trainer.WEIGHTS_FILE)));
+
+        Trainer.Summary resumed = small(twoClassModel(42), train, parts, 16).validation(validation)
+                .normalization(NormalizationKind.PER_PIXEL_MEAN).loaderThreads(3).resume(true).run();
+
+        assertEquals(16, resumed.iterations());
+        assertSameTensors(whole.resolve(Trainer.WEIGHTS_FILE), parts.resolve(Trainer.WEIGHTS_FILE));
+        assertSameTensors(Checkpoint.path(whole), Checkpoint.path(parts));
+        assertEquals(metadata(Checkpoint.path(whole)).get("normalization.mean"),
+                metadata(Checkpoint.path(parts)).get("normalization.mean"), "the 3x8x8 mean image came back");
+        assertEquals(withoutTiming(whole), withoutTiming(parts));
+    }
+
+    private static List<String> withoutTiming(Path run) throws IOException {
+        // iteration, epoch, rate, training and validation figures; not images/s and seconds.
+        return Files.readAllLines(run.resolve(MetricsLog.CSV)).stream()
+                .map(line -> String.join(",", List.of(line.split(",")).subList(0, 7))).toList();
+    }
+
+    /** The train command's run (TrainingConfig) and the same run built fluently end on the same bits. */
+    @Test
+    void theConfigPathAndTheFluentPathGiveBitIdenticalWeights() throws IOException {
+        Path data = TrainingFixtures.writeData(dir.resolve("data"));
+        Path viaConfig = dir.resolve("config");
+        new Trainer(TrainingFixtures.config(data, viaConfig, 12)).run();
+
+        Cifar10Dataset all = new Cifar10Reader(TrainingFixtures.RECORDS).readTraining(data);
+        TrainValidationSplit split = TrainValidationSplit.of(all, TrainingFixtures.VALIDATION, 5);
+        ResNet model = ResNets.create("resnet20", ModelOptions.defaults(10).withSeed(5));
+        Path fluent = dir.resolve("fluent");
+        Training.of(model, split.train()).validation(split.validation()).iterations(12)
+                .batchSize(TrainingFixtures.BATCH).learningRate(TrainingFixtures.RATE).seed(5)
+                .checkpointEvery(4).evaluateEvery(8).logEvery(8).checkpointDirectory(fluent).run();
+
+        assertSameTensors(viaConfig.resolve(Trainer.WEIGHTS_FILE), fluent.resolve(Trainer.WEIGHTS_FILE));
+        assertSameTensors(Checkpoint.path(viaConfig), Checkpoint.path(fluent));
+        assertEquals(metadata(Checkpoint.path(viaConfig)).get("recipe.schedule"), "paper");
+    }
+
+    /** Image files, read at 8x8, through the same trainer: a smoke run that writes its weights. */
+    @Test
+    void anImageFolderTrainsThroughTheSameApi() throws IOException {
+        Path root = dir.resolve("images");
+        SplittableRandom random = new SplittableRandom(6);
+        for (String label : new String[] {"dark", "light"}) {
+            Files.createDirectories(root.resolve(label));
+            for (int i = 0; i < 10; i++) {
+                BufferedImage image = new BufferedImage(10, 12, BufferedImage.TYPE_INT_RGB);
+                int base = label.equals("dark") ? 30 : 190;
+                for (int y = 0; y < 12; y++) {
+                    for (int x = 0; x < 10; x++) {
+                        int v = base + random.nextInt(40);
+                        image.setRGB(x, y, v << 16 | v << 8 | v);
+                    }
+                }
+                ImageIO.write(image, "png", root.resolve(label).resolve(i + ".png").toFile());
+            }
+        }
+        ImageFolder folder = ImageFolder.scan(root);
+        ImageFolder.Split split = folder.split(0.2, 1);
+
+        Trainer.Summary summary = small(twoClassModel(3), folder.dataset(split.train(), 8), dir.resolve("run"), 4)
+                .validation(folder.dataset(split.validation(), 8)).loaderThreads(2).run();
+
+        assertEquals(4, summary.iterations());
+        assertEquals(4, summary.validationImages());
+        assertEquals("dark\nlight", metadata(summary.weights()).get(FineTuner.LABELS));
+    }
+}
