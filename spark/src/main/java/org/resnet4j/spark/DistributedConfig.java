@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.resnet4j.optim.LearningRateSchedule;
+import org.resnet4j.train.Schedule;
 
 /**
  * The settings of a distributed run. Everything that decides the trajectory (all but the checkpoint directory, the
@@ -57,9 +58,7 @@ public record DistributedConfig(String model, int workers, int globalBatch, long
             throw new IllegalArgumentException("iterations, checkpointEvery and maxAttempts must be >= 1, got "
                     + iterations + ", " + checkpointEvery + ", " + maxAttempts);
         }
-        if (!schedule.equals("paper") && !schedule.equals("cosine")) {
-            throw new IllegalArgumentException("schedule must be paper or cosine, got " + schedule);
-        }
+        Schedule.fromKey(schedule); // the one reading of a schedule's name, with its message
         if (failure != null && (failure.rank() < 0 || failure.rank() >= workers)) {
             throw new IllegalArgumentException("injected failure on worker " + failure.rank() + ", but there are "
                     + workers + " workers");
@@ -77,8 +76,7 @@ public record DistributedConfig(String model, int workers, int globalBatch, long
     }
 
     public LearningRateSchedule learningRates() {
-        return schedule.equals("cosine") ? LearningRateSchedule.cosine(learningRate, iterations)
-                : LearningRateSchedule.paper(learningRate, iterations);
+        return Schedule.fromKey(schedule).rates(learningRate, iterations);
     }
 
     public DistributedConfig withWorkers(int k) {
