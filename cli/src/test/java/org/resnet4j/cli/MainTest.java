@@ -80,6 +80,20 @@ class MainTest {
         Cli.run("summary", "resnet20").assertFailure(2, "unexpected argument 'resnet20'");
     }
 
+    /** A typo within two edits of an option the command knows gets the option named; anything else only the error. */
+    @Test
+    void unknownOptionsNearAKnownOneSuggestIt() {
+        Cli.run("summary", "--model", "resnet20", "--modle", "resnet32")
+                .assertFailure(2, "unknown option --modle (did you mean --model?)");
+        Cli.run("train", "--data", "none", "--iteration", "5").assertFailure(2, "(did you mean --iterations?)");
+        Cli.run("bench", "--model", "resnet20", "--bacth", "8").assertFailure(2, "(did you mean --batch?)");
+        Cli err = Cli.run("summary", "--model", "resnet20", "--colour", "red");
+        err.assertFailure(2, "unknown option --colour");
+        assertTrue(!err.err().contains("did you mean"), err.err());
+        assertEquals(1, Arguments.editDistance("modle", "model"));
+        assertEquals(3, Arguments.editDistance("", "lr."));
+    }
+
     @Test
     void missingValue() {
         Cli.run("summary", "--model").assertFailure(2, "option --model needs a value");
