@@ -118,7 +118,7 @@ public final class Checkpoint {
         } catch (IllegalArgumentException e) {
             // A number that does not parse, or a normalization or loader position that does not fit: either way the
             // file is what is wrong, so it is reported as a bad file, never as a bad argument of the caller's.
-            String detail = String.valueOf(e.getMessage()).replace(file + ": ", "");
+            String detail = String.valueOf(e.getMessage()).replace(file + ": ", "").replaceFirst("^metadata ", "");
             throw new SafeTensorsException(file + ": malformed checkpoint metadata: " + detail, e);
         }
     }

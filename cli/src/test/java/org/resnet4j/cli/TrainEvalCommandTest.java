@@ -173,7 +173,8 @@ class TrainEvalCommandTest {
 
             List<String> resume = new java.util.ArrayList<>(List.of(train("--iterations", "30", "--resume")));
             resume.set(resume.indexOf(run.toString()), copy.toString());
-            Cli.run(resume.toArray(String[]::new)).assertFailure(1, checkpoint.toString());
+            Cli.run(resume.toArray(String[]::new))
+                    .assertFailure(1, checkpoint + ": malformed checkpoint metadata: ");
             if (!corruption.getKey().equals("iteration") && !corruption.getKey().equals("loader")) {
                 // eval reads only what it needs: the weights and the normalization.
                 Cli.run("eval", "--model", "resnet20", "--weights", checkpoint.toString(), "--data", data.toString(),
