@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Where a training (or inference) step spends its time, per kernel and pass, from JDK Flight Recorder samples.
 
-    ./mvnw -q -ntp package -DskipTests
+    ./resnet4j --version                      # builds target/resnet4j-cli.jar (library and cli/) when stale
     /usr/bin/python3 benchmarks/profile_training_step.py --model resnet20 --mode train --batch 128 --threads 2
 
 Runs `resnet4j-cli.jar bench` under JFR (execution samples of every thread, pool workers included) and attributes

@@ -46,9 +46,8 @@ is_jdk25 "${JAVA_HOME:-}" || { echo "needs JDK 25: set JAVA_HOME" >&2; exit 1; }
 export PATH="$JAVA_HOME/bin:$PATH"
 
 jar=target/resnet4j-cli.jar
-if [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]; then
-  ./mvnw -B -q -ntp package -DskipTests -Dmaven.javadoc.skip=true
-fi
+# The launcher rebuilds the CLI jar (library and cli/) when either's sources are newer.
+./resnet4j --version >/dev/null
 work=target/serve-load
 mkdir -p "$work"
 cp "$jar" "$work/resnet4j-cli.jar"

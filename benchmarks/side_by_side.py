@@ -2,7 +2,7 @@
 """Runs each workload in PyTorch and in resnet4j alternately, several rounds, and prints the median images/s of each
 and their ratio, with each side's peak resident memory. These are the numbers quoted in docs/performance.md.
 
-    ./mvnw -q -ntp package -DskipTests        # builds target/resnet4j-cli.jar (JDK 25)
+    ./resnet4j --version                      # builds target/resnet4j-cli.jar (JDK 25)
     /usr/bin/python3 benchmarks/side_by_side.py --rounds 3 --seconds 8 --threads 2 [--only resnet20:train:128]
 
 Each round runs `java ... resnet4j-cli.jar bench` and `benchmarks/pytorch_workloads.py` one after the other, so

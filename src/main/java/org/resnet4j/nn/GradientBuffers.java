@@ -18,6 +18,8 @@ import org.resnet4j.tensor.Tensor;
  *
  * <p>Only buffers this pool made are recycled or overwritten: a gradient a caller passes in from outside (the loss
  * gradient, a test's tensor) is never written to. A buffer handed out and never given back is simply collected.
+ *
+ * <p>Not safe to share between threads: it belongs to one training {@link Workspace}, which is single-caller.
  */
 public final class GradientBuffers {
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
@@ -51,6 +53,15 @@ public final class GradientBuffers {
     /** How many buffers this pool has made and that are still reachable: after the first step it stays put. */
     public int buffers() {
         return made.size();
+    }
+
+    /** The bytes of the buffers this pool has made and that are still reachable (4 a value), handed out or idle. */
+    public long bytes() {
+        long bytes = 0;
+        for (float[] buffer : made) {
+            bytes += (long) Float.BYTES * buffer.length;
+        }
+        return bytes;
     }
 
     /** Hands a consumed gradient back; one that came from elsewhere is left alone. */

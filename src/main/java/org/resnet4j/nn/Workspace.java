@@ -60,6 +60,21 @@ public final class Workspace {
         return buffer;
     }
 
+    /**
+     * The bytes of the activation and index buffers this workspace holds (4 a value): what its passes keep between
+     * calls, and what a training pass keeps for backward. The gradient buffers are counted by {@link #gradients()}.
+     */
+    public long activationBytes() {
+        long bytes = 0;
+        for (Tensor tensor : tensors.values()) {
+            bytes += (long) Float.BYTES * tensor.size();
+        }
+        for (int[] buffer : indices.values()) {
+            bytes += (long) Integer.BYTES * buffer.length;
+        }
+        return bytes;
+    }
+
     /** The gradient buffers of this workspace's backward passes; an inference workspace has none. */
     public GradientBuffers gradients() {
         if (gradients == null) {

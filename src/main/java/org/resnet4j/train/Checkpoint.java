@@ -115,8 +115,11 @@ public final class Checkpoint {
                     Long.parseLong(contents.metadataValue("train_images")),
                     Double.parseDouble(contents.metadataValue("elapsed_seconds")),
                     Recipe.fromMetadata(contents.metadata(), file));
-        } catch (NumberFormatException e) {
-            throw new SafeTensorsException(file + ": malformed checkpoint metadata: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            // A number that does not parse, or a normalization or loader position that does not fit: either way the
+            // file is what is wrong, so it is reported as a bad file, never as a bad argument of the caller's.
+            String detail = String.valueOf(e.getMessage()).replace(file + ": ", "").replaceFirst("^metadata ", "");
+            throw new SafeTensorsException(file + ": malformed checkpoint metadata: " + detail, e);
         }
     }
 

@@ -47,6 +47,11 @@ public final class NormalizationMetadata {
             }
             arrays.put(key, values);
         }
-        return Normalization.fromMap(arrays);
+        try {
+            return Normalization.fromMap(arrays);
+        } catch (IllegalArgumentException e) {
+            // Numbers that parse but do not fit (a channel count): still the file's fault, so the file is named.
+            throw new IllegalArgumentException(source + ": metadata " + e.getMessage(), e);
+        }
     }
 }

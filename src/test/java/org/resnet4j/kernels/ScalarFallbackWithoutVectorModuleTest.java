@@ -11,6 +11,7 @@ import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
 import org.resnet4j.optim.Sgd;
 import org.resnet4j.tensor.Tensor;
+import org.resnet4j.testing.LogCapture;
 import org.resnet4j.train.TrainingStep;
 
 /**
@@ -20,9 +21,16 @@ import org.resnet4j.train.TrainingStep;
 class ScalarFallbackWithoutVectorModuleTest {
 
     @Test
-    void fallsBackToScalarKernelsAndStillTrains() {
+    void fallsBackToScalarKernelsSaysHowMuchSlowerAndStillTrains() {
         assertFalse(KernelProvider.vectorModulePresent(), "this test must run without the Vector API module");
-        assertEquals("scalar", Kernels.active().name());
+        // The only test in its JVM, so this first call is the one that chooses the kernels and warns.
+        try (LogCapture log = LogCapture.of(KernelProvider.class)) {
+            assertEquals("scalar", Kernels.active().name());
+            assertEquals(1, log.warnings().size(), log.warnings().toString());
+            String warning = log.warnings().get(0);
+            assertTrue(warning.contains("about 150 times slower") && warning.contains("training"), warning);
+            assertTrue(warning.contains("--add-modules jdk.incubator.vector"), warning);
+        }
         IllegalStateException e = assertThrows(IllegalStateException.class, KernelProvider::simd);
         assertTrue(e.getMessage().contains("--add-modules jdk.incubator.vector"), e.getMessage());
 

@@ -144,12 +144,50 @@ final class Arguments {
         }
     }
 
-    /** Fails on any option the command did not read. Call after reading every option. */
+    /**
+     * Fails on any option the command did not read, suggesting the nearest one it did when a typo explains it. Call
+     * after reading every option.
+     */
     void rejectUnknown() {
         for (String name : values.keySet()) {
             if (!used.contains(name)) {
-                throw new UsageException(command + ": unknown option --" + name);
+                String nearest = nearest(name);
+                throw new UsageException(command + ": unknown option --" + name
+                        + (nearest == null ? "" : " (did you mean --" + nearest + "?)"));
             }
         }
+    }
+
+    /** The option this command knows that is at most two edits from {@code name} (the closest), or null. */
+    private String nearest(String name) {
+        String best = null;
+        int bestDistance = 3;
+        for (String known : used.stream().sorted().toList()) {
+            int distance = editDistance(name, known);
+            if (distance < bestDistance) {
+                best = known;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance, with a swap of two neighbours counted as one edit (--modle for --model). */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            for (int j = 0; j <= b.length(); j++) {
+                if (i == 0 || j == 0) {
+                    d[i][j] = i + j;
+                    continue;
+                }
+                int substitution = d[i - 1][j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                d[i][j] = Math.min(substitution, Math.min(d[i - 1][j], d[i][j - 1]) + 1);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.resnet4j.data.Cifar10Downloader;
 import org.resnet4j.data.Cifar10Reader;
+import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNets;
 import org.resnet4j.train.Trainer;
 import org.resnet4j.train.TrainingConfig;
@@ -73,6 +74,8 @@ final class TrainCommand {
             // Fetches the official archive where the network allows; offline it fails fast, naming the files and folder.
             new Cifar10Downloader().ensurePresent(data);
         }
+        Workload.announce(new Workload(ResNets.architecture(model), ModelOptions.defaults(ResNets.defaultClasses(model)),
+                32, batch, true));
         Trainer.Summary summary;
         try {
             summary = new Trainer(config).run();

@@ -38,6 +38,7 @@ final class EvalCommand {
         if (!Set.of("test", "val", "train").contains(split)) {
             throw new UsageException("eval: --split must be test, val or train, got '" + split + "'");
         }
+        Workload.announce(new Workload(model.architecture(), model.options(), 32, batch, false));
         TrainedWeights trained = TrainedWeights.load(model, weights);
         Normalization normalization = trained.normalization();
         Cifar10Reader reader = new Cifar10Reader(recordsPerFile);

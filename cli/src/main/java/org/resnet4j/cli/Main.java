@@ -31,6 +31,7 @@ public final class Main {
                 return 0;
             }
         }
+        Workload.takeAnnounced();
         try {
             return switch (args[0]) {
                 case "summary" -> SummaryCommand.run(args, out);
@@ -56,10 +57,11 @@ public final class Main {
             err.println("error: " + oneLine(e));
             return 1;
         } catch (OutOfMemoryError e) {
-            err.println("error: out of memory (the JVM may use " + Runtime.getRuntime().maxMemory() / (1 << 20)
-                    + " MB): use a smaller --batch, or give the JVM more heap (JAVA_OPTS=-Xmx<size> ./resnet4j ...); "
-                    + "'summary' states what a batch needs");
+            // Here the command's buffers are unreachable, so the line (and the count in it) has heap to work with.
+            err.println("error: " + OutOfMemoryMessage.of(Workload.takeAnnounced(), Runtime.getRuntime().maxMemory()));
             return 1;
+        } finally {
+            Workload.takeAnnounced();
         }
     }
 
@@ -109,7 +111,7 @@ public final class Main {
         return """
                 usage: ./resnet4j COMMAND [options]     (COMMAND --help: its options; --version: the version)
                 commands:
-                  summary --model NAME [--classes N] [--image-size S] [--shortcut A|B|C]
+                  summary --model NAME [--classes N] [--image-size S] [--shortcut A|B|C] [--batch 128]
                   infer   --model NAME --weights W.safetensors|W.pth --input X.safetensors --output Y.safetensors [--classes N]
                           [--normalized]
                   train   --model NAME --data DIR [--iterations N | --epochs E] [--batch 128] [--lr 0.1]

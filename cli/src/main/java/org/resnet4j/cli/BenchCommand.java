@@ -55,6 +55,7 @@ final class BenchCommand {
         if (mode.equals("train") && batch < 2) {
             throw new UsageException("bench: training needs --batch >= 2 (batch norm statistics)");
         }
+        Workload.announce(new Workload(model.architecture(), model.options(), size, batch, mode.equals("train")));
 
         Kernels kernels = Kernels.active();
         SplittableRandom random = new SplittableRandom(1);

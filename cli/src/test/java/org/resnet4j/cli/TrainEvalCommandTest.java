@@ -153,6 +153,36 @@ class TrainEvalCommandTest {
         return copy;
     }
 
+    /**
+     * A checkpoint whose metadata is corrupt is a broken file, not a bad command line: status 1 with the file named,
+     * for {@code train --resume} and for {@code eval --weights} alike (each value below once made {@code train} exit 2).
+     */
+    @Test
+    void aCheckpointWithCorruptMetadataIsAFailureNotAUsageError() throws IOException {
+        Map<String, String> corruptions = Map.of("loader", "3,1,2", "normalization.mean", "0.5,zero,0.5",
+                "normalization.std", "0.2,0.2", "iteration", "ten");
+        for (Map.Entry<String, String> corruption : corruptions.entrySet()) {
+            Path copy = root.resolve("corrupt-" + corruption.getKey());
+            Files.createDirectories(copy);
+            Path checkpoint = copy.resolve("checkpoint.safetensors");
+            SafeTensorsFile file = SafeTensors.read(run.resolve("checkpoint.safetensors"));
+            Map<String, String> metadata = new HashMap<>(file.metadata());
+            metadata.put(corruption.getKey(), corruption.getValue());
+            SafeTensors.write(checkpoint, file.tensors().values(), metadata);
+            Files.copy(run.resolve("metrics.csv"), copy.resolve("metrics.csv"));
+
+            List<String> resume = new java.util.ArrayList<>(List.of(train("--iterations", "30", "--resume")));
+            resume.set(resume.indexOf(run.toString()), copy.toString());
+            Cli.run(resume.toArray(String[]::new))
+                    .assertFailure(1, checkpoint + ": malformed checkpoint metadata: ");
+            if (!corruption.getKey().equals("iteration") && !corruption.getKey().equals("loader")) {
+                // eval reads only what it needs: the weights and the normalization.
+                Cli.run("eval", "--model", "resnet20", "--weights", checkpoint.toString(), "--data", data.toString(),
+                        "--records-per-file", "24").assertFailure(1, checkpoint.toString());
+            }
+        }
+    }
+
     @Test
     void resumingWithAnotherBatchSizeIsRefused() {
         Cli.run(trainWithBatch(4, "--iterations", "30", "--resume"))

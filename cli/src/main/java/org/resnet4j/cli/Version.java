@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The project version, from a resource the build writes ({@code org/resnet4j/version.properties}). */
+/** The project version, from a resource the build writes ({@code org/resnet4j/cli/version.properties}). */
 final class Version {
     private Version() {
     }
 
     static String current() {
-        try (InputStream in = Version.class.getResourceAsStream("/org/resnet4j/version.properties")) {
+        try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
             if (in == null) {
                 return "unknown (no version resource: not built by Maven)";
             }

@@ -3,7 +3,10 @@ package org.resnet4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.resnet4j.models.MemoryEstimate;
+import org.resnet4j.models.ResNets;
 
 /** The summary command and how bad command lines are answered: exit 2 and one line naming the problem. */
 class MainTest {
@@ -14,17 +17,38 @@ class MainTest {
      * and five more of 2,359,296; fc 640. Total 40,551,040.
      */
     @Test
-    void summaryEndsWithParameterAndMultiplyAddCounts() {
+    void summaryEndsWithParameterAndMultiplyAddCountsThenMemory() {
         Cli result = Cli.run("summary", "--model", "resnet20").assertSuccess();
 
-        assertEquals("params=269722 macs=40551040", result.lastLine());
-        assertTrue(result.outLines().size() > 20, "the layer table comes first");
+        List<String> lines = result.outLines();
+        assertEquals("params=269722 macs=40551040", lines.get(lines.size() - 2));
+        assertTrue(result.lastLine().matches("memory_training_bytes=\\d+ memory_inference_bytes=\\d+"),
+                result.lastLine());
+        assertTrue(lines.size() > 20, "the layer table comes first");
     }
 
     @Test
     void summaryOfAnImageNetModel() {
-        assertEquals("params=11689512 macs=1814073344",
-                Cli.run("summary", "--model", "resnet18").assertSuccess().lastLine());
+        List<String> lines = Cli.run("summary", "--model", "resnet18").assertSuccess().outLines();
+        assertEquals("params=11689512 macs=1814073344", lines.get(lines.size() - 2));
+    }
+
+    /** The memory lines are the library's count, at the batch asked (train's 128 unless --batch says otherwise). */
+    @Test
+    void summaryStatesWhatATrainingAndAnInferenceBatchNeed() {
+        for (int batch : new int[] {128, 20}) {
+            String[] args = batch == 128 ? new String[] {"summary", "--model", "resnet32"}
+                    : new String[] {"summary", "--model", "resnet32", "--batch", "20"};
+            Cli result = Cli.run(args).assertSuccess();
+
+            MemoryEstimate expected = MemoryEstimate.of(ResNets.resnet32(10), 32, batch);
+            assertEquals("memory_training_bytes=" + expected.trainingBytes() + " memory_inference_bytes="
+                    + expected.inferenceBytes(), result.lastLine());
+            List<String> lines = result.outLines();
+            assertTrue(lines.get(lines.size() - 3).startsWith("memory at batch " + batch + " (32x32 images): training "),
+                    lines.get(lines.size() - 3));
+        }
+        Cli.run("summary", "--model", "resnet32", "--batch", "0").assertFailure(2, "--batch must be >= 1");
     }
 
     @Test
@@ -54,6 +78,20 @@ class MainTest {
     void unknownOption() {
         Cli.run("summary", "--model", "resnet20", "--modle", "resnet32").assertFailure(2, "unknown option --modle");
         Cli.run("summary", "resnet20").assertFailure(2, "unexpected argument 'resnet20'");
+    }
+
+    /** A typo within two edits of an option the command knows gets the option named; anything else only the error. */
+    @Test
+    void unknownOptionsNearAKnownOneSuggestIt() {
+        Cli.run("summary", "--model", "resnet20", "--modle", "resnet32")
+                .assertFailure(2, "unknown option --modle (did you mean --model?)");
+        Cli.run("train", "--data", "none", "--iteration", "5").assertFailure(2, "(did you mean --iterations?)");
+        Cli.run("bench", "--model", "resnet20", "--bacth", "8").assertFailure(2, "(did you mean --batch?)");
+        Cli err = Cli.run("summary", "--model", "resnet20", "--colour", "red");
+        err.assertFailure(2, "unknown option --colour");
+        assertTrue(!err.err().contains("did you mean"), err.err());
+        assertEquals(1, Arguments.editDistance("modle", "model"));
+        assertEquals(3, Arguments.editDistance("", "lr."));
     }
 
     @Test

@@ -3,6 +3,9 @@ package org.resnet4j.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
+import org.resnet4j.models.Architecture;
+import org.resnet4j.models.ModelOptions;
+import org.resnet4j.models.ResNets;
 import org.resnet4j.train.FineTuner;
 import org.resnet4j.train.FineTuning;
 import org.resnet4j.train.Trainer;
@@ -41,6 +44,11 @@ final class FinetuneCommand {
         boolean overwrite = args.flag("overwrite");
         args.rejectUnknown();
         RunDirectory.prepare("finetune", config.checkpointDirectory(), config.resume(), overwrite);
+        Architecture architecture = ResNets.architecture(model);
+        int size = config.imageSize() > 0 ? config.imageSize()
+                : architecture.family() == Architecture.Family.CIFAR ? 32 : 224;
+        Workload.announce(new Workload(architecture, ModelOptions.defaults(ResNets.defaultClasses(model)), size,
+                config.batchSize(), true));
         Trainer.Summary summary = new FineTuner(config).run();
         RunDirectory.printSummary(out, summary);
         return 0;
