@@ -8,9 +8,9 @@ import org.resnet4j.models.ModelSummary;
 import org.resnet4j.models.ResNet;
 
 /**
- * {@code summary --model NAME [--classes N] [--image-size S] [--shortcut A|B|C] [--batch 128]}: the layer table, then
- * {@code params=<n> macs=<n>}, then the heap a batch needs as {@code memory_training_bytes=<n>
- * memory_inference_bytes=<n>} (see {@link MemoryEstimate} for what is counted).
+ * {@code summary --model NAME [--classes N] [--image-size S] [--shortcut A|B|C] [--batch 128]}: the layer table, the
+ * heap a batch needs as {@code memory_training_bytes=<n> memory_inference_bytes=<n>} (see {@link MemoryEstimate} for
+ * what is counted), and last {@code params=<n> macs=<n>}, the line other programs read as the last one.
  */
 final class SummaryCommand {
     /** train's default batch, the paper's for CIFAR. */
@@ -31,16 +31,16 @@ final class SummaryCommand {
         }
         String table = ModelSummary.of(model, 3, size).format();
         MemoryEstimate memory = MemoryEstimate.of(model, size, batch);
-        // The readable line joins the totals above the params line; the counts follow it, machine-readable.
+        // The readable line and the machine-readable counts go above the params line, which stays the last line.
         int paramsLine = table.lastIndexOf("params=");
         out.print(table.substring(0, paramsLine));
         out.printf("memory at batch %d (%dx%d images): training %s (activations %s, gradient buffers %s), inference %s%n",
                 batch, size, size, ByteSizes.of(memory.trainingBytes()),
                 ByteSizes.of(memory.trainingActivationBytes()), ByteSizes.of(memory.gradientBufferBytes()),
                 ByteSizes.of(memory.inferenceBytes()));
-        out.print(table.substring(paramsLine));
         out.println("memory_training_bytes=" + memory.trainingBytes() + " memory_inference_bytes="
                 + memory.inferenceBytes());
+        out.print(table.substring(paramsLine));
         return 0;
     }
 }
