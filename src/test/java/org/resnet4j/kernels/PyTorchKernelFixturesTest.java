@@ -12,6 +12,7 @@ import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Layouts;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.testing.Approx;
+import org.resnet4j.testing.KernelSets;
 
 /**
  * Both kernel sets against PyTorch (src/test/resources/fixtures/kernels, made by
@@ -23,10 +24,6 @@ import org.resnet4j.testing.Approx;
 class PyTorchKernelFixturesTest {
     private static final double ATOL = 1e-5;
     private static final double RTOL = 1e-4;
-
-    private static Kernels kernels(String name) {
-        return name.equals("simd") ? KernelProvider.simd() : KernelProvider.scalar();
-    }
 
     /** One fixture file, with NCHW <-> NHWC conversion and per-tensor reporting. */
     private record Fixture(String name, String kernels, SafeTensorsFile file) {
@@ -90,7 +87,7 @@ class PyTorchKernelFixturesTest {
 
     private static void conv(String kernelSet, String fixtureName) throws IOException {
         Fixture f = Fixture.load(fixtureName, kernelSet);
-        ConvolutionKernels conv = kernels(kernelSet).convolution();
+        ConvolutionKernels conv = KernelSets.named(kernelSet).convolution();
         int[] x = f.shape("x"), w = f.shape("weight");
         int stride = f.intParam("stride"), pad = f.intParam("pad");
         ConvGeometry g = new ConvGeometry(x[0], x[1], x[2], x[3], w[0], w[2], w[3], stride, stride, pad, pad);
@@ -136,7 +133,7 @@ class PyTorchKernelFixturesTest {
     @ValueSource(strings = {"scalar", "simd"})
     void batchNormTraining(String kernelSet) throws IOException {
         Fixture f = Fixture.load("batchnorm_training", kernelSet);
-        BatchNormKernels bn = kernels(kernelSet).batchNorm();
+        BatchNormKernels bn = KernelSets.named(kernelSet).batchNorm();
         int[] x = f.shape("x");
         int channels = x[1], rows = x[0] * x[2] * x[3];
         float[] input = f.nhwc("x"), gamma = f.plain("weight"), beta = f.plain("bias");
@@ -165,7 +162,7 @@ class PyTorchKernelFixturesTest {
         Fixture f = Fixture.load("batchnorm_eval", kernelSet);
         int[] x = f.shape("x");
         float[] input = f.nhwc("x"), y = new float[input.length];
-        kernels(kernelSet).batchNorm().forwardInference(x[0] * x[2] * x[3], x[1], input, f.plain("weight"),
+        KernelSets.named(kernelSet).batchNorm().forwardInference(x[0] * x[2] * x[3], x[1], input, f.plain("weight"),
                 f.plain("bias"), f.plain("running_mean"), f.plain("running_var"), f.param("eps"), y);
         f.checkNhwc("out", y);
     }
@@ -174,7 +171,7 @@ class PyTorchKernelFixturesTest {
     @ValueSource(strings = {"scalar", "simd"})
     void maxPool3x3Stride2Pad1(String kernelSet) throws IOException {
         Fixture f = Fixture.load("maxpool_3x3_s2_p1", kernelSet);
-        PoolingKernels pooling = kernels(kernelSet).pooling();
+        PoolingKernels pooling = KernelSets.named(kernelSet).pooling();
         int[] x = f.shape("x");
         PoolGeometry g = new PoolGeometry(x[0], x[1], x[2], x[3], f.intParam("window"), f.intParam("stride"),
                 f.intParam("pad"));
@@ -192,7 +189,7 @@ class PyTorchKernelFixturesTest {
     @ValueSource(strings = {"scalar", "simd"})
     void globalAveragePool(String kernelSet) throws IOException {
         Fixture f = Fixture.load("global_avgpool", kernelSet);
-        PoolingKernels pooling = kernels(kernelSet).pooling();
+        PoolingKernels pooling = KernelSets.named(kernelSet).pooling();
         int[] x = f.shape("x");
         int batch = x[0], channels = x[1], plane = x[2] * x[3];
         float[] y = new float[batch * channels];
@@ -208,7 +205,7 @@ class PyTorchKernelFixturesTest {
     @ValueSource(strings = {"scalar", "simd"})
     void linear(String kernelSet) throws IOException {
         Fixture f = Fixture.load("linear", kernelSet);
-        LinearKernels linear = kernels(kernelSet).linear();
+        LinearKernels linear = KernelSets.named(kernelSet).linear();
         int[] w = f.shape("weight");
         int batch = f.shape("x")[0], out = w[0], in = w[1];
         float[] x = f.plain("x"), weight = f.plain("weight");
@@ -225,7 +222,7 @@ class PyTorchKernelFixturesTest {
 
     private static void crossEntropy(String kernelSet, String fixtureName) throws IOException {
         Fixture f = Fixture.load(fixtureName, kernelSet);
-        LossKernels loss = kernels(kernelSet).loss();
+        LossKernels loss = KernelSets.named(kernelSet).loss();
         int[] shape = f.shape("logits");
         int batch = shape[0], classes = shape[1];
         int[] labels = f.labels();
@@ -256,7 +253,7 @@ class PyTorchKernelFixturesTest {
     @ValueSource(strings = {"scalar", "simd"})
     void optionAShortcut(String kernelSet) throws IOException {
         Fixture f = Fixture.load("shortcut_option_a", kernelSet);
-        ShortcutKernels shortcut = kernels(kernelSet).shortcut();
+        ShortcutKernels shortcut = KernelSets.named(kernelSet).shortcut();
         int[] x = f.shape("x");
         int stride = f.intParam("stride"), outChannels = f.intParam("out_channels");
         float[] y = new float[f.size("out")];
@@ -272,7 +269,7 @@ class PyTorchKernelFixturesTest {
     @ValueSource(strings = {"scalar", "simd"})
     void sgdWithMomentumAndWeightDecay(String kernelSet) throws IOException {
         Fixture f = Fixture.load("sgd", kernelSet);
-        ElementwiseKernels elementwise = kernels(kernelSet).elementwise();
+        ElementwiseKernels elementwise = KernelSets.named(kernelSet).elementwise();
         for (boolean nesterov : new boolean[] {false, true}) {
             float[] weight = f.plain("weight"), velocity = f.plain("velocity");
             elementwise.sgdUpdate(weight.length, weight, f.plain("grad"), velocity, f.param("lr"),

@@ -6,12 +6,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.SafeTensorsFixtures;
-import org.resnet4j.kernels.KernelProvider;
-import org.resnet4j.kernels.Kernels;
 import org.resnet4j.nn.Module;
 import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Shape;
@@ -36,18 +33,6 @@ record TorchReference(SafeTensorsFile file) {
     /** A file written at test time (the live torchvision reference). */
     static TorchReference read(Path path) throws IOException {
         return new TorchReference(SafeTensors.read(path));
-    }
-
-    /**
-     * {@code "scalar"} or {@code "simd"}; the SIMD set is skipped, not failed, in the surefire execution that runs
-     * without {@code jdk.incubator.vector} (which picks up these tests only when {@code -Dtest} names them).
-     */
-    static Kernels kernels(String name) {
-        if (name.equals("scalar")) {
-            return KernelProvider.scalar();
-        }
-        Assumptions.assumeTrue(KernelProvider.vectorModulePresent(), "jdk.incubator.vector is not in this JVM");
-        return KernelProvider.simd();
     }
 
     float[] floats(String name) throws IOException {
