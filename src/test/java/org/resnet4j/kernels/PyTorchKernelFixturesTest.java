@@ -1,67 +1,61 @@
 package org.resnet4j.kernels;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.io.IOException;
-import java.util.Locale;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.resnet4j.io.SafeTensorsFile;
-import org.resnet4j.io.SafeTensorsFixtures;
-import org.resnet4j.tensor.Layout;
-import org.resnet4j.tensor.Layouts;
-import org.resnet4j.tensor.Shape;
-import org.resnet4j.testing.Approx;
 import org.resnet4j.testing.KernelSets;
+import org.resnet4j.testing.TorchFixture;
 
 /**
  * Both kernel sets against PyTorch (src/test/resources/fixtures/kernels, made by
  * src/test/python/make_kernel_fixtures.py): forward outputs and every gradient. The references were computed in
- * float64 from float32 inputs, so the tolerance measures the kernels' own float32 error. Fixtures are NCHW; the
- * kernels' NHWC inputs and outputs are converted with {@link Layouts}. The worst error of every tensor is printed
+ * float64 from float32 inputs, so the tolerance measures the kernels' own float32 error:
+ * {@link TorchFixture#assertClose} with a fixed {@code atol} and {@code rtol}. Fixtures are NCHW; the kernels' NHWC
+ * inputs and outputs are converted. The worst error of every tensor is printed
  * (target/surefire-reports/*PyTorchKernelFixturesTest-output.txt).
  */
 class PyTorchKernelFixturesTest {
     private static final double ATOL = 1e-5;
     private static final double RTOL = 1e-4;
 
-    /** One fixture file, with NCHW <-> NHWC conversion and per-tensor reporting. */
-    private record Fixture(String name, String kernels, SafeTensorsFile file) {
+    /** One fixture file, the kernel set under test named in every comparison. */
+    private record Fixture(String name, String kernels, TorchFixture data) {
         static Fixture load(String name, String kernels) throws IOException {
-            return new Fixture(name, kernels, SafeTensorsFixtures.load("fixtures/kernels/" + name + ".safetensors"));
+            return new Fixture(name, kernels, TorchFixture.load("fixtures/kernels/" + name + ".safetensors"));
         }
 
         int[] shape(String tensor) throws IOException {
-            return file.tensor(tensor).intShape();
+            return data.shape(tensor);
         }
 
         int size(String tensor) throws IOException {
-            return file.tensor(tensor).elementCount();
+            return data.size(tensor);
         }
 
         /** A tensor as stored: parameters, [N, C] and [N, classes] arrays, vectors. */
         float[] plain(String tensor) throws IOException {
-            return file.floats(tensor);
+            return data.floats(tensor);
         }
 
         /** A rank-4 NCHW activation, converted to the kernels' NHWC. */
         float[] nhwc(String tensor) throws IOException {
-            float[] nchw = file.floats(tensor);
-            float[] converted = new float[nchw.length];
-            Layouts.convert(Shape.of(shape(tensor)), Layout.NCHW, nchw, Layout.NHWC, converted);
-            return converted;
+            return data.nhwc(tensor);
         }
 
         int[] labels() throws IOException {
-            return SafeTensorsFixtures.labels(file);
+            return data.labels();
+        }
+
+        boolean contains(String tensor) {
+            return data.file().contains(tensor);
         }
 
         float param(String key) throws IOException {
-            return Float.parseFloat(file.metadataValue(key));
+            return Float.parseFloat(data.metadata(key));
         }
 
         int intParam(String key) throws IOException {
-            return Integer.parseInt(file.metadataValue(key));
+            return Integer.parseInt(data.metadata(key));
         }
 
         void checkPlain(String tensor, float[] actual) throws IOException {
@@ -73,15 +67,7 @@ class PyTorchKernelFixturesTest {
         }
 
         private void check(String tensor, float[] expected, float[] actual) {
-            String what = name + " [" + kernels + "] " + tensor;
-            assertEquals(expected.length, actual.length, what + ": element count");
-            double worstAbs = 0;
-            for (int i = 0; i < expected.length; i++) {
-                worstAbs = Math.max(worstAbs, Math.abs((double) expected[i] - actual[i]));
-            }
-            System.out.printf(Locale.ROOT, "%-50s worst |error| %.3e, worst |error|/(%.0e + |ref|) %.3e%n", what,
-                    worstAbs, ATOL, Approx.worstRelativeError(expected, actual, ATOL));
-            Approx.assertAllClose(what, expected, actual, ATOL, RTOL);
+            TorchFixture.assertClose(name + " [" + kernels + "] " + tensor, expected, actual, ATOL, RTOL);
         }
     }
 
@@ -91,7 +77,7 @@ class PyTorchKernelFixturesTest {
         int[] x = f.shape("x"), w = f.shape("weight");
         int stride = f.intParam("stride"), pad = f.intParam("pad");
         ConvGeometry g = new ConvGeometry(x[0], x[1], x[2], x[3], w[0], w[2], w[3], stride, stride, pad, pad);
-        boolean hasBias = f.file().contains("bias");
+        boolean hasBias = f.contains("bias");
         float[] input = f.nhwc("x"), weight = f.plain("weight"), gradOut = f.nhwc("grad_out");
 
         float[] out = new float[g.outputSize()];
