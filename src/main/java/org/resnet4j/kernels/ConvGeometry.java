@@ -25,6 +25,11 @@ public record ConvGeometry(int batch, int inChannels, int inHeight, int inWidth,
             throw new IllegalArgumentException("conv2d: kernel " + kernelHeight + "x" + kernelWidth
                     + " is larger than the padded input " + (inHeight + 2 * padHeight) + "x" + (inWidth + 2 * padWidth));
         }
+        // The sizes are array lengths: an int product that wrapped around would pass every length check.
+        requireArray("input", batch, inHeight, inWidth, inChannels);
+        requireArray("output", batch, (inHeight + 2 * padHeight - kernelHeight) / strideHeight + 1,
+                (inWidth + 2 * padWidth - kernelWidth) / strideWidth + 1, outChannels);
+        requireArray("weight", outChannels, inChannels, kernelHeight, kernelWidth);
     }
 
     /** A square kernel with equal stride and padding in both directions. */
@@ -57,6 +62,13 @@ public record ConvGeometry(int batch, int inChannels, int inHeight, int inWidth,
     /** Multiply-adds of one forward pass. */
     public long multiplyAdds() {
         return (long) batch * outHeight() * outWidth() * outChannels * inChannels * kernelHeight * kernelWidth;
+    }
+
+    private static void requireArray(String name, int a, int b, int c, int d) {
+        if (KernelChecks.product(a, b, c, d) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("conv2d: the " + name + " of " + a + "x" + b + "x" + c + "x" + d
+                    + " values would exceed the largest Java array (2^31 - 1)");
+        }
     }
 
     static void requirePositive(String name, int value) {

@@ -21,6 +21,9 @@ public interface ConvolutionKernels {
      */
     float[] packForward(ConvGeometry g, float[] weight);
 
+    /** The length of {@link #packForward}'s result for {@code g}, which {@link #forwardPacked} reads. */
+    int packedForwardLength(ConvGeometry g);
+
     /** {@link #forward} with weights from {@link #packForward} on the same channels and kernel. */
     void forwardPacked(ConvGeometry g, float[] input, float[] packedWeight, float[] bias, float[] output);
 

@@ -16,6 +16,13 @@ public record PoolGeometry(int batch, int channels, int inHeight, int inWidth, i
             throw new IllegalArgumentException("max pool: window " + window + " is larger than the padded input "
                     + (inHeight + 2 * pad) + "x" + (inWidth + 2 * pad));
         }
+        // The sizes are array lengths: an int product that wrapped around would pass every length check.
+        if (KernelChecks.product(batch, inHeight, inWidth, channels) > Integer.MAX_VALUE
+                || KernelChecks.product(batch, (inHeight + 2 * pad - window) / stride + 1,
+                        (inWidth + 2 * pad - window) / stride + 1, channels) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("max pool: the input of " + batch + "x" + inHeight + "x" + inWidth + "x"
+                    + channels + " values or its output would exceed the largest Java array (2^31 - 1)");
+        }
     }
 
     public int outHeight() {

@@ -7,6 +7,8 @@
  * convolution weights are PyTorch's OIHW ({@code [Cout][Cin][KH][KW]}); linear weights are {@code [out][in]}.
  * Outputs named {@code out}/{@code y}/{@code gradInput} are overwritten; parameter gradients
  * ({@code gradWeight}, {@code gradBias}, {@code gradGamma}, {@code gradBeta}) are accumulated into, so that a
- * parameter used twice just works. Kernels check no shapes: the layers do that once, before calling.
+ * parameter used twice just works. The implementations check nothing: {@link org.resnet4j.kernels.Kernels} puts a
+ * facade in front of each family that checks every call's sizes and array lengths once, so the scalar kernels read
+ * as the specification.
  */
 package org.resnet4j.kernels;

@@ -22,8 +22,4 @@ public final class Buffers {
         input.shape().requireRank(4, operation + " input");
         return input.toLayout(Layout.NHWC);
     }
-
-    static Shape nchw(int n, int c, int h, int w) {
-        return Shape.of(n, c, h, w);
-    }
 }

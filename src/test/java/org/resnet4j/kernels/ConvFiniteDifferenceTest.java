@@ -5,10 +5,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.resnet4j.kernels.scalar.ScalarConvolution;
-import org.resnet4j.kernels.simd.SimdConvolution;
 import org.resnet4j.testing.Approx;
 import org.resnet4j.testing.FiniteDifferences;
+import org.resnet4j.testing.KernelSets;
 import org.resnet4j.testing.RandomArrays;
 
 /**
@@ -25,8 +24,8 @@ class ConvFiniteDifferenceTest {
                 ConvGeometry.square(2, 3, 5, 5, 4, 3, 1, 1),
                 ConvGeometry.square(2, 3, 5, 5, 4, 7, 2, 3),
                 new ConvGeometry(1, 2, 6, 4, 3, 2, 3, 2, 1, 0, 1)};
-        ConvolutionKernels[] kernels = {new ScalarConvolution(), new SimdConvolution()};
-        return Stream.of(shapes).flatMap(g -> Stream.of(kernels).map(k -> Arguments.of(k.getClass().getSimpleName(), k, g)));
+        return Stream.of(shapes).flatMap(g -> KernelSets.convolution()
+                .map(k -> Arguments.of(k.getClass().getSimpleName(), k, g)));
     }
 
     @ParameterizedTest(name = "{0} {2}")

@@ -7,6 +7,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.resnet4j.testing.KernelSets;
 import org.resnet4j.testing.RandomArrays;
 
 /**
@@ -19,7 +20,7 @@ class LinearEjmlReferenceTest {
     @CsvSource({"scalar, 1, 64, 10", "simd, 1, 64, 10", "scalar, 7, 13, 17", "simd, 7, 13, 17", "simd, 16, 512, 100",
         "scalar, 3, 2048, 33", "simd, 3, 2048, 33"})
     void matchesEjml(String provider, int batch, int in, int out) {
-        Kernels kernels = provider.equals("scalar") ? KernelProvider.scalar() : KernelProvider.simd();
+        Kernels kernels = KernelSets.named(provider);
         SplittableRandom random = new SplittableRandom(batch * 1000L + in * 10L + out);
         float[] x = RandomArrays.uniform(random, batch * in);
         float[] w = RandomArrays.uniform(random, out * in);

@@ -1,70 +1,61 @@
 package org.resnet4j.kernels;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.io.IOException;
-import java.util.Locale;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.resnet4j.io.SafeTensorsFile;
-import org.resnet4j.io.SafeTensorsFixtures;
-import org.resnet4j.tensor.Layout;
-import org.resnet4j.tensor.Layouts;
-import org.resnet4j.tensor.Shape;
-import org.resnet4j.testing.Approx;
+import org.resnet4j.testing.KernelSets;
+import org.resnet4j.testing.TorchFixture;
 
 /**
  * Both kernel sets against PyTorch (src/test/resources/fixtures/kernels, made by
  * src/test/python/make_kernel_fixtures.py): forward outputs and every gradient. The references were computed in
- * float64 from float32 inputs, so the tolerance measures the kernels' own float32 error. Fixtures are NCHW; the
- * kernels' NHWC inputs and outputs are converted with {@link Layouts}. The worst error of every tensor is printed
+ * float64 from float32 inputs, so the tolerance measures the kernels' own float32 error:
+ * {@link TorchFixture#assertClose} with a fixed {@code atol} and {@code rtol}. Fixtures are NCHW; the kernels' NHWC
+ * inputs and outputs are converted. The worst error of every tensor is printed
  * (target/surefire-reports/*PyTorchKernelFixturesTest-output.txt).
  */
 class PyTorchKernelFixturesTest {
     private static final double ATOL = 1e-5;
     private static final double RTOL = 1e-4;
 
-    private static Kernels kernels(String name) {
-        return name.equals("simd") ? KernelProvider.simd() : KernelProvider.scalar();
-    }
-
-    /** One fixture file, with NCHW <-> NHWC conversion and per-tensor reporting. */
-    private record Fixture(String name, String kernels, SafeTensorsFile file) {
+    /** One fixture file, the kernel set under test named in every comparison. */
+    private record Fixture(String name, String kernels, TorchFixture data) {
         static Fixture load(String name, String kernels) throws IOException {
-            return new Fixture(name, kernels, SafeTensorsFixtures.load("fixtures/kernels/" + name + ".safetensors"));
+            return new Fixture(name, kernels, TorchFixture.load("fixtures/kernels/" + name + ".safetensors"));
         }
 
         int[] shape(String tensor) throws IOException {
-            return file.tensor(tensor).intShape();
+            return data.shape(tensor);
         }
 
         int size(String tensor) throws IOException {
-            return file.tensor(tensor).elementCount();
+            return data.size(tensor);
         }
 
         /** A tensor as stored: parameters, [N, C] and [N, classes] arrays, vectors. */
         float[] plain(String tensor) throws IOException {
-            return file.floats(tensor);
+            return data.floats(tensor);
         }
 
         /** A rank-4 NCHW activation, converted to the kernels' NHWC. */
         float[] nhwc(String tensor) throws IOException {
-            float[] nchw = file.floats(tensor);
-            float[] converted = new float[nchw.length];
-            Layouts.convert(Shape.of(shape(tensor)), Layout.NCHW, nchw, Layout.NHWC, converted);
-            return converted;
+            return data.nhwc(tensor);
         }
 
         int[] labels() throws IOException {
-            return SafeTensorsFixtures.labels(file);
+            return data.labels();
+        }
+
+        boolean contains(String tensor) {
+            return data.file().contains(tensor);
         }
 
         float param(String key) throws IOException {
-            return Float.parseFloat(file.metadataValue(key));
+            return Float.parseFloat(data.metadata(key));
         }
 
         int intParam(String key) throws IOException {
-            return Integer.parseInt(file.metadataValue(key));
+            return Integer.parseInt(data.metadata(key));
         }
 
         void checkPlain(String tensor, float[] actual) throws IOException {
@@ -76,25 +67,17 @@ class PyTorchKernelFixturesTest {
         }
 
         private void check(String tensor, float[] expected, float[] actual) {
-            String what = name + " [" + kernels + "] " + tensor;
-            assertEquals(expected.length, actual.length, what + ": element count");
-            double worstAbs = 0;
-            for (int i = 0; i < expected.length; i++) {
-                worstAbs = Math.max(worstAbs, Math.abs((double) expected[i] - actual[i]));
-            }
-            System.out.printf(Locale.ROOT, "%-50s worst |error| %.3e, worst |error|/(%.0e + |ref|) %.3e%n", what,
-                    worstAbs, ATOL, Approx.worstRelativeError(expected, actual, ATOL));
-            Approx.assertAllClose(what, expected, actual, ATOL, RTOL);
+            TorchFixture.assertClose(name + " [" + kernels + "] " + tensor, expected, actual, ATOL, RTOL);
         }
     }
 
     private static void conv(String kernelSet, String fixtureName) throws IOException {
         Fixture f = Fixture.load(fixtureName, kernelSet);
-        ConvolutionKernels conv = kernels(kernelSet).convolution();
+        ConvolutionKernels conv = KernelSets.named(kernelSet).convolution();
         int[] x = f.shape("x"), w = f.shape("weight");
         int stride = f.intParam("stride"), pad = f.intParam("pad");
         ConvGeometry g = new ConvGeometry(x[0], x[1], x[2], x[3], w[0], w[2], w[3], stride, stride, pad, pad);
-        boolean hasBias = f.file().contains("bias");
+        boolean hasBias = f.contains("bias");
         float[] input = f.nhwc("x"), weight = f.plain("weight"), gradOut = f.nhwc("grad_out");
 
         float[] out = new float[g.outputSize()];
@@ -136,7 +119,7 @@ class PyTorchKernelFixturesTest {
     @ValueSource(strings = {"scalar", "simd"})
     void batchNormTraining(String kernelSet) throws IOException {
         Fixture f = Fixture.load("batchnorm_training", kernelSet);
-        BatchNormKernels bn = kernels(kernelSet).batchNorm();
+        BatchNormKernels bn = KernelSets.named(kernelSet).batchNorm();
         int[] x = f.shape("x");
         int channels = x[1], rows = x[0] * x[2] * x[3];
         float[] input = f.nhwc("x"), gamma = f.plain("weight"), beta = f.plain("bias");
@@ -165,7 +148,7 @@ class PyTorchKernelFixturesTest {
         Fixture f = Fixture.load("batchnorm_eval", kernelSet);
         int[] x = f.shape("x");
         float[] input = f.nhwc("x"), y = new float[input.length];
-        kernels(kernelSet).batchNorm().forwardInference(x[0] * x[2] * x[3], x[1], input, f.plain("weight"),
+        KernelSets.named(kernelSet).batchNorm().forwardInference(x[0] * x[2] * x[3], x[1], input, f.plain("weight"),
                 f.plain("bias"), f.plain("running_mean"), f.plain("running_var"), f.param("eps"), y);
         f.checkNhwc("out", y);
     }
@@ -174,7 +157,7 @@ class PyTorchKernelFixturesTest {
     @ValueSource(strings = {"scalar", "simd"})
     void maxPool3x3Stride2Pad1(String kernelSet) throws IOException {
         Fixture f = Fixture.load("maxpool_3x3_s2_p1", kernelSet);
-        PoolingKernels pooling = kernels(kernelSet).pooling();
+        PoolingKernels pooling = KernelSets.named(kernelSet).pooling();
         int[] x = f.shape("x");
         PoolGeometry g = new PoolGeometry(x[0], x[1], x[2], x[3], f.intParam("window"), f.intParam("stride"),
                 f.intParam("pad"));
@@ -192,7 +175,7 @@ class PyTorchKernelFixturesTest {
     @ValueSource(strings = {"scalar", "simd"})
     void globalAveragePool(String kernelSet) throws IOException {
         Fixture f = Fixture.load("global_avgpool", kernelSet);
-        PoolingKernels pooling = kernels(kernelSet).pooling();
+        PoolingKernels pooling = KernelSets.named(kernelSet).pooling();
         int[] x = f.shape("x");
         int batch = x[0], channels = x[1], plane = x[2] * x[3];
         float[] y = new float[batch * channels];
@@ -208,7 +191,7 @@ class PyTorchKernelFixturesTest {
     @ValueSource(strings = {"scalar", "simd"})
     void linear(String kernelSet) throws IOException {
         Fixture f = Fixture.load("linear", kernelSet);
-        LinearKernels linear = kernels(kernelSet).linear();
+        LinearKernels linear = KernelSets.named(kernelSet).linear();
         int[] w = f.shape("weight");
         int batch = f.shape("x")[0], out = w[0], in = w[1];
         float[] x = f.plain("x"), weight = f.plain("weight");
@@ -225,7 +208,7 @@ class PyTorchKernelFixturesTest {
 
     private static void crossEntropy(String kernelSet, String fixtureName) throws IOException {
         Fixture f = Fixture.load(fixtureName, kernelSet);
-        LossKernels loss = kernels(kernelSet).loss();
+        LossKernels loss = KernelSets.named(kernelSet).loss();
         int[] shape = f.shape("logits");
         int batch = shape[0], classes = shape[1];
         int[] labels = f.labels();
@@ -256,7 +239,7 @@ class PyTorchKernelFixturesTest {
     @ValueSource(strings = {"scalar", "simd"})
     void optionAShortcut(String kernelSet) throws IOException {
         Fixture f = Fixture.load("shortcut_option_a", kernelSet);
-        ShortcutKernels shortcut = kernels(kernelSet).shortcut();
+        ShortcutKernels shortcut = KernelSets.named(kernelSet).shortcut();
         int[] x = f.shape("x");
         int stride = f.intParam("stride"), outChannels = f.intParam("out_channels");
         float[] y = new float[f.size("out")];
@@ -272,7 +255,7 @@ class PyTorchKernelFixturesTest {
     @ValueSource(strings = {"scalar", "simd"})
     void sgdWithMomentumAndWeightDecay(String kernelSet) throws IOException {
         Fixture f = Fixture.load("sgd", kernelSet);
-        ElementwiseKernels elementwise = kernels(kernelSet).elementwise();
+        ElementwiseKernels elementwise = KernelSets.named(kernelSet).elementwise();
         for (boolean nesterov : new boolean[] {false, true}) {
             float[] weight = f.plain("weight"), velocity = f.plain("velocity");
             elementwise.sgdUpdate(weight.length, weight, f.plain("grad"), velocity, f.param("lr"),

@@ -1,8 +1,6 @@
 package org.resnet4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -12,7 +10,7 @@ import org.resnet4j.kernels.scalar.ScalarShortcut;
 import org.resnet4j.kernels.simd.SimdShortcut;
 import org.resnet4j.testing.RandomArrays;
 
-/** The option-A shortcut: SIMD against scalar, a hand-checked case, and bad channel counts. */
+/** The option-A shortcut: SIMD against scalar and a hand-checked case (bad channels: {@link CheckedKernelsTest}). */
 class ShortcutKernelsTest {
     private final ShortcutKernels scalar = new ScalarShortcut();
     private final ShortcutKernels simd = new SimdShortcut();
@@ -66,13 +64,5 @@ class ShortcutKernelsTest {
         float[] gradX = new float[9];
         shortcut.subsampleZeroPadBackward(1, 1, 3, 3, 2, 2, new float[] {10, 11, 20, 21, 30, 31, 40, 41}, gradX);
         assertArrayEquals(new float[] {10, 0, 20, 0, 0, 0, 30, 0, 40}, gradX);
-    }
-
-    @ParameterizedTest
-    @MethodSource("org.resnet4j.testing.KernelSets#shortcut")
-    void fewerOutputChannelsAreRejected(ShortcutKernels shortcut) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> shortcut.subsampleZeroPadForward(1, 16, 2, 2, 8, 2, new float[64], new float[8]));
-        assertTrue(e.getMessage().contains("16 -> 8"), e.getMessage());
     }
 }

@@ -18,6 +18,7 @@ import org.resnet4j.nn.Parameter;
 import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
+import org.resnet4j.testing.KernelSets;
 import org.resnet4j.testing.RandomArrays;
 
 /**
@@ -46,7 +47,7 @@ class FreezingTest {
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("networks")
     void frozenEqualsEvaluationMode(String kernelSet, Architecture architecture, ModelOptions options, int size) {
-        Kernels kernels = kernelSet.equals("scalar") ? KernelProvider.scalar() : KernelProvider.simd();
+        Kernels kernels = KernelSets.named(kernelSet);
         ResNet net = new ResNet(kernels, architecture, options.withSeed(9));
         SplittableRandom random = new SplittableRandom(17);
         randomizeNorms(net, random);

@@ -17,6 +17,7 @@ import org.resnet4j.nn.Parameter;
 import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
+import org.resnet4j.testing.KernelSets;
 import org.resnet4j.testing.ReferenceForward;
 import org.resnet4j.testing.ReferenceForward.Activation;
 
@@ -27,10 +28,6 @@ import org.resnet4j.testing.ReferenceForward.Activation;
 class GradientCheckTest {
     private static final double STEP = 1e-5;
 
-    private static Kernels kernels(String provider) {
-        return provider.equals("scalar") ? KernelProvider.scalar() : KernelProvider.simd();
-    }
-
     @ParameterizedTest(name = "{0} {1} shortcut {2} plain={3} stride {4}")
     @CsvSource({
         "scalar, basic, A, false, 2", "simd, basic, A, false, 2", "scalar, basic, A, false, 1",
@@ -40,7 +37,7 @@ class GradientCheckTest {
         "scalar, bottleneck, C, false, 1", "simd, bottleneck, C, false, 1", "simd, bottleneck, B, false, 1"})
     void blockGradientsMatchFiniteDifferences(String provider, String type, ShortcutOption option, boolean plain,
                                               int stride) {
-        Kernels k = kernels(provider);
+        Kernels k = KernelSets.named(provider);
         SplittableRandom random = new SplittableRandom(type.hashCode() * 31L + option.ordinal() * 7L + stride);
         int in = 5;
         Module block = type.equals("basic")
@@ -69,7 +66,7 @@ class GradientCheckTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"scalar", "simd"})
     void tinyCifarNetworkGradientsMatchFiniteDifferences(String provider) {
-        Kernels k = kernels(provider);
+        Kernels k = KernelSets.named(provider);
         Architecture tiny = new Architecture("tiny-cifar", Architecture.Family.CIFAR, Architecture.BlockType.BASIC,
                 new int[] {1, 1, 1}, false);
         checkNetwork(new ResNet(k, tiny, ModelOptions.defaults(10).withSeed(3)), k, Shape.of(3, 3, 8, 8), 4, 1);

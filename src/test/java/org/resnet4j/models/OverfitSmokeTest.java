@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.optim.Sgd;
 import org.resnet4j.tensor.Tensor;
+import org.resnet4j.testing.KernelSets;
 import org.resnet4j.testing.RandomArrays;
 import org.resnet4j.train.TrainingStep;
 
@@ -28,7 +29,7 @@ class OverfitSmokeTest {
 
     @Test
     void resnet20MemorizesOneBatch() {
-        Kernels kernels = TorchReference.kernels("simd");
+        Kernels kernels = KernelSets.named("simd");
         SplittableRandom random = new SplittableRandom(20151210);
         Tensor images = Tensor.wrap(RandomArrays.uniform(random, IMAGES * 3 * SIZE * SIZE), IMAGES, 3, SIZE, SIZE);
         int[] labels = RandomArrays.labels(random, IMAGES, 10);

@@ -10,6 +10,7 @@ import org.resnet4j.kernels.Kernels;
 import org.resnet4j.nn.ResidualBlock;
 import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Tensor;
+import org.resnet4j.testing.KernelSets;
 
 /**
  * Single blocks against torchvision's (fixtures/models/block_*.safetensors, made by
@@ -31,7 +32,7 @@ class PyTorchBlocksTest {
         "block_bottleneck, scalar", "block_bottleneck, simd"})
     void blockMatchesTorchvision(String fixture, String kernelSet) throws IOException {
         TorchReference ref = TorchReference.fixture(fixture);
-        Kernels kernels = TorchReference.kernels(kernelSet);
+        Kernels kernels = KernelSets.named(kernelSet);
         int stride = Integer.parseInt(ref.file().metadataValue("stride"));
         int in = Integer.parseInt(ref.file().metadataValue("in_channels"));
         ResidualBlock block = fixture.equals("block_basic_projection")

@@ -10,6 +10,7 @@ import org.resnet4j.kernels.Kernels;
 import org.resnet4j.optim.Sgd;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
+import org.resnet4j.testing.KernelSets;
 import org.resnet4j.train.TrainingStep;
 
 /**
@@ -47,7 +48,7 @@ class PyTorchResNet20Test {
     @ValueSource(strings = {"scalar", "simd"})
     void evalLogitsMatch(String kernelSet) throws IOException {
         TorchReference data = TorchReference.fixture("resnet20_data");
-        ResNet model = loadedModel(TorchReference.kernels(kernelSet));
+        ResNet model = loadedModel(KernelSets.named(kernelSet));
 
         Tensor logits = model.forward(data.nchw("input"), false);
 
@@ -61,7 +62,7 @@ class PyTorchResNet20Test {
     @ValueSource(strings = {"scalar", "simd"})
     void trainingForwardBackwardMatch(String kernelSet) throws IOException {
         TorchReference data = TorchReference.fixture("resnet20_data");
-        Kernels kernels = TorchReference.kernels(kernelSet);
+        Kernels kernels = KernelSets.named(kernelSet);
         ResNet model = loadedModel(kernels);
         String what = "resnet20 [" + kernelSet + "] train";
         int[] labels = data.labels();
@@ -89,7 +90,7 @@ class PyTorchResNet20Test {
     void threeSgdMomentumStepsMatch(String kernelSet) throws IOException {
         TorchReference data = TorchReference.fixture("resnet20_data");
         TorchReference after = TorchReference.fixture("resnet20_sgd3_weights");
-        Kernels kernels = TorchReference.kernels(kernelSet);
+        Kernels kernels = KernelSets.named(kernelSet);
         ResNet model = loadedModel(kernels);
         String what = "resnet20 [" + kernelSet + "] sgd";
         assertEquals("False", data.file().metadataValue("sgd_nesterov"));

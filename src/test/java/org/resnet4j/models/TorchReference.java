@@ -4,72 +4,54 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
-import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
-import org.resnet4j.io.SafeTensorsFixtures;
-import org.resnet4j.kernels.KernelProvider;
-import org.resnet4j.kernels.Kernels;
 import org.resnet4j.nn.Module;
 import org.resnet4j.tensor.Layout;
-import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
-import org.resnet4j.testing.Approx;
+import org.resnet4j.testing.TorchFixture;
 
 /**
- * Reads a PyTorch reference file (NCHW tensors under torchvision names) and compares resnet4j results with it,
- * printing the worst error of every comparison (target/surefire-reports/*-output.txt).
+ * A PyTorch reference for a block or a network (NCHW tensors under torchvision names), compared with resnet4j's
+ * outputs, gradients, buffers and parameters by {@link TorchFixture#assertClose}, which prints every comparison's
+ * worst error (target/surefire-reports/*-output.txt).
  *
- * <p>Tolerance of one comparison: {@code |actual - ref| <= tol * (max|ref| + |ref|)}, i.e. {@code atol} is
- * {@code tol} times the largest magnitude of that tensor. Float32 errors of a deep network scale with the size of the
- * values it sums, not with each element, so a near-zero element of a large tensor gets the tensor's absolute slack.
+ * <p>Tolerance of one tensor: {@code atol + rtol * |ref|} with {@code rtol = tol} and {@code atol = tol * max|ref|}.
+ * Float32 errors of a deep network scale with the size of the values it sums, not with each element, so a near-zero
+ * element of a large tensor gets the tensor's absolute slack.
  */
-record TorchReference(SafeTensorsFile file) {
+record TorchReference(TorchFixture data) {
 
     /** A committed fixture: {@code src/test/resources/fixtures/models/<name>.safetensors}. */
     static TorchReference fixture(String name) throws IOException {
-        return new TorchReference(SafeTensorsFixtures.load("fixtures/models/" + name + ".safetensors"));
+        return new TorchReference(TorchFixture.load("fixtures/models/" + name + ".safetensors"));
     }
 
     /** A file written at test time (the live torchvision reference). */
     static TorchReference read(Path path) throws IOException {
-        return new TorchReference(SafeTensors.read(path));
+        return new TorchReference(TorchFixture.read(path));
     }
 
-    /**
-     * {@code "scalar"} or {@code "simd"}; the SIMD set is skipped, not failed, in the surefire execution that runs
-     * without {@code jdk.incubator.vector} (which picks up these tests only when {@code -Dtest} names them).
-     */
-    static Kernels kernels(String name) {
-        if (name.equals("scalar")) {
-            return KernelProvider.scalar();
-        }
-        Assumptions.assumeTrue(KernelProvider.vectorModulePresent(), "jdk.incubator.vector is not in this JVM");
-        return KernelProvider.simd();
-    }
-
-    float[] floats(String name) throws IOException {
-        return file.floats(name);
+    SafeTensorsFile file() {
+        return data.file();
     }
 
     /** A rank-4 tensor as PyTorch stored it: NCHW. */
     Tensor nchw(String name) throws IOException {
-        return Tensor.wrap(file.floats(name), Shape.of(file.tensor(name).intShape()), Layout.NCHW);
+        return data.nchw(name);
     }
 
     int[] labels() throws IOException {
-        return SafeTensorsFixtures.labels(file);
+        return data.labels();
     }
 
     double metadataDouble(String key) throws IOException {
-        return Double.parseDouble(file.metadataValue(key));
+        return Double.parseDouble(data.metadata(key));
     }
 
     /** Compares {@code actual} with tensor {@code name} under the tolerance described on the class. */
     void check(String what, String name, float[] actual, double tol) throws IOException {
-        check(what + " " + name, file.floats(name), actual, tol);
+        check(what + " " + name, data.floats(name), actual, tol);
     }
 
     /** As {@link #check(String, String, float[], double)} for an activation, converted from NHWC (or NCHW). */
@@ -88,7 +70,7 @@ record TorchReference(SafeTensorsFile file) {
             check(what, "grad." + entry.getKey(), entry.getValue().grad().data(), tol);
             count++;
         }
-        assertEquals(count, file.tensors().keySet().stream().filter(n -> n.startsWith("grad.")).count(),
+        assertEquals(count, data.file().tensors().keySet().stream().filter(n -> n.startsWith("grad.")).count(),
                 what + ": the reference has gradients the model lacks");
         return count;
     }
@@ -99,7 +81,8 @@ record TorchReference(SafeTensorsFile file) {
             check(what, prefix + entry.getKey(), entry.getValue().data(), tol);
         }
         for (Map.Entry<String, long[]> entry : module.namedCounters().entrySet()) {
-            assertEquals(file.longs(prefix + entry.getKey())[0], entry.getValue()[0], what + " " + prefix + entry.getKey());
+            assertEquals(data.file().longs(prefix + entry.getKey())[0], entry.getValue()[0],
+                    what + " " + prefix + entry.getKey());
             assertEquals(batches, entry.getValue()[0], what + " " + entry.getKey());
         }
     }
@@ -111,19 +94,8 @@ record TorchReference(SafeTensorsFile file) {
         }
     }
 
-    /** The comparison itself; returns the worst {@code |error| / max|ref|}. */
-    static double check(String what, float[] expected, float[] actual, double tol) {
-        assertEquals(expected.length, actual.length, what + ": element count");
-        double scale = 0;
-        double worstAbs = 0;
-        for (int i = 0; i < expected.length; i++) {
-            scale = Math.max(scale, Math.abs(expected[i]));
-            worstAbs = Math.max(worstAbs, Math.abs((double) expected[i] - actual[i]));
-        }
-        double worstScaled = scale == 0 ? worstAbs : worstAbs / scale;
-        System.out.printf(Locale.ROOT, "%-62s max|ref| %.3e  worst |err| %.3e  worst |err|/max|ref| %.3e%n", what,
-                scale, worstAbs, worstScaled);
-        Approx.assertAllClose(what, expected, actual, tol * scale, tol);
-        return worstScaled;
+    /** The comparison itself, under the tolerance described on the class. */
+    static void check(String what, float[] expected, float[] actual, double tol) {
+        TorchFixture.assertClose(what, expected, actual, tol * TorchFixture.maxAbs(expected), tol);
     }
 }

@@ -12,6 +12,7 @@ import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.KernelProvider;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
+import org.resnet4j.testing.KernelSets;
 import org.resnet4j.testing.PythonReference;
 
 /**
@@ -47,7 +48,7 @@ class TorchvisionLiveTest {
     @ValueSource(strings = {"resnet18", "resnet50"})
     void evalLogitsMatchTorchvision(String name) throws IOException, InterruptedException {
         requireReference();
-        ResNet model = ResNets.create(TorchReference.kernels("simd"), name, ModelOptions.defaults(1000));
+        ResNet model = ResNets.create(KernelSets.named("simd"), name, ModelOptions.defaults(1000));
         StateDicts.load(model, directory.resolve(name + "_state_dict.safetensors"));
         TorchReference reference = TorchReference.read(directory.resolve(name + "_io.safetensors"));
 
@@ -64,7 +65,7 @@ class TorchvisionLiveTest {
     @ValueSource(strings = {"resnet18", "resnet50"})
     void featuresMatchTorchvision(String name) throws IOException, InterruptedException {
         requireReference();
-        ResNet model = ResNets.create(TorchReference.kernels("simd"), name, ModelOptions.defaults(1000));
+        ResNet model = ResNets.create(KernelSets.named("simd"), name, ModelOptions.defaults(1000));
         StateDicts.load(model, directory.resolve(name + "_state_dict.safetensors"));
         TorchReference reference = TorchReference.read(directory.resolve(name + "_io.safetensors"));
 

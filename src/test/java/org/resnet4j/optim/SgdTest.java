@@ -5,21 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.resnet4j.kernels.KernelProvider;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.nn.Linear;
 import org.resnet4j.nn.Parameter;
+import org.resnet4j.testing.KernelSets;
 
 class SgdTest {
-
-    private static Kernels kernels(String name) {
-        return name.equals("scalar") ? KernelProvider.scalar() : KernelProvider.simd();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"scalar", "simd"})
     void twoStepsMatchHandComputedValues(String provider) {
-        Kernels k = kernels(provider);
+        Kernels k = KernelSets.named(provider);
         Linear layer = new Linear(k, 1, 1);
         Parameter w = layer.weight();
         w.value().data()[0] = 1.0f;
@@ -38,7 +34,7 @@ class SgdTest {
     @ParameterizedTest
     @ValueSource(strings = {"scalar", "simd"})
     void nesterovLooksAhead(String provider) {
-        Kernels k = kernels(provider);
+        Kernels k = KernelSets.named(provider);
         Linear layer = new Linear(k, 1, 1);
         Parameter w = layer.weight();
         w.value().data()[0] = 1.0f;

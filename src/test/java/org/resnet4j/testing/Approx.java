@@ -36,15 +36,6 @@ public final class Approx {
         }
     }
 
-    /** The largest {@code |expected - actual| / (atol + |expected|)}: a single number to report. */
-    public static double worstRelativeError(float[] expected, float[] actual, double atol) {
-        double worst = 0;
-        for (int i = 0; i < expected.length; i++) {
-            worst = Math.max(worst, Math.abs(expected[i] - actual[i]) / (atol + Math.abs(expected[i])));
-        }
-        return worst;
-    }
-
     public static double[] toDouble(float[] values) {
         double[] result = new double[values.length];
         for (int i = 0; i < values.length; i++) {

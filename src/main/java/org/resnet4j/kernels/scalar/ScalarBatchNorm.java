@@ -13,7 +13,6 @@ public final class ScalarBatchNorm implements BatchNormKernels {
     public void forwardTraining(int rows, int channels, float[] x, float[] gamma, float[] beta, float eps,
                                 float momentum, float[] runningMean, float[] runningVar, float[] y,
                                 float[] saveMean, float[] saveInvStd) {
-        requireTwoRows(rows, channels);
         double[] mean = new double[channels];
         double[] squares = new double[channels];
         for (int r = 0; r < rows; r++) {
@@ -100,14 +99,6 @@ public final class ScalarBatchNorm implements BatchNormKernels {
                 // term 1: the direct path; term 2: through the mean; term 3: through the variance.
                 gradX[row + c] = (float) (gamma[c] * invStd * (gradY[row + c] - meanDy[c] - xhat * meanDyXhat[c]));
             }
-        }
-    }
-
-    /** PyTorch refuses training statistics from a single value per channel; so do we. */
-    public static void requireTwoRows(int rows, int channels) {
-        if (rows < 2) {
-            throw new IllegalArgumentException("batch norm training needs more than 1 value per channel, got "
-                    + rows + " row(s) of " + channels + " channels");
         }
     }
 }

@@ -12,7 +12,6 @@ public final class ScalarConvolution implements ConvolutionKernels {
     @Override
     public void forward(ConvGeometry g, float[] input, float[] weight, float[] bias, float[] output) {
         // input [N][H][W][Cin], weight [Cout][Cin][KH][KW], output [N][OH][OW][Cout]
-        checkLengths(g, "input", input, g.inputSize(), "weight", weight, "output", output, bias, "bias");
         int cin = g.inChannels();
         int cout = g.outChannels();
         int oh = g.outHeight();
@@ -53,6 +52,11 @@ public final class ScalarConvolution implements ConvolutionKernels {
     }
 
     @Override
+    public int packedForwardLength(ConvGeometry g) {
+        return g.weightSize();
+    }
+
+    @Override
     public void forwardPacked(ConvGeometry g, float[] input, float[] packedWeight, float[] bias, float[] output) {
         forward(g, input, packedWeight, bias, output);
     }
@@ -60,7 +64,6 @@ public final class ScalarConvolution implements ConvolutionKernels {
     @Override
     public void backwardData(ConvGeometry g, float[] gradOutput, float[] weight, float[] gradInput) {
         // gradOutput [N][OH][OW][Cout], weight [Cout][Cin][KH][KW], gradInput [N][H][W][Cin]
-        checkLengths(g, "gradInput", gradInput, g.inputSize(), "weight", weight, "gradOutput", gradOutput, null, null);
         int cin = g.inChannels();
         int cout = g.outChannels();
         int oh = g.outHeight();
@@ -97,8 +100,6 @@ public final class ScalarConvolution implements ConvolutionKernels {
     @Override
     public void backwardWeights(ConvGeometry g, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias) {
         // input [N][H][W][Cin], gradOutput [N][OH][OW][Cout], gradWeight [Cout][Cin][KH][KW] (+=), gradBias [Cout] (+=)
-        checkLengths(g, "input", input, g.inputSize(), "gradWeight", gradWeight, "gradOutput", gradOutput,
-                gradBias, "gradBias");
         int cin = g.inChannels();
         int cout = g.outChannels();
         int oh = g.outHeight();
@@ -142,26 +143,5 @@ public final class ScalarConvolution implements ConvolutionKernels {
 
     private static int weightIndex(ConvGeometry g, int co, int ci, int kh, int kw) {
         return ((co * g.inChannels() + ci) * g.kernelHeight() + kh) * g.kernelWidth() + kw;
-    }
-
-    /** Short arrays would otherwise fail deep inside the loops with an index that names nothing. */
-    static void checkLengths(ConvGeometry g, String inName, float[] in, int inSize, String weightName, float[] weight,
-                             String outName, float[] out, float[] bias, String biasName) {
-        requireLength(g, inName, in, inSize);
-        requireLength(g, weightName, weight, g.weightSize());
-        requireLength(g, outName, out, g.outputSize());
-        if (bias != null) {
-            requireLength(g, biasName, bias, g.outChannels());
-        }
-    }
-
-    private static void requireLength(ConvGeometry g, String name, float[] array, int needed) {
-        if (array == null) {
-            throw new IllegalArgumentException("conv2d: " + name + " is null (" + g + ")");
-        }
-        if (array.length < needed) {
-            throw new IllegalArgumentException("conv2d: " + name + " has " + array.length + " values, needs "
-                    + needed + " for " + g);
-        }
     }
 }

@@ -13,7 +13,6 @@ public final class ScalarShortcut implements ShortcutKernels {
     @Override
     public void subsampleZeroPadForward(int batch, int inChannels, int height, int width, int outChannels, int stride,
                                         float[] x, float[] y) {
-        checkChannels(inChannels, outChannels, stride);
         int outHeight = (height + stride - 1) / stride;
         int outWidth = (width + stride - 1) / stride;
         for (int n = 0; n < batch; n++) {
@@ -31,7 +30,6 @@ public final class ScalarShortcut implements ShortcutKernels {
     @Override
     public void subsampleZeroPadBackward(int batch, int inChannels, int height, int width, int outChannels,
                                          int stride, float[] gradY, float[] gradX) {
-        checkChannels(inChannels, outChannels, stride);
         int outHeight = (height + stride - 1) / stride;
         int outWidth = (width + stride - 1) / stride;
         for (int n = 0; n < batch; n++) {
@@ -46,14 +44,6 @@ public final class ScalarShortcut implements ShortcutKernels {
                     }
                 }
             }
-        }
-    }
-
-    /** The option-A shortcut only ever adds channels. */
-    public static void checkChannels(int inChannels, int outChannels, int stride) {
-        if (outChannels < inChannels || stride < 1) {
-            throw new IllegalArgumentException("option-A shortcut needs outChannels >= inChannels and stride >= 1, got "
-                    + inChannels + " -> " + outChannels + " channels, stride " + stride);
         }
     }
 }

@@ -8,7 +8,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import org.resnet4j.kernels.BatchNormKernels;
 import org.resnet4j.kernels.Parallel;
-import org.resnet4j.kernels.scalar.ScalarBatchNorm;
 
 /**
  * Batch normalization over {@code x [rows][channels]}, one vector of channels at a time (a row's channels are
@@ -30,7 +29,6 @@ public final class SimdBatchNorm implements BatchNormKernels {
     public void forwardTraining(int rows, int channels, float[] x, float[] gamma, float[] beta, float eps,
                                 float momentum, float[] runningMean, float[] runningVar, float[] y,
                                 float[] saveMean, float[] saveInvStd) {
-        ScalarBatchNorm.requireTwoRows(rows, channels);
         int chunks = Ranges.tasks(rows, channels);
         // work: per chunk [mean | M2 | deviation] x channels, then the per-channel scale gamma * invStd.
         int stride = 3 * channels;

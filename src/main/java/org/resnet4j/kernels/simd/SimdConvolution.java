@@ -39,21 +39,24 @@ public final class SimdConvolution implements ConvolutionKernels {
 
     @Override
     public void forward(ConvGeometry g, float[] input, float[] weight, float[] bias, float[] output) {
-        checkLengths(g, "input", input, g.inputSize(), "weight", weight, "output", output, bias, "bias");
+        requireWorkBuffersFit(g);
         float[] packed = WeightPacking.forward(g, weight, scratch.get().packedWeights(WeightPacking.forwardLength(g)));
         convolve(g, input, packed, bias, output);
     }
 
     @Override
     public float[] packForward(ConvGeometry g, float[] weight) {
-        requireLength(g, "weight", weight, g.weightSize());
         return WeightPacking.forward(g, weight, new float[WeightPacking.forwardLength(g)]);
     }
 
     @Override
+    public int packedForwardLength(ConvGeometry g) {
+        return WeightPacking.forwardLength(g);
+    }
+
+    @Override
     public void forwardPacked(ConvGeometry g, float[] input, float[] packedWeight, float[] bias, float[] output) {
-        checkLengths(g, "input", input, g.inputSize(), "packed weight", packedWeight, "output", output, bias, "bias");
-        requireLength(g, "packed weight", packedWeight, WeightPacking.forwardLength(g));
+        requireWorkBuffersFit(g);
         convolve(g, input, packedWeight, bias, output);
     }
 
@@ -70,7 +73,7 @@ public final class SimdConvolution implements ConvolutionKernels {
 
     @Override
     public void backwardData(ConvGeometry g, float[] gradOutput, float[] weight, float[] gradInput) {
-        checkLengths(g, "gradInput", gradInput, g.inputSize(), "weight", weight, "gradOutput", gradOutput, null, null);
+        requireWorkBuffersFit(g);
         pixelTiles.run("backwardData", g, () -> ConvTiling.pixelCandidates(ConvTiling.blocks(g.inChannels())),
                 tile -> backwardData(g, gradOutput, weight, gradInput, tile));
     }
@@ -82,8 +85,7 @@ public final class SimdConvolution implements ConvolutionKernels {
 
     @Override
     public void backwardWeights(ConvGeometry g, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias) {
-        checkLengths(g, "input", input, g.inputSize(), "gradWeight", gradWeight, "gradOutput", gradOutput,
-                gradBias, "gradBias");
+        requireWorkBuffersFit(g);
         weightTiles.run("backwardWeights", g, () -> ConvTiling.weightCandidates(ConvTiling.blocks(g.outChannels())),
                 tile -> backwardWeights(g, input, gradOutput, gradWeight, gradBias, tile));
     }
@@ -100,14 +102,11 @@ public final class SimdConvolution implements ConvolutionKernels {
         return Math.max(1, Math.min(wanted, tiles));
     }
 
-    private static void checkLengths(ConvGeometry g, String inName, float[] in, int inSize, String weightName,
-                                     float[] weight, String outName, float[] out, float[] bias, String biasName) {
-        requireLength(g, inName, in, inSize);
-        requireLength(g, weightName, weight, g.weightSize());
-        requireLength(g, outName, out, g.outputSize());
-        if (bias != null) {
-            requireLength(g, biasName, bias, g.outChannels());
-        }
+    /**
+     * The arguments are checked by {@link org.resnet4j.kernels.Kernels}' facade; this guard stays here because it is
+     * about this implementation's own buffers, whose sizes the facade cannot know.
+     */
+    private static void requireWorkBuffersFit(ConvGeometry g) {
         // Every work buffer (the padded input of forward and backward-weights, the padded gradOutput of
         // backward-data) has at most H + 2p + K + s rows of W + 2p + K + s pixels of max(Cin, Cout) floats per image.
         long padded = (long) g.batch()
@@ -117,16 +116,6 @@ public final class SimdConvolution implements ConvolutionKernels {
         if (padded > Integer.MAX_VALUE - 1024) {
             throw new IllegalArgumentException("conv2d: the padded work buffer of " + g + " would exceed 2^31 floats;"
                     + " split the batch");
-        }
-    }
-
-    private static void requireLength(ConvGeometry g, String name, float[] array, int needed) {
-        if (array == null) {
-            throw new IllegalArgumentException("conv2d: " + name + " is null (" + g + ")");
-        }
-        if (array.length < needed) {
-            throw new IllegalArgumentException("conv2d: " + name + " has " + array.length + " values, needs "
-                    + needed + " for " + g);
         }
     }
 }
