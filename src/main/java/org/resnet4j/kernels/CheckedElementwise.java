@@ -49,6 +49,16 @@ final class CheckedElementwise implements ElementwiseKernels {
     }
 
     @Override
+    public void addRelu(int length, float[] a, float[] b, float[] out) {
+        String kernel = "add relu";
+        Supplier<String> sizes = requireLength(kernel, length);
+        require(kernel, "a", a, length, sizes);
+        require(kernel, "b", b, length, sizes);
+        require(kernel, "out", out, length, sizes);
+        kernels.addRelu(length, a, b, out);
+    }
+
+    @Override
     public void sgdUpdate(int length, float[] weight, float[] grad, float[] velocity, float lr, float momentum,
                           float weightDecay, boolean nesterov) {
         String kernel = "sgd update";

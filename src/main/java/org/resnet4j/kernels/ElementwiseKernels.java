@@ -13,6 +13,16 @@ public interface ElementwiseKernels {
     void add(int length, float[] a, float[] b, float[] out);
 
     /**
+     * {@code out = max(a + b, 0)}, the residual add and the ReLU after it in one pass: by definition (and here)
+     * {@link #add} then {@link #reluForward} on {@code out}, so an implementation that fuses them gives the same bits.
+     * {@code out} may be {@code a} or {@code b}.
+     */
+    default void addRelu(int length, float[] a, float[] b, float[] out) {
+        add(length, a, b, out);
+        reluForward(length, out, out);
+    }
+
+    /**
      * One SGD step with momentum and weight decay, PyTorch's rule: {@code d = grad + weightDecay * w};
      * {@code velocity = momentum * velocity + d}; {@code w -= lr * (nesterov ? d + momentum * velocity : velocity)}.
      * Updates {@code weight} and {@code velocity} in place.

@@ -39,6 +39,20 @@ public final class ReLU extends Module {
         return out;
     }
 
+    /**
+     * Takes {@code out} as this in-place ReLU's output, already computed by a fused pass of the module before it
+     * (the residual add's {@code addRelu}): kept for backward when training, as {@link #forward} keeps its own.
+     */
+    Tensor adopt(Tensor out, Workspace workspace) {
+        if (!inPlace) {
+            throw new IllegalStateException("only an in-place ReLU can take a fused pass's output");
+        }
+        if (workspace.training()) {
+            output = out;
+        }
+        return out;
+    }
+
     @Override
     public Tensor backward(Tensor gradOutput, Workspace workspace) {
         if (output == null) {

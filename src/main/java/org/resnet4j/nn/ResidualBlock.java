@@ -81,8 +81,13 @@ public abstract class ResidualBlock extends Module {
         // Inference keeps nothing for backward, so then any branch output can take the sum.
         boolean separate = workspace.training() && !(branch.get(branch.size() - 1) instanceof BatchNorm2d);
         Tensor out = separate ? workspace.output(sumBuffer, y.shape(), Layout.NHWC) : y;
-        kernels.elementwise().add(y.size(), y.data(), s.data(), out.data());
-        return outputRelu.forward(out, workspace);
+        if (!outputRelu.inPlace()) {
+            kernels.elementwise().add(y.size(), y.data(), s.data(), out.data());
+            return outputRelu.forward(out, workspace);
+        }
+        // The add and the in-place ReLU after it in one pass over memory (the same bits as the two passes).
+        kernels.elementwise().addRelu(y.size(), y.data(), s.data(), out.data());
+        return outputRelu.adopt(out, workspace);
     }
 
     @Override

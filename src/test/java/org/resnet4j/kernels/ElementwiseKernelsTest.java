@@ -37,6 +37,31 @@ class ElementwiseKernelsTest {
         }
     }
 
+    /** The fused add and ReLU of a residual block gives the bits of add then ReLU, in SIMD as in the scalar kernels. */
+    @Test
+    void addReluIsAddThenReluBitForBit() {
+        SplittableRandom random = new SplittableRandom(23);
+        for (int length : LENGTHS) {
+            float[] a = RandomArrays.uniform(random, length + 1);
+            float[] b = RandomArrays.uniform(random, length + 1);
+            a[0] = Float.NaN;
+            b[length / 2] = -a[length / 2]; // a sum of exactly zero
+            float[] twoPasses = filled(length + 1, 7f);
+            simd.add(length, a, b, twoPasses);
+            simd.reluForward(length, twoPasses, twoPasses);
+            for (ElementwiseKernels kernels : new ElementwiseKernels[] {scalar, simd}) {
+                float[] fused = filled(length + 1, 7f);
+                kernels.addRelu(length, a, b, fused);
+                assertArrayEquals(twoPasses, fused, kernels.getClass().getSimpleName() + " length " + length);
+                float[] inPlace = b.clone();
+                kernels.addRelu(length, a, inPlace, inPlace);
+                float[] expectedInPlace = twoPasses.clone();
+                expectedInPlace[length] = b[length]; // past the end: untouched
+                assertArrayEquals(expectedInPlace, inPlace, "in place, " + kernels.getClass().getSimpleName());
+            }
+        }
+    }
+
     /** reluForward, reluBackward, add, each out of place and in place, with a sentinel past the end. */
     private static float[][] run(ElementwiseKernels kernels, int length, float[] x, float[] b, float[] gradY) {
         float[] y = filled(length + 1, 7f);

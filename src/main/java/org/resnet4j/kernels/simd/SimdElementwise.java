@@ -68,6 +68,24 @@ public final class SimdElementwise implements ElementwiseKernels {
     }
 
     @Override
+    public void addRelu(int length, float[] a, float[] b, float[] out) {
+        Ranges.flat(length, (from, to) -> addRelu(from, to, a, b, out));
+    }
+
+    /** The sum is rounded to float before the max, as add then relu round it: the same bits, one pass fewer. */
+    private static void addRelu(int from, int to, float[] a, float[] b, float[] out) {
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += LANES) {
+            FloatVector.fromArray(SPECIES, a, i).add(FloatVector.fromArray(SPECIES, b, i)).max(0f).intoArray(out, i);
+        }
+        if (i < to) {
+            VectorMask<Float> m = SPECIES.indexInRange(i, to);
+            FloatVector.fromArray(SPECIES, a, i, m).add(FloatVector.fromArray(SPECIES, b, i, m)).max(0f)
+                    .intoArray(out, i, m);
+        }
+    }
+
+    @Override
     public void sgdUpdate(int length, float[] weight, float[] grad, float[] velocity, float lr, float momentum,
                           float weightDecay, boolean nesterov) {
         Ranges.flat(length, (from, to) -> sgdUpdate(from, to, weight, grad, velocity, lr, momentum, weightDecay,
