@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.io.ModelWeights;
+import org.resnet4j.io.NormalizationMetadata;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.models.Architecture;
 import org.resnet4j.models.ModelOptions;
@@ -21,8 +23,6 @@ import org.resnet4j.serving.ImageRejectedException;
 import org.resnet4j.serving.Labels;
 import org.resnet4j.serving.Prediction;
 import org.resnet4j.serving.Predictor;
-import org.resnet4j.train.NormalizationMetadata;
-import org.resnet4j.train.TrainedWeights;
 
 /** The images a load test sends, and the answer each must get, computed by the library one image at a time. */
 final class Workload {
@@ -39,7 +39,7 @@ final class Workload {
     static void prepare(String model, Path weights, Path out, int count, String format, Path cifar)
             throws IOException, ImageRejectedException {
         ResNet network = ResNets.create(model == null ? "resnet20" : model);
-        Normalization normalization = TrainedWeights.load(network, weights).normalizationIfRecorded();
+        Normalization normalization = ModelWeights.load(network, weights).normalizationIfRecorded();
         Predictor predictor = new Predictor(network, normalization, Labels.defaultFor(network.classes()));
         int size = predictor.imageSize();
         byte[] records = cifar != null && size == 32 ? Files.readAllBytes(cifar.resolve("data_batch_1.bin")) : null;
@@ -90,7 +90,7 @@ final class Workload {
             metadata.putAll(NormalizationMetadata.toMetadata(
                     new Normalization(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f})));
         }
-        metadata.put(TrainedWeights.MODEL, model);
+        metadata.put(ModelWeights.MODEL, model);
         metadata.put("note", "random weights (seed " + seed + ") for load tests; not trained");
         StateDicts.save(network, out, metadata);
         System.out.println("wrote random " + model + " weights (seed " + seed + ") to " + out);

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import org.resnet4j.data.LoaderState;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.io.ModelWeights;
+import org.resnet4j.io.NormalizationMetadata;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsException;
 import org.resnet4j.io.SafeTensorsFile;
@@ -28,8 +30,8 @@ import org.resnet4j.optim.Sgd;
  */
 public final class Checkpoint {
     public static final String FILE = "checkpoint.safetensors";
-    static final String FORMAT = "resnet4j-checkpoint-1";
-    private static final String MOMENTUM_PREFIX = "optimizer.momentum.";
+    static final String FORMAT = ModelWeights.CHECKPOINT_FORMAT;
+    private static final String MOMENTUM_PREFIX = ModelWeights.CHECKPOINT_OPTIMIZER_PREFIX;
 
     /**
      * The position and running statistics of a run at a checkpoint.
@@ -125,12 +127,12 @@ public final class Checkpoint {
 
     /** True when {@code file} was written by {@link #write} (its metadata names the checkpoint format). */
     static boolean isCheckpoint(SafeTensorsFile file) {
-        return FORMAT.equals(file.metadata().get("format"));
+        return ModelWeights.isCheckpoint(file);
     }
 
     /** Loads a checkpoint's network state into {@code model} strictly, leaving out the optimizer's momentum. */
     static void loadModelState(Module model, SafeTensorsFile contents) throws SafeTensorsException {
-        StateDicts.load(model, contents, MOMENTUM_PREFIX);
+        ModelWeights.loadCheckpointModel(model, contents);
     }
 
     private static String join(long[] values) {

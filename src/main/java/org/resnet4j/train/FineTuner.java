@@ -15,6 +15,8 @@ import org.resnet4j.data.NormalizationKind;
 import org.resnet4j.images.EvaluationTransform;
 import org.resnet4j.images.PixelTensors;
 import org.resnet4j.images.TrainingTransform;
+import org.resnet4j.io.ModelWeights;
+import org.resnet4j.io.NormalizationMetadata;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.kernels.Parallel;
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FineTuner {
     /** The metadata key of the class names, one per line in label order. */
-    public static final String LABELS = "labels";
+    public static final String LABELS = ModelWeights.LABELS;
     private static final Logger LOG = LoggerFactory.getLogger(FineTuner.class);
     private static final int DECODE_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
@@ -61,7 +63,7 @@ public final class FineTuner {
         }
         ResNet pretrained = ResNets.create(kernels, config.model(),
                 ModelOptions.defaults(ResNets.defaultClasses(config.model())));
-        Normalization normalization = inputNormalization(TrainedWeights.load(pretrained, config.weights())
+        Normalization normalization = inputNormalization(ModelWeights.load(pretrained, config.weights())
                 .normalizationIfRecorded());
         ImageFolder folder = ImageFolder.scan(config.data());
         if (!folder.skipped().isEmpty()) {

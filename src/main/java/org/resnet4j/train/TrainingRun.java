@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.resnet4j.data.BatchLoader;
 import org.resnet4j.data.LoaderState;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.io.NormalizationMetadata;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Parallel;
 import org.resnet4j.optim.Sgd;

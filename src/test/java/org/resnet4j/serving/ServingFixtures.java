@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
 import org.resnet4j.tensor.Tensor;
-import org.resnet4j.train.TrainedWeights;
 
 /**
  * The shipped ResNet-20, images for it, and the expected answers computed without the serving code: the pixels as
@@ -30,7 +30,7 @@ public final class ServingFixtures {
     public static ResNet shippedModel() {
         ResNet model = ResNets.create("resnet20");
         try {
-            TrainedWeights.load(model, WEIGHTS);
+            ModelWeights.load(model, WEIGHTS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -40,7 +40,7 @@ public final class ServingFixtures {
     /** The normalization recorded in the shipped weights. */
     public static Normalization shippedNormalization() {
         try {
-            return TrainedWeights.load(ResNets.create("resnet20"), WEIGHTS).normalization();
+            return ModelWeights.load(ResNets.create("resnet20"), WEIGHTS).normalization();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.TensorEntry;
 import org.resnet4j.models.ResNet;
@@ -14,8 +15,6 @@ import org.resnet4j.serving.ClassScore;
 import org.resnet4j.serving.Labels;
 import org.resnet4j.serving.Prediction;
 import org.resnet4j.tensor.Tensor;
-import org.resnet4j.train.FineTuner;
-import org.resnet4j.train.TrainedWeights;
 
 /**
  * {@code classify --model NAME --weights W --image FILE [--image FILE ...] [--top 5] [--labels imagenet|FILE]
@@ -42,7 +41,7 @@ final class ClassifyCommand {
             throw new UsageException("classify: --top " + top + " is more than the model's " + model.classes()
                     + " classes");
         }
-        TrainedWeights trained = TrainedWeights.load(model, weights);
+        ModelWeights trained = ModelWeights.load(model, weights);
         Labels labels = labels(labelsOption, trained, model.classes());
         Tensor logits = model.freeze().forward(ModelInputs.load(images, model, trained.normalizationIfRecorded(),
                 size));
@@ -63,14 +62,14 @@ final class ClassifyCommand {
         return 0;
     }
 
-    private static Labels labels(String option, TrainedWeights trained, int classes) throws java.io.IOException {
+    private static Labels labels(String option, ModelWeights trained, int classes) throws java.io.IOException {
         if (option != null) {
             return option.equals("imagenet") ? checked(Labels.imagenet(), classes, "imagenet")
                     : Labels.read(Path.of(option), classes);
         }
-        String recorded = trained.metadata().get(FineTuner.LABELS);
+        String recorded = trained.metadata().get(ModelWeights.LABELS);
         if (recorded != null) {
-            return checked(Labels.of(recorded.lines().toList()), classes, "the weights' " + FineTuner.LABELS);
+            return checked(Labels.of(recorded.lines().toList()), classes, "the weights' " + ModelWeights.LABELS);
         }
         return classes == 1000 ? Labels.imagenet() : Labels.defaultFor(classes);
     }

@@ -3,11 +3,11 @@ package org.resnet4j.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.onnx.OnnxExport;
 import org.resnet4j.io.onnx.OnnxInput;
 import org.resnet4j.models.Architecture;
 import org.resnet4j.models.ResNet;
-import org.resnet4j.train.TrainedWeights;
 
 /**
  * {@code export --model NAME --weights W --onnx OUT.onnx [--batch N|dynamic] [--image-size S] [--classes N]}: the
@@ -33,7 +33,7 @@ final class ExportCommand {
                 model.architecture().family() == Architecture.Family.CIFAR ? 32 : 224, 1);
         args.rejectUnknown();
 
-        TrainedWeights.load(model, weights);
+        ModelWeights.load(model, weights);
         OnnxInput input = dynamic ? OnnxInput.dynamicBatch(size) : OnnxInput.fixedBatch(batch, size);
         OnnxExport.Summary summary = OnnxExport.write(model, input, onnx);
         out.println("onnx=" + onnx + " nodes=" + summary.nodes() + " bytes=" + summary.bytes());

@@ -6,12 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.TensorEntry;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.serving.ModelInputs;
 import org.resnet4j.tensor.Tensor;
-import org.resnet4j.train.TrainedWeights;
 
 /**
  * {@code features --model NAME --weights W --image FILE [--image FILE ...] --output F.safetensors [--image-size S]}:
@@ -31,7 +31,7 @@ final class FeaturesCommand {
         Path output = args.path("output");
         int size = args.integer("image-size", ModelInputs.defaultSize(model), 1);
         args.rejectUnknown();
-        TrainedWeights trained = TrainedWeights.load(model, weights);
+        ModelWeights trained = ModelWeights.load(model, weights);
         Tensor input = ModelInputs.load(images, model, trained.normalizationIfRecorded(), size);
         Map<String, Tensor> features = model.freeze().features(input);
         List<TensorEntry> entries = new ArrayList<>();

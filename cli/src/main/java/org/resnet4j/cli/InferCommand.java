@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.Set;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.io.DType;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.TensorEntry;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.tensor.Tensor;
-import org.resnet4j.train.TrainedWeights;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +42,7 @@ final class InferCommand {
         Path output = args.path("output");
         boolean normalized = args.flag("normalized");
         args.rejectUnknown();
-        Normalization normalization = TrainedWeights.load(model, weights).normalizationIfRecorded();
+        Normalization normalization = ModelWeights.load(model, weights).normalizationIfRecorded();
 
         SafeTensorsFile x = SafeTensors.read(input);
         TensorEntry entry = x.tensor("input");

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.kernels.Parallel;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.serving.DynamicBatcher;
@@ -15,7 +16,6 @@ import org.resnet4j.serving.Labels;
 import org.resnet4j.serving.Predictor;
 import org.resnet4j.serving.http.ClassifyServer;
 import org.resnet4j.serving.http.ServerSettings;
-import org.resnet4j.train.TrainedWeights;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +56,7 @@ final class ServeCommand {
         long graceSeconds = args.longValue("grace-seconds", 25, 1);
         args.rejectUnknown();
 
-        Normalization normalization = TrainedWeights.load(model, weights).normalizationIfRecorded();
+        Normalization normalization = ModelWeights.load(model, weights).normalizationIfRecorded();
         if (normalization == null) {
             LOG.info("{} records no input normalization: using torchvision's ImageNet mean and std", weights);
         }

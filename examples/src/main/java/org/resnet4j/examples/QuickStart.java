@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
@@ -12,6 +11,7 @@ import org.resnet4j.data.Normalization;
 import org.resnet4j.images.EvaluationTransform;
 import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.images.RgbImage;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.models.FrozenResNet;
 import org.resnet4j.models.ModelOptions;
@@ -22,7 +22,6 @@ import org.resnet4j.serving.Prediction;
 import org.resnet4j.tensor.Tensor;
 import org.resnet4j.train.FineTuner;
 import org.resnet4j.train.FineTuning;
-import org.resnet4j.train.TrainedWeights;
 import org.resnet4j.train.Trainer;
 
 /**
@@ -42,7 +41,7 @@ public final class QuickStart {
 
         // 1. Predict: weights that record their normalization need nothing else.
         ResNet model = ResNets.create("resnet20");
-        TrainedWeights trained = TrainedWeights.load(model, weights);
+        ModelWeights trained = ModelWeights.load(model, weights);
         FrozenResNet frozen = model.freeze();                      // safe to share between threads
         Tensor input = input(image, trained.normalizationIfRecorded());
         Prediction prediction = Prediction.of(frozen.forward(input).data(), Labels.defaultFor(10), 3);
@@ -59,14 +58,14 @@ public final class QuickStart {
 
         // 3. Use the weights it wrote: a two-class ResNet-20 that names the folder's classes.
         ResNet tuned = ResNets.create("resnet20", ModelOptions.defaults(2));
-        TrainedWeights tunedWeights = TrainedWeights.load(tuned, summary.weights());
-        Labels classes = Labels.of(List.of(tunedWeights.metadata().get(FineTuner.LABELS).split("\n")));
+        ModelWeights tunedWeights = ModelWeights.load(tuned, summary.weights());
+        Labels classes = Labels.of(tunedWeights.labelsIfRecorded());
         Tensor tunedInput = input(folder.resolve("bright").resolve("0.png"), tunedWeights.normalizationIfRecorded());
         System.out.println("fine-tuned model on bright/0.png: "
                 + Prediction.of(tuned.freeze().forward(tunedInput).data(), classes, 2).top());
 
         // Saving is one call, and the file records what it needs to be loaded back.
-        StateDicts.save(tuned, work.resolve("copy.safetensors"), Map.of(TrainedWeights.MODEL, "resnet20"));
+        StateDicts.save(tuned, work.resolve("copy.safetensors"), Map.of(ModelWeights.MODEL, "resnet20"));
 
         // 4. Train a network on data of your own, held in memory: see TrainOnYourData.
         TrainOnYourData.main(new String[0]);

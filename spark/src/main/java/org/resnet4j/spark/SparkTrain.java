@@ -9,7 +9,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.resnet4j.data.Normalization;
-import org.resnet4j.train.NormalizationMetadata;
+import org.resnet4j.io.NormalizationMetadata;
 
 /**
  * The entry point for {@code spark-submit}: trains a network on the CIFAR-10 binary files with K workers.

@@ -18,12 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.BatchLoader;
 import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.io.NormalizationMetadata;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
 import org.resnet4j.optim.Sgd;
 import org.resnet4j.tensor.Layout;
-import org.resnet4j.train.NormalizationMetadata;
 import org.resnet4j.train.TrainingStep;
 
 /** Spark in local mode, two task threads: the distributed run against one process. */

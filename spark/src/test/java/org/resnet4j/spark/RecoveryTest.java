@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.resnet4j.train.NormalizationMetadata;
+import org.resnet4j.io.NormalizationMetadata;
 
 /**
  * A worker that fails in the middle of a run: the segment restarts from the last checkpoint and the run ends on the

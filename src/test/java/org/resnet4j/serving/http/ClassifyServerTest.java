@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.images.ImageDecoder;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.images.RgbImage;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
@@ -20,7 +21,6 @@ import org.resnet4j.serving.GatedModel;
 import org.resnet4j.serving.Labels;
 import org.resnet4j.serving.Predictor;
 import org.resnet4j.serving.ServingFixtures;
-import org.resnet4j.train.TrainedWeights;
 
 /**
  * {@code POST /v1/classify} over real HTTP against the shipped ResNet-20: every answer carries exactly the classes and
@@ -34,7 +34,7 @@ class ClassifyServerTest {
     @BeforeAll
     static void loadNetwork() throws Exception {
         model = ResNets.create("resnet20");
-        normalization = TrainedWeights.load(model, ServingFixtures.WEIGHTS).normalization();
+        normalization = ModelWeights.load(model, ServingFixtures.WEIGHTS).normalization();
         predictor = new Predictor(model, normalization, Labels.defaultFor(10));
     }
 

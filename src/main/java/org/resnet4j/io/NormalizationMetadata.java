@@ -1,4 +1,4 @@
-package org.resnet4j.train;
+package org.resnet4j.io;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,0 +1,111 @@
+package org.resnet4j.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.nn.Module;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A weights file read for inference: safetensors or a PyTorch checkpoint, the final weights of a run or the checkpoint
+ * of one still going (its optimizer state is left out), loaded into a network that must be the one the file names,
+ * and what the file records beside the tensors: the input normalization and, for a fine-tuned network, the class
+ * names. Everything an inference command needs from a file, without the training loop.
+ */
+public final class ModelWeights {
+    /** The metadata key of the model's name, e.g. {@code resnet20}. */
+    public static final String MODEL = "model";
+    /** The metadata key of the class names, one per line in label order (a fine-tuned network records them). */
+    public static final String LABELS = "labels";
+    /** The metadata value of {@code format} that marks a training checkpoint. */
+    public static final String CHECKPOINT_FORMAT = "resnet4j-checkpoint-1";
+    /** Where a training checkpoint keeps its optimizer state: tensors under this prefix are no part of the model. */
+    public static final String CHECKPOINT_OPTIMIZER_PREFIX = "optimizer.momentum.";
+    private static final Logger LOG = LoggerFactory.getLogger(ModelWeights.class);
+
+    private final Path path;
+    private final Map<String, String> metadata;
+    private final boolean checkpoint;
+
+    private ModelWeights(Path path, Map<String, String> metadata, boolean checkpoint) {
+        this.path = path;
+        this.metadata = Map.copyOf(metadata);
+        this.checkpoint = checkpoint;
+    }
+
+    /**
+     * Reads {@code path} and loads it into {@code model} strictly (every name must fit, as in load_state_dict). A file
+     * that names its model ({@value #MODEL} in the metadata, as {@code train} writes) loads only into that
+     * architecture: plain-20 and ResNet-20 have the same tensor names and shapes, so names alone would not tell them
+     * apart. A file without the name loads with a warning.
+     */
+    public static ModelWeights load(ResNet model, Path path) throws IOException {
+        SafeTensorsFile file = WeightFiles.read(path);
+        String recorded = file.metadata().get(MODEL);
+        String architecture = model.architecture().name();
+        if (recorded == null) {
+            LOG.warn("{} does not record its model: loading it into {} by tensor names and shapes alone", path,
+                    architecture);
+        } else if (!recorded.equals(architecture)) {
+            throw new IllegalArgumentException(path + ": weights of " + recorded + ", not " + architecture
+                    + " (the file's metadata '" + MODEL + "'); build " + recorded + " to load them");
+        }
+        boolean checkpoint = isCheckpoint(file);
+        if (checkpoint) {
+            loadCheckpointModel(model, file);
+        } else {
+            StateDicts.load(model, file);
+        }
+        return new ModelWeights(path, file.metadata(), checkpoint);
+    }
+
+    /** True when {@code file} is a training checkpoint (its metadata names {@value #CHECKPOINT_FORMAT}). */
+    public static boolean isCheckpoint(SafeTensorsFile file) {
+        return CHECKPOINT_FORMAT.equals(file.metadata().get("format"));
+    }
+
+    /** Loads a checkpoint's network state into {@code model} strictly, leaving out the optimizer's state. */
+    public static void loadCheckpointModel(Module model, SafeTensorsFile file) throws SafeTensorsException {
+        StateDicts.load(model, file, CHECKPOINT_OPTIMIZER_PREFIX);
+    }
+
+    /** The file read. */
+    public Path path() {
+        return path;
+    }
+
+    /** True when the file is a training checkpoint rather than final weights. */
+    public boolean checkpoint() {
+        return checkpoint;
+    }
+
+    /** The file's metadata (unmodifiable). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** The input normalization the file records, or null when it records none (a converted torchvision file). */
+    public Normalization normalizationIfRecorded() {
+        return NormalizationMetadata.fromMetadata(metadata, path.toString());
+    }
+
+    /** The input normalization the network was trained with; an error when the file records none. */
+    public Normalization normalization() {
+        Normalization normalization = normalizationIfRecorded();
+        if (normalization == null) {
+            throw new IllegalArgumentException(path + ": no normalization in the metadata (" + Normalization.MEAN_KEY
+                    + ", " + Normalization.STD_KEY + "); weights and checkpoints written by 'train' carry it");
+        }
+        return normalization;
+    }
+
+    /** The class names the file records ({@value #LABELS}, as {@code finetune} writes them), or null. */
+    public List<String> labelsIfRecorded() {
+        String text = metadata.get(LABELS);
+        return text == null ? null : text.lines().toList();
+    }
+}

@@ -1,0 +1,86 @@
+package org.resnet4j.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.models.ModelOptions;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.models.ResNets;
+
+/** Weights read for inference: the model check, checkpoints without their optimizer state, the recorded metadata. */
+class ModelWeightsTest {
+    private static final Path SHIPPED = Path.of("models", "resnet20-cifar10.safetensors");
+    private static final Path CHECKPOINT = Path.of("models", "checkpoints", "resnet20", "checkpoint.safetensors");
+
+    @Test
+    void shippedWeightsAndTheirCheckpointLoadTheSameNetwork() throws IOException {
+        ResNet fromWeights = ResNets.resnet20(10);
+        ModelWeights weights = ModelWeights.load(fromWeights, SHIPPED);
+        ResNet fromCheckpoint = ResNets.resnet20(10);
+        ModelWeights checkpoint = ModelWeights.load(fromCheckpoint, CHECKPOINT);
+
+        assertFalse(weights.checkpoint());
+        assertTrue(checkpoint.checkpoint());
+        assertEquals(StateDicts.entries(fromCheckpoint), StateDicts.entries(fromWeights));
+        assertEquals(weights.normalization(), checkpoint.normalization());
+        assertEquals("resnet20", weights.metadata().get(ModelWeights.MODEL));
+        assertNull(weights.labelsIfRecorded());
+    }
+
+    @Test
+    void anotherArchitectureIsRefusedAndLeftUnchanged() throws IOException {
+        ResNet plain = ResNets.create("plain20");
+        List<TensorEntry> before = StateDicts.entries(plain);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelWeights.load(plain, SHIPPED));
+
+        assertTrue(e.getMessage().contains("weights of resnet20, not plain20"), e.getMessage());
+        assertEquals(before, StateDicts.entries(plain));
+    }
+
+    @Test
+    void aFileWithoutNormalizationOrNameStillLoads(@TempDir Path dir) throws IOException {
+        ResNet source = ResNets.create("resnet20", ModelOptions.defaults(10).withSeed(3));
+        Path file = dir.resolve("converted.safetensors");
+        StateDicts.save(source, file, Map.of());
+
+        ResNet target = ResNets.resnet20(10);
+        ModelWeights weights = ModelWeights.load(target, file);
+
+        assertNull(weights.normalizationIfRecorded());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, weights::normalization);
+        assertTrue(e.getMessage().contains("no normalization"), e.getMessage());
+        assertEquals(StateDicts.entries(source), StateDicts.entries(target));
+    }
+
+    @Test
+    void recordedNormalizationAndClassNamesComeBack(@TempDir Path dir) throws IOException {
+        ResNet source = ResNets.create("resnet20", ModelOptions.defaults(3).withSeed(5));
+        Normalization normalization = new Normalization(new float[] {0.4f, 0.5f, 0.6f},
+                new float[] {0.2f, 0.25f, 0.3f});
+        Map<String, String> metadata = new LinkedHashMap<>(NormalizationMetadata.toMetadata(normalization));
+        metadata.put(ModelWeights.MODEL, "resnet20");
+        metadata.put(ModelWeights.LABELS, "cat\ndog\nfish");
+        Path file = dir.resolve("tuned.safetensors");
+        StateDicts.save(source, file, metadata);
+
+        ModelWeights weights = ModelWeights.load(ResNets.create("resnet20", ModelOptions.defaults(3)), file);
+
+        assertArrayEquals(normalization.mean(), weights.normalization().mean());
+        assertArrayEquals(normalization.std(), weights.normalization().std());
+        assertEquals(List.of("cat", "dog", "fish"), weights.labelsIfRecorded());
+    }
+}
