@@ -80,7 +80,10 @@ final class BenchCommand {
         }
 
         long macs = ModelSummary.of(model, 3, size).multiplyAdds();
-        double flopsPerImage = 2.0 * macs * (mode.equals("train") ? 3 : 1);
+        // Training is forward, backward-data and backward-weights (3x the forward's work); with a frozen backbone only
+        // the forward and the classifier's own backward, about 1x.
+        int passes = mode.equals("train") && !freezeBackbone ? 3 : 1;
+        double flopsPerImage = 2.0 * macs * passes;
         LOG.info("bench {} {} batch {} at {}x{}, {} threads, kernels {}", model.architecture().name(), mode, batch,
                 size, size, Parallel.threads(), kernels.name());
 
@@ -108,7 +111,7 @@ final class BenchCommand {
         double median = rates.get(rates.size() / 2);
         out.printf(Locale.ROOT, "rounds=%d min=%.2f median=%.2f max=%.2f images/s; %.1f GFLOP/s (%s FLOPs = 2 x %d MACs%s per image)%n",
                 rates.size(), rates.get(0), median, rates.get(rates.size() - 1), median * flopsPerImage / 1e9,
-                mode, macs, mode.equals("train") ? " x 3" : "");
+                mode, macs, passes == 3 ? " x 3" : "");
         out.printf(Locale.ROOT, "images_per_second=%.2f%n", median);
         return 0;
     }

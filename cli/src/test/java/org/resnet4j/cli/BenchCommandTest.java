@@ -17,4 +17,16 @@ class BenchCommandTest {
         assertTrue(rate > 0, result.lastLine());
         assertTrue(result.out().contains("rounds="), "the summary line before: " + result.out());
     }
+
+    /** A full training step counts three passes of work per image, a frozen-backbone step one (forward, tiny head). */
+    @Test
+    void trainingFlopsCountThePassesThatRun() {
+        Cli full = Cli.run("bench", "--model", "resnet20", "--batch", "4", "--mode", "train", "--seconds", "1")
+                .assertSuccess();
+        assertTrue(full.out().contains("(train FLOPs = 2 x 40551040 MACs x 3 per image)"), full.out());
+
+        Cli frozen = Cli.run("bench", "--model", "resnet20", "--batch", "4", "--mode", "train", "--seconds", "1",
+                "--freeze-backbone").assertSuccess();
+        assertTrue(frozen.out().contains("(train FLOPs = 2 x 40551040 MACs per image)"), frozen.out());
+    }
 }
