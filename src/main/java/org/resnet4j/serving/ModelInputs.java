@@ -35,12 +35,24 @@ public final class ModelInputs {
 
     /** Image files decoded (EXIF orientation applied) into {@code [N, 3, size, size]}, in the order given. */
     public static Tensor load(List<Path> files, ResNet model, Normalization recorded, int size) throws IOException {
+        return load(files, resizeFor(model, size), recorded, size);
+    }
+
+    /**
+     * As {@link #load(List, ResNet, Normalization, int)} with the shorter side resized to {@code resize} before the
+     * center crop (torchvision's V2 ImageNet weights are evaluated at 232 for a 224 crop, V1 at 256).
+     */
+    public static Tensor load(List<Path> files, int resize, Normalization recorded, int size) throws IOException {
+        if (resize < size) {
+            throw new IllegalArgumentException("the shorter side must be resized to at least the crop: resize "
+                    + resize + " < size " + size);
+        }
         ImageDecoder decoder = ImageDecoder.standard();
         List<RgbImage> images = new ArrayList<>();
         for (Path file : files) {
             images.add(decoder.decode(file));
         }
-        return batch(images, resizeFor(model, size), recorded, size);
+        return batch(images, resize, recorded, size);
     }
 
     /** The shorter side before the center crop: {@code size * 256 / 224} for ImageNet networks, else {@code size}. */

@@ -18,7 +18,7 @@ import org.resnet4j.tensor.Tensor;
 
 /**
  * {@code classify --model NAME --weights W --image FILE [--image FILE ...] [--top 5] [--labels imagenet|FILE]
- * [--output logits.safetensors] [--image-size S]}: the top classes of each image, one line per class:
+ * [--output logits.safetensors] [--image-size S] [--resize R]}: the top classes of each image, one line per class:
  * {@code image=<file> rank=<r> index=<i> probability=<p> label=<name>}. Images are prepared as {@code features}
  * prepares them. Labels: {@code --labels}, else the class names the weights record (a {@code finetune} run), else
  * ImageNet's for 1,000 classes and CIFAR-10's for 10, else the index.
@@ -36,14 +36,20 @@ final class ClassifyCommand {
         String labelsOption = args.string("labels", null);
         Path output = args.has("output") ? args.path("output") : null;
         int size = args.integer("image-size", ModelInputs.defaultSize(model), 1);
+        // The shorter side before the center crop: 256/224 of it by default (torchvision's V1 weights), 232 for V2.
+        int resize = args.integer("resize", ModelInputs.resizeFor(model, size), 1);
         args.rejectUnknown();
+        if (resize < size) {
+            throw new UsageException("classify: --resize " + resize + " is smaller than the crop, --image-size "
+                    + size);
+        }
         if (top > model.classes()) {
             throw new UsageException("classify: --top " + top + " is more than the model's " + model.classes()
                     + " classes");
         }
         ModelWeights trained = ModelWeights.load(model, weights);
         Labels labels = labels(labelsOption, trained, model.classes());
-        Tensor logits = model.freeze().forward(ModelInputs.load(images, model, trained.normalizationIfRecorded(),
+        Tensor logits = model.freeze().forward(ModelInputs.load(images, resize, trained.normalizationIfRecorded(),
                 size));
         int classes = model.classes();
         for (int i = 0; i < images.size(); i++) {

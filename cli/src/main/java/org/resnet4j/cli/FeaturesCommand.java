@@ -14,7 +14,8 @@ import org.resnet4j.serving.ModelInputs;
 import org.resnet4j.tensor.Tensor;
 
 /**
- * {@code features --model NAME --weights W --image FILE [--image FILE ...] --output F.safetensors [--image-size S]}:
+ * {@code features --model NAME --weights W --image FILE [--image FILE ...] --output F.safetensors [--image-size S]
+ * [--resize R]}:
  * the backbone features of the images, in the order given, as F32 tensors named as torchvision's
  * {@code create_feature_extractor} names them: {@code layer1} ... {@code layerK} [N, C, H, W] and {@code flatten}
  * [N, C] (the pooled embedding). The images are prepared as {@code classify} prepares them.
@@ -30,9 +31,15 @@ final class FeaturesCommand {
         List<Path> images = args.all("image").stream().map(Path::of).toList();
         Path output = args.path("output");
         int size = args.integer("image-size", ModelInputs.defaultSize(model), 1);
+        // The shorter side before the center crop: 256/224 of it by default (torchvision's V1 weights), 232 for V2.
+        int resize = args.integer("resize", ModelInputs.resizeFor(model, size), 1);
         args.rejectUnknown();
+        if (resize < size) {
+            throw new UsageException("features: --resize " + resize + " is smaller than the crop, --image-size "
+                    + size);
+        }
         ModelWeights trained = ModelWeights.load(model, weights);
-        Tensor input = ModelInputs.load(images, model, trained.normalizationIfRecorded(), size);
+        Tensor input = ModelInputs.load(images, resize, trained.normalizationIfRecorded(), size);
         Map<String, Tensor> features = model.freeze().features(input);
         List<TensorEntry> entries = new ArrayList<>();
         features.forEach((name, t) -> entries.add(TensorEntry.ofFloats(name, t.shape().dims(), t.data())));

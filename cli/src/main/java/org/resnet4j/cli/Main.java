@@ -126,10 +126,10 @@ public final class Main {
                           [--classes N]
                   convert --input X.pth --output Y.safetensors [--key NAME] [--strip-prefix P]
                   features --model NAME --weights W.safetensors|W.pth --image FILE [--image FILE ...]
-                          --output F.safetensors [--image-size S]
+                          --output F.safetensors [--image-size S] [--resize R]
                   figure6 --run DIR [--run DIR ...] --output figure6.png
                   classify --model NAME --weights W.safetensors|W.pth --image FILE [--image FILE ...] [--top 5]
-                          [--labels imagenet|FILE] [--output logits.safetensors] [--image-size S]
+                          [--labels imagenet|FILE] [--output logits.safetensors] [--image-size S] [--resize R]
                   finetune --model NAME --weights W.safetensors|W.pth --data DIR --classes-from-folders
                           [--freeze-backbone] [--epochs 10] [--lr 0.01] [--batch 32] [--image-size S]
                           [--val-fraction 0.1] [--seed S] [--threads T] [--checkpoint-dir D] [--resume | --overwrite]

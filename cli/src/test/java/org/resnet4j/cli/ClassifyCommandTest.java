@@ -1,5 +1,6 @@
 package org.resnet4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import org.resnet4j.io.StateDicts;
 import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
+import org.resnet4j.serving.ModelInputs;
 import org.resnet4j.testing.PythonReference;
 
 /** {@code classify}: image files to named top-k classes, and torchvision's logits for torchvision's weights. */
@@ -66,6 +68,37 @@ class ClassifyCommandTest {
         String line = result.lastLine();
         int index = Integer.parseInt(line.replaceAll(".* index=(\\d+) .*", "$1"));
         assertTrue(line.endsWith(" label=" + names.get(index)), line);
+    }
+
+    /**
+     * --resize sets the shorter side before the center crop (torchvision's V2 weights use 232 for 224): the default is
+     * 256/224 of the crop, another value gives the logits of that transform, one below the crop is refused.
+     */
+    @Test
+    void resizeSetsTheShorterSideBeforeTheCrop() throws IOException {
+        ResNet model = ResNets.create("resnet18", ModelOptions.defaults(1000).withSeed(3));
+        Path weights = dir.resolve("r18.safetensors");
+        StateDicts.save(model, weights, Map.of());
+        Path image = IMAGES.resolve("progressive.jpg");
+        float[] byDefault = classifyLogits(weights, image, "--image-size", "64");
+        float[] at73 = classifyLogits(weights, image, "--image-size", "64", "--resize", "73");
+        float[] at66 = classifyLogits(weights, image, "--image-size", "64", "--resize", "66");
+
+        assertArrayEquals(byDefault, at73, "round(64 * 256 / 224) = 73 is the default");
+        float[] expected = model.freeze().forward(ModelInputs.load(List.of(image), 66, null, 64))
+                .data();
+        assertArrayEquals(expected, at66);
+        Cli.run("classify", "--model", "resnet18", "--weights", weights.toString(), "--image", image.toString(),
+                "--image-size", "64", "--resize", "60").assertFailure(2, "--resize 60 is smaller than the crop");
+    }
+
+    private float[] classifyLogits(Path weights, Path image, String... options) throws IOException {
+        Path out = dir.resolve("logits-" + String.join("", options).replace("-", "") + ".safetensors");
+        List<String> args = new ArrayList<>(List.of("classify", "--model", "resnet18", "--weights", weights.toString(),
+                "--image", image.toString(), "--output", out.toString()));
+        args.addAll(List.of(options));
+        Cli.run(args.toArray(String[]::new)).assertSuccess();
+        return SafeTensors.read(out).floats("logits");
     }
 
     /** torchvision's resnet18 (random weights) saved by torch.save, on real photographs: PyTorch's logits. */
