@@ -28,4 +28,44 @@ public interface BatchNormKernels {
      */
     void backward(int rows, int channels, float[] x, float[] gradY, float[] gamma, float[] saveMean,
                   float[] saveInvStd, float[] gradX, float[] gradGamma, float[] gradBeta);
+
+    /**
+     * {@code y = max(batchNorm(x), 0)}: {@link #forwardTraining} and then the ReLU after it (PyTorch's
+     * {@code relu(bn(x))}), by definition (and here) those two in turn; an implementation that fuses them gives the
+     * same bits in one pass fewer.
+     */
+    default void forwardTrainingRelu(int rows, int channels, float[] x, float[] gamma, float[] beta, float eps,
+                                     float momentum, float[] runningMean, float[] runningVar, float[] y,
+                                     float[] saveMean, float[] saveInvStd) {
+        forwardTraining(rows, channels, x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean,
+                saveInvStd);
+        for (int i = 0, n = rows * channels; i < n; i++) {
+            y[i] = Math.max(y[i], 0f); // keeps NaN, as ReLU does
+        }
+    }
+
+    /** {@link #forwardInference} and then the ReLU after it, as {@link #forwardTrainingRelu}. */
+    default void forwardInferenceRelu(int rows, int channels, float[] x, float[] gamma, float[] beta,
+                                      float[] runningMean, float[] runningVar, float eps, float[] y) {
+        forwardInference(rows, channels, x, gamma, beta, runningMean, runningVar, eps, y);
+        for (int i = 0, n = rows * channels; i < n; i++) {
+            y[i] = Math.max(y[i], 0f);
+        }
+    }
+
+    /**
+     * The backward of {@link #forwardTrainingRelu}, whose output was {@code y}: by definition the ReLU's gradient
+     * ({@code gradY} where {@code y > 0}, else 0) and then {@link #backward} of it. An implementation may find the
+     * mask from {@code x}, {@code gamma}, {@code beta} and the saved statistics instead of reading {@code y}, if it
+     * recomputes the forward's {@code y} exactly. {@code gradX} may be {@code gradY}.
+     */
+    default void backwardRelu(int rows, int channels, float[] x, float[] y, float[] gradY, float[] gamma,
+                              float[] beta, float[] saveMean, float[] saveInvStd, float[] gradX, float[] gradGamma,
+                              float[] gradBeta) {
+        float[] masked = new float[rows * channels];
+        for (int i = 0; i < masked.length; i++) {
+            masked[i] = y[i] > 0f ? gradY[i] : 0f;
+        }
+        backward(rows, channels, x, masked, gamma, saveMean, saveInvStd, gradX, gradGamma, gradBeta);
+    }
 }

@@ -24,7 +24,15 @@ final class CheckedBatchNorm implements BatchNormKernels {
     public void forwardTraining(int rows, int channels, float[] x, float[] gamma, float[] beta, float eps,
                                 float momentum, float[] runningMean, float[] runningVar, float[] y,
                                 float[] saveMean, float[] saveInvStd) {
-        String kernel = "batch norm forwardTraining";
+        checkForwardTraining("batch norm forwardTraining", rows, channels, x, gamma, beta, runningMean, runningVar,
+                y, saveMean, saveInvStd);
+        kernels.forwardTraining(rows, channels, x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean,
+                saveInvStd);
+    }
+
+    private static void checkForwardTraining(String kernel, int rows, int channels, float[] x, float[] gamma,
+                                             float[] beta, float[] runningMean, float[] runningVar, float[] y,
+                                             float[] saveMean, float[] saveInvStd) {
         requirePositive(kernel, "channels", channels);
         // PyTorch refuses training statistics from a single value per channel (and the unbiased variance divides
         // by rows - 1); so do we.
@@ -41,14 +49,18 @@ final class CheckedBatchNorm implements BatchNormKernels {
         require(kernel, "y", y, (long) rows * channels, sizes);
         require(kernel, "saveMean", saveMean, channels, sizes);
         require(kernel, "saveInvStd", saveInvStd, channels, sizes);
-        kernels.forwardTraining(rows, channels, x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean,
-                saveInvStd);
     }
 
     @Override
     public void forwardInference(int rows, int channels, float[] x, float[] gamma, float[] beta, float[] runningMean,
                                  float[] runningVar, float eps, float[] y) {
-        String kernel = "batch norm forwardInference";
+        checkForwardInference("batch norm forwardInference", rows, channels, x, gamma, beta, runningMean, runningVar,
+                y);
+        kernels.forwardInference(rows, channels, x, gamma, beta, runningMean, runningVar, eps, y);
+    }
+
+    private static void checkForwardInference(String kernel, int rows, int channels, float[] x, float[] gamma,
+                                              float[] beta, float[] runningMean, float[] runningVar, float[] y) {
         requirePositive(kernel, "rows", rows);
         requirePositive(kernel, "channels", channels);
         Supplier<String> sizes = () -> sizes(rows, channels);
@@ -58,13 +70,50 @@ final class CheckedBatchNorm implements BatchNormKernels {
         require(kernel, "runningMean", runningMean, channels, sizes);
         require(kernel, "runningVar", runningVar, channels, sizes);
         require(kernel, "y", y, (long) rows * channels, sizes);
-        kernels.forwardInference(rows, channels, x, gamma, beta, runningMean, runningVar, eps, y);
+    }
+
+    @Override
+    public void forwardTrainingRelu(int rows, int channels, float[] x, float[] gamma, float[] beta, float eps,
+                                    float momentum, float[] runningMean, float[] runningVar, float[] y,
+                                    float[] saveMean, float[] saveInvStd) {
+        checkForwardTraining("batch norm forwardTrainingRelu", rows, channels, x, gamma, beta, runningMean,
+                runningVar, y, saveMean, saveInvStd);
+        kernels.forwardTrainingRelu(rows, channels, x, gamma, beta, eps, momentum, runningMean, runningVar, y,
+                saveMean, saveInvStd);
+    }
+
+    @Override
+    public void forwardInferenceRelu(int rows, int channels, float[] x, float[] gamma, float[] beta,
+                                     float[] runningMean, float[] runningVar, float eps, float[] y) {
+        checkForwardInference("batch norm forwardInferenceRelu", rows, channels, x, gamma, beta, runningMean,
+                runningVar, y);
+        kernels.forwardInferenceRelu(rows, channels, x, gamma, beta, runningMean, runningVar, eps, y);
+    }
+
+    @Override
+    public void backwardRelu(int rows, int channels, float[] x, float[] y, float[] gradY, float[] gamma,
+                             float[] beta, float[] saveMean, float[] saveInvStd, float[] gradX, float[] gradGamma,
+                             float[] gradBeta) {
+        String kernel = "batch norm backwardRelu";
+        checkBackward(kernel, rows, channels, x, gradY, gamma, saveMean, saveInvStd, gradX, gradGamma, gradBeta);
+        Supplier<String> sizes = () -> sizes(rows, channels);
+        require(kernel, "y", y, (long) rows * channels, sizes);
+        require(kernel, "beta", beta, channels, sizes);
+        kernels.backwardRelu(rows, channels, x, y, gradY, gamma, beta, saveMean, saveInvStd, gradX, gradGamma,
+                gradBeta);
     }
 
     @Override
     public void backward(int rows, int channels, float[] x, float[] gradY, float[] gamma, float[] saveMean,
                          float[] saveInvStd, float[] gradX, float[] gradGamma, float[] gradBeta) {
-        String kernel = "batch norm backward";
+        checkBackward("batch norm backward", rows, channels, x, gradY, gamma, saveMean, saveInvStd, gradX, gradGamma,
+                gradBeta);
+        kernels.backward(rows, channels, x, gradY, gamma, saveMean, saveInvStd, gradX, gradGamma, gradBeta);
+    }
+
+    private static void checkBackward(String kernel, int rows, int channels, float[] x, float[] gradY, float[] gamma,
+                                      float[] saveMean, float[] saveInvStd, float[] gradX, float[] gradGamma,
+                                      float[] gradBeta) {
         requirePositive(kernel, "rows", rows);
         requirePositive(kernel, "channels", channels);
         Supplier<String> sizes = () -> sizes(rows, channels);
@@ -76,7 +125,6 @@ final class CheckedBatchNorm implements BatchNormKernels {
         require(kernel, "gradX", gradX, (long) rows * channels, sizes);
         require(kernel, "gradGamma", gradGamma, channels, sizes);
         require(kernel, "gradBeta", gradBeta, channels, sizes);
-        kernels.backward(rows, channels, x, gradY, gamma, saveMean, saveInvStd, gradX, gradGamma, gradBeta);
     }
 
     private static String sizes(int rows, int channels) {

@@ -23,8 +23,10 @@ public final class BatchNorm2d extends Module {
     private final Tensor runningVar;
     private final long[] batchesTracked;
 
-    // Kept by a training forward for backward: the input and the batch mean and 1/sqrt(var + eps).
+    // Kept by a training forward for backward: the input and the batch mean and 1/sqrt(var + eps); whether the ReLU
+    // after it ran fused into it (forwardRelu), and then its output.
     private Tensor input;
+    private Tensor reluOutput;
     private final float[] saveMean;
     private final float[] saveInvStd;
 
@@ -63,6 +65,18 @@ public final class BatchNorm2d extends Module {
 
     @Override
     public Tensor forward(Tensor x, Workspace workspace) {
+        return forward(x, workspace, false);
+    }
+
+    /**
+     * {@code relu(this(x))} in one pass: the forward of this batch norm and of the in-place ReLU after it (the ReLU
+     * module then takes the output as its own, {@link ReLU#adopt}); {@link #backwardRelu} is its backward.
+     */
+    Tensor forwardRelu(Tensor x, Workspace workspace) {
+        return forward(x, workspace, true);
+    }
+
+    private Tensor forward(Tensor x, Workspace workspace, boolean relu) {
         Tensor in = Buffers.asNhwc(x, "BatchNorm2d");
         checkChannels(in.shape());
         Tensor output = workspace.output(this, in.shape(), Layout.NHWC);
@@ -72,10 +86,21 @@ public final class BatchNorm2d extends Module {
                 throw new IllegalArgumentException("BatchNorm2d: training needs more than one value per channel, got input "
                         + in.shape());
             }
-            kernels.batchNorm().forwardTraining(rows, channels, in.data(), gamma.value().data(), beta.value().data(),
-                    EPS, MOMENTUM, runningMean.data(), runningVar.data(), output.data(), saveMean, saveInvStd);
+            if (relu) {
+                kernels.batchNorm().forwardTrainingRelu(rows, channels, in.data(), gamma.value().data(),
+                        beta.value().data(), EPS, MOMENTUM, runningMean.data(), runningVar.data(), output.data(),
+                        saveMean, saveInvStd);
+            } else {
+                kernels.batchNorm().forwardTraining(rows, channels, in.data(), gamma.value().data(),
+                        beta.value().data(), EPS, MOMENTUM, runningMean.data(), runningVar.data(), output.data(),
+                        saveMean, saveInvStd);
+            }
             batchesTracked[0]++;
             input = in;
+            reluOutput = relu ? output : null;
+        } else if (relu) {
+            kernels.batchNorm().forwardInferenceRelu(rows, channels, in.data(), gamma.value().data(),
+                    beta.value().data(), runningMean.data(), runningVar.data(), EPS, output.data());
         } else {
             kernels.batchNorm().forwardInference(rows, channels, in.data(), gamma.value().data(), beta.value().data(),
                     runningMean.data(), runningVar.data(), EPS, output.data());
@@ -88,12 +113,34 @@ public final class BatchNorm2d extends Module {
         if (input == null) {
             throw new IllegalStateException("BatchNorm2d.backward needs a forward pass in training mode first");
         }
+        if (reluOutput != null) {
+            throw new IllegalStateException("BatchNorm2d ran fused with the ReLU after it: backwardRelu, not backward");
+        }
+        return backward(gradOutput, workspace, false);
+    }
+
+    /** The backward of {@link #forwardRelu}: the gradient of its output, masked by the ReLU, through batch norm. */
+    Tensor backwardRelu(Tensor gradOutput, Workspace workspace) {
+        if (input == null || reluOutput == null) {
+            throw new IllegalStateException("BatchNorm2d.backwardRelu needs a forwardRelu pass in training mode first");
+        }
+        return backward(gradOutput, workspace, true);
+    }
+
+    private Tensor backward(Tensor gradOutput, Workspace workspace, boolean relu) {
         gradOutput.shape().requireEqual(input.shape(), "BatchNorm2d backward gradient");
         Tensor gradOut = gradOutput.toLayout(Layout.NHWC);
         // In place when the gradient is the pool's: the kernel reads all of gradY before it writes gradX.
         Tensor gradInput = workspace.gradients().writableLike(gradOut);
-        kernels.batchNorm().backward(input.size() / channels, channels, input.data(), gradOut.data(),
-                gamma.value().data(), saveMean, saveInvStd, gradInput.data(), gamma.grad().data(), beta.grad().data());
+        int rows = input.size() / channels;
+        if (relu) {
+            kernels.batchNorm().backwardRelu(rows, channels, input.data(), reluOutput.data(), gradOut.data(),
+                    gamma.value().data(), beta.value().data(), saveMean, saveInvStd, gradInput.data(),
+                    gamma.grad().data(), beta.grad().data());
+        } else {
+            kernels.batchNorm().backward(rows, channels, input.data(), gradOut.data(), gamma.value().data(), saveMean,
+                    saveInvStd, gradInput.data(), gamma.grad().data(), beta.grad().data());
+        }
         return gradInput;
     }
 

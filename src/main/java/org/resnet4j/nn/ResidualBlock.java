@@ -70,8 +70,15 @@ public abstract class ResidualBlock extends Module {
     public Tensor forward(Tensor x, Workspace workspace) {
         Tensor in = Buffers.asNhwc(x, getClass().getSimpleName());
         Tensor y = in;
-        for (Module module : branch) {
-            y = module.forward(y, workspace);
+        for (int i = 0; i < branch.size(); i++) {
+            if (fusesRelu(i)) {
+                // Batch norm and the in-place ReLU after it in one pass (the same bits as the two).
+                y = ((ReLU) branch.get(i + 1)).adopt(((BatchNorm2d) branch.get(i)).forwardRelu(y, workspace),
+                        workspace);
+                i++;
+            } else {
+                y = branch.get(i).forward(y, workspace);
+            }
         }
         if (shortcutKind == ShortcutKind.NONE) {
             return outputRelu.forward(y, workspace);
@@ -102,7 +109,12 @@ public abstract class ResidualBlock extends Module {
         }
         Tensor gb = g;
         for (int i = branch.size() - 1; i >= 0; i--) {
-            gb = branch.get(i).backward(gb, workspace);
+            if (i > 0 && fusesRelu(i - 1)) {
+                gb = ((BatchNorm2d) branch.get(i - 1)).backwardRelu(gb, workspace);
+                i--;
+            } else {
+                gb = branch.get(i).backward(gb, workspace);
+            }
         }
         if (gs == null) {
             return gb;
@@ -114,6 +126,12 @@ public abstract class ResidualBlock extends Module {
         kernels.elementwise().add(gb.size(), gb.data(), gs.data(), gradInput.data());
         gradients.giveBack(gs);
         return gradInput;
+    }
+
+    /** Whether branch module {@code i} is a batch norm followed by an in-place ReLU, which run as one pass. */
+    private boolean fusesRelu(int i) {
+        return i + 1 < branch.size() && branch.get(i) instanceof BatchNorm2d
+                && branch.get(i + 1) instanceof ReLU relu && relu.inPlace();
     }
 
     @Override

@@ -199,4 +199,76 @@ class BatchNormKernelsTest {
             assertArrayEquals(outOfPlace.gradBeta(), gradBeta);
         }
     }
+
+    /** A training forward and backward of {@code relu(batchNorm(x))}, fused; the ReLU's own output is {@code y}. */
+    private static Step stepRelu(BatchNormKernels bn, int rows, int channels, float[] x, float[] gamma, float[] beta,
+                                 float[] gradY) {
+        float[] y = new float[rows * channels];
+        float[] saveMean = new float[channels];
+        float[] saveInvStd = new float[channels];
+        float[] runningMean = new float[channels];
+        float[] runningVar = new float[channels];
+        java.util.Arrays.fill(runningVar, 1f);
+        bn.forwardTrainingRelu(rows, channels, x, gamma, beta, EPS, MOMENTUM, runningMean, runningVar, y, saveMean,
+                saveInvStd);
+        float[] gradX = new float[rows * channels];
+        float[] gradGamma = new float[channels];
+        float[] gradBeta = new float[channels];
+        bn.backwardRelu(rows, channels, x, y, gradY, gamma, beta, saveMean, saveInvStd, gradX, gradGamma, gradBeta);
+        return new Step(y, saveMean, saveInvStd, runningMean, runningVar, gradX, gradGamma, gradBeta);
+    }
+
+    /**
+     * The fused batch norm + ReLU gives, in SIMD, the bits of batch norm and then the SIMD ReLU (forward, and backward
+     * from the ReLU's gradient), whose mask it recomputes from x instead of reading y; and it matches the scalar
+     * specification (batch norm, then ReLU) within the tolerances of the unfused kernels. Shapes hit the vector
+     * tails, the four-row groups' remainders and several chunks; beta spreads the outputs across zero.
+     */
+    @Test
+    void fusedReluIsBatchNormThenReluBitForBit() {
+        SplittableRandom random = new SplittableRandom(5);
+        ElementwiseKernels relu = new org.resnet4j.kernels.simd.SimdElementwise();
+        int[][] shapes = {{2, 3}, {7, 13}, {9, 16}, {33, 17}, {1031, 64}, {1000, 67}, {3 * 32 * 32, 16}};
+        for (int[] shape : shapes) {
+            int rows = shape[0];
+            int channels = shape[1];
+            int n = rows * channels;
+            String what = rows + "x" + channels + " ";
+            float[] x = RandomArrays.uniform(random, n, -2f, 3f);
+            float[] gamma = RandomArrays.uniform(random, channels, 0.5f, 1.5f);
+            float[] beta = RandomArrays.uniform(random, channels, -0.5f, 0.5f);
+            float[] gradY = RandomArrays.uniform(random, n, -1f, 1f);
+
+            Step fused = stepRelu(simd, rows, channels, x, gamma, beta, gradY);
+            // The two passes: batch norm forward, ReLU forward in place, ReLU backward, batch norm backward.
+            Step plain = step(simd, rows, channels, x, gamma, beta, gradY); // forward only is used from it
+            float[] y = plain.y().clone();
+            relu.reluForward(n, y, y);
+            float[] masked = new float[n];
+            relu.reluBackward(n, y, gradY, masked);
+            Step twoPasses = step(simd, rows, channels, x, gamma, beta, masked);
+
+            assertArrayEquals(y, fused.y(), what + "y");
+            assertArrayEquals(twoPasses.gradX(), fused.gradX(), what + "gradX");
+            assertArrayEquals(twoPasses.gradGamma(), fused.gradGamma(), what + "gradGamma");
+            assertArrayEquals(twoPasses.gradBeta(), fused.gradBeta(), what + "gradBeta");
+            assertArrayEquals(twoPasses.runningVar(), fused.runningVar(), what + "runningVar");
+
+            Step reference = stepRelu(scalar, rows, channels, x, gamma, beta, gradY);
+            assertAllClose(what + "y", reference.y(), fused.y(), 1e-5, 1e-4);
+            double sumTolerance = 1e-4 * Math.sqrt(rows);
+            assertAllClose(what + "gradX", reference.gradX(), fused.gradX(), 1e-4, 1e-3);
+            assertAllClose(what + "gradGamma", reference.gradGamma(), fused.gradGamma(), sumTolerance, 1e-3);
+            assertAllClose(what + "gradBeta", reference.gradBeta(), fused.gradBeta(), sumTolerance, 1e-3);
+
+            float[] inference = new float[n];
+            simd.forwardInferenceRelu(rows, channels, x, gamma, beta, plain.runningMean(), plain.runningVar(), EPS,
+                    inference);
+            float[] inferenceTwoPasses = new float[n];
+            simd.forwardInference(rows, channels, x, gamma, beta, plain.runningMean(), plain.runningVar(), EPS,
+                    inferenceTwoPasses);
+            relu.reluForward(n, inferenceTwoPasses, inferenceTwoPasses);
+            assertArrayEquals(inferenceTwoPasses, inference, what + "inference y");
+        }
+    }
 }

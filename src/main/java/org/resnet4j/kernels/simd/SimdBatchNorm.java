@@ -6,6 +6,7 @@ import static org.resnet4j.kernels.simd.VectorConstants.SPECIES;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import org.resnet4j.kernels.BatchNormKernels;
 import org.resnet4j.kernels.Parallel;
 
@@ -29,6 +30,22 @@ public final class SimdBatchNorm implements BatchNormKernels {
     public void forwardTraining(int rows, int channels, float[] x, float[] gamma, float[] beta, float eps,
                                 float momentum, float[] runningMean, float[] runningVar, float[] y,
                                 float[] saveMean, float[] saveInvStd) {
+        forwardTraining(rows, channels, x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean,
+                saveInvStd, false);
+    }
+
+    /** Writes {@code max(y, 0)} in the normalizing pass itself: the ReLU after it costs no pass of its own. */
+    @Override
+    public void forwardTrainingRelu(int rows, int channels, float[] x, float[] gamma, float[] beta, float eps,
+                                    float momentum, float[] runningMean, float[] runningVar, float[] y,
+                                    float[] saveMean, float[] saveInvStd) {
+        forwardTraining(rows, channels, x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean,
+                saveInvStd, true);
+    }
+
+    private void forwardTraining(int rows, int channels, float[] x, float[] gamma, float[] beta, float eps,
+                                 float momentum, float[] runningMean, float[] runningVar, float[] y,
+                                 float[] saveMean, float[] saveInvStd, boolean relu) {
         int chunks = Ranges.tasks(rows, channels);
         // work: per chunk [mean | M2 | deviation] x channels, then the per-channel scale gamma * invStd.
         int stride = 3 * channels;
@@ -68,19 +85,30 @@ public final class SimdBatchNorm implements BatchNormKernels {
         }
 
         Parallel.forEach(chunks, k -> normalizeRows(x, channels, Parallel.chunkStart(rows, chunks, k),
-                Parallel.chunkStart(rows, chunks, k + 1), saveMean, work, scaleAt, beta, y));
+                Parallel.chunkStart(rows, chunks, k + 1), saveMean, work, scaleAt, beta, y, relu));
     }
 
     @Override
     public void forwardInference(int rows, int channels, float[] x, float[] gamma, float[] beta, float[] runningMean,
                                  float[] runningVar, float eps, float[] y) {
+        forwardInference(rows, channels, x, gamma, beta, runningMean, runningVar, eps, y, false);
+    }
+
+    @Override
+    public void forwardInferenceRelu(int rows, int channels, float[] x, float[] gamma, float[] beta,
+                                     float[] runningMean, float[] runningVar, float eps, float[] y) {
+        forwardInference(rows, channels, x, gamma, beta, runningMean, runningVar, eps, y, true);
+    }
+
+    private void forwardInference(int rows, int channels, float[] x, float[] gamma, float[] beta,
+                                  float[] runningMean, float[] runningVar, float eps, float[] y, boolean relu) {
         int chunks = Ranges.tasks(rows, channels);
         float[] scale = scratch.floats(channels);
         for (int c = 0; c < channels; c++) {
             scale[c] = gamma[c] * (float) (1.0 / Math.sqrt((double) runningVar[c] + eps));
         }
         Parallel.forEach(chunks, k -> normalizeRows(x, channels, Parallel.chunkStart(rows, chunks, k),
-                Parallel.chunkStart(rows, chunks, k + 1), runningMean, scale, 0, beta, y));
+                Parallel.chunkStart(rows, chunks, k + 1), runningMean, scale, 0, beta, y, relu));
     }
 
     /**
@@ -191,11 +219,16 @@ public final class SimdBatchNorm implements BatchNormKernels {
                         .add(FloatVector.fromArray(SPECIES, x, i + 3 * s, m)));
     }
 
-    /** {@code y = (x - mean) * scale + beta} over rows {@code [from, to)}; {@code scale} starts at {@code scaleAt}. */
+    /**
+     * {@code y = (x - mean) * scale + beta} over rows {@code [from, to)}, then {@code max(y, 0)} when {@code relu};
+     * {@code scale} starts at {@code scaleAt}.
+     */
     private static void normalizeRows(float[] x, int channels, int from, int to, float[] mean, float[] scale,
-                                      int scaleAt, float[] beta, float[] y) {
+                                      int scaleAt, float[] beta, float[] y, boolean relu) {
         int bound = SPECIES.loopBound(channels);
         VectorMask<Float> tail = SPECIES.indexInRange(bound, channels);
+        // The ReLU's floor: 0 keeps only positives (max keeps NaN, as ReLU does); -infinity keeps every value.
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         for (int row = from * channels, end = to * channels; row < end; row += channels) {
             int c = 0;
             for (; c < bound; c += LANES) {
@@ -203,6 +236,7 @@ public final class SimdBatchNorm implements BatchNormKernels {
                         .sub(FloatVector.fromArray(SPECIES, mean, c))
                         .fma(FloatVector.fromArray(SPECIES, scale, scaleAt + c),
                                 FloatVector.fromArray(SPECIES, beta, c))
+                        .max(floor)
                         .intoArray(y, row + c);
             }
             if (c < channels) {
@@ -210,6 +244,7 @@ public final class SimdBatchNorm implements BatchNormKernels {
                         .sub(FloatVector.fromArray(SPECIES, mean, c, tail))
                         .fma(FloatVector.fromArray(SPECIES, scale, scaleAt + c, tail),
                                 FloatVector.fromArray(SPECIES, beta, c, tail))
+                        .max(floor)
                         .intoArray(y, row + c, tail);
             }
         }
@@ -218,13 +253,37 @@ public final class SimdBatchNorm implements BatchNormKernels {
     @Override
     public void backward(int rows, int channels, float[] x, float[] gradY, float[] gamma, float[] saveMean,
                          float[] saveInvStd, float[] gradX, float[] gradGamma, float[] gradBeta) {
+        backward(rows, channels, x, gradY, gamma, null, saveMean, saveInvStd, gradX, gradGamma, gradBeta);
+    }
+
+    /**
+     * Masks gradY where the passes read it, from {@code y} recomputed out of {@code x} exactly as the forward computed
+     * it ({@code (x - mean) fma (gamma * invStd, beta)}): the ReLU's backward pass and its reads of {@code y} are gone.
+     */
+    @Override
+    public void backwardRelu(int rows, int channels, float[] x, float[] y, float[] gradY, float[] gamma,
+                             float[] beta, float[] saveMean, float[] saveInvStd, float[] gradX, float[] gradGamma,
+                             float[] gradBeta) {
+        backward(rows, channels, x, gradY, gamma, beta, saveMean, saveInvStd, gradX, gradGamma, gradBeta);
+    }
+
+    /** The backward pass; with {@code beta} non-null, that of {@code relu(batchNorm(x))}. */
+    private void backward(int rows, int channels, float[] x, float[] gradY, float[] gamma, float[] beta,
+                          float[] saveMean, float[] saveInvStd, float[] gradX, float[] gradGamma, float[] gradBeta) {
         int chunks = Ranges.tasks(rows, channels);
-        // work: per chunk [sum dy | sum dy * (x - mean)] x channels, then the coefficients of gradX (see below).
+        // work: per chunk [sum dy | sum dy * (x - mean)] x channels, then the coefficients of gradX (see below), then
+        // the forward's scale gamma * invStd (for the ReLU's mask).
         int stride = 2 * channels;
         int coefAt = chunks * stride;
-        float[] work = scratch.floats(coefAt + 3 * channels);
-        Parallel.forEach(chunks, k -> chunkGradientSums(x, gradY, channels, Parallel.chunkStart(rows, chunks, k),
-                Parallel.chunkStart(rows, chunks, k + 1), saveMean, work, k * stride));
+        int scaleAt = coefAt + 3 * channels;
+        float[] work = scratch.floats(scaleAt + channels);
+        for (int c = 0; c < channels; c++) {
+            work[scaleAt + c] = gamma[c] * saveInvStd[c]; // the forward's float product, so y is recomputed exactly
+        }
+        BatchNormBackwardRows.ReluMask mask = beta == null ? null
+                : new BatchNormBackwardRows.ReluMask(saveMean, work, scaleAt, beta);
+        Parallel.forEach(chunks, k -> BatchNormBackwardRows.chunkGradientSums(x, gradY, channels, Parallel.chunkStart(rows, chunks, k),
+                Parallel.chunkStart(rows, chunks, k + 1), saveMean, work, k * stride, mask));
 
         // Merge the chunks in chunk order, in double.
         double[] sums = scratch.doubles(2 * channels);
@@ -248,90 +307,8 @@ public final class SimdBatchNorm implements BatchNormKernels {
             work[coefAt + 2 * channels + c] = (float) (-a * sumDy / rows);
         }
 
-        Parallel.forEach(chunks, k -> gradientRows(x, gradY, channels, Parallel.chunkStart(rows, chunks, k),
-                Parallel.chunkStart(rows, chunks, k + 1), saveMean, work, coefAt, gradX));
-    }
-
-    /**
-     * Writes the per-channel {@code sum dy} and {@code sum dy * (x - mean)} of rows {@code [from, to)} to
-     * {@code work[at..]}, four rows at a time as in {@link #chunkMoments(float[], int, int, int, float[], int)}.
-     */
-    private static void chunkGradientSums(float[] x, float[] gradY, int channels, int from, int to, float[] mean,
-                                          float[] work, int at) {
-        int dyAt = at;
-        int dyXmuAt = at + channels;
-        int bound = SPECIES.loopBound(channels);
-        VectorMask<Float> tail = SPECIES.indexInRange(bound, channels);
-        int groupEnd = from + (to - from) / 4 * 4;
-        Arrays.fill(work, at, at + 2 * channels, 0f);
-        for (int row = from * channels, end = groupEnd * channels; row < end; row += 4 * channels) {
-            int c = 0;
-            for (; c < bound; c += LANES) {
-                FloatVector mu = FloatVector.fromArray(SPECIES, mean, c);
-                sum4(gradY, row + c, channels).add(FloatVector.fromArray(SPECIES, work, dyAt + c))
-                        .intoArray(work, dyAt + c);
-                FloatVector acc = FloatVector.fromArray(SPECIES, work, dyXmuAt + c);
-                for (int r = 0; r < 4; r++) {
-                    int i = row + r * channels + c;
-                    acc = FloatVector.fromArray(SPECIES, x, i).sub(mu)
-                            .fma(FloatVector.fromArray(SPECIES, gradY, i), acc);
-                }
-                acc.intoArray(work, dyXmuAt + c);
-            }
-            if (c < channels) {
-                addGradientSumsTail(x, gradY, channels, row + c, mean, c, work, dyAt + c, dyXmuAt + c, tail);
-            }
-        }
-        for (int row = groupEnd * channels, end = to * channels; row < end; row += channels) {
-            for (int c = 0; c < channels; c++) {
-                float dy = gradY[row + c];
-                work[dyAt + c] += dy;
-                work[dyXmuAt + c] += (x[row + c] - mean[c]) * dy;
-            }
-        }
-    }
-
-    /** The masked channel block of {@link #chunkGradientSums}, apart to keep the hot method small. */
-    private static void addGradientSumsTail(float[] x, float[] gradY, int channels, int i, float[] mean, int c,
-                                            float[] work, int dyAt, int dyXmuAt, VectorMask<Float> tail) {
-        FloatVector mu = FloatVector.fromArray(SPECIES, mean, c, tail);
-        sum4(gradY, i, channels, tail).add(FloatVector.fromArray(SPECIES, work, dyAt, tail))
-                .intoArray(work, dyAt, tail);
-        FloatVector acc = FloatVector.fromArray(SPECIES, work, dyXmuAt, tail);
-        for (int r = 0; r < 4; r++) {
-            int at = i + r * channels;
-            acc = FloatVector.fromArray(SPECIES, x, at, tail).sub(mu)
-                    .fma(FloatVector.fromArray(SPECIES, gradY, at, tail), acc);
-        }
-        acc.intoArray(work, dyXmuAt, tail);
-    }
-
-    /** {@code gradX = a * dy + coefX * (x - mean) + bias} over rows {@code [from, to)}. */
-    private static void gradientRows(float[] x, float[] gradY, int channels, int from, int to, float[] mean,
-                                     float[] work, int coefAt, float[] gradX) {
-        int aAt = coefAt;
-        int coefXAt = coefAt + channels;
-        int biasAt = coefAt + 2 * channels;
-        int bound = SPECIES.loopBound(channels);
-        VectorMask<Float> tail = SPECIES.indexInRange(bound, channels);
-        for (int row = from * channels, end = to * channels; row < end; row += channels) {
-            int c = 0;
-            for (; c < bound; c += LANES) {
-                FloatVector partial = FloatVector.fromArray(SPECIES, gradY, row + c).fma(
-                        FloatVector.fromArray(SPECIES, work, aAt + c),
-                        FloatVector.fromArray(SPECIES, work, biasAt + c));
-                FloatVector.fromArray(SPECIES, x, row + c).sub(FloatVector.fromArray(SPECIES, mean, c))
-                        .fma(FloatVector.fromArray(SPECIES, work, coefXAt + c), partial).intoArray(gradX, row + c);
-            }
-            if (c < channels) {
-                FloatVector partial = FloatVector.fromArray(SPECIES, gradY, row + c, tail).fma(
-                        FloatVector.fromArray(SPECIES, work, aAt + c, tail),
-                        FloatVector.fromArray(SPECIES, work, biasAt + c, tail));
-                FloatVector.fromArray(SPECIES, x, row + c, tail).sub(FloatVector.fromArray(SPECIES, mean, c, tail))
-                        .fma(FloatVector.fromArray(SPECIES, work, coefXAt + c, tail), partial)
-                        .intoArray(gradX, row + c, tail);
-            }
-        }
+        Parallel.forEach(chunks, k -> BatchNormBackwardRows.gradientRows(x, gradY, channels, Parallel.chunkStart(rows, chunks, k),
+                Parallel.chunkStart(rows, chunks, k + 1), saveMean, work, coefAt, gradX, mask));
     }
 
     private static int chunkRows(int rows, int chunks, int k) {
