@@ -39,18 +39,14 @@ public interface BatchNormKernels {
                                      float[] saveMean, float[] saveInvStd) {
         forwardTraining(rows, channels, x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean,
                 saveInvStd);
-        for (int i = 0, n = rows * channels; i < n; i++) {
-            y[i] = Math.max(y[i], 0f); // keeps NaN, as ReLU does
-        }
+        reluInPlace(y, rows * channels);
     }
 
     /** {@link #forwardInference} and then the ReLU after it, as {@link #forwardTrainingRelu}. */
     default void forwardInferenceRelu(int rows, int channels, float[] x, float[] gamma, float[] beta,
                                       float[] runningMean, float[] runningVar, float eps, float[] y) {
         forwardInference(rows, channels, x, gamma, beta, runningMean, runningVar, eps, y);
-        for (int i = 0, n = rows * channels; i < n; i++) {
-            y[i] = Math.max(y[i], 0f);
-        }
+        reluInPlace(y, rows * channels);
     }
 
     /**
@@ -67,5 +63,12 @@ public interface BatchNormKernels {
             masked[i] = y[i] > 0f ? gradY[i] : 0f;
         }
         backward(rows, channels, x, masked, gamma, saveMean, saveInvStd, gradX, gradGamma, gradBeta);
+    }
+
+    /** {@code y = max(y, 0)} over the first {@code n} values: the ReLU of the fused defaults (keeps NaN, as ReLU does). */
+    private static void reluInPlace(float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.max(y[i], 0f);
+        }
     }
 }

@@ -41,7 +41,8 @@ public final class ReLU extends Module {
 
     /**
      * Takes {@code out} as this in-place ReLU's output, already computed by a fused pass of the module before it
-     * (the residual add's {@code addRelu}): kept for backward when training, as {@link #forward} keeps its own.
+     * (the residual add's {@code addRelu}, or {@link BatchNorm2d}'s forward with ReLU): kept for backward when
+     * training, as {@link #forward} keeps its own.
      */
     Tensor adopt(Tensor out, Workspace workspace) {
         if (!inPlace) {

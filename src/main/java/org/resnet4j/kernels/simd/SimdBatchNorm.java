@@ -6,7 +6,6 @@ import static org.resnet4j.kernels.simd.VectorConstants.SPECIES;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import org.resnet4j.kernels.BatchNormKernels;
 import org.resnet4j.kernels.Parallel;
 
