@@ -84,7 +84,7 @@ public final class FineTuner {
         Sgd sgd = new Sgd(kernels, model.namedParameters(), 0.9, 1e-4, false);
         long iterations = (long) config.epochs() * batches;
         Recipe recipe = new Recipe(config.seed(), config.batchSize(), config.learningRate(), Schedule.COSINE, 0, 0, 0.9,
-                1e-4, split.validation().size(), NormalizationKind.PER_CHANNEL, iterations);
+                1e-4, split.validation().size(), NormalizationKind.PER_CHANNEL, null, iterations);
         Path dir = config.checkpointDirectory();
         Trainer.prepareDirectory(dir, config.resume());
         MetricsLog metrics = new MetricsLog(dir, config.model() + " fine-tuned on " + config.data().getFileName());

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.resnet4j.data.Augmentation;
 import org.resnet4j.data.NormalizationKind;
 import org.resnet4j.io.SafeTensorsException;
 import org.resnet4j.optim.LearningRateSchedule;
@@ -19,17 +20,23 @@ import org.resnet4j.optim.LearningRateSchedule;
  * {@code iterations} must match for exact continuation; the total may change (a finished run can be extended), which
  * moves the schedule's steps.
  *
- * <p>In the metadata the schedule and the normalization are their command-line names ({@link Schedule#key()},
- * {@link NormalizationKind#key()}), so checkpoints read the same whichever way a run was started.
+ * <p>In the metadata the schedule, the normalization and the augmentation are their names ({@link Schedule#key()},
+ * {@link NormalizationKind#key()}, {@link Augmentation#key()}), so checkpoints read the same whichever way a run was
+ * started. The final weights of a run ({@code model.safetensors}) carry the same entries, so a weights file says how
+ * it was trained.
  *
  * @param seed           data split, shuffling, augmentation and initialization
  * @param validationSize images held out for validation (0 for none)
+ * @param augmentation   the training loader's; null where it is none of {@link Augmentation}'s (fine-tuning's own
+ *                       random resized crop) or not recorded (checkpoints written before 2026-12-02)
  * @param iterations     the total the run was started or last resumed with
  */
 public record Recipe(long seed, int batchSize, double learningRate, Schedule schedule, long warmupIterations,
                      double warmupRate, double momentum, double weightDecay, int validationSize,
-                     NormalizationKind normalization, long iterations) {
+                     NormalizationKind normalization, Augmentation augmentation, long iterations) {
     static final String PREFIX = "recipe.";
+    /** Optional: checkpoints written before it was recorded lack it, and resume without the check. */
+    private static final String AUGMENTATION = "augmentation";
     private static final String[] KEYS = {"seed", "batch_size", "learning_rate", "schedule", "warmup_iterations",
             "warmup_rate", "momentum", "weight_decay", "validation_size", "normalization", "iterations"};
 
@@ -41,7 +48,7 @@ public record Recipe(long seed, int batchSize, double learningRate, Schedule sch
     public static Recipe of(TrainingConfig config) {
         return new Recipe(config.seed(), config.batchSize(), config.learningRate(), config.scheduleKind(),
                 config.warmupIterations(), config.warmupRate(), config.momentum(), config.weightDecay(),
-                config.validationSize(), config.normalizationKind(), config.iterations());
+                config.validationSize(), config.normalizationKind(), Augmentation.PAD_CROP_FLIP, config.iterations());
     }
 
     /** Each iteration's learning rate: the paper's steps (at 1/2 and 3/4 of the total) or a cosine, after any warm-up. */
@@ -50,13 +57,19 @@ public record Recipe(long seed, int batchSize, double learningRate, Schedule sch
         return warmupIterations > 0 ? base.withConstantWarmup(warmupIterations, warmupRate) : base;
     }
 
-    /** The {@code recipe.} entries of a checkpoint's metadata; doubles as {@link Double#toString}, exact both ways. */
-    Map<String, String> toMetadata() {
+    /**
+     * The {@code recipe.} entries of a checkpoint's (and final weights') metadata; doubles as {@link Double#toString},
+     * exact both ways.
+     */
+    public Map<String, String> toMetadata() {
         Object[] values = {seed, batchSize, learningRate, schedule.key(), warmupIterations, warmupRate, momentum,
                 weightDecay, validationSize, normalization.key(), iterations};
         Map<String, String> metadata = new LinkedHashMap<>();
         for (int i = 0; i < KEYS.length; i++) {
             metadata.put(PREFIX + KEYS[i], values[i].toString());
+        }
+        if (augmentation != null) {
+            metadata.put(PREFIX + AUGMENTATION, augmentation.key());
         }
         return metadata;
     }
@@ -76,11 +89,12 @@ public record Recipe(long seed, int batchSize, double learningRate, Schedule sch
                 throw new SafeTensorsException(file + ": checkpoint metadata has recipe keys but no " + PREFIX + KEYS[i]);
             }
         }
+        String augmentation = metadata.get(PREFIX + AUGMENTATION);
         try {
             return new Recipe(Long.parseLong(v[0]), Integer.parseInt(v[1]), Double.parseDouble(v[2]),
                     Schedule.fromKey(v[3]), Long.parseLong(v[4]), Double.parseDouble(v[5]), Double.parseDouble(v[6]),
                     Double.parseDouble(v[7]), Integer.parseInt(v[8]), NormalizationKind.fromKey(v[9]),
-                    Long.parseLong(v[10]));
+                    augmentation == null ? null : Augmentation.fromKey(augmentation), Long.parseLong(v[10]));
         } catch (IllegalArgumentException e) {
             throw new SafeTensorsException(file + ": malformed recipe in checkpoint metadata: " + e.getMessage(), e);
         }
@@ -98,6 +112,10 @@ public record Recipe(long seed, int batchSize, double learningRate, Schedule sch
         differ(differences, "batch size (--batch)", batchSize, asked.batchSize);
         differ(differences, "validation size (--val-size)", validationSize, asked.validationSize);
         differ(differences, "normalization (--normalization)", normalization, asked.normalization);
+        // Unrecorded (an older checkpoint) on either side: nothing to compare.
+        if (augmentation != null && asked.augmentation != null) {
+            differ(differences, "augmentation (Training.augmentation)", augmentation, asked.augmentation);
+        }
         differ(differences, "momentum (--momentum)", momentum, asked.momentum);
         differ(differences, "weight decay (--weight-decay)", weightDecay, asked.weightDecay);
         differ(differences, "learning rate (--lr)", learningRate, asked.learningRate);
@@ -129,6 +147,7 @@ public record Recipe(long seed, int batchSize, double learningRate, Schedule sch
             case Double d -> BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
             case Schedule s -> s.key();
             case NormalizationKind n -> n.key();
+            case Augmentation a -> a.key();
             default -> value.toString();
         };
     }

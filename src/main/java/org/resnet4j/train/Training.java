@@ -247,7 +247,7 @@ public final class Training {
     /** The settings that decide the run's trajectory, as its checkpoints record them. */
     Recipe recipe() {
         return new Recipe(seed, batchSize, learningRate, schedule, warmupIterations, warmupRate, momentum, weightDecay,
-                validationData == null ? 0 : validationData.size(), normalization, iterations);
+                validationData == null ? 0 : validationData.size(), normalization, augmentation, iterations);
     }
 
     private void requireClasses(String what, Dataset data) {

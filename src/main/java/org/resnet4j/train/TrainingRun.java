@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.resnet4j.data.BatchLoader;
@@ -63,7 +64,7 @@ final class TrainingRun {
                 .augmentation(options.augmentation).threads(options.loaderThreads).layout(Layout.NHWC).build()) {
             end = loop.run(state, loader);
         }
-        Path weights = save(state.normalization(), end.iteration());
+        Path weights = save(state.normalization(), recipe, end);
         LOG.info("wrote {} ({} iterations, {} s)", weights, end.iteration(), String.format("%.0f", end.elapsedSeconds()));
         Evaluator.Result validation = end.validation();
         return new Trainer.Summary(end.iteration(), validation == null ? Double.NaN : validation.error(),
@@ -106,12 +107,18 @@ final class TrainingRun {
         };
     }
 
-    /** {@code model.safetensors}: the weights, and what loading and classifying need (model, normalization, labels). */
-    private Path save(Normalization normalization, long iteration) throws IOException {
+    /**
+     * {@code model.safetensors}: the weights, what loading and classifying need (model, normalization, labels), and
+     * how they were trained (the recipe's {@code recipe.} entries, the number of training images, the seconds spent).
+     */
+    private Path save(Normalization normalization, Recipe recipe, TrainingLoop.End end) throws IOException {
         Path weights = options.checkpointDirectory.resolve(Trainer.WEIGHTS_FILE);
         Map<String, String> metadata = new LinkedHashMap<>(NormalizationMetadata.toMetadata(normalization));
         metadata.put(TrainedWeights.MODEL, name);
-        metadata.put("iterations", Long.toString(iteration));
+        metadata.put("iterations", Long.toString(end.iteration()));
+        metadata.putAll(recipe.toMetadata());
+        metadata.put("training_images", Integer.toString(options.trainingData.size()));
+        metadata.put("training_seconds", String.format(Locale.ROOT, "%.0f", end.elapsedSeconds()));
         metadata.putAll(options.extraMetadata);
         metadata.put(FineTuner.LABELS, String.join("\n", options.trainingData.classNames()));
         StateDicts.save(options.model, weights, metadata);
@@ -130,6 +137,10 @@ final class TrainingRun {
             return;
         }
         saved.requireContinuable(asked, checkpoint);
+        if (saved.augmentation() == null && asked.augmentation() != null) {
+            LOG.info("{} does not record its augmentation (written before it was): resuming with {}", checkpoint,
+                    asked.augmentation().key());
+        }
         if (saved.iterations() != asked.iterations() && state.iteration() < asked.iterations()) {
             LOG.warn("resuming {}: {}", checkpoint, saved.totalChange(asked, state.iteration()));
         }

@@ -1,5 +1,6 @@
 package org.resnet4j.train;
 
+import static org.resnet4j.data.Augmentation.PAD_CROP_FLIP;
 import static org.resnet4j.data.NormalizationKind.PER_CHANNEL;
 import static org.resnet4j.train.Schedule.PAPER_STEPS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -36,7 +37,7 @@ import org.resnet4j.tensor.Tensor;
 class CheckpointTest {
     private static final Checkpoint.State STATE = new Checkpoint.State(1234, new LoaderState(-7, 3, 17, 128, 45_000),
             new Normalization(new float[] {0.49f, 0.48f, 0.45f}, new float[] {0.25f, 0.24f, 0.26f}), 123.456789,
-            987, 1024, 42.5, new Recipe(-7, 128, 0.1, PAPER_STEPS, 400, 0.01, 0.9, 1e-4, 5_000, PER_CHANNEL, 64_000));
+            987, 1024, 42.5, new Recipe(-7, 128, 0.1, PAPER_STEPS, 400, 0.01, 0.9, 1e-4, 5_000, PER_CHANNEL, PAD_CROP_FLIP, 64_000));
 
     @TempDir
     Path dir;

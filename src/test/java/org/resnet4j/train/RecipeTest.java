@@ -1,5 +1,8 @@
 package org.resnet4j.train;
 
+import static org.resnet4j.data.Augmentation.FLIP;
+import static org.resnet4j.data.Augmentation.NONE;
+import static org.resnet4j.data.Augmentation.PAD_CROP_FLIP;
 import static org.resnet4j.data.NormalizationKind.PER_CHANNEL;
 import static org.resnet4j.data.NormalizationKind.PER_PIXEL_MEAN;
 import static org.resnet4j.train.Schedule.COSINE;
@@ -19,11 +22,11 @@ import org.resnet4j.io.SafeTensorsException;
 /** What a checkpoint's recipe allows a resume to change, and how the refusal and the warning read. */
 class RecipeTest {
     private static final Path FILE = Path.of("runs", "resnet20", Checkpoint.FILE);
-    private static final Recipe PAPER = new Recipe(0, 128, 0.1, PAPER_STEPS, 0, 0.01, 0.9, 1e-4, 5_000, PER_CHANNEL, 64_000);
+    private static final Recipe PAPER = new Recipe(0, 128, 0.1, PAPER_STEPS, 0, 0.01, 0.9, 1e-4, 5_000, PER_CHANNEL, PAD_CROP_FLIP, 64_000);
 
     @Test
     void everyDifferingSettingIsNamedWithTheSavedAndTheAskedValue() {
-        Recipe asked = new Recipe(7, 64, 0.05, COSINE, 400, 0.02, 0.8, 5e-4, 1_000, PER_PIXEL_MEAN, 64_000);
+        Recipe asked = new Recipe(7, 64, 0.05, COSINE, 400, 0.02, 0.8, 5e-4, 1_000, PER_PIXEL_MEAN, PAD_CROP_FLIP, 64_000);
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PAPER.requireContinuable(asked, FILE));
@@ -44,7 +47,7 @@ class RecipeTest {
 
     @Test
     void onlyTheDifferingSettingIsNamed() {
-        Recipe asked = new Recipe(1, 128, 0.1, PAPER_STEPS, 0, 0.01, 0.9, 1e-4, 5_000, PER_CHANNEL, 64_000);
+        Recipe asked = new Recipe(1, 128, 0.1, PAPER_STEPS, 0, 0.01, 0.9, 1e-4, 5_000, PER_CHANNEL, PAD_CROP_FLIP, 64_000);
 
         String message = assertThrows(IllegalArgumentException.class, () -> PAPER.requireContinuable(asked, FILE))
                 .getMessage();
@@ -58,16 +61,19 @@ class RecipeTest {
     @Test
     void anotherTotalIsAllowed() {
         assertDoesNotThrow(() -> PAPER.requireContinuable(
-                new Recipe(0, 128, 0.1, PAPER_STEPS, 0, 0.01, 0.9, 1e-4, 5_000, PER_CHANNEL, 80_000), FILE));
+                new Recipe(0, 128, 0.1, PAPER_STEPS, 0, 0.01, 0.9, 1e-4, 5_000, PER_CHANNEL, PAD_CROP_FLIP, 80_000), FILE));
     }
 
     /** The warm-up rate only matters when some iterations use it. */
     @Test
     void theWarmupRateCountsOnlyWithWarmupIterations() {
         assertDoesNotThrow(() -> PAPER.requireContinuable(
-                new Recipe(0, 128, 0.1, PAPER_STEPS, 0, 0.5, 0.9, 1e-4, 5_000, PER_CHANNEL, 64_000), FILE));
-        Recipe warm = new Recipe(0, 128, 0.1, PAPER_STEPS, 400, 0.01, 0.9, 1e-4, 5_000, PER_CHANNEL, 64_000);
-        Recipe otherRate = new Recipe(0, 128, 0.1, PAPER_STEPS, 400, 0.02, 0.9, 1e-4, 5_000, PER_CHANNEL, 64_000);
+                new Recipe(0, 128, 0.1, PAPER_STEPS, 0, 0.5, 0.9, 1e-4, 5_000, PER_CHANNEL, PAD_CROP_FLIP, 64_000),
+                FILE));
+        Recipe warm = new Recipe(0, 128, 0.1, PAPER_STEPS, 400, 0.01, 0.9, 1e-4, 5_000, PER_CHANNEL, PAD_CROP_FLIP,
+                64_000);
+        Recipe otherRate = new Recipe(0, 128, 0.1, PAPER_STEPS, 400, 0.02, 0.9, 1e-4, 5_000, PER_CHANNEL,
+                PAD_CROP_FLIP, 64_000);
 
         String message = assertThrows(IllegalArgumentException.class, () -> warm.requireContinuable(otherRate, FILE))
                 .getMessage();
@@ -78,8 +84,8 @@ class RecipeTest {
     /** A run of 10 extended to 16: the steps move from 5 and 7 to 8 and 12, so at 10 the rate goes back up. */
     @Test
     void aNewTotalSaysWhereThePaperStepsFallAndTheRateAtTheResumePoint() {
-        Recipe saved = new Recipe(5, 8, 0.02, PAPER_STEPS, 0, 0.01, 0.9, 1e-4, 24, PER_CHANNEL, 10);
-        Recipe asked = new Recipe(5, 8, 0.02, PAPER_STEPS, 0, 0.01, 0.9, 1e-4, 24, PER_CHANNEL, 16);
+        Recipe saved = new Recipe(5, 8, 0.02, PAPER_STEPS, 0, 0.01, 0.9, 1e-4, 24, PER_CHANNEL, PAD_CROP_FLIP, 10);
+        Recipe asked = new Recipe(5, 8, 0.02, PAPER_STEPS, 0, 0.01, 0.9, 1e-4, 24, PER_CHANNEL, PAD_CROP_FLIP, 16);
 
         assertEquals("the checkpoint's run was set for 10 iterations, this one for 16: the paper schedule now follows "
                 + "the new total, dividing the learning rate by 10 at iterations 8 and 12 (the run so far had its steps "
@@ -89,8 +95,8 @@ class RecipeTest {
 
     @Test
     void aNewTotalSaysWhereTheCosineEnds() {
-        Recipe saved = new Recipe(5, 8, 0.1, COSINE, 0, 0.01, 0.9, 1e-4, 24, PER_CHANNEL, 100);
-        Recipe asked = new Recipe(5, 8, 0.1, COSINE, 0, 0.01, 0.9, 1e-4, 24, PER_CHANNEL, 200);
+        Recipe saved = new Recipe(5, 8, 0.1, COSINE, 0, 0.01, 0.9, 1e-4, 24, PER_CHANNEL, PAD_CROP_FLIP, 100);
+        Recipe asked = new Recipe(5, 8, 0.1, COSINE, 0, 0.01, 0.9, 1e-4, 24, PER_CHANNEL, PAD_CROP_FLIP, 200);
 
         assertEquals("the checkpoint's run was set for 100 iterations, this one for 200: the cosine schedule now "
                 + "follows the new total, reaching 0 at iteration 200 (was 100); from iteration 100 the rate is 0.05 "
@@ -99,10 +105,41 @@ class RecipeTest {
 
     @Test
     void metadataRoundTripsExactly() throws SafeTensorsException {
-        Recipe odd = new Recipe(-3, 96, 0.1 + 0.2, COSINE, 17, 1.0 / 3, 0.875, 3e-5, 0, PER_PIXEL_MEAN, 123_456_789_012L);
+        Recipe odd = new Recipe(-3, 96, 0.1 + 0.2, COSINE, 17, 1.0 / 3, 0.875, 3e-5, 0, PER_PIXEL_MEAN, FLIP,
+                123_456_789_012L);
 
         assertEquals(odd, Recipe.fromMetadata(odd.toMetadata(), FILE));
-        assertEquals(11, odd.toMetadata().size());
+        assertEquals(12, odd.toMetadata().size());
+        assertEquals("flip", odd.toMetadata().get(Recipe.PREFIX + "augmentation"));
+    }
+
+    /** A resume with another augmentation would silently continue a different run. */
+    @Test
+    void anotherAugmentationIsRefused() {
+        Recipe asked = new Recipe(0, 128, 0.1, PAPER_STEPS, 0, 0.01, 0.9, 1e-4, 5_000, PER_CHANNEL, NONE, 64_000);
+
+        String message = assertThrows(IllegalArgumentException.class, () -> PAPER.requireContinuable(asked, FILE))
+                .getMessage();
+
+        assertTrue(message.contains("augmentation (Training.augmentation) saved pad-crop-flip, asked none."), message);
+    }
+
+    /**
+     * Checkpoints written before the augmentation was recorded have no entry for it: they read as unknown and resume
+     * without the comparison, as do fine-tuning's (whose transform is none of the enum's).
+     */
+    @Test
+    void anUnrecordedAugmentationIsNotCompared() throws SafeTensorsException {
+        Map<String, String> older = new LinkedHashMap<>(PAPER.toMetadata());
+        older.remove(Recipe.PREFIX + "augmentation");
+
+        Recipe saved = Recipe.fromMetadata(older, FILE);
+
+        assertNull(saved.augmentation());
+        assertDoesNotThrow(() -> saved.requireContinuable(PAPER, FILE));
+        Recipe fineTuning = new Recipe(0, 128, 0.1, PAPER_STEPS, 0, 0.01, 0.9, 1e-4, 5_000, PER_CHANNEL, null, 64_000);
+        assertEquals(11, fineTuning.toMetadata().size());
+        assertDoesNotThrow(() -> PAPER.requireContinuable(fineTuning, FILE));
     }
 
     /** The enums are stored by their command-line names; another name is a malformed checkpoint, not a crash. */
@@ -110,6 +147,7 @@ class RecipeTest {
     void schedulesAndNormalizationsAreStoredByTheirCommandLineNames() {
         assertEquals("paper", PAPER.toMetadata().get(Recipe.PREFIX + "schedule"));
         assertEquals("channel", PAPER.toMetadata().get(Recipe.PREFIX + "normalization"));
+        assertEquals("pad-crop-flip", PAPER.toMetadata().get(Recipe.PREFIX + "augmentation"));
         Map<String, String> metadata = new LinkedHashMap<>(PAPER.toMetadata());
         metadata.put(Recipe.PREFIX + "schedule", "linear");
 

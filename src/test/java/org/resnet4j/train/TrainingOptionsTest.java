@@ -1,5 +1,6 @@
 package org.resnet4j.train;
 
+import static org.resnet4j.data.Augmentation.PAD_CROP_FLIP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,7 +42,7 @@ class TrainingOptionsTest {
     void theDefaultsAreThePapersRecipe() {
         Training training = Training.of(MODEL, DATA);
         assertEquals(new Recipe(0, 128, 0.1, Schedule.PAPER_STEPS, 0, 0.01, 0.9, 1e-4, 0,
-                NormalizationKind.PER_CHANNEL, 64_000), training.recipe());
+                NormalizationKind.PER_CHANNEL, PAD_CROP_FLIP, 64_000), training.recipe());
         assertEquals(Augmentation.PAD_CROP_FLIP, training.augmentation);
         assertEquals(List.of(1_000L, 1_000L, 100L), List.of(training.checkpointEvery, training.evaluateEvery,
                 training.logEvery));

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,12 @@ class TrainingTest {
         assertEquals(NormalizationKind.PER_CHANNEL.of(train), weights.normalization());
         assertEquals("red\nblue", weights.metadata().get(FineTuner.LABELS));
         assertTrue(Files.exists(dir.resolve(MetricsLog.PNG)));
+        // ... and says how it was trained: the whole recipe, the number of images, the time.
+        Map<String, String> metadata = weights.metadata();
+        assertEquals(Recipe.fromMetadata(metadata(Checkpoint.path(dir)), dir), Recipe.fromMetadata(metadata, dir));
+        assertEquals("pad-crop-flip", metadata.get("recipe.augmentation"));
+        assertEquals("64", metadata.get("training_images"));
+        assertTrue(Double.parseDouble(metadata.get("training_seconds")) >= 0, metadata.toString());
     }
 
     private static double mean(List<Double> values) {

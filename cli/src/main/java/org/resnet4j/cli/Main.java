@@ -2,12 +2,17 @@ package org.resnet4j.cli;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code java --add-modules jdk.incubator.vector -jar target/resnet4j-cli.jar COMMAND [options]}. Exit status 0 on
  * success, 2 for a bad command line, 1 for any other failure, with a one-line reason on standard error.
  */
 public final class Main {
+    /** The commands whose model comes from {@link ModelArguments}, so whose help lists the shared model options. */
+    static final Set<String> MODEL_BUILDING_COMMANDS = Set.of("summary", "infer", "eval", "bench", "export",
+            "features", "classify", "serve");
+
     private Main() {
     }
 
@@ -103,7 +108,9 @@ public final class Main {
         if (help.length() == "usage: ./resnet4j ".length()) {
             return null;
         }
-        return help.append(lines.stream().dropWhile(l -> !l.startsWith("models:")).map(l -> l + "\n")
+        // The shared model options belong to the commands that build their model from them (ModelArguments).
+        String tail = MODEL_BUILDING_COMMANDS.contains(command) ? "model options" : "models:";
+        return help.append(lines.stream().dropWhile(l -> !l.startsWith(tail)).map(l -> l + "\n")
                 .reduce("", String::concat)).toString();
     }
 
@@ -117,9 +124,10 @@ public final class Main {
                   train   --model NAME --data DIR [--iterations N | --epochs E] [--batch 128] [--lr 0.1]
                           [--schedule paper|cosine] [--val-size 5000] [--seed S] [--threads T]
                           [--checkpoint-dir D] [--checkpoint-every N] [--resume | --overwrite] [--eval-every N]
-                          [--records-per-file 10000]
+                          [--records-per-file 10000] [--normalization channel|pixel] [--momentum 0.9]
+                          [--weight-decay 0.0001] [--warmup-iterations N --warmup-lr R] [--log-every 100]
                   eval    --model NAME --weights W.safetensors|W.pth --data DIR [--split test|val|train]
-                          [--records-per-file 10000]
+                          [--batch B] [--threads T] [--records-per-file 10000]
                   bench   --model NAME --mode train|infer --batch B [--image-size S] [--threads T] [--seconds S]
                           [--freeze-backbone]
                   export  --model NAME --weights W.safetensors|W.pth --onnx OUT.onnx [--batch N|dynamic] [--image-size S]
@@ -136,6 +144,9 @@ public final class Main {
                   serve   --model NAME --weights W.safetensors|W.pth [--host 127.0.0.1] [--port 8080] [--threads T]
                           [--max-batch 32] [--max-wait-ms 5] [--max-queue 128] [--max-body-bytes 1048576]
                           [--timeout-ms 30000] [--grace-seconds 25] [--workers 1] [--labels FILE]
+                model options (every command that reads weights or measures a model; train and finetune take
+                        the model's name only): [--classes N] [--shortcut A|B|C] [--stride-on-first-1x1]
+                        [--zero-init-residual] [--init-seed S]
                 models: resnet18 resnet34 resnet50 resnet101 resnet152 resnet20 resnet32 resnet44 resnet56 resnet110
                         resnet1202 plain18 plain34 plain20 plain32 plain44 plain56 plain110
                 """;
