@@ -53,11 +53,8 @@ public final class FrozenResNet extends Module {
         if (workspace.training()) {
             throw new IllegalStateException(name + " is frozen for inference: train the ResNet it came from");
         }
-        Tensor x = images.toNhwc(input, workspace);
-        for (Module module : flow) {
-            x = module.forward(x, workspace);
-        }
-        return x;
+        // The images' NHWC copy stays the workspace's own (three channels: small); what follows is recycled.
+        return forwardThrough(flow, images.toNhwc(input, workspace), workspace);
     }
 
     @Override

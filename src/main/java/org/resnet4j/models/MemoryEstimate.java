@@ -74,7 +74,10 @@ public record MemoryEstimate(int batch, long parameterBytes, long statisticsByte
 
         FrozenResNet frozen = twin.freeze();
         Workspace inference = Workspace.forInference();
-        frozen.forward(images, inference);
+        // The first passes settle which layers share which recycled arrays; the third holds what every later one does.
+        for (int pass = 0; pass < 3; pass++) {
+            frozen.forward(images, inference);
+        }
 
         long frozenWeights = ModelSummary.of(frozen, 3, imageSize).rows().stream()
                 .mapToLong(SummaryRow::parameters).sum();

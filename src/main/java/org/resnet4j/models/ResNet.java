@@ -105,11 +105,8 @@ public final class ResNet extends Module {
 
     @Override
     public Tensor forward(Tensor input, Workspace workspace) {
-        Tensor x = images.toNhwc(input, workspace);
-        for (Module module : flow) {
-            x = module.forward(x, workspace);
-        }
-        return x;
+        // The images' NHWC copy stays the workspace's own (three channels: small); what follows is recycled.
+        return forwardThrough(flow, images.toNhwc(input, workspace), workspace);
     }
 
     /**

@@ -27,9 +27,14 @@ final class StageFeatures {
     static Map<String, Tensor> collect(Map<String, Module> layers, InputImages images, Tensor input,
                                        Workspace workspace) {
         Map<String, Tensor> features = new LinkedHashMap<>();
-        Tensor x = images.toNhwc(input, workspace);
+        Tensor nhwcImages = images.toNhwc(input, workspace);
+        Tensor x = nhwcImages;
         for (Map.Entry<String, Module> layer : layers.entrySet()) {
-            x = layer.getValue().forward(x, workspace);
+            Tensor next = layer.getValue().forward(x, workspace);
+            if (x.data() != nhwcImages.data()) {
+                workspace.release(x, next); // copied below when it is a feature
+            }
+            x = next;
             String name = layer.getKey();
             if (name.startsWith("layer")) {
                 Tensor nchw = x.toLayout(Layout.NCHW); // a new tensor unless the stage ran in NCHW already

@@ -122,6 +122,35 @@ public abstract class Module {
     }
 
     /** The output shape of {@code modules} run one after another on an input of shape {@code in}. */
+    /**
+     * Runs {@code modules} in turn from {@code input} and returns the last one's output. Each output in between is
+     * handed back to the workspace once the next module has read it ({@link Workspace#release}), so that inference
+     * recycles its array; {@code input} and the returned output are never handed back.
+     */
+    protected static Tensor forwardThrough(List<? extends Module> modules, Tensor input, Workspace workspace) {
+        return chain(modules, input, input, workspace);
+    }
+
+    /**
+     * A {@link Sequential} among {@code modules} is run child by child in the same chain (what its own forward does),
+     * so that the tensor before it is released as soon as its first child has read it, not after its last.
+     */
+    private static Tensor chain(List<? extends Module> modules, Tensor from, Tensor input, Workspace workspace) {
+        Tensor x = from;
+        for (Module module : modules) {
+            if (module instanceof Sequential sequential) {
+                x = chain(sequential.inOrder(), x, input, workspace);
+                continue;
+            }
+            Tensor next = module.forward(x, workspace);
+            if (x.data() != input.data()) {
+                workspace.release(x, next);
+            }
+            x = next;
+        }
+        return x;
+    }
+
     protected static Shape outputShapeThrough(List<? extends Module> modules, Shape in) {
         Shape shape = in;
         for (Module module : modules) {

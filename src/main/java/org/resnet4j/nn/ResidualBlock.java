@@ -71,17 +71,20 @@ public abstract class ResidualBlock extends Module {
         Tensor in = Buffers.asNhwc(x, getClass().getSimpleName());
         Tensor y = in;
         for (int i = 0; i < branch.size(); i++) {
+            Tensor next;
             if (fusesRelu(i)) {
                 // Batch norm and the in-place ReLU after it in one pass (the same bits as the two).
-                y = ((ReLU) branch.get(i + 1)).adopt(((BatchNorm2d) branch.get(i)).forwardRelu(y, workspace),
+                next = ((ReLU) branch.get(i + 1)).adopt(((BatchNorm2d) branch.get(i)).forwardRelu(y, workspace),
                         workspace);
                 i++;
             } else {
-                y = branch.get(i).forward(y, workspace);
+                next = branch.get(i).forward(y, workspace);
             }
+            // Inference recycles what the branch has read; the block's input waits for the shortcut and the parent.
+            y = handBack(y, in, next, workspace);
         }
         if (shortcutKind == ShortcutKind.NONE) {
-            return outputRelu.forward(y, workspace);
+            return handBack(y, in, outputRelu.forward(y, workspace), workspace);
         }
         Tensor s = shortcutKind == ShortcutKind.IDENTITY ? in : shortcut.forward(in, workspace);
         s.shape().requireEqual(y.shape(), getClass().getSimpleName() + " shortcut vs branch");
@@ -90,11 +93,25 @@ public abstract class ResidualBlock extends Module {
         Tensor out = separate ? workspace.output(sumBuffer, y.shape(), Layout.NHWC) : y;
         if (!outputRelu.inPlace()) {
             kernels.elementwise().add(y.size(), y.data(), s.data(), out.data());
-            return outputRelu.forward(out, workspace);
+            handBack(s, in, out, workspace);
+            return handBack(out, in, outputRelu.forward(out, workspace), workspace);
         }
         // The add and the in-place ReLU after it in one pass over memory (the same bits as the two passes).
         kernels.elementwise().addRelu(y.size(), y.data(), s.data(), out.data());
+        handBack(s, in, out, workspace);
         return outputRelu.adopt(out, workspace);
+    }
+
+    /**
+     * Returns {@code result} after handing {@code consumed}, read for the last time to compute it, back to the
+     * workspace ({@link Workspace#release}), unless it is the block's input, which the shortcut or the parent still
+     * needs.
+     */
+    private static Tensor handBack(Tensor consumed, Tensor in, Tensor result, Workspace workspace) {
+        if (consumed.data() != in.data()) {
+            workspace.release(consumed, result);
+        }
+        return result;
     }
 
     @Override

@@ -23,13 +23,14 @@ public final class Sequential extends Module {
         return List.copyOf(modules);
     }
 
+    /** The modules themselves, not a copy: for the forward chain, which runs every pass and allocates nothing. */
+    List<Module> inOrder() {
+        return modules;
+    }
+
     @Override
     public Tensor forward(Tensor x, Workspace workspace) {
-        Tensor y = x;
-        for (Module module : modules) {
-            y = module.forward(y, workspace);
-        }
-        return y;
+        return forwardThrough(modules, x, workspace);
     }
 
     @Override
