@@ -1,4 +1,6 @@
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +10,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 
 /**
  * A closed-loop load: each client thread sends a request, waits for its answer, checks it, sends the next. A
@@ -167,10 +170,34 @@ final class LoadRun {
                 new Bad("empty", "POST", "/v1/classify", new byte[0], 400),
                 new Bad("not an image", "POST", "/v1/classify", "not an image".getBytes(StandardCharsets.UTF_8), 415),
                 new Bad("truncated", "POST", "/v1/classify", Arrays.copyOf(goodImage, goodImage.length / 2), 400),
-                new Bad("wrong size", "POST", "/v1/classify", small, 422),
+                new Bad("too many pixels", "POST", "/v1/classify", claimingSize(100_000, 100_000), 422),
                 new Bad("bad query", "POST", "/v1/classify?top=0", small, 400),
                 new Bad("unknown path", "POST", "/v1/clasify", small, 404),
                 new Bad("wrong method", "GET", "/v1/classify", null, 405));
+    }
+
+    /**
+     * A PNG of a few dozen bytes whose header claims {@code width x height} (signature, IHDR, IEND, CRCs right): the
+     * server refuses it for its size (422) before decoding. Any other size it would resize and answer.
+     */
+    private static byte[] claimingSize(int width, int height) {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        chunk(png, "IHDR",
+                ByteBuffer.allocate(13).putInt(width).putInt(height).put(new byte[] {8, 2, 0, 0, 0}).array());
+        chunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(typeBytes);
+        out.writeBytes(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     private static void report(Settings settings, Tally[] tallies) {

@@ -14,7 +14,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * anyone can be refused for their size before they cost anything (a PNG of a few kilobytes can claim 100 megapixels
  * of one colour). A PNG's whole chunk structure is checked as well ({@code PngChunks}): the JDK's decoder takes a file
  * cut right after its pixel data as whole. The size is the stored one: a JPEG whose EXIF orientation turns it (5 to
- * 8) decodes with {@link ImageDecoder#standard()} to width and height swapped.
+ * 8) decodes with {@link ImageDecoder#standard()} to width and height swapped. A width or height of 0 is reported as
+ * the header claims it, although no decoder here reads such an image: a caller refusing by size can then say why.
  *
  * @param format "png" or "jpeg"
  */
@@ -33,6 +34,12 @@ public record ImageHeader(String format, int width, int height) {
         }
         if (format.equals("png")) {
             PngChunks.check(bytes, source);
+        }
+        // ImageIO's readers say only that they cannot read such a header (a JPEG's height of 0 would need a DNL
+        // marker, which libjpeg does not read; a PNG's is invalid), so these two are read from the bytes.
+        ImageHeader stored = format.equals("png") ? pngSize(bytes) : jpegSize(bytes);
+        if (stored != null && (stored.width == 0 || stored.height == 0)) {
+            return stored;
         }
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
@@ -53,5 +60,53 @@ public record ImageHeader(String format, int width, int height) {
             throw new ImageDecodingException(source + ": cannot read the " + format.toUpperCase(Locale.ROOT)
                     + " header: " + reason, e);
         }
+    }
+
+    /** The size in the IHDR chunk (the first, after the chunks were checked), or null if there is none. */
+    private static ImageHeader pngSize(byte[] png) {
+        if (png.length < 24 || png[12] != 'I' || png[13] != 'H' || png[14] != 'D' || png[15] != 'R') {
+            return null;
+        }
+        return new ImageHeader("png", int32(png, 16), int32(png, 20));
+    }
+
+    /**
+     * The size in the first start-of-frame segment, or null if the segments end or a scan begins before one
+     * (package-private for its test).
+     */
+    static ImageHeader jpegSize(byte[] jpeg) {
+        int at = 2; // after the start-of-image marker
+        while (at + 1 < jpeg.length) {
+            if ((jpeg[at] & 0xFF) != 0xFF) {
+                return null;
+            }
+            int marker = jpeg[at + 1] & 0xFF;
+            if (marker == 0xFF) { // a fill byte before the marker
+                at++;
+                continue;
+            }
+            if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD8) { // no length: TEM, RSTn, SOI
+                at += 2;
+                continue;
+            }
+            if (marker == 0xD9 || marker == 0xDA || at + 3 >= jpeg.length) { // end of image, start of scan
+                return null;
+            }
+            // SOF0-3, 5-7, 9-11, 13-15; C4 (DHT), C8 (JPG) and CC (DAC) are not frames
+            if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+                return at + 8 < jpeg.length ? new ImageHeader("jpeg", uint16(jpeg, at + 7), uint16(jpeg, at + 5))
+                        : null;
+            }
+            at += 2 + uint16(jpeg, at + 2);
+        }
+        return null;
+    }
+
+    private static int int32(byte[] b, int at) {
+        return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | (b[at + 3] & 0xFF);
+    }
+
+    private static int uint16(byte[] b, int at) {
+        return (b[at] & 0xFF) << 8 | (b[at + 1] & 0xFF);
     }
 }

@@ -13,7 +13,10 @@ public final class ImageRejectedException extends Exception {
         NOT_AN_IMAGE,
         /** A PNG or JPEG that ends early, fails a checksum, or does not decode. */
         CORRUPT,
-        /** Another width or height than the network takes. */
+        /**
+         * A width or height of 0, more pixels than the predictor's limit, or so long and narrow an image that its
+         * shorter side resized would make more; told from the header, before decoding.
+         */
         WRONG_SIZE
     }
 

@@ -2,6 +2,7 @@ package org.resnet4j.serving;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.images.ImageDecodingException;
@@ -15,35 +16,75 @@ import org.resnet4j.tensor.Tensor;
 /**
  * A trained network ready to answer: encoded image to the network's input, a batch of inputs to logits, logits to
  * ranked classes. Safe to share between threads: the network is frozen once and a frozen network may run many calls
- * at once, each in its own workspace, each returning logits of its own.
+ * at once, each in its own workspace, each returning logits of its own. {@link #input} may wait: at most one image per
+ * core is decoded at a time.
  *
- * <p>The input is what the {@code features} command builds from an image file: the pixels as RGB in [0, 1]
- * ({@code value / 255f}), then the normalization the weights record ({@link Normalization#normalize}); weights that
- * record none (a converted torchvision file) get torchvision's ImageNet mean and std. A CIFAR network takes 32x32
- * images, an ImageNet network 224x224; other sizes are refused from the image's header, before it is decoded (no
- * resizing yet). JPEGs are turned upright by their EXIF orientation, as a viewer shows them.
+ * <p>The input is what {@code classify} builds from the same image file ({@link ModelInputs}): the image decoded
+ * (JPEGs turned upright by their EXIF orientation, as a viewer shows them), its shorter side resized to
+ * {@link #resize()}, center-cropped to {@link #imageSize()} (32 for a CIFAR network, 224 for an ImageNet one), the
+ * pixels as RGB in [0, 1] ({@code value / 255f}), then the normalization the weights record
+ * ({@link Normalization#normalize}); weights that record none (a converted torchvision file) get torchvision's
+ * ImageNet mean and std. An image of any size is taken, a smaller one upscaled; one whose header claims a width or
+ * height of 0, or more than {@link #maxPixels()} pixels (as stored or once resized), is refused from the header,
+ * before it is decoded.
  */
 public final class Predictor implements BatchModel {
     private static final int CIFAR_SIZE = 32;
     private static final int IMAGENET_SIZE = 224;
     private static final String SOURCE = "request body";
+    /**
+     * 4096x4096: a 12-megapixel phone photo (4032x3024) fits, and preparing an image that size allocates about 150 MB
+     * (some 9 bytes a pixel: ImageIO's image, the RGB copy, the resize's passes), from a body of a few kilobytes.
+     */
+    public static final long DEFAULT_MAX_PIXELS = 4096L * 4096;
 
     private final String modelName;
     private final FrozenResNet network;
     private final Normalization normalization;
     private final Labels labels;
     private final int imageSize;
+    private final int resize;
+    private final long maxPixels;
     private final ImageDecoder decoder = ImageDecoder.standard();
+    /**
+     * Decoding is CPU-bound, so more images at once than cores would only hold more memory: with this bound a burst of
+     * requests each claiming {@code maxPixels} holds one such image per core, not one per request held.
+     */
+    private final Semaphore decoding = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
+
+    /**
+     * As {@code classify} prepares images by default: the shorter side resized to {@link ModelInputs#resizeFor}
+     * (256 for an ImageNet network, 32 for a CIFAR one), at most {@link #DEFAULT_MAX_PIXELS} pixels.
+     */
+    public Predictor(ResNet model, Normalization normalization, Labels labels) {
+        this(model, normalization, labels, ModelInputs.resizeFor(model, ModelInputs.defaultSize(model)),
+                DEFAULT_MAX_PIXELS);
+    }
 
     /**
      * @param model         the trained network, frozen here: later changes to it do not reach the predictor
      * @param normalization the one the weights record, or null for torchvision's ImageNet statistics (ImageNet
      *                      networks only: CIFAR networks have no standard normalization)
+     * @param resize        the shorter side before the center crop, at least {@link #imageSize()} (torchvision's V2
+     *                      ImageNet weights are evaluated at 232, V1 at 256)
+     * @param maxPixels     the most pixels an image may have, as its header claims them and once resized; at most
+     *                      {@link ImageDecoder#MAX_PIXELS}
      */
-    public Predictor(ResNet model, Normalization normalization, Labels labels) {
+    public Predictor(ResNet model, Normalization normalization, Labels labels, int resize, long maxPixels) {
         this.modelName = model.architecture().name();
         boolean cifar = model.architecture().family() == Architecture.Family.CIFAR;
         this.imageSize = cifar ? CIFAR_SIZE : IMAGENET_SIZE;
+        if (resize < imageSize) {
+            throw new IllegalArgumentException("resize " + resize + " is smaller than the crop: " + modelName
+                    + " takes " + imageSize + "x" + imageSize + " images");
+        }
+        if (maxPixels < (long) resize * resize || maxPixels > ImageDecoder.MAX_PIXELS) {
+            throw new IllegalArgumentException("max pixels " + maxPixels + " must be at least one resized image, "
+                    + resize + "x" + resize + " = " + (long) resize * resize + ", and at most the decoder's limit, "
+                    + ImageDecoder.MAX_PIXELS);
+        }
+        this.resize = resize;
+        this.maxPixels = maxPixels;
         if (labels.size() != model.classes()) {
             throw new IllegalArgumentException(labels.size() + " labels for " + modelName + " with " + model.classes()
                     + " classes");
@@ -70,36 +111,74 @@ public final class Predictor implements BatchModel {
         return imageSize;
     }
 
+    /** The shorter side of an image before the center crop to {@link #imageSize()}. */
+    public int resize() {
+        return resize;
+    }
+
+    /** The most pixels an image may claim in its header, and have once resized. */
+    public long maxPixels() {
+        return maxPixels;
+    }
+
     public int classes() {
         return labels.size();
     }
 
-    /** The network's input for one encoded PNG or JPEG: {@code [3, imageSize, imageSize]}, row-major. */
+    /**
+     * The network's input for one encoded PNG or JPEG: {@code [3, imageSize, imageSize]}, row-major, exactly as
+     * {@code classify} builds it for the same file ({@link ModelInputs#load} with the same resize). Waits while as many
+     * images decode as there are cores.
+     */
     public float[] input(byte[] encoded) throws ImageRejectedException {
         if (encoded.length == 0) {
             throw new ImageRejectedException(ImageRejectedException.Reason.EMPTY,
                     "the body is empty; send a PNG or JPEG image", null);
         }
-        RgbImage image;
         try {
             ImageHeader header = ImageHeader.read(encoded, SOURCE);
             if (header == null) {
                 throw new ImageRejectedException(ImageRejectedException.Reason.NOT_AN_IMAGE,
                         "the body is not a PNG or JPEG image", null);
             }
-            if (header.width() != imageSize || header.height() != imageSize) {
-                throw new ImageRejectedException(ImageRejectedException.Reason.WRONG_SIZE, "the image is "
-                        + header.width() + "x" + header.height() + " pixels; this model takes " + imageSize + "x"
-                        + imageSize, null);
+            checkSize(header.width(), header.height());
+            decoding.acquireUninterruptibly();
+            try {
+                RgbImage image = decoder.decode(encoded, SOURCE);
+                return ModelInputs.batch(List.of(image), resize, normalization, imageSize).data();
+            } finally {
+                decoding.release();
             }
-            image = decoder.decode(encoded, SOURCE);
         } catch (ImageDecodingException e) {
             throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT,
                     "the image data is truncated or damaged", e);
         }
-        // The image has the network's size already (checked above): resized and cropped to that size it stays as it is,
-        // so the transform only converts and normalizes.
-        return ModelInputs.batch(List.of(image), imageSize, normalization, imageSize).data();
+    }
+
+    /**
+     * Refuses, from the header, an image without pixels or with more than {@link #maxPixels}, and one so long and
+     * narrow that resizing its shorter side would make more than that many (a 1 x 16,000,000 image resized to 256
+     * would be 4 billion pixels).
+     */
+    private void checkSize(int width, int height) throws ImageRejectedException {
+        String size = "the image is " + width + "x" + height + " pixels";
+        if (width == 0 || height == 0) {
+            throw new ImageRejectedException(ImageRejectedException.Reason.WRONG_SIZE, size
+                    + "; width and height must be at least 1, and width x height at most " + maxPixels, null);
+        }
+        long pixels = (long) width * height;
+        if (pixels > maxPixels) {
+            throw new ImageRejectedException(ImageRejectedException.Reason.WRONG_SIZE, size + ", " + pixels
+                    + " in all: more than the limit of " + maxPixels, null);
+        }
+        // The longer side as Resize.shorterSide computes it, in long: no overflow for any header.
+        long longer = (long) ((double) resize * Math.max(width, height) / Math.min(width, height));
+        if (longer > maxPixels / resize) {
+            String resized = width <= height ? resize + "x" + longer : longer + "x" + resize;
+            throw new ImageRejectedException(ImageRejectedException.Reason.WRONG_SIZE, size + ": resized to a "
+                    + "shorter side of " + resize + " it would be " + resized + ", more than the limit of " + maxPixels
+                    + " pixels", null);
+        }
     }
 
     /** One forward pass over the inputs as a batch; safe to call from many threads at once. */

@@ -46,6 +46,50 @@ class ImageHeaderTest {
         assertEquals(new ImageHeader("png", 100_000, 100_000), header);
     }
 
+    /**
+     * A width or height of 0 is reported as claimed (ImageIO's readers only fail on it), so that a server can refuse it
+     * by its size: a PNG's IHDR, a JPEG's frame header whose height would come from a DNL marker.
+     */
+    @Test
+    void aClaimedWidthOrHeightOfZeroIsReported() throws IOException {
+        assertEquals(new ImageHeader("png", 0, 7), ImageHeader.read(png(0, 7), "no width"));
+        assertEquals(new ImageHeader("png", 7, 0), ImageHeader.read(png(7, 0), "no height"));
+        byte[] jpeg = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve("baseline.jpg"));
+        int sof = indexOf(jpeg, (byte) 0xFF, (byte) 0xC0);
+        byte[] noHeight = jpeg.clone();
+        noHeight[sof + 5] = 0;
+        noHeight[sof + 6] = 0;
+        assertEquals(new ImageHeader("jpeg", 43, 0), ImageHeader.read(noHeight, "no height"));
+        byte[] noWidth = jpeg.clone();
+        noWidth[sof + 7] = 0;
+        noWidth[sof + 8] = 0;
+        assertEquals(new ImageHeader("jpeg", 0, 64), ImageHeader.read(noWidth, "no width"));
+        // A negative width is no size at all: the reader's refusal stands.
+        assertThrows(ImageDecodingException.class, () -> ImageHeader.read(png(-1, 7), "negative"));
+    }
+
+    /** The frame-header scan behind the zero check reads what ImageIO reads, past EXIF, comments, tables, profiles. */
+    @Test
+    void theFrameHeaderScanFindsImageIosSize() throws IOException {
+        for (String name : ImageFixtures.JPEG) {
+            byte[] bytes = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve(name));
+            assertEquals(ImageHeader.read(bytes, name), ImageHeader.jpegSize(bytes), name);
+        }
+        byte[] jpeg = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve("progressive.jpg"));
+        for (int cut = 2; cut < indexOf(jpeg, (byte) 0xFF, (byte) 0xC2) + 9; cut++) {
+            assertNull(ImageHeader.jpegSize(Arrays.copyOf(jpeg, cut)), "cut at " + cut);
+        }
+    }
+
+    private static int indexOf(byte[] bytes, byte first, byte second) {
+        for (int i = 0; i + 1 < bytes.length; i++) {
+            if (bytes[i] == first && bytes[i + 1] == second) {
+                return i;
+            }
+        }
+        throw new AssertionError("no marker " + Integer.toHexString(second & 0xFF));
+    }
+
     @Test
     void aPngCutAnywhereIsRefusedEvenAfterItsPixels() throws IOException {
         byte[] png = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve("rgb.png"));

@@ -2,23 +2,30 @@ package org.resnet4j.serving;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.images.PixelTensors;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
 
 /**
- * Image bytes to the input the features command builds, a batch to the frozen network's logits, every kind of bad
- * image refused with its reason and a message that repeats nothing of the decoder's.
+ * Image bytes of any size to the input classify builds for the same file, a batch to the frozen network's logits,
+ * every kind of bad image refused with its reason and a message that repeats nothing of the decoder's.
  */
 class PredictorTest {
+    private static final Path FIXTURES = Path.of("src", "test", "resources", "fixtures", "images");
     private static final Normalization PER_CHANNEL = new Normalization(
             new float[] {0.49f, 0.48f, 0.45f}, new float[] {0.25f, 0.24f, 0.26f});
 
@@ -45,10 +52,14 @@ class PredictorTest {
                 predictor.input(ServingFixtures.encode(planes, 32, "png")));
     }
 
-    /** A converted torchvision file records no normalization: ImageNet's, in torchvision's float arithmetic. */
+    /**
+     * A converted torchvision file records no normalization: ImageNet's, in torchvision's float arithmetic. Resized to
+     * 224, the crop itself, a 224x224 image keeps its pixels (the default, 256, would upscale it first).
+     */
     @Test
     void imageNetWeightsWithoutNormalizationGetTorchvisionsStatistics() throws ImageRejectedException {
-        Predictor predictor = new Predictor(ResNets.create("resnet18"), null, Labels.defaultFor(1000));
+        Predictor predictor = new Predictor(ResNets.create("resnet18"), null, Labels.defaultFor(1000), 224,
+                Predictor.DEFAULT_MAX_PIXELS);
         byte[] planes = ServingFixtures.planes(224, 5);
         float[] input = predictor.input(ServingFixtures.encode(planes, 224, "png"));
 
@@ -86,9 +97,108 @@ class PredictorTest {
         assertReason(predictor, Arrays.copyOf(png, png.length - 12), ImageRejectedException.Reason.CORRUPT);
         assertReason(predictor, Arrays.copyOf(jpeg, jpeg.length - 2), ImageRejectedException.Reason.CORRUPT);
         assertReason(predictor, Arrays.copyOf(jpeg, jpeg.length / 2), ImageRejectedException.Reason.CORRUPT);
-        String message = assertReason(predictor, ServingFixtures.encode(ServingFixtures.planes(64, 9), 64, "png"),
+        String message = assertReason(predictor, ServingFixtures.claimingSize(100_000, 100_000),
                 ImageRejectedException.Reason.WRONG_SIZE);
-        assertTrue(message.contains("64x64") && message.contains("takes 32x32"), message);
+        assertTrue(message.contains("100000x100000") && message.contains("limit of 16777216"), message);
+    }
+
+    /**
+     * Photos of any size, shape and kind (grey, palette, alpha, CMYK, progressive, EXIF-turned), a long narrow image,
+     * one smaller than the crop: the same input, and the same logits bit for bit, as {@code classify} computes for the
+     * file, at the default resize and at another.
+     */
+    @Test
+    void anyImageGetsExactlyTheLogitsClassifyGivesItsFile(@TempDir Path dir) throws Exception {
+        ResNet model = ServingFixtures.shippedModel();
+        Normalization normalization = ServingFixtures.shippedNormalization();
+        List<Path> files = new ArrayList<>();
+        for (String name : new String[] {"rgb.png", "rgba.png", "grey.png", "palette.png", "baseline.jpg",
+            "progressive.jpg", "grey.jpg", "cmyk.jpg", "exif6.jpg", "exif8.jpg"}) {
+            files.add(FIXTURES.resolve(name));
+        }
+        files.add(Files.write(dir.resolve("small.png"),
+                ServingFixtures.encode(ServingFixtures.planes(20, 14, 21), 20, 14, "png")));
+        files.add(Files.write(dir.resolve("narrow.jpg"),
+                ServingFixtures.encode(ServingFixtures.planes(9, 200, 22), 9, 200, "jpg")));
+        for (int resize : new int[] {32, 40}) {
+            Predictor predictor = new Predictor(model, normalization, Labels.defaultFor(10), resize,
+                    Predictor.DEFAULT_MAX_PIXELS);
+            for (Path file : files) {
+                float[] expected = ServingFixtures.classifyLogits(model, normalization, file, resize);
+                float[] logits = predictor.logits(List.of(predictor.input(Files.readAllBytes(file))))[0];
+                assertArrayEquals(expected, logits, file + " at resize " + resize);
+            }
+        }
+        // The resize is applied: another one gives another input.
+        byte[] rgb = Files.readAllBytes(FIXTURES.resolve("rgb.png"));
+        assertFalse(Arrays.equals(new Predictor(model, normalization, Labels.defaultFor(10)).input(rgb),
+                new Predictor(model, normalization, Labels.defaultFor(10), 40, 1 << 20).input(rgb)));
+    }
+
+    /** An ImageNet network: upscaled to the default 256 (or V2's 232) and cropped to 224, as classify does. */
+    @Test
+    void imageNetInputsAreClassifysAtEitherResize() throws Exception {
+        ResNet model = ResNets.create("resnet18");
+        for (int resize : new int[] {256, 232}) {
+            Predictor predictor = resize == 256 ? new Predictor(model, null, Labels.defaultFor(1000))
+                    : new Predictor(model, null, Labels.defaultFor(1000), resize, Predictor.DEFAULT_MAX_PIXELS);
+            assertEquals(resize, predictor.resize());
+            for (String name : new String[] {"rgb.png", "exif6.jpg"}) {
+                Path file = FIXTURES.resolve(name);
+                assertArrayEquals(ModelInputs.load(List.of(file), resize, null, 224).data(),
+                        predictor.input(Files.readAllBytes(file)), name + " at resize " + resize);
+            }
+        }
+    }
+
+    /**
+     * Too many pixels, as stored or once resized, and none: refused from the header with the size and the limit. The
+     * claimed images have no pixel data, so decoding one would have been refused as corrupt instead.
+     */
+    @Test
+    void sizesBeyondTheLimitOrWithoutPixelsAreRefusedBeforeDecoding() throws Exception {
+        Predictor predictor = new Predictor(ResNets.create("resnet20"), PER_CHANNEL, Labels.defaultFor(10), 32,
+                64 * 64);
+        assertEquals(64 * 64, predictor.maxPixels());
+        String over = assertReason(predictor, ServingFixtures.claimingSize(65, 64),
+                ImageRejectedException.Reason.WRONG_SIZE);
+        assertTrue(over.contains("65x64") && over.contains("4160") && over.contains("limit of 4096"), over);
+        // At the limit: decoded (no pixel data here, so refused as corrupt only then), and a real one is taken.
+        assertReason(predictor, ServingFixtures.claimingSize(64, 64), ImageRejectedException.Reason.CORRUPT);
+        assertEquals(3 * 32 * 32, predictor.input(ServingFixtures.encode(ServingFixtures.planes(64, 3), 64, "png"))
+                .length);
+        // 2 x 1,000 = 2,000 pixels, but resized to a shorter side of 32: 32 x 16,000.
+        String narrow = assertReason(predictor, ServingFixtures.claimingSize(2, 1000),
+                ImageRejectedException.Reason.WRONG_SIZE);
+        assertTrue(narrow.contains("2x1000") && narrow.contains("32x16000") && narrow.contains("limit of 4096"),
+                narrow);
+        for (int[] size : new int[][] {{0, 5}, {5, 0}, {0, 0}}) {
+            String none = assertReason(predictor, ServingFixtures.claimingSize(size[0], size[1]),
+                    ImageRejectedException.Reason.WRONG_SIZE);
+            assertTrue(none.contains(size[0] + "x" + size[1]) && none.contains("at least 1")
+                    && none.contains("4096"), none);
+        }
+        // A JPEG whose frame header says height 0 (a DNL marker would give it, which no decoder here reads).
+        byte[] jpeg = ServingFixtures.encode(ServingFixtures.planes(32, 8), 32, "jpg");
+        int sof = frameHeader(jpeg);
+        jpeg[sof + 5] = 0;
+        jpeg[sof + 6] = 0;
+        String zeroHeight = assertReason(predictor, jpeg, ImageRejectedException.Reason.WRONG_SIZE);
+        assertTrue(zeroHeight.contains("32x0"), zeroHeight);
+        // The default limit, 4096x4096, on a file of a few dozen bytes claiming 4097x4096.
+        String bomb = assertReason(ServingFixtures.shippedPredictor(), ServingFixtures.claimingSize(4097, 4096),
+                ImageRejectedException.Reason.WRONG_SIZE);
+        assertTrue(bomb.contains("4097x4096") && bomb.contains("limit of 16777216"), bomb);
+    }
+
+    /** Where the baseline frame header (FFC0) of an ImageIO-written JPEG starts. */
+    private static int frameHeader(byte[] jpeg) {
+        for (int i = 0; i + 1 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == 0xC0) {
+                return i;
+            }
+        }
+        throw new AssertionError("no SOF0 marker");
     }
 
     /** Random damage to valid files: each either becomes an input or is refused; nothing else escapes. */
@@ -136,5 +246,23 @@ class PredictorTest {
                 () -> new Predictor(ResNets.create("resnet18"), perPixel, Labels.defaultFor(1000)));
         assertTrue(e.getMessage().contains("per-pixel mean image is 32x32"), e.getMessage());
         assertEquals(224, new Predictor(ResNets.create("resnet18"), PER_CHANNEL, Labels.defaultFor(1000)).imageSize());
+    }
+
+    @Test
+    void theResizeMustCoverTheCropAndTheLimitOneResizedImage() {
+        ResNet model = ResNets.create("resnet20");
+        Predictor defaults = new Predictor(model, PER_CHANNEL, Labels.defaultFor(10));
+        assertEquals(32, defaults.resize());
+        assertEquals(4096L * 4096, defaults.maxPixels());
+        IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
+                () -> new Predictor(model, PER_CHANNEL, Labels.defaultFor(10), 31, Predictor.DEFAULT_MAX_PIXELS));
+        assertTrue(small.getMessage().contains("resize 31 is smaller than the crop")
+                && small.getMessage().contains("32x32"), small.getMessage());
+        IllegalArgumentException few = assertThrows(IllegalArgumentException.class,
+                () -> new Predictor(model, PER_CHANNEL, Labels.defaultFor(10), 40, 40 * 40 - 1));
+        assertTrue(few.getMessage().contains("1599") && few.getMessage().contains("40x40 = 1600"), few.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Predictor(model, PER_CHANNEL, Labels.defaultFor(10), 32,
+                ImageDecoder.MAX_PIXELS + 1));
+        assertEquals(40 * 40, new Predictor(model, PER_CHANNEL, Labels.defaultFor(10), 40, 40 * 40).maxPixels());
     }
 }

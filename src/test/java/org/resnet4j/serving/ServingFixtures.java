@@ -4,10 +4,13 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.io.ModelWeights;
@@ -18,7 +21,8 @@ import org.resnet4j.tensor.Tensor;
 /**
  * The shipped ResNet-20, images for it, and the expected answers computed without the serving code: the pixels as
  * {@code value / 255f} through {@link Normalization#normalize}, one image at a time through a frozen network, softmax
- * and ranking as documented. Public for the HTTP and command-line tests.
+ * and ranking as documented; and, for images of other sizes, the logits {@code classify} computes for the same file.
+ * Public for the HTTP and command-line tests.
  */
 public final class ServingFixtures {
     public static final Path WEIGHTS = Path.of("models", "resnet20-cifar10.safetensors");
@@ -56,12 +60,18 @@ public final class ServingFixtures {
      * not give every image the same answer.
      */
     public static byte[] planes(int size, long seed) {
+        return planes(size, size, seed);
+    }
+
+    /** As {@link #planes(int, long)} for a {@code width x height} image. */
+    public static byte[] planes(int width, int height, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        byte[] planes = new byte[3 * size * size];
+        int plane = width * height;
+        byte[] planes = new byte[3 * plane];
         for (int c = 0; c < 3; c++) {
             int base = random.nextInt(256);
-            for (int p = 0; p < size * size; p++) {
-                planes[c * size * size + p] = (byte) Math.clamp(base + random.nextInt(-60, 61), 0, 255);
+            for (int p = 0; p < plane; p++) {
+                planes[c * plane + p] = (byte) Math.clamp(base + random.nextInt(-60, 61), 0, 255);
             }
         }
         return planes;
@@ -69,13 +79,42 @@ public final class ServingFixtures {
 
     /** RGB planes as a PNG (8-bit RGB, lossless) or JPEG: format "png" or "jpg". */
     public static byte[] encode(byte[] planes, int size, String format) {
-        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_3BYTE_BGR);
-        int plane = size * size;
+        return encode(planes, size, size, format);
+    }
+
+    /** As {@link #encode(byte[], int, String)} for a {@code width x height} image. */
+    public static byte[] encode(byte[] planes, int width, int height, String format) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        int plane = width * height;
         for (int p = 0; p < plane; p++) {
             int rgb = (planes[p] & 0xFF) << 16 | (planes[plane + p] & 0xFF) << 8 | (planes[2 * plane + p] & 0xFF);
-            image.setRGB(p % size, p / size, rgb);
+            image.setRGB(p % width, p / width, rgb);
         }
         return write(image, format);
+    }
+
+    /**
+     * A PNG whose header claims {@code width x height} (8-bit RGB) and that has no pixel data: its signature, IHDR and
+     * IEND, every CRC right. Refused for its size it costs nothing; decoding it would fail.
+     */
+    public static byte[] claimingSize(int width, int height) {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        chunk(png, "IHDR",
+                ByteBuffer.allocate(13).putInt(width).putInt(height).put(new byte[] {8, 2, 0, 0, 0}).array());
+        chunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(typeBytes);
+        out.writeBytes(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     /** Any image through the JDK's writer for {@code format}. */
@@ -104,6 +143,16 @@ public final class ServingFixtures {
     public static float[] directLogits(ResNet model, Normalization normalization, byte[] planes, int size) {
         float[] input = expectedInput(normalization, planes, size);
         return model.freeze().forward(Tensor.wrap(input, 1, 3, size, size)).data();
+    }
+
+    /**
+     * The logits {@code classify} computes for an image file: {@link ModelInputs#load} with {@code resize} and the
+     * network's own input size, through the network frozen anew.
+     */
+    public static float[] classifyLogits(ResNet model, Normalization normalization, Path file, int resize)
+            throws IOException {
+        Tensor input = ModelInputs.load(List.of(file), resize, normalization, ModelInputs.defaultSize(model));
+        return model.freeze().forward(input).data();
     }
 
     /** A ranked class as the answer should carry it. */

@@ -8,11 +8,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.io.ModelWeights;
 import org.resnet4j.kernels.Parallel;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.serving.DynamicBatcher;
 import org.resnet4j.serving.Labels;
+import org.resnet4j.serving.ModelInputs;
 import org.resnet4j.serving.Predictor;
 import org.resnet4j.serving.http.ClassifyServer;
 import org.resnet4j.serving.http.ServerSettings;
@@ -20,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code serve --model NAME --weights W [--port 8080] [--threads T] [--max-batch 32] [--max-wait-ms 5]}: answers
- * {@code POST /v1/classify} with the top classes of a PNG or JPEG, plus {@code GET /healthz} and {@code GET
- * /metrics}. Prints {@code listening on http://HOST:PORT} once it answers; SIGTERM (or Ctrl-C) stops it gracefully.
+ * {@code serve --model NAME --weights W [--port 8080] [--threads T] [--max-batch 32] [--max-wait-ms 5] [--resize R]
+ * [--max-pixels 16777216]}: answers {@code POST /v1/classify} with the top classes of a PNG or JPEG of any size
+ * (prepared as {@code classify} prepares a file), plus {@code GET /healthz} and {@code GET /metrics}. Prints
+ * {@code listening on http://HOST:PORT} once it answers; SIGTERM (or Ctrl-C) stops it gracefully.
  * docs/serving.md has the design and the limits.
  */
 final class ServeCommand {
@@ -54,14 +57,30 @@ final class ServeCommand {
         }
         long timeoutMs = args.longValue("timeout-ms", 30_000, 1);
         long graceSeconds = args.longValue("grace-seconds", 25, 1);
+        int crop = ModelInputs.defaultSize(model);
+        // The shorter side before the center crop, classify's default: 256 for ImageNet networks (232 for V2 weights).
+        int resize = args.integer("resize", ModelInputs.resizeFor(model, crop), 1);
+        long maxPixels = args.longValue("max-pixels", Predictor.DEFAULT_MAX_PIXELS, 1);
         args.rejectUnknown();
+        if (resize < crop) {
+            throw new UsageException("serve: --resize " + resize + " is smaller than the crop: "
+                    + model.architecture().name() + " takes " + crop + "x" + crop + " images");
+        }
+        if (maxPixels > ImageDecoder.MAX_PIXELS) {
+            throw new UsageException("serve: --max-pixels " + maxPixels + " is more than the decoder's limit of "
+                    + ImageDecoder.MAX_PIXELS);
+        }
+        if (maxPixels < (long) resize * resize) {
+            throw new UsageException("serve: --max-pixels " + maxPixels + " is less than one resized image, --resize "
+                    + resize + ": " + resize + "x" + resize + " = " + (long) resize * resize);
+        }
 
         Normalization normalization = ModelWeights.load(model, weights).normalizationIfRecorded();
         if (normalization == null) {
             LOG.info("{} records no input normalization: using torchvision's ImageNet mean and std", weights);
         }
         Labels labels = labelsFile == null ? Labels.defaultFor(model.classes()) : Labels.read(labelsFile, model.classes());
-        Predictor predictor = new Predictor(model, normalization, labels);
+        Predictor predictor = new Predictor(model, normalization, labels, resize, maxPixels);
         // One pass before the port opens, so the first client does not pay for compiling the kernels.
         predictor.logits(List.of(new float[3 * predictor.imageSize() * predictor.imageSize()]));
         DynamicBatcher batcher = new DynamicBatcher(predictor,
@@ -87,8 +106,9 @@ final class ServeCommand {
             }
             LOG.info("stopped");
         }));
-        LOG.info("{}: {} classes, {}x{} images, {}; at most {} requests held, bodies up to {} bytes, {} kernel threads",
-                predictor.modelName(), predictor.classes(), predictor.imageSize(), predictor.imageSize(), batcher,
+        LOG.info("{}: {} classes, images resized to {} and cropped to {}x{}, at most {} pixels; {}; at most {} "
+                + "requests held, bodies up to {} bytes, {} kernel threads", predictor.modelName(), predictor.classes(),
+                predictor.resize(), predictor.imageSize(), predictor.imageSize(), predictor.maxPixels(), batcher,
                 maxQueue, maxBodyBytes, Parallel.threads());
         out.println("listening on http://" + hostAndPort(server.address()));
         out.flush();

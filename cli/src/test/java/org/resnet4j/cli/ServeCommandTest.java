@@ -45,6 +45,15 @@ class ServeCommandTest {
         Cli.run("serve", "--weights", weights, "--max-wait-ms", "-1").assertFailure(2, "--max-wait-ms must be >= 0");
         Cli.run("serve", "--weights", weights, "--max-queue", "0").assertFailure(2, "--max-queue must be >= 1");
         Cli.run("serve", "--weights", weights, "--batch", "8").assertFailure(2, "unknown option --batch");
+        Cli.run("serve", "--weights", weights, "--resize", "31")
+                .assertFailure(2, "--resize 31 is smaller than the crop: resnet20 takes 32x32 images");
+        Cli.run("serve", "--model", "resnet18", "--weights", weights, "--resize", "223")
+                .assertFailure(2, "--resize 223 is smaller than the crop: resnet18 takes 224x224 images");
+        Cli.run("serve", "--weights", weights, "--max-pixels", "0").assertFailure(2, "--max-pixels must be >= 1");
+        Cli.run("serve", "--weights", weights, "--max-pixels", "100000001")
+                .assertFailure(2, "--max-pixels 100000001 is more than the decoder's limit of 100000000");
+        Cli.run("serve", "--weights", weights, "--resize", "40", "--max-pixels", "1599")
+                .assertFailure(2, "--max-pixels 1599 is less than one resized image, --resize 40: 40x40 = 1600");
         Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
         Cli.run("serve", "--weights", weights, "--labels", labels.toString())
                 .assertFailure(1, "2 labels for a model of 10 classes");
@@ -52,7 +61,9 @@ class ServeCommandTest {
 
     /**
      * Two requests wait in the batcher (max wait 5 s) when the process gets SIGTERM: the port closes at once, both
-     * are answered with the network's own top class, and the JVM exits as SIGTERM asks (status 143).
+     * are answered with the network's own top class, and the JVM exits as SIGTERM asks (status 143). The server runs
+     * with {@code --resize 36 --max-pixels 50000}: the two images, not 32x32, get the answer {@code classify --resize
+     * 36} gives their files, and one claiming 300x200 pixels is refused.
      */
     @Test
     void sigtermStopsAcceptingAndAnswersWhatWasTaken() throws Exception {
@@ -61,15 +72,26 @@ class ServeCommandTest {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-cp", classpath, Main.class.getName(), "serve",
                 "--weights", ServingFixtures.WEIGHTS.toString(), "--port", "0", "--max-wait-ms", "5000",
-                "--threads", "1").redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                "--threads", "1", "--resize", "36", "--max-pixels", "50000").redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             int port = awaitPort(output);
             URI classify = URI.create("http://127.0.0.1:" + port + "/v1/classify?top=1");
-            List<byte[]> images = List.of(ServingFixtures.planes(32, 1), ServingFixtures.planes(32, 2));
+            HttpResponse<String> bomb = client.send(HttpRequest.newBuilder(classify).POST(
+                    HttpRequest.BodyPublishers.ofByteArray(ServingFixtures.claimingSize(300, 200))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(422, bomb.statusCode(), bomb.body());
+            assertTrue(bomb.body().contains("300x200") && bomb.body().contains("limit of 50000"), bomb.body());
+
+            List<Path> images = List.of(
+                    Files.write(dir.resolve("a.png"), ServingFixtures.encode(ServingFixtures.planes(40, 30, 1), 40, 30,
+                            "png")),
+                    Files.write(dir.resolve("b.jpg"), ServingFixtures.encode(ServingFixtures.planes(20, 50, 2), 20, 50,
+                            "jpg")));
             List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-            for (byte[] image : images) {
+            for (Path image : images) {
                 answers.add(client.sendAsync(HttpRequest.newBuilder(classify).timeout(Duration.ofSeconds(60))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(ServingFixtures.encode(image, 32, "png"))).build(),
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(image))).build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
             awaitHeld(client, port, 2);
@@ -84,7 +106,7 @@ class ServeCommandTest {
                 HttpResponse<String> answer = answers.get(i).get(60, TimeUnit.SECONDS);
                 assertEquals(200, answer.statusCode(), answer.body());
                 int top = ServingFixtures.expectedTop(
-                        ServingFixtures.directLogits(model, normalization, images.get(i), 32), 1).get(0).index();
+                        ServingFixtures.classifyLogits(model, normalization, images.get(i), 36), 1).get(0).index();
                 assertTrue(answer.body().startsWith("{\"top\": [{\"index\": " + top + ", "), answer.body());
             }
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the process exits");
@@ -94,6 +116,7 @@ class ServeCommandTest {
         }
         String printed = Files.readString(output);
         assertTrue(printed.contains("shutting down") && printed.contains("stopped"), printed);
+        assertTrue(printed.contains("images resized to 36 and cropped to 32x32, at most 50000 pixels"), printed);
     }
 
     private static int awaitPort(Path output) throws IOException, InterruptedException {

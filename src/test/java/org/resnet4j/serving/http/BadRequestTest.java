@@ -80,11 +80,17 @@ class BadRequestTest {
         reasonOf(server.post("/v1/classify", Arrays.copyOf(jpeg, jpeg.length - 2)), 400, "corrupt_image");
     }
 
+    /**
+     * A few dozen bytes claiming 100,000 x 100,000 pixels, or none: 422 from the header (decoding them would be a
+     * corrupt_image). Other sizes within the limit are resized (ClassifyServerTest).
+     */
     @Test
     void wrongSize() {
-        String reason = reasonOf(server.post("/v1/classify",
-                ServingFixtures.encode(ServingFixtures.planes(33, 3), 33, "png")), 422, "wrong_size");
-        assertTrue(reason.contains("33x33") && reason.contains("32x32"), reason);
+        String reason = reasonOf(server.post("/v1/classify", ServingFixtures.claimingSize(100_000, 100_000)), 422,
+                "wrong_size");
+        assertTrue(reason.contains("100000x100000") && reason.contains("limit of 16777216"), reason);
+        String none = reasonOf(server.post("/v1/classify", ServingFixtures.claimingSize(0, 32)), 422, "wrong_size");
+        assertTrue(none.contains("0x32") && none.contains("at least 1"), none);
     }
 
     @Test

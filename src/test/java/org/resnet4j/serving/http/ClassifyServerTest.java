@@ -3,6 +3,8 @@ package org.resnet4j.serving.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.io.ModelWeights;
@@ -44,8 +47,12 @@ class ClassifyServerTest {
 
     /** The answer must equal the direct call's top {@code k}, index, label and probability bits. */
     private static void assertAnswerIs(byte[] planes, TestServer.Answer answer, int k) {
-        List<ServingFixtures.Expected> expected = ServingFixtures.expectedTop(
-                ServingFixtures.directLogits(model, normalization, planes, 32), k);
+        assertAnswerOf(ServingFixtures.directLogits(model, normalization, planes, 32), answer, k);
+    }
+
+    /** The answer must be the top {@code k} of {@code logits}, index, label and probability bits. */
+    private static void assertAnswerOf(float[] logits, TestServer.Answer answer, int k) {
+        List<ServingFixtures.Expected> expected = ServingFixtures.expectedTop(logits, k);
         List<TestServer.Score> top = TestServer.top(answer);
         assertEquals(k, top.size(), answer.body());
         for (int rank = 0; rank < k; rank++) {
@@ -84,6 +91,32 @@ class ClassifyServerTest {
                 }
             }
             assertAnswerIs(planes, server.post("/v1/classify", jpeg), 5);
+        }
+    }
+
+    /**
+     * Images of other sizes (larger, smaller, not square, PNG and JPEG), sent at once so that they share batches: each
+     * answer is that of the logits {@code classify} computes for the same bytes as a file.
+     */
+    @Test
+    void anySizeGetsTheAnswerClassifyGivesItsFile(@TempDir Path dir) throws Exception {
+        int[][] sizes = {{33, 33}, {48, 20}, {16, 16}, {25, 90}};
+        try (TestServer server = new TestServer(predictor, predictor, batching(32, 20),
+                TestServer.settings(1 << 20, 16))) {
+            List<Path> files = new ArrayList<>();
+            List<CompletableFuture<TestServer.Answer>> answers = new ArrayList<>();
+            for (int i = 0; i < sizes.length; i++) {
+                int w = sizes[i][0];
+                int h = sizes[i][1];
+                String format = i % 2 == 0 ? "png" : "jpg";
+                byte[] bytes = ServingFixtures.encode(ServingFixtures.planes(w, h, 400 + i), w, h, format);
+                files.add(Files.write(dir.resolve(w + "x" + h + "." + format), bytes));
+                answers.add(server.postAsync("/v1/classify", bytes));
+            }
+            for (int i = 0; i < files.size(); i++) {
+                assertAnswerOf(ServingFixtures.classifyLogits(model, normalization, files.get(i), 32),
+                        answers.get(i).get(60, TimeUnit.SECONDS), 5);
+            }
         }
     }
 
