@@ -23,9 +23,13 @@ import java.util.Set;
  * independence.
  */
 final class ConvTiling {
-    /** Vector registers the tiles may fill. */
+    /**
+     * Vector registers the tiles may fill: 32 with AVX-512 and on AArch64 (NEON and SVE have 32 whatever their
+     * width), 16 with AVX2 or SSE.
+     */
     static final int REGISTERS = Integer.getInteger("resnet4j.vectorRegisters",
-            VectorConstants.SPECIES.vectorBitSize() >= 512 ? 32 : 16);
+            VectorConstants.SPECIES.vectorBitSize() >= 512 || "aarch64".equals(System.getProperty("os.arch")) ? 32
+                    : 16);
 
     private ConvTiling() {
     }
