@@ -22,7 +22,7 @@ import org.resnet4j.models.ResNets;
 /** Weights read for inference: the model check, checkpoints without their optimizer state, the recorded metadata. */
 class ModelWeightsTest {
     private static final Path SHIPPED = Path.of("models", "resnet20-cifar10.safetensors");
-    private static final Path CHECKPOINT = Path.of("models", "checkpoints", "resnet20", "checkpoint.safetensors");
+    private static final Path CHECKPOINT = Path.of("models", "checkpoints", "resnet20-45k", "checkpoint.safetensors");
 
     @Test
     void shippedWeightsAndTheirCheckpointLoadTheSameNetwork() throws IOException {

@@ -16,7 +16,7 @@ import org.resnet4j.models.ResNets;
 /** The trained ResNet-20 in models/ is what its model card says it is. */
 class ShippedResNet20Test {
     private static final Path WEIGHTS = Path.of("models", "resnet20-cifar10.safetensors");
-    private static final Path CHECKPOINT = Path.of("models", "checkpoints", "resnet20", "checkpoint.safetensors");
+    private static final Path CHECKPOINT = Path.of("models", "checkpoints", "resnet20-45k", "checkpoint.safetensors");
     /** The card's figure: 8.74 % of 5,000 held-out images. */
     private static final int CARD_MISCLASSIFIED = 437;
 
