@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 
 /** Format and size from the header alone, equal to what decoding gives; broken PNG chunks refused. */
@@ -42,7 +39,7 @@ class ImageHeaderTest {
     /** 57 bytes claiming 100,000 x 100,000 pixels: the size is known, nothing was decoded. */
     @Test
     void aHugeClaimedSizeIsReadWithoutDecoding() throws ImageDecodingException {
-        ImageHeader header = ImageHeader.read(png(100_000, 100_000), "huge");
+        ImageHeader header = ImageHeader.read(PngHeaders.claimingSize(100_000, 100_000), "huge");
         assertEquals(new ImageHeader("png", 100_000, 100_000), header);
     }
 
@@ -52,8 +49,8 @@ class ImageHeaderTest {
      */
     @Test
     void aClaimedWidthOrHeightOfZeroIsReported() throws IOException {
-        assertEquals(new ImageHeader("png", 0, 7), ImageHeader.read(png(0, 7), "no width"));
-        assertEquals(new ImageHeader("png", 7, 0), ImageHeader.read(png(7, 0), "no height"));
+        assertEquals(new ImageHeader("png", 0, 7), ImageHeader.read(PngHeaders.claimingSize(0, 7), "no width"));
+        assertEquals(new ImageHeader("png", 7, 0), ImageHeader.read(PngHeaders.claimingSize(7, 0), "no height"));
         byte[] jpeg = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve("baseline.jpg"));
         int sof = indexOf(jpeg, (byte) 0xFF, (byte) 0xC0);
         byte[] noHeight = jpeg.clone();
@@ -65,7 +62,7 @@ class ImageHeaderTest {
         noWidth[sof + 8] = 0;
         assertEquals(new ImageHeader("jpeg", 0, 64), ImageHeader.read(noWidth, "no width"));
         // A negative width is no size at all: the reader's refusal stands.
-        assertThrows(ImageDecodingException.class, () -> ImageHeader.read(png(-1, 7), "negative"));
+        assertThrows(ImageDecodingException.class, () -> ImageHeader.read(PngHeaders.claimingSize(-1, 7), "negative"));
     }
 
     /** The frame-header scan behind the zero check reads what ImageIO reads, past EXIF, comments, tables, profiles. */
@@ -116,26 +113,6 @@ class ImageHeaderTest {
     void aJpegCutBeforeItsSizeIsRefused() throws IOException {
         byte[] jpeg = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve("baseline.jpg"));
         assertThrows(ImageDecodingException.class, () -> ImageHeader.read(Arrays.copyOf(jpeg, 20), "cut"));
-    }
-
-    /** A PNG of a signature, an IHDR of the given size (8-bit RGB) and IEND, all CRCs right. */
-    private static byte[] png(int width, int height) {
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put(new byte[] {8, 2, 0, 0, 0}).array());
-        chunk(png, "IEND", new byte[0]);
-        return png.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.writeBytes(typeBytes);
-        out.writeBytes(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     private static List<String> concat(String[] a, String[] b) {

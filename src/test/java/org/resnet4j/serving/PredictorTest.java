@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.images.PixelTensors;
+import org.resnet4j.images.PngHeaders;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
 
@@ -97,7 +98,7 @@ class PredictorTest {
         assertReason(predictor, Arrays.copyOf(png, png.length - 12), ImageRejectedException.Reason.CORRUPT);
         assertReason(predictor, Arrays.copyOf(jpeg, jpeg.length - 2), ImageRejectedException.Reason.CORRUPT);
         assertReason(predictor, Arrays.copyOf(jpeg, jpeg.length / 2), ImageRejectedException.Reason.CORRUPT);
-        String message = assertReason(predictor, ServingFixtures.claimingSize(100_000, 100_000),
+        String message = assertReason(predictor, PngHeaders.claimingSize(100_000, 100_000),
                 ImageRejectedException.Reason.WRONG_SIZE);
         assertTrue(message.contains("100000x100000") && message.contains("limit of 16777216"), message);
     }
@@ -160,20 +161,20 @@ class PredictorTest {
         Predictor predictor = new Predictor(ResNets.create("resnet20"), PER_CHANNEL, Labels.defaultFor(10), 32,
                 64 * 64);
         assertEquals(64 * 64, predictor.maxPixels());
-        String over = assertReason(predictor, ServingFixtures.claimingSize(65, 64),
+        String over = assertReason(predictor, PngHeaders.claimingSize(65, 64),
                 ImageRejectedException.Reason.WRONG_SIZE);
         assertTrue(over.contains("65x64") && over.contains("4160") && over.contains("limit of 4096"), over);
         // At the limit: decoded (no pixel data here, so refused as corrupt only then), and a real one is taken.
-        assertReason(predictor, ServingFixtures.claimingSize(64, 64), ImageRejectedException.Reason.CORRUPT);
+        assertReason(predictor, PngHeaders.claimingSize(64, 64), ImageRejectedException.Reason.CORRUPT);
         assertEquals(3 * 32 * 32, predictor.input(ServingFixtures.encode(ServingFixtures.planes(64, 3), 64, "png"))
                 .length);
         // 2 x 1,000 = 2,000 pixels, but resized to a shorter side of 32: 32 x 16,000.
-        String narrow = assertReason(predictor, ServingFixtures.claimingSize(2, 1000),
+        String narrow = assertReason(predictor, PngHeaders.claimingSize(2, 1000),
                 ImageRejectedException.Reason.WRONG_SIZE);
         assertTrue(narrow.contains("2x1000") && narrow.contains("32x16000") && narrow.contains("limit of 4096"),
                 narrow);
         for (int[] size : new int[][] {{0, 5}, {5, 0}, {0, 0}}) {
-            String none = assertReason(predictor, ServingFixtures.claimingSize(size[0], size[1]),
+            String none = assertReason(predictor, PngHeaders.claimingSize(size[0], size[1]),
                     ImageRejectedException.Reason.WRONG_SIZE);
             assertTrue(none.contains(size[0] + "x" + size[1]) && none.contains("at least 1")
                     && none.contains("4096"), none);
@@ -186,7 +187,7 @@ class PredictorTest {
         String zeroHeight = assertReason(predictor, jpeg, ImageRejectedException.Reason.WRONG_SIZE);
         assertTrue(zeroHeight.contains("32x0"), zeroHeight);
         // The default limit, 4096x4096, on a file of a few dozen bytes claiming 4097x4096.
-        String bomb = assertReason(ServingFixtures.shippedPredictor(), ServingFixtures.claimingSize(4097, 4096),
+        String bomb = assertReason(ServingFixtures.shippedPredictor(), PngHeaders.claimingSize(4097, 4096),
                 ImageRejectedException.Reason.WRONG_SIZE);
         assertTrue(bomb.contains("4097x4096") && bomb.contains("limit of 16777216"), bomb);
     }

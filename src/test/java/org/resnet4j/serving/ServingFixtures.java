@@ -4,13 +4,10 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.io.ModelWeights;
@@ -91,30 +88,6 @@ public final class ServingFixtures {
             image.setRGB(p % width, p / width, rgb);
         }
         return write(image, format);
-    }
-
-    /**
-     * A PNG whose header claims {@code width x height} (8-bit RGB) and that has no pixel data: its signature, IHDR and
-     * IEND, every CRC right. Refused for its size it costs nothing; decoding it would fail.
-     */
-    public static byte[] claimingSize(int width, int height) {
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        chunk(png, "IHDR",
-                ByteBuffer.allocate(13).putInt(width).putInt(height).put(new byte[] {8, 2, 0, 0, 0}).array());
-        chunk(png, "IEND", new byte[0]);
-        return png.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.writeBytes(typeBytes);
-        out.writeBytes(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     /** Any image through the JDK's writer for {@code format}. */

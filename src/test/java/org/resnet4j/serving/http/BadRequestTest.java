@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.resnet4j.images.PngHeaders;
 import org.resnet4j.serving.DynamicBatcher;
 import org.resnet4j.serving.Predictor;
 import org.resnet4j.serving.ServingFixtures;
@@ -86,10 +87,10 @@ class BadRequestTest {
      */
     @Test
     void wrongSize() {
-        String reason = reasonOf(server.post("/v1/classify", ServingFixtures.claimingSize(100_000, 100_000)), 422,
+        String reason = reasonOf(server.post("/v1/classify", PngHeaders.claimingSize(100_000, 100_000)), 422,
                 "wrong_size");
         assertTrue(reason.contains("100000x100000") && reason.contains("limit of 16777216"), reason);
-        String none = reasonOf(server.post("/v1/classify", ServingFixtures.claimingSize(0, 32)), 422, "wrong_size");
+        String none = reasonOf(server.post("/v1/classify", PngHeaders.claimingSize(0, 32)), 422, "wrong_size");
         assertTrue(none.contains("0x32") && none.contains("at least 1"), none);
     }
 
