@@ -6,7 +6,8 @@ import org.resnet4j.tensor.Tensor;
 /**
  * torchvision's ImageNet evaluation transform, {@code Resize(resize) -> CenterCrop(crop) -> ToTensor ->
  * Normalize(mean, std)}, for any sizes; {@code mean} and {@code std} null stop after {@code ToTensor} (pixels in
- * [0, 1]). Immutable; safe to share between threads.
+ * [0, 1]); a mean of 3 x crop x crop values is a per-pixel mean image ({@link PixelTensors#write}). Immutable; safe to
+ * share between threads.
  *
  * @param resize the shorter side after resizing (torchvision: 256), or 0 to skip the resize
  * @param crop   the side of the square center crop (torchvision: 224)
@@ -18,9 +19,7 @@ public record EvaluationTransform(int resize, int crop, float[] mean, float[] st
             throw new IllegalArgumentException("evaluation transform: resize must be >= 0 and crop >= 1, got resize "
                     + resize + " crop " + crop);
         }
-        if ((mean == null) != (std == null) || mean != null && (mean.length != 3 || std.length != 3)) {
-            throw new IllegalArgumentException("evaluation transform: mean and std are both 3 values or both absent");
-        }
+        PixelTensors.checkNormalization("evaluation transform", crop, mean, std);
         mean = mean == null ? null : mean.clone();
         std = std == null ? null : std.clone();
     }

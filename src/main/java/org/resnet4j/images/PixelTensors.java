@@ -3,6 +3,8 @@ package org.resnet4j.images;
 /**
  * torchvision's {@code ToTensor} then {@code Normalize(mean, std)} for 8-bit RGB: {@code (v / 255f - mean[c]) /
  * std[c]} in float arithmetic, the operations and rounding PyTorch performs, written channel-major ({@code [3][H][W]}).
+ * A mean of {@code 3 x H x W} values is the paper's per-pixel mean image ({@code mean[c][y][x]}), for images of its
+ * size.
  */
 public final class PixelTensors {
     /** ImageNet's channel means and standard deviations, as torchvision's pretrained weights expect them. */
@@ -12,10 +14,18 @@ public final class PixelTensors {
     private PixelTensors() {
     }
 
-    /** Writes {@code image} as CHW floats into {@code out} from {@code offset}; mean and std null for plain [0, 1]. */
+    /**
+     * Writes {@code image} as CHW floats into {@code out} from {@code offset}; mean and std null for plain [0, 1]. The
+     * mean is 3 values, or 3 x H x W (a per-pixel mean image of the image's size); the std 3 values.
+     */
     public static void write(RgbImage image, float[] mean, float[] std, float[] out, int offset) {
         int plane = image.width() * image.height();
         byte[] pixels = image.raw();
+        boolean perPixel = mean != null && mean.length != 3;
+        if (perPixel && mean.length != 3 * plane) {
+            throw new IllegalArgumentException("normalize: a per-pixel mean of " + mean.length + " values does not fit a "
+                    + image.width() + "x" + image.height() + " image (3 x " + plane + " values)");
+        }
         for (int c = 0; c < 3; c++) {
             int to = offset + c * plane;
             if (mean == null) {
@@ -23,12 +33,26 @@ public final class PixelTensors {
                     out[to + p] = (pixels[p * 3 + c] & 0xFF) / 255f;
                 }
             } else {
-                float m = mean[c];
                 float s = std[c];
                 for (int p = 0; p < plane; p++) {
+                    float m = perPixel ? mean[c * plane + p] : mean[c];
                     out[to + p] = ((pixels[p * 3 + c] & 0xFF) / 255f - m) / s;
                 }
             }
+        }
+    }
+
+    /**
+     * Throws unless {@code mean} and {@code std} are both absent, or {@code std} is 3 values and {@code mean} 3 values
+     * or a per-pixel mean image of {@code size x size}.
+     */
+    static void checkNormalization(String transform, int size, float[] mean, float[] std) {
+        if ((mean == null) != (std == null) || mean != null && (std.length != 3
+                || mean.length != 3 && mean.length != 3 * size * size)) {
+            throw new IllegalArgumentException(transform + ": mean and std are both absent, or std 3 values and mean 3 "
+                    + "values or a per-pixel mean image of 3 x " + size + " x " + size + "; got mean "
+                    + (mean == null ? "absent" : mean.length + " values") + ", std "
+                    + (std == null ? "absent" : std.length + " values"));
         }
     }
 }

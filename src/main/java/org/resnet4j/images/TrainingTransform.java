@@ -19,6 +19,7 @@ public record TrainingTransform(int size, double minScale, double maxScale, doub
                     + "0 < minRatio <= maxRatio; got size " + size + " scale [" + minScale + ", " + maxScale
                     + "] ratio [" + minRatio + ", " + maxRatio + "]");
         }
+        PixelTensors.checkNormalization("training transform", size, mean, std);
         mean = mean == null ? null : mean.clone();
         std = std == null ? null : std.clone();
     }

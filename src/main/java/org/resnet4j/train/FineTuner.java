@@ -102,6 +102,11 @@ public final class FineTuner {
         }
         int size = config.imageSize() > 0 ? config.imageSize()
                 : model.architecture().family() == Architecture.Family.IMAGENET ? 224 : 32;
+        if (normalization.perPixel() && normalization.meanImageSize() != size) {
+            throw new IllegalArgumentException(config.weights() + " records a per-pixel mean image of "
+                    + normalization.meanImageSize() + "x" + normalization.meanImageSize() + " (the paper's CIFAR "
+                    + "input), which fits images of that size only, not --image-size " + size);
+        }
         float[] mean = normalization.mean();
         float[] std = normalization.std();
         boolean imagenet = model.architecture().family() == Architecture.Family.IMAGENET;
@@ -135,15 +140,11 @@ public final class FineTuner {
                 validation == null ? 0 : validation.images(), end.lastTrainError(), end.elapsedSeconds(), weights);
     }
 
-    /** The weights' recorded per-channel normalization, or ImageNet's; a per-pixel mean image fits only 32x32 CIFAR. */
-    private Normalization inputNormalization(Normalization recorded) {
-        if (recorded == null) {
-            return new Normalization(PixelTensors.IMAGENET_MEAN, PixelTensors.IMAGENET_STD);
-        }
-        if (recorded.perPixel()) {
-            throw new IllegalArgumentException(config.weights() + ": records a per-pixel mean image (32x32 CIFAR input);"
-                    + " fine-tuning on image files needs per-channel statistics");
-        }
-        return recorded;
+    /**
+     * The weights' recorded normalization (per-channel, or a per-pixel mean image, which then fixes the image size),
+     * or ImageNet's.
+     */
+    private static Normalization inputNormalization(Normalization recorded) {
+        return recorded != null ? recorded : new Normalization(PixelTensors.IMAGENET_MEAN, PixelTensors.IMAGENET_STD);
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.io.NormalizationMetadata;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.StateDicts;
@@ -112,6 +113,32 @@ class FinetuneCommandTest {
         SafeTensorsFile base = SafeTensors.read(weights);
         assertArrayEquals(base.tensor("layer2.0.conv1.weight").data(), tuned.tensor("layer2.0.conv1.weight").data());
         assertTrue(!java.util.Arrays.equals(base.tensor("fc.bias").data(), tuned.tensor("fc.bias").data()));
+    }
+
+    /**
+     * Weights trained with the paper's per-pixel mean image (the shipped CIFAR models) fine-tune on images of that
+     * size, normalized with it, and pass it on; at another image size they are refused, naming both sizes.
+     */
+    @Test
+    void aPerPixelMeanImageFineTunesAtItsOwnSize() throws IOException {
+        float[] meanImage = new float[3 * 32 * 32];
+        SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < meanImage.length; i++) {
+            meanImage[i] = 0.4f + 0.2f * (float) random.nextDouble();
+        }
+        Normalization perPixel = new Normalization(meanImage, new float[] {1, 1, 1});
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(NormalizationMetadata.toMetadata(perPixel));
+        metadata.put("model", "resnet20");
+        StateDicts.save(ResNets.create("resnet20", ModelOptions.defaults(10).withSeed(1)), weights, metadata);
+
+        Path run = dir.resolve("pixel");
+        Cli.run(args(run)).assertSuccess();
+        assertEquals(perPixel, NormalizationMetadata.fromMetadata(
+                SafeTensors.read(run.resolve("model.safetensors")).metadata(), "tuned"));
+
+        Cli.run(args(dir.resolve("pixel40"), "--image-size", "40"))
+                .assertFailure(1, "per-pixel mean image of 32x32 (the paper's CIFAR input), which fits images of that "
+                        + "size only, not --image-size 40");
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.images.PngHeaders;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
 import org.resnet4j.serving.ServingFixtures;
@@ -78,7 +79,7 @@ class ServeCommandTest {
             int port = awaitPort(output);
             URI classify = URI.create("http://127.0.0.1:" + port + "/v1/classify?top=1");
             HttpResponse<String> bomb = client.send(HttpRequest.newBuilder(classify).POST(
-                    HttpRequest.BodyPublishers.ofByteArray(ServingFixtures.claimingSize(300, 200))).build(),
+                    HttpRequest.BodyPublishers.ofByteArray(PngHeaders.claimingSize(300, 200))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(422, bomb.statusCode(), bomb.body());
             assertTrue(bomb.body().contains("300x200") && bomb.body().contains("limit of 50000"), bomb.body());
