@@ -22,7 +22,7 @@ import org.resnet4j.models.ResNets;
 /** Weights read for inference: the model check, checkpoints without their optimizer state, the recorded metadata. */
 class ModelWeightsTest {
     private static final Path SHIPPED = Path.of("models", "resnet20-cifar10.safetensors");
-    private static final Path CHECKPOINT = Path.of("models", "checkpoints", "resnet20-45k", "checkpoint.safetensors");
+    private static final Path CHECKPOINT = Path.of("models", "checkpoints", "resnet20-full", "checkpoint.safetensors");
 
     @Test
     void shippedWeightsAndTheirCheckpointLoadTheSameNetwork() throws IOException {
@@ -36,7 +36,9 @@ class ModelWeightsTest {
         assertEquals(StateDicts.entries(fromCheckpoint), StateDicts.entries(fromWeights));
         assertEquals(weights.normalization(), checkpoint.normalization());
         assertEquals("resnet20", weights.metadata().get(ModelWeights.MODEL));
-        assertNull(weights.labelsIfRecorded());
+        // Written by train: the class names of the data it trained on.
+        assertEquals(List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
+                weights.labelsIfRecorded());
     }
 
     @Test
