@@ -156,7 +156,7 @@ public final class KillSoak {
             return fail(problems.size() + " problems (seed and log above)");
         }
         System.out.printf("kill_soak: PASS kills=%d inside_writes=%s iterations=%d seconds=%.0f: model.safetensors "
-                + "identical, checkpoint tensors identical, metrics rows identical%n", done, insideWrites, iterations,
+                + "tensors identical, checkpoint tensors identical, metrics rows identical%n", done, insideWrites, iterations,
                 (System.nanoTime() - start) / 1e9);
         return true;
     }

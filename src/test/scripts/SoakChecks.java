@@ -22,6 +22,8 @@ final class SoakChecks {
     private static final int TIMED_COLUMNS = 2;
     /** The checkpoint metadata that depends on the clock. */
     private static final String ELAPSED = "elapsed_seconds";
+    /** The weights file's training time: a clock, like the checkpoint's elapsed time. */
+    private static final String TRAINING_SECONDS = "training_seconds";
     private static final byte[] PNG_END = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xAE, 0x42, 0x60, (byte) 0x82};
 
     private SoakChecks() {
@@ -91,16 +93,20 @@ final class SoakChecks {
     }
 
     /**
-     * The killed run against the uninterrupted one: {@code model.safetensors} byte for byte (every weight and
-     * batch-norm buffer, and the metadata); the final checkpoint's tensors (weights, buffers and momentum) byte for
+     * The killed run against the uninterrupted one: {@code model.safetensors}'s tensors byte for byte (every weight
+     * and batch-norm buffer) and its metadata except the training time; the final checkpoint's tensors (weights, buffers and momentum) byte for
      * byte and its metadata except the elapsed time; every metrics row except its two clock columns, as written (Java
      * prints the shortest decimal that reads back as the same double, so equal text is equal bits).
      */
     static List<String> compareRuns(Path expected, Path actual) throws IOException {
         List<String> problems = new ArrayList<>();
-        byte[] weights = Files.readAllBytes(expected.resolve(WEIGHTS));
-        if (!Arrays.equals(weights, Files.readAllBytes(actual.resolve(WEIGHTS)))) {
+        SafeTensorsFile weightsA = SafeTensors.read(expected.resolve(WEIGHTS));
+        SafeTensorsFile weightsB = SafeTensors.read(actual.resolve(WEIGHTS));
+        if (!weightsA.tensors().equals(weightsB.tensors())) {
             problems.add(WEIGHTS + " differs from the uninterrupted run's");
+        }
+        if (!withoutClock(weightsA.metadata()).equals(withoutClock(weightsB.metadata()))) {
+            problems.add(WEIGHTS + " metadata differs: " + weightsA.metadata() + " against " + weightsB.metadata());
         }
         SafeTensorsFile a = SafeTensors.read(expected.resolve(CHECKPOINT));
         SafeTensorsFile b = SafeTensors.read(actual.resolve(CHECKPOINT));
@@ -123,6 +129,7 @@ final class SoakChecks {
     private static Map<String, String> withoutClock(Map<String, String> metadata) {
         Map<String, String> copy = new HashMap<>(metadata);
         copy.remove(ELAPSED);
+        copy.remove(TRAINING_SECONDS);
         return copy;
     }
 
