@@ -67,7 +67,7 @@ public record ImageHeader(String format, int width, int height) {
         if (png.length < 24 || png[12] != 'I' || png[13] != 'H' || png[14] != 'D' || png[15] != 'R') {
             return null;
         }
-        return new ImageHeader("png", int32(png, 16), int32(png, 20));
+        return new ImageHeader("png", (int) PngChunks.uint32(png, 16), (int) PngChunks.uint32(png, 20));
     }
 
     /**
@@ -94,19 +94,11 @@ public record ImageHeader(String format, int width, int height) {
             }
             // SOF0-3, 5-7, 9-11, 13-15; C4 (DHT), C8 (JPG) and CC (DAC) are not frames
             if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
-                return at + 8 < jpeg.length ? new ImageHeader("jpeg", uint16(jpeg, at + 7), uint16(jpeg, at + 5))
-                        : null;
+                return at + 8 < jpeg.length ? new ImageHeader("jpeg", ExifOrientation.u16(jpeg, at + 7, false),
+                        ExifOrientation.u16(jpeg, at + 5, false)) : null;
             }
-            at += 2 + uint16(jpeg, at + 2);
+            at += 2 + ExifOrientation.u16(jpeg, at + 2, false);
         }
         return null;
-    }
-
-    private static int int32(byte[] b, int at) {
-        return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | (b[at + 3] & 0xFF);
-    }
-
-    private static int uint16(byte[] b, int at) {
-        return (b[at] & 0xFF) << 8 | (b[at + 1] & 0xFF);
     }
 }

@@ -40,7 +40,8 @@ final class PngChunks {
         }
     }
 
-    private static long uint32(byte[] bytes, int at) {
+    /** The big-endian unsigned 32-bit value at {@code at} (PNG lengths, sizes and CRCs). */
+    static long uint32(byte[] bytes, int at) {
         return ((bytes[at] & 0xFFL) << 24) | ((bytes[at + 1] & 0xFFL) << 16) | ((bytes[at + 2] & 0xFFL) << 8)
                 | (bytes[at + 3] & 0xFFL);
     }
