@@ -35,6 +35,7 @@ public final class ResNet extends Module {
     private final Architecture architecture;
     private final ModelOptions options;
     private final List<Module> flow = new ArrayList<>();
+    private int trainedFrom; // the flow index the last training forward began keeping activations at
     private final List<ResidualBlock> blocks = new ArrayList<>();
     private final Conv2d stem;
     private final Linear fc;
@@ -106,7 +107,18 @@ public final class ResNet extends Module {
     @Override
     public Tensor forward(Tensor input, Workspace workspace) {
         // The images' NHWC copy stays the workspace's own (three channels: small); what follows is recycled.
-        return forwardThrough(flow, images.toNhwc(input, workspace), workspace);
+        Tensor nhwc = images.toNhwc(input, workspace);
+        if (!workspace.training()) {
+            return forwardThrough(flow, nhwc, workspace);
+        }
+        // Layers before the first trainable one (a frozen backbone) run as in inference, recycling their activations:
+        // backward stops before them. Backward follows what this pass did, whatever trains by then.
+        trainedFrom = firstTrainableLayer();
+        if (trainedFrom == 0) {
+            return forwardThrough(flow, nhwc, workspace);
+        }
+        Tensor frozenOutput = forwardThrough(flow.subList(0, trainedFrom), nhwc, workspace.forFrozenLayers());
+        return forwardThrough(flow.subList(trainedFrom, flow.size()), frozenOutput, workspace);
     }
 
     /**
@@ -155,7 +167,7 @@ public final class ResNet extends Module {
     @Override
     public Tensor backward(Tensor gradLogits, Workspace workspace) {
         Tensor g = gradLogits;
-        int firstTrainable = firstTrainableLayer();
+        int firstTrainable = trainedFrom;
         for (int i = flow.size() - 1; i >= firstTrainable; i--) {
             g = flow.get(i).backward(g, workspace);
         }

@@ -10,6 +10,12 @@ import org.resnet4j.tensor.Tensor;
  * Batch normalization over N, H and W for each channel, PyTorch's {@code nn.BatchNorm2d} (eps 1e-5, momentum 0.1):
  * parameters {@code weight} (gamma) and {@code bias} (beta), buffers {@code running_mean}, {@code running_var} and
  * {@code num_batches_tracked}.
+ *
+ * <p>Frozen (neither {@code weight} nor {@code bias} trainable, {@link Module#setTrainable}), it normalizes with its
+ * running statistics in training too and leaves them as they are, as torchvision's {@code FrozenBatchNorm2d} and a
+ * Keras layer with {@code trainable = False} do: a frozen backbone then computes in fine-tuning exactly what it
+ * computes in evaluation (PyTorch's {@code requires_grad_(False)} alone would go on normalizing with batch statistics
+ * and updating the running ones). Its backward passes the gradient through that fixed affine map.
  */
 public final class BatchNorm2d extends Module {
     public static final float EPS = 1e-5f;
@@ -24,9 +30,10 @@ public final class BatchNorm2d extends Module {
     private final long[] batchesTracked;
 
     // Kept by a training forward for backward: the input and the batch mean and 1/sqrt(var + eps); whether the ReLU
-    // after it ran fused into it (forwardRelu), and then its output.
+    // after it ran fused into it (forwardRelu), and then its output; whether it ran frozen (running statistics).
     private Tensor input;
     private Tensor reluOutput;
+    private boolean ranFrozen;
     private final float[] saveMean;
     private final float[] saveInvStd;
 
@@ -81,7 +88,9 @@ public final class BatchNorm2d extends Module {
         checkChannels(in.shape());
         Tensor output = workspace.output(this, in.shape(), Layout.NHWC);
         int rows = in.size() / channels;
-        if (workspace.training()) {
+        boolean training = workspace.training();
+        boolean frozen = training && frozen();
+        if (training && !frozen) {
             if (rows < 2) {
                 throw new IllegalArgumentException("BatchNorm2d: training needs more than one value per channel, got input "
                         + in.shape());
@@ -96,14 +105,17 @@ public final class BatchNorm2d extends Module {
                         saveMean, saveInvStd);
             }
             batchesTracked[0]++;
-            input = in;
-            reluOutput = relu ? output : null;
         } else if (relu) {
             kernels.batchNorm().forwardInferenceRelu(rows, channels, in.data(), gamma.value().data(),
                     beta.value().data(), runningMean.data(), runningVar.data(), EPS, output.data());
         } else {
             kernels.batchNorm().forwardInference(rows, channels, in.data(), gamma.value().data(), beta.value().data(),
                     runningMean.data(), runningVar.data(), EPS, output.data());
+        }
+        if (training) {
+            input = in;
+            reluOutput = relu ? output : null;
+            ranFrozen = frozen;
         }
         return output;
     }
@@ -133,7 +145,9 @@ public final class BatchNorm2d extends Module {
         // In place when the gradient is the pool's: the kernel reads all of gradY before it writes gradX.
         Tensor gradInput = workspace.gradients().writableLike(gradOut);
         int rows = input.size() / channels;
-        if (relu) {
+        if (ranFrozen) {
+            backwardFrozen(rows, gradOut, gradInput, relu);
+        } else if (relu) {
             kernels.batchNorm().backwardRelu(rows, channels, input.data(), reluOutput.data(), gradOut.data(),
                     gamma.value().data(), beta.value().data(), saveMean, saveInvStd, gradInput.data(),
                     gamma.grad().data(), beta.grad().data());
@@ -142,6 +156,22 @@ public final class BatchNorm2d extends Module {
                     saveInvStd, gradInput.data(), gamma.grad().data(), beta.grad().data());
         }
         return gradInput;
+    }
+
+    /**
+     * The backward of a frozen forward, {@code y = x * s + t} with {@code s = gamma / sqrt(running_var + eps)}:
+     * {@code gradX = gradY * s}, masked first by the ReLU when it ran fused. The inference kernel computes exactly that
+     * product when given a zero mean and a zero bias. The parameters get no gradient: they do not train.
+     */
+    private void backwardFrozen(int rows, Tensor gradOut, Tensor gradInput, boolean relu) {
+        float[] gradY = gradOut.data();
+        if (relu) {
+            kernels.elementwise().reluBackward(gradOut.size(), reluOutput.data(), gradY, gradInput.data());
+            gradY = gradInput.data();
+        }
+        float[] zeros = new float[channels];
+        kernels.batchNorm().forwardInference(rows, channels, gradY, gamma.value().data(), zeros, zeros,
+                runningVar.data(), EPS, gradInput.data());
     }
 
     @Override

@@ -240,7 +240,10 @@ public abstract class Module {
      * Sets whether the parameters under {@code names} train: a name covers itself and everything below it
      * ({@code layer1} covers {@code layer1.0.conv1.weight} but not {@code layer10...}); no names means every parameter.
      * Freezing a backbone ({@code setTrainable(false)} then {@code setTrainable(true, "fc")}) makes a training step
-     * skip the backbone's gradients altogether. Running statistics still update in training mode, as in PyTorch.
+     * skip the backbone's gradients altogether. A batch norm whose parameters are all frozen is frozen whole: in
+     * training too it normalizes with its running statistics and leaves them as they are (torchvision's
+     * {@code FrozenBatchNorm2d}, Keras's {@code trainable = False}), so a frozen backbone computes what it computes in
+     * evaluation. PyTorch's {@code requires_grad_(False)} alone differs here: it leaves batch norm on batch statistics.
      *
      * @return how many parameters were set
      */

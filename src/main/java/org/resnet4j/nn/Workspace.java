@@ -37,6 +37,7 @@ public final class Workspace {
     // is released and waits in `free` for the next output of its length.
     private final Map<float[], Object> holders = new IdentityHashMap<>();
     private final List<float[]> free = new ArrayList<>();
+    private Workspace frozenLayers; // training only: made by the first forFrozenLayers()
 
     private Workspace(boolean training, boolean recycles) {
         this.training = training;
@@ -61,6 +62,21 @@ public final class Workspace {
 
     public boolean training() {
         return training;
+    }
+
+    /**
+     * Where a training pass runs the leading layers of a network that train nothing (a frozen backbone): an inference
+     * workspace of this one's own, since backward never reaches those layers and their frozen batch norms compute as
+     * in evaluation anyway, so their activations are recycled instead of kept. An inference workspace returns itself.
+     */
+    public Workspace forFrozenLayers() {
+        if (!training) {
+            return this;
+        }
+        if (frozenLayers == null) {
+            frozenLayers = forInference();
+        }
+        return frozenLayers;
     }
 
     /**
@@ -179,7 +195,7 @@ public final class Workspace {
         for (int[] buffer : indices.values()) {
             bytes += (long) Integer.BYTES * buffer.length;
         }
-        return bytes;
+        return frozenLayers == null ? bytes : bytes + frozenLayers.activationBytes();
     }
 
     /** The gradient buffers of this workspace's backward passes; an inference workspace has none. */

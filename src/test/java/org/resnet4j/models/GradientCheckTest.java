@@ -1,8 +1,11 @@
 package org.resnet4j.models;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.resnet4j.testing.Approx.assertAllClose;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -61,6 +64,63 @@ class GradientCheckTest {
         DoubleSupplier loss = () -> dot(reference.run(block, new Activation(xd, shape.dims())).values(), r);
         checkSampled("input gradient", xd, gradInput.data(), loss, random, 16);
         checkParameters(block, reference, loss, random, 6);
+    }
+
+    /**
+     * Frozen batch norms (parameters not trainable) normalize with their running statistics in training too; the
+     * gradient then passes through that fixed affine map (and the ReLU fused after it) to the trainable layers
+     * around them. Option B puts one in the shortcut as well.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"scalar, basic", "simd, basic", "scalar, bottleneck", "simd, bottleneck"})
+    void frozenBatchNormsPassTheGradientThroughTheirFixedAffineMap(String provider, String type) {
+        Kernels k = KernelSets.named(provider);
+        SplittableRandom random = new SplittableRandom(type.hashCode() + 17L);
+        int in = 5;
+        Module block = type.equals("basic")
+                ? new BasicBlock(k, in, 8, 2, ShortcutOption.B, false)
+                : new Bottleneck(k, in, 3, 2, ShortcutOption.B, false, false);
+        randomizeParameters(block, random);
+        for (Map.Entry<String, Tensor> buffer : block.namedBuffers().entrySet()) {
+            float[] v = buffer.getValue().data();
+            boolean variance = buffer.getKey().endsWith("running_var");
+            for (int i = 0; i < v.length; i++) {
+                v[i] = variance ? (float) (0.5 + random.nextDouble()) : (float) random.nextGaussian();
+            }
+        }
+        int frozenCount = 0;
+        for (Map.Entry<String, Parameter> entry : block.namedParameters().entrySet()) {
+            if (!entry.getValue().isWeight()) { // the batch norms' gamma and beta; convolutions keep training
+                entry.getValue().setTrainable(false);
+                frozenCount++;
+            }
+        }
+        Map<String, float[]> buffersBefore = new LinkedHashMap<>();
+        block.namedBuffers().forEach((name, b) -> buffersBefore.put(name, b.data().clone()));
+        Shape shape = Shape.of(2, in, 7, 6);
+        Tensor x = randomTensor(shape, random);
+
+        Tensor out = block.forward(x.toLayout(Layout.NHWC), true);
+        Tensor upstream = randomTensor(out.shape(), random);
+        block.zeroGrad();
+        Tensor gradInput = block.backward(upstream.toLayout(Layout.NHWC)).toLayout(Layout.NCHW);
+
+        block.namedBuffers().forEach((name, b) ->
+                assertArrayEquals(buffersBefore.get(name), b.data(), name));
+        assertTrue(frozenCount >= 6, "batch norms frozen: " + frozenCount);
+        ReferenceForward reference = new ReferenceForward(block);
+        double[] xd = toDouble(x);
+        double[] r = toDouble(upstream);
+        Activation expected = reference.run(block, new Activation(xd, shape.dims()));
+        assertAllClose(type + " forward", expected.values(), out.toLayout(Layout.NCHW).data(), 1e-4, 1e-4);
+        DoubleSupplier loss = () -> dot(reference.run(block, new Activation(xd, shape.dims())).values(), r);
+        checkSampled("input gradient", xd, gradInput.data(), loss, random, 16);
+        for (Map.Entry<String, Parameter> entry : block.namedParameters().entrySet()) {
+            Parameter p = entry.getValue();
+            if (p.trainable()) {
+                checkSampled(entry.getKey(), reference.parameter(p), p.grad().data(), loss, random, 6);
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -49,14 +50,20 @@ class TransferLearningTest {
         assertArrayEquals(sourceFc, source.namedParameters().get("fc.weight").value().data());
     }
 
-    /** Only the head trains: backbone values stay bit for bit, and their gradients are never computed. */
+    /**
+     * Only the head trains: backbone values stay bit for bit, running statistics included (frozen batch norms
+     * normalize with them and leave them alone), and their gradients are never computed.
+     */
     @Test
     void aFrozenBackboneStaysAsItWasAndGetsNoGradient() {
         ResNet model = pretrained().withNewHead(4, 5);
         assertEquals(model.namedParameters().size(), model.setTrainable(false));
         assertEquals(2, model.setTrainable(true, "fc"));
-        Map<String, float[]> before = new java.util.LinkedHashMap<>();
+        Map<String, float[]> before = new LinkedHashMap<>();
         model.namedParameters().forEach((name, p) -> before.put(name, p.value().data().clone()));
+        model.namedBuffers().forEach((name, b) -> before.put(name, b.data().clone()));
+        Map<String, Long> countersBefore = new LinkedHashMap<>();
+        model.namedCounters().forEach((name, c) -> countersBefore.put(name, c[0]));
         SplittableRandom random = new SplittableRandom(2);
         Tensor images = Tensor.wrap(RandomArrays.uniform(random, 6 * 3 * 32 * 32, -1f, 1f), 6, 3, 32, 32);
         Sgd sgd = new Sgd(model.namedParameters(), 0.9, 1e-4);
@@ -74,6 +81,33 @@ class TransferLearningTest {
                 assertTrue(allZero(p), name + ": a frozen layer's gradient was computed");
             }
         });
+        model.namedBuffers().forEach((name, b) -> assertArrayEquals(before.get(name), b.data(), name + " is frozen"));
+        model.namedCounters().forEach((name, c) -> assertEquals(countersBefore.get(name), c[0], name));
+    }
+
+    /**
+     * A frozen backbone computes in a training step what it computes in evaluation (torchvision's FrozenBatchNorm2d,
+     * Keras's {@code trainable = False}): the head is fitted to the features it will see when deployed.
+     */
+    @Test
+    void aFrozenBackboneTrainsTheHeadOnItsEvaluationFeatures() {
+        ResNet model = pretrained().withNewHead(4, 5);
+        model.setTrainable(false);
+        model.setTrainable(true, "fc");
+        Tensor images = Tensor.wrap(RandomArrays.uniform(new SplittableRandom(4), 5 * 3 * 32 * 32, -1f, 1f),
+                5, 3, 32, 32);
+
+        float[] evaluation = model.forward(images, false).data();
+        float[] training = model.forward(images, true).data();
+
+        assertArrayEquals(evaluation, training); // the backbone runs the same kernels on the same statistics
+        model.setTrainable(true);
+        float[] batchStatistics = model.forward(images, true).data();
+        double largest = 0;
+        for (int i = 0; i < evaluation.length; i++) {
+            largest = Math.max(largest, Math.abs(evaluation[i] - batchStatistics[i]));
+        }
+        assertTrue(largest > 1e-2, "a trainable backbone normalizes with batch statistics: logits moved " + largest);
     }
 
     @Test

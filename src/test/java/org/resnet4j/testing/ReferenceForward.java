@@ -17,7 +17,8 @@ import org.resnet4j.models.ResNet;
 
 /**
  * An independent double-precision forward pass of any resnet4j module tree, written from the definitions in NCHW,
- * in training mode (batch statistics). Parameters come from a map of double copies, so finite differences can
+ * in training mode (batch statistics; a frozen batch norm, one whose parameters do not train, its running statistics,
+ * as resnet4j's training runs it). Parameters come from a map of double copies, so finite differences can
  * perturb them without touching the float model.
  */
 public final class ReferenceForward {
@@ -43,6 +44,8 @@ public final class ReferenceForward {
         return switch (module) {
             case Conv2d conv -> conv2d(x, parameter(conv.weight()), conv.bias() == null ? null : parameter(conv.bias()),
                     conv.outChannels(), conv.kernel(), conv.stride(), conv.padding());
+            case BatchNorm2d bn when bn.frozen() -> frozenBatchNorm(x, parameter(bn.weight()), parameter(bn.bias()),
+                    Approx.toDouble(bn.runningMean().data()), Approx.toDouble(bn.runningVar().data()), BatchNorm2d.EPS);
             case BatchNorm2d bn -> batchNorm(x, parameter(bn.weight()), parameter(bn.bias()), BatchNorm2d.EPS);
             case ReLU relu -> relu(x);
             case MaxPool2d pool -> maxPool(x, pool.window(), pool.stride(), pool.padding());
@@ -146,6 +149,18 @@ public final class ReferenceForward {
                     y[idx] = gamma[ch] * (x.values()[idx] - mean) * inv + beta[ch];
                 }
             }
+        }
+        return new Activation(y, x.dims());
+    }
+
+    /** {@code gamma * (x - runningMean) / sqrt(runningVar + eps) + beta}: batch norm with fixed statistics. */
+    public static Activation frozenBatchNorm(Activation x, double[] gamma, double[] beta, double[] runningMean,
+                                             double[] runningVar, double eps) {
+        int c = x.dims()[1], plane = x.dims()[2] * x.dims()[3];
+        double[] y = new double[x.values().length];
+        for (int idx = 0; idx < y.length; idx++) {
+            int ch = idx / plane % c;
+            y[idx] = gamma[ch] * (x.values()[idx] - runningMean[ch]) / Math.sqrt(runningVar[ch] + eps) + beta[ch];
         }
         return new Activation(y, x.dims());
     }
