@@ -78,10 +78,10 @@ public abstract class Module {
     /**
      * Given the gradient of the loss with respect to the output of the last training {@link #forward(Tensor, boolean)},
      * accumulates the parameter gradients and returns the gradient of the input (the caller's to keep), or null where
-     * the module skips it.
+     * the module skips it. Runs once per training forward: a second call gets an {@link IllegalStateException}.
      */
     public final Tensor backward(Tensor gradOutput) {
-        guard.enterTraining("backward");
+        guard.enterBackward();
         try {
             Workspace workspace = trainingWorkspace();
             Tensor gradInput = backward(gradOutput, workspace);
@@ -93,7 +93,7 @@ public abstract class Module {
             workspace.gradients().giveBack(gradInput);
             return owned;
         } finally {
-            guard.exitTraining(false);
+            guard.exitBackward();
         }
     }
 
