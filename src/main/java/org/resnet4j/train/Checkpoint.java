@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.resnet4j.data.LoaderState;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.io.ModelWeights;
@@ -74,6 +75,15 @@ public final class Checkpoint {
      * recipe; comparing the recipe with the resuming run's is the caller's job.
      */
     public static State read(Path directory, String modelName, ResNet model, Sgd optimizer) throws IOException {
+        return read(directory, modelName, model, optimizer, state -> { });
+    }
+
+    /**
+     * As {@link #read(Path, String, ResNet, Sgd)}, with {@code check} run on the checkpoint's state before the model or
+     * the optimizer changes: a resume it refuses (by throwing) leaves both as they were.
+     */
+    static State read(Path directory, String modelName, ResNet model, Sgd optimizer, Consumer<State> check)
+            throws IOException {
         Path file = path(directory);
         if (!Files.exists(file)) {
             throw new IOException("cannot resume: no checkpoint at " + file);
@@ -90,6 +100,7 @@ public final class Checkpoint {
         // Everything is read and checked before the model or the optimizer changes, so a bad checkpoint leaves both
         // as they were.
         State state = state(file, contents);
+        check.accept(state);
         Map<String, float[]> momentum = new HashMap<>();
         for (Map.Entry<String, float[]> entry : optimizer.velocities().entrySet()) {
             float[] saved = contents.floats(MOMENTUM_PREFIX + entry.getKey());

@@ -90,10 +90,11 @@ public final class FineTuner {
         MetricsLog metrics = new MetricsLog(dir, config.model() + " fine-tuned on " + config.data().getFileName());
         Checkpoint.State state;
         if (config.resume() && Files.exists(Checkpoint.path(dir))) {
-            state = Checkpoint.read(dir, config.model(), model, sgd);
-            if (state.recipe() != null) {
-                state.recipe().requireContinuable(recipe, Checkpoint.path(dir));
-            }
+            state = Checkpoint.read(dir, config.model(), model, sgd, saved -> {
+                if (saved.recipe() != null) {
+                    saved.recipe().requireContinuable(recipe, Checkpoint.path(dir));
+                }
+            });
             metrics.reload(state.iteration());
             LOG.info("resumed fine-tuning from {} at iteration {}", Checkpoint.path(dir), state.iteration());
         } else {

@@ -101,6 +101,29 @@ class TrainingTest {
         assertTrue(Double.parseDouble(metadata.get("training_seconds")) >= 0, metadata.toString());
     }
 
+    /**
+     * A resume refused for its settings changes nothing: the checkpoint used to be loaded into the caller's model (and
+     * the optimizer) before the recipes were compared, so the model left the refused call holding the checkpoint's
+     * weights instead of its own.
+     */
+    @Test
+    void aRefusedResumeLeavesTheModelAsItWas() throws IOException {
+        ArrayDataset train = ArrayDataset.redOrBlue(40, 8, 4);
+        small(twoClassModel(3), train, dir, 4).run();
+
+        ResNet mine = twoClassModel(5);
+        Map<String, float[]> before = new java.util.LinkedHashMap<>();
+        mine.namedParameters().forEach((name, p) -> before.put(name, p.value().data().clone()));
+        mine.namedBuffers().forEach((name, b) -> before.put(name, b.data().clone()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> small(mine, train, dir, 8).learningRate(0.1).resume(true).run());
+        assertTrue(e.getMessage().contains("learning rate (--lr) saved 0.05, asked 0.1"), e.getMessage());
+        mine.namedParameters().forEach((name, p) -> assertTrue(java.util.Arrays.equals(before.get(name),
+                p.value().data()), name + " changed by a refused resume"));
+        mine.namedBuffers().forEach((name, b) -> assertTrue(java.util.Arrays.equals(before.get(name), b.data()),
+                name + " changed by a refused resume"));
+    }
+
     private static double mean(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     }
