@@ -198,7 +198,47 @@ class TrainingTest {
     /** Image files, read at 8x8, through the same trainer: a smoke run that writes its weights. */
     @Test
     void anImageFolderTrainsThroughTheSameApi() throws IOException {
-        Path root = dir.resolve("images");
+        Path root = darkOrLight(dir.resolve("images"));
+        ImageFolder folder = ImageFolder.scan(root);
+        ImageFolder.Split split = folder.split(0.2, 1);
+
+        Trainer.Summary summary = small(twoClassModel(3), folder.dataset(split.train(), 8), dir.resolve("run"), 4)
+                .validation(folder.dataset(split.validation(), 8)).loaderThreads(2).run();
+
+        assertEquals(4, summary.iterations());
+        assertEquals(4, summary.validationImages());
+        assertEquals("dark\nlight", metadata(summary.weights()).get(FineTuner.LABELS));
+    }
+
+    /**
+     * A fine-tuning run resumed with another --freeze-backbone or --image-size is refused, as other recipe settings
+     * are: neither was recorded, so a frozen-backbone run resumed without the flag silently trained its backbone too.
+     */
+    @Test
+    void aFineTuningResumeWithOtherFreezingOrImageSizeIsRefused() throws IOException {
+        Path data = darkOrLight(dir.resolve("images"));
+        Path weights = dir.resolve("pretrained.safetensors");
+        org.resnet4j.io.StateDicts.save(ResNets.create("resnet20", ModelOptions.defaults(10)), weights, Map.of());
+        Path run = dir.resolve("run");
+        new FineTuner(fineTuning(weights, data, run, 1, true, 0, false)).run();
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FineTuner(fineTuning(weights, data, run, 2, false, 0, true)).run());
+        assertTrue(e.getMessage().contains("frozen backbone (--freeze-backbone) saved true, asked false"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new FineTuner(fineTuning(weights, data, run, 2, true, 16, true)).run());
+        assertTrue(e.getMessage().contains("image size (--image-size) saved 32, asked 16"), e.getMessage());
+        new FineTuner(fineTuning(weights, data, run, 2, true, 32, true)).run(); // the same settings resume
+    }
+
+    private static FineTuning fineTuning(Path weights, Path data, Path run, int epochs, boolean freeze, int size,
+                                         boolean resume) {
+        return new FineTuning("resnet20", weights, data, epochs, 4, 0.01, size, freeze, 0.2, 0L, run, resume, 0);
+    }
+
+    /** Twenty 10x12 PNG files in two classes, dark and light. */
+    private static Path darkOrLight(Path root) throws IOException {
         SplittableRandom random = new SplittableRandom(6);
         for (String label : new String[] {"dark", "light"}) {
             Files.createDirectories(root.resolve(label));
@@ -214,14 +254,6 @@ class TrainingTest {
                 ImageIO.write(image, "png", root.resolve(label).resolve(i + ".png").toFile());
             }
         }
-        ImageFolder folder = ImageFolder.scan(root);
-        ImageFolder.Split split = folder.split(0.2, 1);
-
-        Trainer.Summary summary = small(twoClassModel(3), folder.dataset(split.train(), 8), dir.resolve("run"), 4)
-                .validation(folder.dataset(split.validation(), 8)).loaderThreads(2).run();
-
-        assertEquals(4, summary.iterations());
-        assertEquals(4, summary.validationImages());
-        assertEquals("dark\nlight", metadata(summary.weights()).get(FineTuner.LABELS));
+        return root;
     }
 }
