@@ -106,6 +106,9 @@ public final class FineTuner {
             });
             metrics.reload(state.iteration());
             LOG.info("resumed fine-tuning from {} at iteration {}", Checkpoint.path(dir), state.iteration());
+            // The run goes on normalizing as it started (the checkpoint records it), whatever the weights file named
+            // now records: the model's state comes from the checkpoint too.
+            normalization = state.normalization();
         } else {
             state = new Checkpoint.State(0, new LoaderState(config.seed(), 0, 0, config.batchSize(),
                     split.train().size()), normalization, 0, 0, 0, 0, recipe);

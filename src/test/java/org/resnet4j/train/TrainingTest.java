@@ -232,6 +232,31 @@ class TrainingTest {
         new FineTuner(fineTuning(weights, data, run, 2, true, 32, true)).run(); // the same settings resume
     }
 
+    /**
+     * A resumed fine-tuning run normalizes its images as the run did from its start (the checkpoint records it), not as
+     * the weights file named at the resume records: the resume used to take the new file's mean and std for its inputs
+     * and its final weights, silently training on other inputs than the first part of the run.
+     */
+    @Test
+    void aResumedFineTuningKeepsTheNormalizationItStartedWith() throws IOException {
+        Path data = darkOrLight(dir.resolve("images"));
+        ResNet pretrained = ResNets.create("resnet20", ModelOptions.defaults(10));
+        Path first = dir.resolve("first.safetensors");
+        Path second = dir.resolve("second.safetensors");
+        org.resnet4j.io.StateDicts.save(pretrained, first, org.resnet4j.io.NormalizationMetadata.toMetadata(
+                new org.resnet4j.data.Normalization(new float[] {0.25f, 0.5f, 0.75f}, new float[] {0.5f, 0.5f, 0.5f})));
+        org.resnet4j.io.StateDicts.save(pretrained, second, org.resnet4j.io.NormalizationMetadata.toMetadata(
+                new org.resnet4j.data.Normalization(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f})));
+        Path run = dir.resolve("run");
+        new FineTuner(fineTuning(first, data, run, 1, false, 0, false)).run();
+        Trainer.Summary summary = new FineTuner(fineTuning(second, data, run, 2, false, 0, true)).run();
+        Map<String, String> started = metadata(Checkpoint.path(run));
+        assertEquals(metadata(first).get(org.resnet4j.data.Normalization.MEAN_KEY),
+                metadata(summary.weights()).get(org.resnet4j.data.Normalization.MEAN_KEY));
+        assertEquals(started.get(org.resnet4j.data.Normalization.STD_KEY),
+                metadata(summary.weights()).get(org.resnet4j.data.Normalization.STD_KEY));
+    }
+
     private static FineTuning fineTuning(Path weights, Path data, Path run, int epochs, boolean freeze, int size,
                                          boolean resume) {
         return new FineTuning("resnet20", weights, data, epochs, 4, 0.01, size, freeze, 0.2, 0L, run, resume, 0);
