@@ -6,7 +6,10 @@ import org.resnet4j.tensor.Layouts;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
-/** Checks a network's image batch {@code [N, 3, H, W]} and brings it to NHWC in a buffer of the caller's workspace. */
+/**
+ * Checks a network's image batch {@code [N, 3, H, W]} and brings it to NHWC in a buffer of the caller's workspace (an
+ * NHWC batch in inference is used as it is).
+ */
 final class InputImages {
     private final String network;
 
@@ -20,7 +23,9 @@ final class InputImages {
             throw new IllegalArgumentException(network + ": input " + shape
                     + " must have 3 channels (shape [N, 3, H, W])");
         }
-        if (input.layout() == Layout.NHWC) {
+        // Inference reads an NHWC batch where it is. Training copies it: the stem keeps its input for backward, and
+        // the caller's array may be refilled (a loader's next batch) before backward runs.
+        if (input.layout() == Layout.NHWC && !workspace.training()) {
             return input;
         }
         Tensor nhwc = workspace.output(this, shape, Layout.NHWC);

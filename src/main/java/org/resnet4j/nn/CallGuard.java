@@ -17,6 +17,8 @@ final class CallGuard {
     private final AtomicInteger calls = new AtomicInteger();
     // The thread whose training forward has not yet been followed by its backward; written only while TRAINING.
     private volatile Thread stepOwner;
+    // Whether a backward has run since the last completed training forward; written only while TRAINING.
+    private volatile boolean backwardDone;
 
     CallGuard(Supplier<String> moduleName) {
         this.moduleName = moduleName;
@@ -59,9 +61,33 @@ final class CallGuard {
         }
     }
 
+    /**
+     * Enters a backward: as {@link #enterTraining}, and refused when a backward has already run since the last
+     * completed training forward. A second backward of the same forward would add every parameter gradient again
+     * (twice the true gradient, silently); PyTorch refuses it too ("backward through the graph a second time"). A
+     * module that never trained is let through: its layers say what is missing.
+     */
+    void enterBackward() {
+        enterTraining("backward");
+        if (backwardDone) {
+            calls.set(0);
+            throw new IllegalStateException(moduleName.get() + ": backward without a training forward since the last "
+                    + "backward; each training forward(x, true) is followed by one backward");
+        }
+    }
+
     /** @param pendingBackward whether the call was a training forward that completed, so its backward is due */
     void exitTraining(boolean pendingBackward) {
         stepOwner = pendingBackward ? Thread.currentThread() : null;
+        if (pendingBackward) {
+            backwardDone = false;
+        }
         calls.set(0);
+    }
+
+    /** Leaves a backward: its forward's step is over, and another backward waits for the next forward. */
+    void exitBackward() {
+        backwardDone = true;
+        exitTraining(false);
     }
 }

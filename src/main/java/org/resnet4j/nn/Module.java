@@ -2,9 +2,11 @@ package org.resnet4j.nn;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
@@ -78,10 +80,10 @@ public abstract class Module {
     /**
      * Given the gradient of the loss with respect to the output of the last training {@link #forward(Tensor, boolean)},
      * accumulates the parameter gradients and returns the gradient of the input (the caller's to keep), or null where
-     * the module skips it.
+     * the module skips it. Runs once per training forward: a second call gets an {@link IllegalStateException}.
      */
     public final Tensor backward(Tensor gradOutput) {
-        guard.enterTraining("backward");
+        guard.enterBackward();
         try {
             Workspace workspace = trainingWorkspace();
             Tensor gradInput = backward(gradOutput, workspace);
@@ -93,7 +95,7 @@ public abstract class Module {
             workspace.gradients().giveBack(gradInput);
             return owned;
         } finally {
-            guard.exitTraining(false);
+            guard.exitBackward();
         }
     }
 
@@ -160,10 +162,36 @@ public abstract class Module {
     }
 
     protected final <M extends Module> M child(String name, M module) {
+        // One object in two places of a network would be silently wrong: its output buffer is keyed by the object, so
+        // the second use overwrites the first's output (or reads and writes one array), training keeps only the last
+        // use's activations for backward, and its parameters are listed, counted and stepped twice.
+        Set<Module> here = Collections.newSetFromMap(new IdentityHashMap<>());
+        addSubtree(this, here);
+        if (containsAny(module, here)) {
+            throw new IllegalArgumentException("child '" + name + "' (" + module.getClass().getSimpleName() + "), or a "
+                    + "module inside it, is already part of this network: use a new layer object for each place");
+        }
         if (children.putIfAbsent(name, module) != null) {
             throw new IllegalStateException("child '" + name + "' registered twice");
         }
         return module;
+    }
+
+    private static void addSubtree(Module module, Set<Module> into) {
+        into.add(module);
+        module.children.values().forEach(child -> addSubtree(child, into));
+    }
+
+    private static boolean containsAny(Module module, Set<Module> set) {
+        if (set.contains(module)) {
+            return true;
+        }
+        for (Module child : module.children.values()) {
+            if (containsAny(child, set)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The gradient pool of this module's own training calls ({@link #forward(Tensor, boolean)}, {@link #backward}). */

@@ -1,5 +1,6 @@
 package org.resnet4j.optim;
 
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.resnet4j.kernels.Kernels;
@@ -41,6 +42,15 @@ public final class Sgd {
         if (nesterov && momentum == 0) {
             throw new IllegalArgumentException("SGD: Nesterov momentum needs momentum > 0");
         }
+        // One parameter under two names would be stepped twice a step, with two momentum buffers: twice the rate.
+        Map<Parameter, String> seen = new IdentityHashMap<>();
+        parameters.forEach((name, p) -> {
+            String earlier = seen.putIfAbsent(p, name);
+            if (earlier != null) {
+                throw new IllegalArgumentException("SGD: one parameter is given twice, as '" + earlier + "' and '"
+                        + name + "'; give each parameter once");
+            }
+        });
         this.kernels = kernels;
         this.parameters = new LinkedHashMap<>(parameters);
         this.momentum = (float) momentum;

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import org.resnet4j.data.LoaderState;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.io.ModelWeights;
@@ -51,6 +52,15 @@ public final class Checkpoint {
 
     public static void write(Path directory, String modelName, ResNet model, Sgd optimizer, State state)
             throws IOException {
+        write(directory, modelName, model, optimizer, state, Map.of());
+    }
+
+    /**
+     * As {@link #write(Path, String, ResNet, Sgd, State)}, with {@code runSettings}: metadata entries of settings a kind
+     * of run decides its trajectory by beyond the {@link Recipe} (fine-tuning's frozen backbone and image size).
+     */
+    static void write(Path directory, String modelName, ResNet model, Sgd optimizer, State state,
+                      Map<String, String> runSettings) throws IOException {
         Objects.requireNonNull(state.recipe(), "a checkpoint is written with the recipe of its run");
         List<TensorEntry> entries = new ArrayList<>(StateDicts.entries(model));
         optimizer.velocities().forEach((name, v) ->
@@ -66,6 +76,7 @@ public final class Checkpoint {
         metadata.put("elapsed_seconds", Double.toString(state.elapsedSeconds()));
         metadata.putAll(NormalizationMetadata.toMetadata(state.normalization()));
         metadata.putAll(state.recipe().toMetadata());
+        metadata.putAll(runSettings);
         SafeTensors.write(path(directory), entries, metadata);
     }
 
@@ -74,6 +85,15 @@ public final class Checkpoint {
      * recipe; comparing the recipe with the resuming run's is the caller's job.
      */
     public static State read(Path directory, String modelName, ResNet model, Sgd optimizer) throws IOException {
+        return read(directory, modelName, model, optimizer, (state, metadata) -> { });
+    }
+
+    /**
+     * As {@link #read(Path, String, ResNet, Sgd)}, with {@code check} run on the checkpoint's state and metadata before
+     * the model or the optimizer changes: a resume it refuses (by throwing) leaves both as they were.
+     */
+    static State read(Path directory, String modelName, ResNet model, Sgd optimizer,
+                      BiConsumer<State, Map<String, String>> check) throws IOException {
         Path file = path(directory);
         if (!Files.exists(file)) {
             throw new IOException("cannot resume: no checkpoint at " + file);
@@ -90,6 +110,7 @@ public final class Checkpoint {
         // Everything is read and checked before the model or the optimizer changes, so a bad checkpoint leaves both
         // as they were.
         State state = state(file, contents);
+        check.accept(state, contents.metadata());
         Map<String, float[]> momentum = new HashMap<>();
         for (Map.Entry<String, float[]> entry : optimizer.velocities().entrySet()) {
             float[] saved = contents.floats(MOMENTUM_PREFIX + entry.getKey());

@@ -41,6 +41,8 @@ public final class FineTuner {
     /** The metadata key of the class names, one per line in label order. */
     public static final String LABELS = ModelWeights.LABELS;
     private static final Logger LOG = LoggerFactory.getLogger(FineTuner.class);
+    private static final String FREEZE_BACKBONE = "finetune.freeze_backbone";
+    private static final String IMAGE_SIZE = "finetune.image_size";
     private static final int DECODE_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     private final FineTuning config;
@@ -85,23 +87,32 @@ public final class FineTuner {
         long iterations = (long) config.epochs() * batches;
         Recipe recipe = new Recipe(config.seed(), config.batchSize(), config.learningRate(), Schedule.COSINE, 0, 0, 0.9,
                 1e-4, split.validation().size(), NormalizationKind.PER_CHANNEL, null, iterations);
+        int size = config.imageSize() > 0 ? config.imageSize()
+                : model.architecture().family() == Architecture.Family.IMAGENET ? 224 : 32;
+        // Beyond the recipe, what else decides a fine-tuning run's trajectory: a resume must ask for the same.
+        Map<String, String> runSettings = new LinkedHashMap<>();
+        runSettings.put(FREEZE_BACKBONE, Boolean.toString(config.freezeBackbone()));
+        runSettings.put(IMAGE_SIZE, Integer.toString(size));
         Path dir = config.checkpointDirectory();
         Trainer.prepareDirectory(dir, config.resume());
         MetricsLog metrics = new MetricsLog(dir, config.model() + " fine-tuned on " + config.data().getFileName());
         Checkpoint.State state;
         if (config.resume() && Files.exists(Checkpoint.path(dir))) {
-            state = Checkpoint.read(dir, config.model(), model, sgd);
-            if (state.recipe() != null) {
-                state.recipe().requireContinuable(recipe, Checkpoint.path(dir));
-            }
+            state = Checkpoint.read(dir, config.model(), model, sgd, (saved, savedMetadata) -> {
+                if (saved.recipe() != null) {
+                    saved.recipe().requireContinuable(recipe, Checkpoint.path(dir));
+                }
+                requireSameSettings(savedMetadata, runSettings, Checkpoint.path(dir));
+            });
             metrics.reload(state.iteration());
             LOG.info("resumed fine-tuning from {} at iteration {}", Checkpoint.path(dir), state.iteration());
+            // The run goes on normalizing as it started (the checkpoint records it), whatever the weights file named
+            // now records: the model's state comes from the checkpoint too.
+            normalization = state.normalization();
         } else {
             state = new Checkpoint.State(0, new LoaderState(config.seed(), 0, 0, config.batchSize(),
                     split.train().size()), normalization, 0, 0, 0, 0, recipe);
         }
-        int size = config.imageSize() > 0 ? config.imageSize()
-                : model.architecture().family() == Architecture.Family.IMAGENET ? 224 : 32;
         if (normalization.perPixel() && normalization.meanImageSize() != size) {
             throw new IllegalArgumentException(config.weights() + " records a per-pixel mean image of "
                     + normalization.meanImageSize() + "x" + normalization.meanImageSize() + " (the paper's CIFAR "
@@ -123,7 +134,7 @@ public final class FineTuner {
                             config.batchSize(), Layout.NHWC, DECODE_THREADS)) {
                         return Evaluator.evaluate(model, kernels, loader);
                     }
-                }, batches, batches, Math.max(1, batches / 4), listeners);
+                }, batches, batches, Math.max(1, batches / 4), listeners, runSettings);
         TrainingLoop.End end;
         try (BatchLoader loader = BatchLoader.imageFolderTraining(split.train(), augment, config.batchSize(),
                 config.seed(), state.loader(), Layout.NHWC, DECODE_THREADS)) {
@@ -138,6 +149,27 @@ public final class FineTuner {
         Evaluator.Result validation = end.validation();
         return new Trainer.Summary(end.iteration(), validation == null ? Double.NaN : validation.error(),
                 validation == null ? 0 : validation.images(), end.lastTrainError(), end.elapsedSeconds(), weights);
+    }
+
+    /**
+     * Refuses to resume a run whose checkpoint records other fine-tuning settings (a checkpoint written before they
+     * were recorded has none, and resumes without the check): resuming a frozen-backbone run without the flag would
+     * silently train the backbone too, and another image size would train on other inputs.
+     */
+    private static void requireSameSettings(Map<String, String> saved, Map<String, String> asked, Path checkpoint) {
+        List<String> differences = new ArrayList<>();
+        asked.forEach((key, value) -> {
+            String was = saved.get(key);
+            if (was != null && !was.equals(value)) {
+                differences.add((key.equals(FREEZE_BACKBONE) ? "frozen backbone (--freeze-backbone)"
+                        : "image size (--image-size)") + " saved " + was + ", asked " + value);
+            }
+        });
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("cannot resume from " + checkpoint + ": it was fine-tuned with other "
+                    + "settings, so the run cannot continue exactly: " + String.join("; ", differences)
+                    + ". Resume with the saved settings, or start a new run in another --checkpoint-dir");
+        }
     }
 
     /**

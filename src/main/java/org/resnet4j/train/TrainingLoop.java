@@ -24,11 +24,12 @@ import org.slf4j.LoggerFactory;
  * @param recipe           the run's settings as asked now (checkpoints record it; its schedule gives the rates)
  * @param validation       the validation result at an evaluation, or null for a run without a validation split
  * @param checkpointEvery  iterations between checkpoints (and one at the end)
+ * @param runSettings      checkpoint metadata of settings beyond the recipe that a resume must match (fine-tuning's)
  */
 record TrainingLoop(ResNet model, String modelName, Sgd sgd, Kernels kernels, Recipe recipe,
                     long iterations, int batchSize, Path directory, MetricsLog metrics,
                     Supplier<Evaluator.Result> validation, long checkpointEvery, long evalEvery, long logEvery,
-                    List<TrainingListener> listeners) {
+                    List<TrainingListener> listeners, Map<String, String> runSettings) {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     /** Where the loop ended: the last evaluation's figures (NaN and null where there were none). */
@@ -91,7 +92,8 @@ record TrainingLoop(ResNet model, String modelName, Sgd sgd, Kernels kernels, Re
                 // The loss was finite before this step's update; the update itself may still have overflowed.
                 requireFinite(iteration - 1);
                 Checkpoint.write(directory, modelName, model, sgd, new Checkpoint.State(iteration, loader.state(),
-                        start.normalization(), lossSum, correct, images, progress.elapsedSeconds(), recipe));
+                        start.normalization(), lossSum, correct, images, progress.elapsedSeconds(), recipe),
+                        runSettings);
                 for (TrainingListener listener : listeners) {
                     listener.onCheckpoint(iteration, Checkpoint.path(directory));
                 }

@@ -57,7 +57,7 @@ final class TrainingRun {
 
         TrainingLoop loop = new TrainingLoop(options.model, name, sgd, options.kernels, recipe, options.iterations,
                 options.batchSize, dir, metrics, validation(state.normalization()), options.checkpointEvery,
-                options.evaluateEvery, options.logEvery, options.listeners);
+                options.evaluateEvery, options.logEvery, options.listeners, Map.of());
         TrainingLoop.End end;
         try (BatchLoader loader = BatchLoader.training(options.trainingData, state.normalization())
                 .batchSize(options.batchSize).seed(options.seed).resumeFrom(state.loader())
@@ -78,8 +78,9 @@ final class TrainingRun {
     private Checkpoint.State startOrResume(Sgd sgd, Recipe recipe, MetricsLog metrics) throws IOException {
         Path dir = options.checkpointDirectory;
         if (options.resume && Files.exists(Checkpoint.path(dir))) {
-            Checkpoint.State state = Checkpoint.read(dir, name, options.model, sgd);
-            checkRecipe(state, recipe, Checkpoint.path(dir));
+            // The recipe is compared before the checkpoint is loaded, so a refused resume leaves the model as it was.
+            Checkpoint.State state = Checkpoint.read(dir, name, options.model, sgd,
+                    (saved, metadata) -> checkRecipe(saved, recipe, Checkpoint.path(dir)));
             metrics.reload(state.iteration());
             LOG.info("resumed {} from {} at iteration {}", name, Checkpoint.path(dir), state.iteration());
             return state;

@@ -60,6 +60,29 @@ class ResultOwnershipTest {
         assertArrayEquals(firstValues, first.data(), "the second training forward changed the first one's logits");
     }
 
+    /**
+     * A training forward keeps what backward needs as its own: a caller that refills its NHWC batch array (a loader's
+     * recycled buffer) before backward must not change the gradients. The network used to keep the caller's NHWC
+     * tensor itself as the stem's saved input, so the stem's weight gradient was computed from the new contents.
+     */
+    @Test
+    void aTrainingStepDoesNotReadTheCallersInputAfterForward() {
+        ResNet model = ResNets.resnet20(10);
+        Tensor x = images(2).toLayout(Layout.NHWC);
+        Tensor grad = Tensor.wrap(RandomArrays.uniform(random, 2 * 10, -1f, 1f), Shape.of(2, 10), Layout.NCHW);
+        model.forward(x, true);
+        model.zeroGrad();
+        model.backward(grad);
+        float[] expected = model.namedParameters().get("conv1.weight").grad().data().clone();
+
+        model.forward(x, true);
+        java.util.Arrays.fill(x.data(), 0.5f); // the caller reuses its array before backward
+        model.zeroGrad();
+        model.backward(grad);
+        assertArrayEquals(expected, model.namedParameters().get("conv1.weight").grad().data(),
+                "the stem's gradient read the caller's input after forward had returned");
+    }
+
     @Test
     void layerResultsAndGradients() {
         Conv2d conv = new Conv2d(KernelProvider.simd(), 3, 5, 3, 2, 1, false);

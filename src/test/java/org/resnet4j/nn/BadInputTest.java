@@ -51,6 +51,20 @@ class BadInputTest {
     }
 
     @Test
+    void oneLayerObjectServesOnePlaceOnly() {
+        // Sequential(linear, linear) used to run: the second use wrote its output over its own input (wrong logits),
+        // and the one weight was listed twice (0.weight and 1.weight), so parameterCount doubled and SGD stepped it twice.
+        Linear linear = new Linear(kernels, 4, 4);
+        rejects(() -> new Sequential(linear, linear), "child '1'", "Linear", "already part of this network");
+        ReLU relu = new ReLU(kernels);
+        Sequential inner = new Sequential(relu);
+        rejects(() -> new Sequential(inner, new Sequential(relu)), "child '1'", "a module inside it");
+        rejects(() -> new Sequential(inner, inner), "child '1'");
+        // Two networks may still each hold their own layers, and a container its distinct ones.
+        new Sequential(new Sequential(new ReLU(kernels)), new Sequential(new ReLU(kernels)));
+    }
+
+    @Test
     void backwardOfTheWrongShapeIsRejected() {
         Conv2d conv = new Conv2d(kernels, 3, 4, 3, 1, 1, false);
         conv.forward(Tensor.zeros(2, 3, 5, 5), true);

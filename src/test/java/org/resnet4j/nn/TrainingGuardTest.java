@@ -1,5 +1,6 @@
 package org.resnet4j.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -110,6 +111,33 @@ class TrainingGuardTest {
         AtomicReference<Throwable> after = new AtomicReference<>();
         runOn("trainer-b", () -> after.set(thrown(() -> net.forward(X, true))));
         assertNull(after.get(), "after the backward, any thread may train");
+    }
+
+    @Test
+    void backwardRunsOncePerTrainingForward() {
+        var kernels = KernelProvider.scalar();
+        Conv2d conv = new Conv2d(kernels, 3, 4, 3, 1, 1, false);
+        Sequential net = new Sequential(conv, new ReLU(kernels, true), new GlobalAvgPool2d(kernels));
+        Tensor x = Tensor.zeros(Shape.of(2, 3, 4, 4), Layout.NCHW);
+        for (int i = 0; i < x.size(); i++) {
+            x.data()[i] = (float) Math.sin(i);
+        }
+        Tensor grad = Tensor.zeros(Shape.of(2, 4), Layout.NCHW);
+        grad.fill(1f);
+        assertThrows(IllegalStateException.class, () -> net.backward(grad));
+
+        net.forward(x, true);
+        net.backward(grad);
+        float[] once = conv.weight().grad().data().clone();
+        // A second backward of the same forward used to add every gradient again: twice the true one, silently.
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> net.backward(grad));
+        assertTrue(e.getMessage().startsWith("Sequential: backward without a training forward since the last backward"), e.getMessage());
+        assertArrayEquals(once, conv.weight().grad().data(), "the refused backward changed the gradients");
+
+        net.forward(x, true); // the next step may run as usual
+        conv.zeroGrad();
+        net.backward(grad);
+        assertArrayEquals(once, conv.weight().grad().data());
     }
 
     private static Throwable thrown(Runnable call) {

@@ -1,7 +1,10 @@
 package org.resnet4j.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,5 +49,21 @@ class SgdTest {
         sgd.step(0.1);
         // v = 0.9 + 1 = 1.9; w = 0.81 - 0.1 * (1 + 0.9 * 1.9) = 0.539
         assertEquals(0.539f, w.value().data()[0], 1e-6f);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "simd"})
+    void aParameterGivenTwiceIsRefused(String provider) {
+        Kernels k = KernelSets.named(provider);
+        Linear layer = new Linear(k, 1, 1);
+        Parameter w = layer.weight();
+        // As when a model's parameters and its head's are merged into one map: fc.weight under two names. It used to be
+        // stepped twice per step with two momentum buffers (twice the learning rate, silently).
+        Map<String, Parameter> merged = new LinkedHashMap<>();
+        merged.put("fc.weight", w);
+        merged.put("head.weight", w);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Sgd(k, merged, 0.9, 0.0, false));
+        assertTrue(e.getMessage().contains("'fc.weight'") && e.getMessage().contains("'head.weight'"), e.getMessage());
     }
 }

@@ -101,6 +101,29 @@ class TrainingTest {
         assertTrue(Double.parseDouble(metadata.get("training_seconds")) >= 0, metadata.toString());
     }
 
+    /**
+     * A resume refused for its settings changes nothing: the checkpoint used to be loaded into the caller's model (and
+     * the optimizer) before the recipes were compared, so the model left the refused call holding the checkpoint's
+     * weights instead of its own.
+     */
+    @Test
+    void aRefusedResumeLeavesTheModelAsItWas() throws IOException {
+        ArrayDataset train = ArrayDataset.redOrBlue(40, 8, 4);
+        small(twoClassModel(3), train, dir, 4).run();
+
+        ResNet mine = twoClassModel(5);
+        Map<String, float[]> before = new java.util.LinkedHashMap<>();
+        mine.namedParameters().forEach((name, p) -> before.put(name, p.value().data().clone()));
+        mine.namedBuffers().forEach((name, b) -> before.put(name, b.data().clone()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> small(mine, train, dir, 8).learningRate(0.1).resume(true).run());
+        assertTrue(e.getMessage().contains("learning rate (--lr) saved 0.05, asked 0.1"), e.getMessage());
+        mine.namedParameters().forEach((name, p) -> assertTrue(java.util.Arrays.equals(before.get(name),
+                p.value().data()), name + " changed by a refused resume"));
+        mine.namedBuffers().forEach((name, b) -> assertTrue(java.util.Arrays.equals(before.get(name), b.data()),
+                name + " changed by a refused resume"));
+    }
+
     private static double mean(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     }
@@ -175,7 +198,72 @@ class TrainingTest {
     /** Image files, read at 8x8, through the same trainer: a smoke run that writes its weights. */
     @Test
     void anImageFolderTrainsThroughTheSameApi() throws IOException {
-        Path root = dir.resolve("images");
+        Path root = darkOrLight(dir.resolve("images"));
+        ImageFolder folder = ImageFolder.scan(root);
+        ImageFolder.Split split = folder.split(0.2, 1);
+
+        Trainer.Summary summary = small(twoClassModel(3), folder.dataset(split.train(), 8), dir.resolve("run"), 4)
+                .validation(folder.dataset(split.validation(), 8)).loaderThreads(2).run();
+
+        assertEquals(4, summary.iterations());
+        assertEquals(4, summary.validationImages());
+        assertEquals("dark\nlight", metadata(summary.weights()).get(FineTuner.LABELS));
+    }
+
+    /**
+     * A fine-tuning run resumed with another --freeze-backbone or --image-size is refused, as other recipe settings
+     * are: neither was recorded, so a frozen-backbone run resumed without the flag silently trained its backbone too.
+     */
+    @Test
+    void aFineTuningResumeWithOtherFreezingOrImageSizeIsRefused() throws IOException {
+        Path data = darkOrLight(dir.resolve("images"));
+        Path weights = dir.resolve("pretrained.safetensors");
+        org.resnet4j.io.StateDicts.save(ResNets.create("resnet20", ModelOptions.defaults(10)), weights, Map.of());
+        Path run = dir.resolve("run");
+        new FineTuner(fineTuning(weights, data, run, 1, true, 0, false)).run();
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FineTuner(fineTuning(weights, data, run, 2, false, 0, true)).run());
+        assertTrue(e.getMessage().contains("frozen backbone (--freeze-backbone) saved true, asked false"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new FineTuner(fineTuning(weights, data, run, 2, true, 16, true)).run());
+        assertTrue(e.getMessage().contains("image size (--image-size) saved 32, asked 16"), e.getMessage());
+        new FineTuner(fineTuning(weights, data, run, 2, true, 32, true)).run(); // the same settings resume
+    }
+
+    /**
+     * A resumed fine-tuning run normalizes its images as the run did from its start (the checkpoint records it), not as
+     * the weights file named at the resume records: the resume used to take the new file's mean and std for its inputs
+     * and its final weights, silently training on other inputs than the first part of the run.
+     */
+    @Test
+    void aResumedFineTuningKeepsTheNormalizationItStartedWith() throws IOException {
+        Path data = darkOrLight(dir.resolve("images"));
+        ResNet pretrained = ResNets.create("resnet20", ModelOptions.defaults(10));
+        Path first = dir.resolve("first.safetensors");
+        Path second = dir.resolve("second.safetensors");
+        org.resnet4j.io.StateDicts.save(pretrained, first, org.resnet4j.io.NormalizationMetadata.toMetadata(
+                new org.resnet4j.data.Normalization(new float[] {0.25f, 0.5f, 0.75f}, new float[] {0.5f, 0.5f, 0.5f})));
+        org.resnet4j.io.StateDicts.save(pretrained, second, org.resnet4j.io.NormalizationMetadata.toMetadata(
+                new org.resnet4j.data.Normalization(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f})));
+        Path run = dir.resolve("run");
+        new FineTuner(fineTuning(first, data, run, 1, false, 0, false)).run();
+        Trainer.Summary summary = new FineTuner(fineTuning(second, data, run, 2, false, 0, true)).run();
+        Map<String, String> started = metadata(Checkpoint.path(run));
+        assertEquals(metadata(first).get(org.resnet4j.data.Normalization.MEAN_KEY),
+                metadata(summary.weights()).get(org.resnet4j.data.Normalization.MEAN_KEY));
+        assertEquals(started.get(org.resnet4j.data.Normalization.STD_KEY),
+                metadata(summary.weights()).get(org.resnet4j.data.Normalization.STD_KEY));
+    }
+
+    private static FineTuning fineTuning(Path weights, Path data, Path run, int epochs, boolean freeze, int size,
+                                         boolean resume) {
+        return new FineTuning("resnet20", weights, data, epochs, 4, 0.01, size, freeze, 0.2, 0L, run, resume, 0);
+    }
+
+    /** Twenty 10x12 PNG files in two classes, dark and light. */
+    private static Path darkOrLight(Path root) throws IOException {
         SplittableRandom random = new SplittableRandom(6);
         for (String label : new String[] {"dark", "light"}) {
             Files.createDirectories(root.resolve(label));
@@ -191,14 +279,6 @@ class TrainingTest {
                 ImageIO.write(image, "png", root.resolve(label).resolve(i + ".png").toFile());
             }
         }
-        ImageFolder folder = ImageFolder.scan(root);
-        ImageFolder.Split split = folder.split(0.2, 1);
-
-        Trainer.Summary summary = small(twoClassModel(3), folder.dataset(split.train(), 8), dir.resolve("run"), 4)
-                .validation(folder.dataset(split.validation(), 8)).loaderThreads(2).run();
-
-        assertEquals(4, summary.iterations());
-        assertEquals(4, summary.validationImages());
-        assertEquals("dark\nlight", metadata(summary.weights()).get(FineTuner.LABELS));
+        return root;
     }
 }
