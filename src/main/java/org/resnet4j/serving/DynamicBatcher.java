@@ -72,12 +72,14 @@ public final class DynamicBatcher implements AutoCloseable {
 
     /**
      * Queues one input; the future completes with its logits, or exceptionally if its batch failed. Cancelling the
-     * future before its batch starts leaves the input out of the batch.
+     * future before its batch starts leaves the input out of the batch. The batcher queues a copy of {@code input}, so
+     * the caller may refill its array as soon as this returns.
      *
      * @throws RejectedException at once when the queue is full or the batcher is closed
      */
     public CompletableFuture<float[]> submit(float[] input) {
-        Job job = new Job(input, System.nanoTime());
+        // A copy: the batch runs later, on another thread, and must see the input as it was when submitted.
+        Job job = new Job(input.clone(), System.nanoTime());
         lock.lock();
         try {
             if (closed) {

@@ -81,6 +81,22 @@ class DynamicBatcherTest {
         assertEquals(46, batcher.metrics().images());
     }
 
+    /** A caller that refills its array once submit returns (a recycled request buffer) still gets its own logits. */
+    @Test
+    void anInputRefilledAfterSubmitKeepsItsOwnLogits() throws Exception {
+        GatedModel gated = new GatedModel(predictor);
+        batcher = new DynamicBatcher(gated, new DynamicBatcher.Settings(4, Duration.ofMillis(50), 8, 1));
+        CompletableFuture<float[]> holder = batcher.submit(randomInput(7));
+        gated.awaitEntered();
+        float[] buffer = randomInput(8);
+        CompletableFuture<float[]> queued = batcher.submit(buffer);
+        System.arraycopy(randomInput(9), 0, buffer, 0, buffer.length);
+        gated.open();
+
+        holder.get(30, TimeUnit.SECONDS);
+        assertArrayEquals(predictor.logits(List.of(randomInput(8)))[0], queued.get(30, TimeUnit.SECONDS));
+    }
+
     @Test
     void aLoneInputWaitsForCompanyAtMostMaxWait() throws Exception {
         batcher = new DynamicBatcher(predictor, new DynamicBatcher.Settings(8, Duration.ofMillis(300), 8, 1));
