@@ -31,6 +31,13 @@ class LabelsTest {
         assertEquals("999", labels.name(999));
     }
 
+    /** A Windows editor's UTF-8 byte-order mark is not part of the first name (it would never match a class). */
+    @Test
+    void aByteOrderMarkIsNotPartOfTheFirstName() throws IOException {
+        Path file = Files.writeString(dir.resolve("bom.txt"), "\uFEFFcat\r\ndog\r\n");
+        assertEquals("cat", Labels.read(file, 2).name(0));
+    }
+
     @Test
     void aFileGivesOneNamePerLineIgnoringBlankLinesAtTheEnd() throws IOException {
         Path file = Files.writeString(dir.resolve("labels.txt"), "tench\r\ngoldfish\n\"great\" white shark\n\n\n");
