@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.nn.Module;
@@ -21,6 +22,11 @@ public final class ModelWeights {
     public static final String MODEL = "model";
     /** The metadata key of the class names, one per line in label order (a fine-tuned network records them). */
     public static final String LABELS = "labels";
+    /**
+     * The metadata key of the side of the square images the network was trained on, when it is not its family's
+     * (fine-tuning at {@code --image-size}): inference then prepares images at that size by default.
+     */
+    public static final String IMAGE_SIZE = "image_size";
     /** The metadata value of {@code format} that marks a training checkpoint. */
     public static final String CHECKPOINT_FORMAT = "resnet4j-checkpoint-1";
     /** Where a training checkpoint keeps its optimizer state: tensors under this prefix are no part of the model. */
@@ -101,6 +107,24 @@ public final class ModelWeights {
                     + ", " + Normalization.STD_KEY + "); weights and checkpoints written by 'train' carry it");
         }
         return normalization;
+    }
+
+    /** The image side the file records ({@value #IMAGE_SIZE}, as {@code finetune} writes it), or empty. */
+    public OptionalInt imageSizeIfRecorded() {
+        String text = metadata.get(IMAGE_SIZE);
+        if (text == null) {
+            return OptionalInt.empty();
+        }
+        try {
+            int size = Integer.parseInt(text.strip());
+            if (size >= 1) {
+                return OptionalInt.of(size);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(path + ": metadata '" + IMAGE_SIZE + "' must be a positive whole number of "
+                + "pixels, got '" + text + "'");
     }
 
     /** The class names the file records ({@value #LABELS}, as {@code finetune} writes them), or null. */

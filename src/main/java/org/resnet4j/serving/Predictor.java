@@ -21,16 +21,14 @@ import org.resnet4j.tensor.Tensor;
  *
  * <p>The input is what {@code classify} builds from the same image file ({@link ModelInputs}): the image decoded
  * (JPEGs turned upright by their EXIF orientation, as a viewer shows them), its shorter side resized to
- * {@link #resize()}, center-cropped to {@link #imageSize()} (32 for a CIFAR network, 224 for an ImageNet one), the
- * pixels as RGB in [0, 1] ({@code value / 255f}), then the normalization the weights record
+ * {@link #resize()}, center-cropped to {@link #imageSize()} (by default 32 for a CIFAR network, 224 for an ImageNet
+ * one), the pixels as RGB in [0, 1] ({@code value / 255f}), then the normalization the weights record
  * ({@link Normalization#normalize}); weights that record none (a converted torchvision file) get torchvision's
  * ImageNet mean and std. An image of any size is taken, a smaller one upscaled; one whose header claims a width or
  * height of 0, or more than {@link #maxPixels()} pixels (as stored or once resized), is refused from the header,
  * before it is decoded.
  */
 public final class Predictor implements BatchModel {
-    private static final int CIFAR_SIZE = 32;
-    private static final int IMAGENET_SIZE = 224;
     private static final String SOURCE = "request body";
     /**
      * 4096x4096: a 12-megapixel phone photo (4032x3024) fits, and preparing an image that size allocates about 150 MB
@@ -61,19 +59,30 @@ public final class Predictor implements BatchModel {
                 DEFAULT_MAX_PIXELS);
     }
 
+    /** Images of the network family's size: 32 for a CIFAR network, 224 for an ImageNet one. */
+    public Predictor(ResNet model, Normalization normalization, Labels labels, int resize, long maxPixels) {
+        this(model, normalization, labels, ModelInputs.defaultSize(model), resize, maxPixels);
+    }
+
     /**
      * @param model         the trained network, frozen here: later changes to it do not reach the predictor
      * @param normalization the one the weights record, or null for torchvision's ImageNet statistics (ImageNet
      *                      networks only: CIFAR networks have no standard normalization)
-     * @param resize        the shorter side before the center crop, at least {@link #imageSize()} (torchvision's V2
+     * @param imageSize     the side of the square images the network takes (what it was trained on: its family's
+     *                      size, or the size fine-tuned weights record)
+     * @param resize        the shorter side before the center crop, at least {@code imageSize} (torchvision's V2
      *                      ImageNet weights are evaluated at 232, V1 at 256)
      * @param maxPixels     the most pixels an image may have, as its header claims them and once resized; at most
      *                      {@link ImageDecoder#MAX_PIXELS}
      */
-    public Predictor(ResNet model, Normalization normalization, Labels labels, int resize, long maxPixels) {
+    public Predictor(ResNet model, Normalization normalization, Labels labels, int imageSize, int resize,
+                     long maxPixels) {
         this.modelName = model.architecture().name();
         boolean cifar = model.architecture().family() == Architecture.Family.CIFAR;
-        this.imageSize = cifar ? CIFAR_SIZE : IMAGENET_SIZE;
+        if (imageSize < 1) {
+            throw new IllegalArgumentException("image size must be >= 1, got " + imageSize);
+        }
+        this.imageSize = imageSize;
         if (resize < imageSize) {
             throw new IllegalArgumentException("resize " + resize + " is smaller than the crop: " + modelName
                     + " takes " + imageSize + "x" + imageSize + " images");
@@ -93,9 +102,9 @@ public final class Predictor implements BatchModel {
             throw new IllegalArgumentException(modelName + ": the weights record no input normalization, and a CIFAR "
                     + "network has no standard one; weights written by 'train' record theirs");
         }
-        if (normalization != null && normalization.perPixel() && imageSize != CIFAR_SIZE) {
-            throw new IllegalArgumentException("a per-pixel mean image is 32x32, but " + modelName + " takes "
-                    + imageSize + "x" + imageSize + " images");
+        if (normalization != null && normalization.perPixel() && imageSize != normalization.meanImageSize()) {
+            throw new IllegalArgumentException("the weights' per-pixel mean image is " + normalization.meanImageSize()
+                    + "x" + normalization.meanImageSize() + ", but the images would be " + imageSize + "x" + imageSize);
         }
         this.normalization = normalization;
         this.labels = labels;

@@ -144,6 +144,7 @@ public final class FineTuner {
         Map<String, String> metadata = new LinkedHashMap<>(NormalizationMetadata.toMetadata(normalization));
         metadata.put(TrainedWeights.MODEL, config.model());
         metadata.put(LABELS, String.join("\n", folder.classNames()));
+        metadata.put(ModelWeights.IMAGE_SIZE, Integer.toString(size));
         metadata.put("iterations", Long.toString(end.iteration()));
         StateDicts.save(model, weights, metadata);
         Evaluator.Result validation = end.validation();

@@ -74,6 +74,19 @@ class PredictorTest {
         }
     }
 
+    /** Weights fine-tuned at another size are served at it: the input is that size, as classify makes it. */
+    @Test
+    void anotherImageSizeIsTheCropAndTheInput(@TempDir Path dir) throws Exception {
+        Predictor predictor = new Predictor(ResNets.create("resnet20"), PER_CHANNEL, Labels.defaultFor(10), 48, 56,
+                Predictor.DEFAULT_MAX_PIXELS);
+        byte[] encoded = ServingFixtures.encode(ServingFixtures.planes(70, 9), 70, "png");
+        float[] input = predictor.input(encoded);
+
+        assertEquals(48, predictor.imageSize());
+        Path file = Files.write(dir.resolve("70x70.png"), encoded);
+        assertArrayEquals(ModelInputs.load(List.of(file), 56, PER_CHANNEL, 48).data(), input);
+    }
+
     @Test
     void logitsOfABatchAreEachImagesAlone() throws ImageRejectedException {
         ResNet model = ResNets.create("resnet20");

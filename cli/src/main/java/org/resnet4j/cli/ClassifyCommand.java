@@ -35,22 +35,18 @@ final class ClassifyCommand {
         int top = args.integer("top", 5, 1);
         String labelsOption = args.string("labels", null);
         Path output = args.has("output") ? args.path("output") : null;
-        int size = args.integer("image-size", ModelInputs.defaultSize(model), 1);
-        // The shorter side before the center crop: 256/224 of it by default (torchvision's V1 weights), 232 for V2.
-        int resize = args.integer("resize", ModelInputs.resizeFor(model, size), 1);
+        ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
         args.rejectUnknown();
-        if (resize < size) {
-            throw new UsageException("classify: --resize " + resize + " is smaller than the crop, --image-size "
-                    + size);
-        }
+        cropOptions.requireConsistent("classify", model);
         if (top > model.classes()) {
             throw new UsageException("classify: --top " + top + " is more than the model's " + model.classes()
                     + " classes");
         }
         ModelWeights trained = ModelWeights.load(model, weights);
+        ImageCrop crop = cropOptions.resolve("classify", model, trained);
         Labels labels = labels(labelsOption, trained, model.classes());
-        Tensor logits = model.freeze().forward(ModelInputs.load(images, resize, trained.normalizationIfRecorded(),
-                size));
+        Tensor logits = model.freeze().forward(ModelInputs.load(images, crop.resize(),
+                trained.normalizationIfRecorded(), crop.size()));
         int classes = model.classes();
         for (int i = 0; i < images.size(); i++) {
             float[] row = java.util.Arrays.copyOfRange(logits.data(), i * classes, (i + 1) * classes);

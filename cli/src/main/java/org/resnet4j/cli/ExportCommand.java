@@ -2,18 +2,20 @@ package org.resnet4j.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.onnx.OnnxExport;
 import org.resnet4j.io.onnx.OnnxInput;
-import org.resnet4j.models.Architecture;
 import org.resnet4j.models.ResNet;
+import org.resnet4j.serving.ModelInputs;
 
 /**
  * {@code export --model NAME --weights W --onnx OUT.onnx [--batch N|dynamic] [--image-size S] [--classes N]}: the
  * evaluation-mode network with W's weights as an ONNX file (opset 17), input {@code input} [N, 3, S, S], output
  * {@code logits}. W is read as {@code infer} reads it: a state dict, the weights {@code train} wrote, or a checkpoint.
- * The batch is dynamic unless given; S defaults to the family's image size (32 for CIFAR, 224 for ImageNet). The
+ * The batch is dynamic unless given; S defaults to the image size W records (fine-tuned at another size), else the
+ * family's (32 for CIFAR, 224 for ImageNet). The
  * last line is {@code onnx=<path> nodes=<n> bytes=<n>}.
  */
 final class ExportCommand {
@@ -29,11 +31,12 @@ final class ExportCommand {
         Path onnx = args.path("onnx");
         boolean dynamic = args.string("batch", DYNAMIC).equals(DYNAMIC);
         int batch = dynamic ? 0 : batch(args);
-        int size = args.integer("image-size",
-                model.architecture().family() == Architecture.Family.CIFAR ? 32 : 224, 1);
+        OptionalInt sizeOption = args.has("image-size") ? OptionalInt.of(args.integer("image-size", 0, 1))
+                : OptionalInt.empty();
         args.rejectUnknown();
 
-        ModelWeights.load(model, weights);
+        ModelWeights trained = ModelWeights.load(model, weights);
+        int size = sizeOption.orElse(trained.imageSizeIfRecorded().orElse(ModelInputs.defaultSize(model)));
         OnnxInput input = dynamic ? OnnxInput.dynamicBatch(size) : OnnxInput.fixedBatch(batch, size);
         OnnxExport.Summary summary = OnnxExport.write(model, input, onnx);
         out.println("onnx=" + onnx + " nodes=" + summary.nodes() + " bytes=" + summary.bytes());

@@ -30,16 +30,12 @@ final class FeaturesCommand {
         Path weights = args.path("weights");
         List<Path> images = args.all("image").stream().map(Path::of).toList();
         Path output = args.path("output");
-        int size = args.integer("image-size", ModelInputs.defaultSize(model), 1);
-        // The shorter side before the center crop: 256/224 of it by default (torchvision's V1 weights), 232 for V2.
-        int resize = args.integer("resize", ModelInputs.resizeFor(model, size), 1);
+        ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
         args.rejectUnknown();
-        if (resize < size) {
-            throw new UsageException("features: --resize " + resize + " is smaller than the crop, --image-size "
-                    + size);
-        }
+        cropOptions.requireConsistent("features", model);
         ModelWeights trained = ModelWeights.load(model, weights);
-        Tensor input = ModelInputs.load(images, resize, trained.normalizationIfRecorded(), size);
+        ImageCrop crop = cropOptions.resolve("features", model, trained);
+        Tensor input = ModelInputs.load(images, crop.resize(), trained.normalizationIfRecorded(), crop.size());
         Map<String, Tensor> features = model.freeze().features(input);
         List<TensorEntry> entries = new ArrayList<>();
         features.forEach((name, t) -> entries.add(TensorEntry.ofFloats(name, t.shape().dims(), t.data())));

@@ -143,8 +143,8 @@ public final class Main {
                           [--val-fraction 0.1] [--seed S] [--threads T] [--checkpoint-dir D] [--resume | --overwrite]
                   serve   --model NAME --weights W.safetensors|W.pth [--host 127.0.0.1] [--port 8080] [--threads T]
                           [--max-batch 32] [--max-wait-ms 5] [--max-queue 128] [--max-body-bytes 1048576]
-                          [--timeout-ms 30000] [--grace-seconds 25] [--workers 1] [--labels FILE] [--resize R]
-                          [--max-pixels 16777216]
+                          [--timeout-ms 30000] [--grace-seconds 25] [--workers 1] [--labels FILE] [--image-size S]
+                          [--resize R] [--max-pixels 16777216]
                 model options (every command that reads weights or measures a model; train and finetune take
                         the model's name only): [--classes N] [--shortcut A|B|C] [--stride-on-first-1x1]
                         [--zero-init-residual] [--init-seed S]

@@ -14,7 +14,6 @@ import org.resnet4j.kernels.Parallel;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.serving.DynamicBatcher;
 import org.resnet4j.serving.Labels;
-import org.resnet4j.serving.ModelInputs;
 import org.resnet4j.serving.Predictor;
 import org.resnet4j.serving.http.ClassifyServer;
 import org.resnet4j.serving.http.ServerSettings;
@@ -57,30 +56,29 @@ final class ServeCommand {
         }
         long timeoutMs = args.longValue("timeout-ms", 30_000, 1);
         long graceSeconds = args.longValue("grace-seconds", 25, 1);
-        int crop = ModelInputs.defaultSize(model);
-        // The shorter side before the center crop, classify's default: 256 for ImageNet networks (232 for V2 weights).
-        int resize = args.integer("resize", ModelInputs.resizeFor(model, crop), 1);
+        // Images are prepared as classify prepares them (its --image-size and --resize, and their defaults).
+        ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
         long maxPixels = args.longValue("max-pixels", Predictor.DEFAULT_MAX_PIXELS, 1);
         args.rejectUnknown();
-        if (resize < crop) {
-            throw new UsageException("serve: --resize " + resize + " is smaller than the crop: "
-                    + model.architecture().name() + " takes " + crop + "x" + crop + " images");
-        }
+        cropOptions.requireConsistent("serve", model);
         if (maxPixels > ImageDecoder.MAX_PIXELS) {
             throw new UsageException("serve: --max-pixels " + maxPixels + " is more than the decoder's limit of "
                     + ImageDecoder.MAX_PIXELS);
         }
+
+        ModelWeights trained = ModelWeights.load(model, weights);
+        ImageCrop crop = cropOptions.resolve("serve", model, trained);
+        int resize = crop.resize();
         if (maxPixels < (long) resize * resize) {
             throw new UsageException("serve: --max-pixels " + maxPixels + " is less than one resized image, --resize "
                     + resize + ": " + resize + "x" + resize + " = " + (long) resize * resize);
         }
-
-        Normalization normalization = ModelWeights.load(model, weights).normalizationIfRecorded();
+        Normalization normalization = trained.normalizationIfRecorded();
         if (normalization == null) {
             LOG.info("{} records no input normalization: using torchvision's ImageNet mean and std", weights);
         }
         Labels labels = labelsFile == null ? Labels.defaultFor(model.classes()) : Labels.read(labelsFile, model.classes());
-        Predictor predictor = new Predictor(model, normalization, labels, resize, maxPixels);
+        Predictor predictor = new Predictor(model, normalization, labels, crop.size(), resize, maxPixels);
         // One pass before the port opens, so the first client does not pay for compiling the kernels.
         predictor.logits(List.of(new float[3 * predictor.imageSize() * predictor.imageSize()]));
         DynamicBatcher batcher = new DynamicBatcher(predictor,

@@ -92,6 +92,29 @@ class ClassifyCommandTest {
                 "--image-size", "64", "--resize", "60").assertFailure(2, "--resize 60 is smaller than the crop");
     }
 
+    /**
+     * Weights fine-tuned at another size record it ({@code image_size}): classify prepares images at that size unless
+     * --image-size says otherwise, exactly as if it had been given.
+     */
+    @Test
+    void theImageSizeTheWeightsRecordIsTheDefault() throws IOException {
+        ResNet model = ResNets.create("resnet18", ModelOptions.defaults(1000).withSeed(4));
+        Path plain = dir.resolve("r18.safetensors");
+        StateDicts.save(model, plain, Map.of());
+        Path recorded = dir.resolve("r18-at-64.safetensors");
+        StateDicts.save(model, recorded, Map.of("image_size", "64"));
+        Path image = IMAGES.resolve("progressive.jpg");
+
+        float[] asked = classifyLogits(plain, image, "--image-size", "64");
+        assertArrayEquals(asked, classifyLogits(recorded, image));
+        assertArrayEquals(classifyLogits(plain, image, "--image-size", "96"),
+                classifyLogits(recorded, image, "--image-size", "96"), "the option wins");
+        Path bad = dir.resolve("r18-bad.safetensors");
+        StateDicts.save(model, bad, Map.of("image_size", "large"));
+        Cli.run("classify", "--model", "resnet18", "--weights", bad.toString(), "--image", image.toString())
+                .assertFailure(1, "metadata 'image_size' must be a positive whole number of pixels, got 'large'");
+    }
+
     private float[] classifyLogits(Path weights, Path image, String... options) throws IOException {
         Path out = dir.resolve("logits-" + String.join("", options).replace("-", "") + ".safetensors");
         List<String> args = new ArrayList<>(List.of("classify", "--model", "resnet18", "--weights", weights.toString(),

@@ -101,6 +101,22 @@ class ExportCommandTest {
         }
     }
 
+    /** Weights fine-tuned at another size record it: the input takes that size unless --image-size says otherwise. */
+    @Test
+    void theImageSizeTheWeightsRecordIsTheInputsByDefault() throws IOException, OrtException {
+        Path recorded = dir.resolve("at-48.safetensors");
+        StateDicts.save(model, recorded, Map.of("image_size", "48"));
+        Path onnx = dir.resolve("at-48.onnx");
+
+        Cli.run("export", "--weights", recorded.toString(), "--onnx", onnx.toString()).assertSuccess();
+
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+             OrtSession session = OrtEnvironment.getEnvironment().createSession(onnx.toString(), options)) {
+            assertArrayEquals(new long[] {-1, 3, 48, 48},
+                    ((TensorInfo) session.getInputInfo().get("input").getInfo()).getShape());
+        }
+    }
+
     @Test
     void badCommandLinesAreUsageErrors() {
         String w = weights.toString();

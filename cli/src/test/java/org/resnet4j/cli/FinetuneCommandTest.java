@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.NormalizationMetadata;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
@@ -75,6 +76,7 @@ class FinetuneCommandTest {
                 result.lastLine());
         SafeTensorsFile file = SafeTensors.read(run.resolve("model.safetensors"));
         assertEquals("cat\ndog\nfish", file.metadataValue(FineTuner.LABELS));
+        assertEquals("32", file.metadataValue(ModelWeights.IMAGE_SIZE), "so that inference prepares images as trained");
         assertArrayEquals(new long[] {3, 64}, file.tensor("fc.weight").shape());
         StateDicts.load(ResNets.create("resnet20", ModelOptions.defaults(3)), run.resolve("model.safetensors"));
     }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.images.PngHeaders;
+import org.resnet4j.io.StateDicts;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
 import org.resnet4j.serving.ServingFixtures;
@@ -48,8 +50,12 @@ class ServeCommandTest {
         Cli.run("serve", "--weights", weights, "--batch", "8").assertFailure(2, "unknown option --batch");
         Cli.run("serve", "--weights", weights, "--resize", "31")
                 .assertFailure(2, "--resize 31 is smaller than the crop: resnet20 takes 32x32 images");
-        Cli.run("serve", "--model", "resnet18", "--weights", weights, "--resize", "223")
+        Path resnet18 = dir.resolve("resnet18.safetensors");
+        StateDicts.save(ResNets.create("resnet18"), resnet18, Map.of());
+        Cli.run("serve", "--model", "resnet18", "--weights", resnet18.toString(), "--resize", "223")
                 .assertFailure(2, "--resize 223 is smaller than the crop: resnet18 takes 224x224 images");
+        Cli.run("serve", "--weights", weights, "--image-size", "48", "--resize", "40")
+                .assertFailure(2, "--resize 40 is smaller than the crop: resnet20 takes 48x48 images");
         Cli.run("serve", "--weights", weights, "--max-pixels", "0").assertFailure(2, "--max-pixels must be >= 1");
         Cli.run("serve", "--weights", weights, "--max-pixels", "100000001")
                 .assertFailure(2, "--max-pixels 100000001 is more than the decoder's limit of 100000000");
