@@ -21,7 +21,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 /**
  * Decodes PNG and JPEG files into 8-bit RGB with the JDK's ImageIO, as Pillow's {@code convert("RGB")} would: grey is
  * copied to the three channels, palettes are looked up, alpha is dropped (not composited), CMYK is converted with
- * Pillow's arithmetic, 16-bit samples are reduced to 8 bits. JPEG orientation: by default the EXIF tag is applied, so the image is upright as a viewer shows it;
+ * Pillow's arithmetic, 16-bit samples are reduced to 8 bits (their high byte; for 16-bit grey without alpha, Pillow's
+ * mode "I", the value clipped to 255, as Pillow does). JPEG orientation: by default the EXIF tag is applied, so the
+ * image is upright as a viewer shows it;
  * {@link #ignoringOrientation()} keeps the stored pixels, as torchvision's {@code ImageFolder} (Pillow) reads them.
  *
  * <p>Baseline and progressive JPEG, grey, colour and CMYK: the JDK 25 decoder reads them all, and gives Pillow's bytes
@@ -72,7 +74,7 @@ public final class ImageDecoder {
             PngChunks.check(bytes, source); // the JDK's reader takes a file cut after its pixel data as whole
         }
         BufferedImage image = read(format.equals("jpeg") ? JpegProfiles.strip(bytes) : bytes, source, format);
-        RgbImage rgb = toRgb(image);
+        RgbImage rgb = toRgb(image, format.equals("png") && isGrey16(bytes));
         return applyOrientation && format.equals("jpeg") ? ExifOrientation.apply(rgb, ExifOrientation.of(bytes)) : rgb;
     }
 
@@ -127,7 +129,17 @@ public final class ImageDecoder {
         return null;
     }
 
-    private static RgbImage toRgb(BufferedImage image) {
+    /**
+     * Whether a PNG's IHDR says 16-bit grey without alpha, colour type 0: Pillow opens it as
+     * mode "I" (32-bit integers), and convert("RGB") clips each value to 255 instead of keeping the high byte as it
+     * does for every other 16-bit PNG.
+     */
+    private static boolean isGrey16(byte[] png) {
+        return png.length > 25 && png[12] == 'I' && png[13] == 'H' && png[14] == 'D' && png[15] == 'R' && png[24] == 16
+                && png[25] == 0;
+    }
+
+    private static RgbImage toRgb(BufferedImage image, boolean clipGrey16) {
         int w = image.getWidth();
         int h = image.getHeight();
         byte[] out = new byte[w * h * 3];
@@ -153,7 +165,8 @@ public final class ImageDecoder {
             int shift = Math.max(0, model.getComponentSize(0) - 8);
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    byte v = (byte) (raster.getSample(x, y, 0) >> shift);
+                    int sample = raster.getSample(x, y, 0);
+                    byte v = (byte) (clipGrey16 ? Math.min(sample, 255) : sample >> shift);
                     int o = (y * w + x) * 3;
                     out[o] = v;
                     out[o + 1] = v;

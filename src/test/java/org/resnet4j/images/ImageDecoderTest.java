@@ -38,6 +38,21 @@ class ImageDecoderTest {
         assertArrayEquals(ImageFixtures.image(expected, file + ".rgb").pixels(), decoded.pixels(), file);
     }
 
+    /**
+     * Colour types and bit depths the photographs do not cover (src/test/python/make_png_variant_fixtures.py), each
+     * against Pillow's convert("RGB"). A 16-bit grey PNG is Pillow's mode "I", whose conversion clips every value
+     * above 255 to 255 instead of taking the high byte as it does for 16-bit RGB and grey + alpha.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"grey16.png", "grey16_trns.png", "greya16.png", "rgb16.png", "rgba16.png", "grey1.png",
+        "grey2.png", "grey4.png", "palette_trns.png", "rgb_trns.png", "grey_trns.png", "interlaced.png"})
+    void pngVariantsDecodeToPillowsBytes(String file) throws IOException {
+        Path variants = ImageFixtures.DIRECTORY.resolve("png_variants");
+        SafeTensorsFile expected = org.resnet4j.io.SafeTensors.read(variants.resolve("expected.safetensors"));
+        RgbImage decoded = ImageDecoder.standard().decode(variants.resolve(file));
+        assertArrayEquals(ImageFixtures.image(expected, file + ".rgb").pixels(), decoded.pixels(), file);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"baseline.jpg", "progressive.jpg", "grey.jpg", "subsampled.jpg", "exif3.jpg", "exif6.jpg",
         "exif8.jpg", "cmyk.jpg"})
