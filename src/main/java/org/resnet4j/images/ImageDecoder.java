@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -36,6 +37,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 public final class ImageDecoder {
     /** The most pixels decoded from one file (about 100 megapixels): a bigger header is refused before decoding. */
     public static final long MAX_PIXELS = 100_000_000L;
+    /** libjpeg's warning for bytes before the end-of-image marker (0xd9), the only one that loses no pixel. */
+    private static final Pattern JUNK_BEFORE_END =
+            Pattern.compile("Corrupt JPEG data: \\d+ extraneous bytes before marker 0xd9");
 
     private final boolean applyOrientation;
 
@@ -99,6 +103,9 @@ public final class ImageDecoder {
                             + " pixels is more than the " + MAX_PIXELS + " this decoder accepts");
                 }
                 BufferedImage image = reader.read(0);
+                // Bytes between the last scan and the end-of-image marker come after every pixel was decoded;
+                // Pillow reads such files (cameras and editors write some) to the same pixels without complaint.
+                warnings.removeIf(warning -> JUNK_BEFORE_END.matcher(warning).matches());
                 if (!warnings.isEmpty()) {
                     throw new ImageDecodingException(source + ": cannot decode the " + format.toUpperCase()
                             + " data: " + warnings.get(0));

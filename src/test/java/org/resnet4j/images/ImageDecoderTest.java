@@ -102,6 +102,28 @@ class ImageDecoderTest {
         assertTrue(e.getMessage().startsWith(cut + ": "), e.getMessage());
     }
 
+    /**
+     * Bytes between the end of the last scan and the end-of-image marker (libjpeg: "extraneous bytes before marker
+     * 0xd9") come after every pixel: Pillow reads such a file to the same pixels,
+     * and so does this decoder. Damage inside the scan data is still refused (see badFilesAreRefused...).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"baseline.jpg", "progressive.jpg"})
+    void junkBeforeTheEndOfImageMarkerIsReadAsPillowReadsIt(String name) throws IOException {
+        byte[] whole = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve(name));
+        byte[] junk = new byte[whole.length + 4];
+        System.arraycopy(whole, 0, junk, 0, whole.length - 2);
+        junk[whole.length - 2] = 0x00;
+        junk[whole.length - 1] = 0x11;
+        junk[whole.length] = 0x22;
+        junk[whole.length + 1] = 0x33;
+        junk[whole.length + 2] = (byte) 0xFF; // EOI
+        junk[whole.length + 3] = (byte) 0xD9;
+        RgbImage expected = ImageDecoder.standard().decode(whole, name);
+        RgbImage decoded = ImageDecoder.standard().decode(write("junk-" + name, junk));
+        assertArrayEquals(expected.pixels(), decoded.pixels(), name);
+    }
+
     /** A header claiming a huge image is refused before any pixel memory is allocated. */
     @Test
     void aHugeDeclaredSizeIsRefusedBeforeDecoding() throws IOException {
