@@ -21,6 +21,10 @@ final class ExifOrientation {
         int at = 2;
         while (at + 4 <= jpeg.length && (jpeg[at] & 0xFF) == 0xFF) {
             int marker = jpeg[at + 1] & 0xFF;
+            if (marker == 0xFF) { // a fill byte before the marker: allowed, and skipped as Pillow skips it
+                at++;
+                continue;
+            }
             if (marker == 0xDA || marker == 0xD9) {
                 break; // start of scan or end of image: metadata segments come before
             }

@@ -124,6 +124,53 @@ class ImageDecoderTest {
         assertArrayEquals(expected.pixels(), decoded.pixels(), name);
     }
 
+    /**
+     * A marker may be preceded by any number of 0xFF fill bytes (JPEG's B.1.1.2); Pillow and libjpeg skip them. The
+     * EXIF orientation and an ICC profile behind one must still be found: exif6.jpg with a fill byte before its first
+     * marker after SOI is turned upright as without it (Pillow: 50x75 after exif_transpose).
+     */
+    @Test
+    void fillBytesBeforeAMarkerDoNotHideTheExifOrientation() throws IOException {
+        byte[] exif6 = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve("exif6.jpg"));
+        RgbImage expected = ImageDecoder.standard().decode(exif6, "exif6.jpg");
+        RgbImage decoded = ImageDecoder.standard().decode(withFillByteAfterSoi(exif6), "filled.jpg");
+        assertEquals("50x75", decoded.width() + "x" + decoded.height());
+        assertArrayEquals(expected.pixels(), decoded.pixels());
+    }
+
+    /** A linear-RGB profile that the JDK would apply (far from the stored values) is ignored behind a fill byte too. */
+    @Test
+    void fillBytesBeforeAMarkerDoNotHideAColourProfile() throws IOException {
+        byte[] baseline = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve("baseline.jpg"));
+        byte[] profile = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+        java.io.ByteArrayOutputStream app2 = new java.io.ByteArrayOutputStream();
+        byte[] tag = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int length = 2 + tag.length + 2 + profile.length;
+        app2.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xE2, (byte) (length >> 8), (byte) length});
+        app2.writeBytes(tag);
+        app2.writeBytes(new byte[] {1, 1}); // chunk 1 of 1
+        app2.writeBytes(profile);
+        byte[] profiled = new byte[baseline.length + app2.size()];
+        System.arraycopy(baseline, 0, profiled, 0, 2);
+        System.arraycopy(app2.toByteArray(), 0, profiled, 2, app2.size());
+        System.arraycopy(baseline, 2, profiled, 2 + app2.size(), baseline.length - 2);
+
+        RgbImage expected = ImageDecoder.standard().decode(baseline, "baseline.jpg");
+        assertArrayEquals(expected.pixels(), ImageDecoder.standard().decode(profiled, "profiled.jpg").pixels());
+        assertArrayEquals(expected.pixels(),
+                ImageDecoder.standard().decode(withFillByteAfterSoi(profiled), "filled.jpg").pixels());
+    }
+
+    /** {@code jpeg} with one 0xFF fill byte between SOI and the marker after it. */
+    private static byte[] withFillByteAfterSoi(byte[] jpeg) {
+        byte[] filled = new byte[jpeg.length + 1];
+        filled[0] = jpeg[0];
+        filled[1] = jpeg[1];
+        filled[2] = (byte) 0xFF;
+        System.arraycopy(jpeg, 2, filled, 3, jpeg.length - 2);
+        return filled;
+    }
+
     /** A header claiming a huge image is refused before any pixel memory is allocated. */
     @Test
     void aHugeDeclaredSizeIsRefusedBeforeDecoding() throws IOException {
