@@ -58,6 +58,9 @@ public final class ImageDecoder {
     }
 
     public RgbImage decode(Path file) throws IOException {
+        if (Files.isDirectory(file)) { // else readAllBytes fails with a bare "Is a directory", naming no path
+            throw new ImageDecodingException(file + ": is a directory, not a file");
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

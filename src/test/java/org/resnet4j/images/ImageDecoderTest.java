@@ -83,6 +83,7 @@ class ImageDecoderTest {
         assertRefused(decoder, write("text.jpg", "hello, world".getBytes()), "not a PNG or JPEG image (starts with "
                 + "bytes 68656c6c6f2c2077)");
         assertRefused(decoder, dir.resolve("absent.png"), "no such file");
+        assertRefused(decoder, Files.createDirectory(dir.resolve("folder.png")), "is a directory, not a file");
         for (String name : new String[] {"rgb.png", "baseline.jpg", "progressive.jpg"}) {
             byte[] whole = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve(name));
             Path cut = write("cut-" + name, Arrays.copyOf(whole, whole.length / 3));
