@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -82,7 +83,7 @@ public final class Cifar10Downloader {
 
     /** Downloads the archive, checks it and unpacks {@link #MEMBERS} into {@code directory} (created if needed). */
     public void download(Path directory) throws IOException {
-        Files.createDirectories(directory);
+        createDirectories(directory);
         Path archive = Files.createTempFile(directory, ".cifar-10-binary-", ".tar.gz.part");
         try {
             fetch(archive, directory);
@@ -136,7 +137,7 @@ public final class Cifar10Downloader {
      * always deleted, so a member lands in {@code directory} complete or not at all.
      */
     static void unpack(Path archive, Path directory) throws IOException {
-        Files.createDirectories(directory);
+        createDirectories(directory);
         Path staging = Files.createTempDirectory(directory, ".cifar-10-extract-");
         try {
             extract(archive, staging);
@@ -178,6 +179,15 @@ public final class Cifar10Downloader {
             throw new MalformedDataException(archive + ": the archive lacks " + String.join(", ", missing) + " in its "
                     + Cifar10Reader.ARCHIVE_FOLDER + " folder");
         }
+    }
+
+    /** As Files.createDirectories, but a file in the way is named as such, not by its bare path. */
+    private static void createDirectories(Path directory) throws IOException {
+        if (Files.exists(directory) && !Files.isDirectory(directory)) {
+            throw new FileAlreadyExistsException(directory.toString(), null,
+                    "not a directory (the CIFAR-10 files go into a directory)");
+        }
+        Files.createDirectories(directory);
     }
 
     /** Lower-case hex SHA-256 of a file's bytes. */

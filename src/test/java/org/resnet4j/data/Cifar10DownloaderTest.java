@@ -121,6 +121,19 @@ class Cifar10DownloaderTest {
         assertEquals(List.of(), listing(target), "a failed install leaves neither files nor staging");
     }
 
+    /** A data path that is a file: createDirectories's FileAlreadyExistsException says only the path. */
+    @Test
+    void aFileWhereTheDataDirectoryBelongsIsNamedAsSuch() throws Exception {
+        Path file = Files.writeString(dir.resolve("cifar"), "not a directory");
+
+        Cifar10Downloader downloader = new Cifar10Downloader(URI.create("http://127.0.0.1:9/unused"),
+                Cifar10Downloader.OFFICIAL_SHA256, Duration.ofSeconds(1));
+        IOException e = assertThrows(IOException.class, () -> downloader.ensurePresent(file));
+
+        assertEquals(file + ": not a directory (the CIFAR-10 files go into a directory)", e.getMessage());
+        assertEquals("not a directory", Files.readString(file));
+    }
+
     @Test
     void offlineFailsFastSayingWhatToFetchAndWhereToPutIt() throws Exception {
         int closedPort;
