@@ -162,6 +162,32 @@ class ImageDecoderTest {
                 ImageDecoder.standard().decode(withFillByteAfterSoi(profiled), "filled.jpg").pixels());
     }
 
+    /**
+     * An orientation written as a LONG (type 4) instead of a SHORT: Pillow reads the value by its type, 6 in either byte
+     * order (exif_transpose: 64x43 from 43x64). Read as a SHORT, a big-endian LONG's first half is 0, taken as upright.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void anOrientationStoredAsALongIsReadByItsType(boolean bigEndian) throws IOException {
+        java.nio.ByteBuffer tiff = java.nio.ByteBuffer.allocate(26)
+                .order(bigEndian ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+        tiff.put((byte) (bigEndian ? 'M' : 'I')).put((byte) (bigEndian ? 'M' : 'I')).putShort((short) 42).putInt(8);
+        tiff.putShort((short) 1).putShort((short) 0x0112).putShort((short) 4).putInt(1).putInt(6).putInt(0);
+        byte[] exif = "Exif\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int length = 2 + exif.length + tiff.capacity();
+        byte[] baseline = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve("baseline.jpg"));
+        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+        jpeg.write(baseline, 0, 2);
+        jpeg.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) (length >> 8), (byte) length});
+        jpeg.writeBytes(exif);
+        jpeg.writeBytes(tiff.array());
+        jpeg.write(baseline, 2, baseline.length - 2);
+
+        assertEquals(6, ExifOrientation.of(jpeg.toByteArray()));
+        RgbImage decoded = ImageDecoder.standard().decode(jpeg.toByteArray(), "long.jpg");
+        assertEquals("64x43", decoded.width() + "x" + decoded.height());
+    }
+
     /** {@code jpeg} with one 0xFF fill byte between SOI and the marker after it. */
     private static byte[] withFillByteAfterSoi(byte[] jpeg) {
         byte[] filled = new byte[jpeg.length + 1];
