@@ -10,7 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * machine fails fast with a message saying what to fetch by hand and where to put it); check the archive's SHA-256;
  * extract the seven members of {@code cifar-10-batches-bin/} into a temporary folder; then move each file into place
  * with an atomic rename, so a file in the target directory is always complete. Temporary files are deleted even on
- * failure.
+ * failure, and those of a download that was killed (no finally block runs then) by the next download into the same
+ * directory: one download per directory at a time.
  */
 public final class Cifar10Downloader {
     private static final Logger LOG = LoggerFactory.getLogger(Cifar10Downloader.class);
@@ -48,6 +51,10 @@ public final class Cifar10Downloader {
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
     /** The members extracted from the archive's {@value Cifar10Reader#ARCHIVE_FOLDER} folder. */
     public static final List<String> MEMBERS = members();
+    /** The partial archive, {@code .cifar-10-binary-<digits>.tar.gz.part}, and the staging folder, likewise named. */
+    private static final String PART_PREFIX = ".cifar-10-binary-";
+    private static final String PART_SUFFIX = ".tar.gz.part";
+    private static final String STAGING_PREFIX = ".cifar-10-extract-";
 
     private final URI source;
     private final String sha256;
@@ -82,8 +89,9 @@ public final class Cifar10Downloader {
 
     /** Downloads the archive, checks it and unpacks {@link #MEMBERS} into {@code directory} (created if needed). */
     public void download(Path directory) throws IOException {
-        Files.createDirectories(directory);
-        Path archive = Files.createTempFile(directory, ".cifar-10-binary-", ".tar.gz.part");
+        createDirectories(directory);
+        deleteLeftovers(directory);
+        Path archive = Files.createTempFile(directory, PART_PREFIX, PART_SUFFIX);
         try {
             fetch(archive, directory);
             install(archive, directory);
@@ -136,8 +144,8 @@ public final class Cifar10Downloader {
      * always deleted, so a member lands in {@code directory} complete or not at all.
      */
     static void unpack(Path archive, Path directory) throws IOException {
-        Files.createDirectories(directory);
-        Path staging = Files.createTempDirectory(directory, ".cifar-10-extract-");
+        createDirectories(directory);
+        Path staging = Files.createTempDirectory(directory, STAGING_PREFIX);
         try {
             extract(archive, staging);
             for (String member : MEMBERS) {
@@ -178,6 +186,42 @@ public final class Cifar10Downloader {
             throw new MalformedDataException(archive + ": the archive lacks " + String.join(", ", missing) + " in its "
                     + Cifar10Reader.ARCHIVE_FOLDER + " folder");
         }
+    }
+
+    /**
+     * Deletes the partial archives (up to 170 MB each) and staging folders of downloads that were killed, recognised by
+     * their exact name pattern; nothing else.
+     */
+    private static void deleteLeftovers(Path directory) throws IOException {
+        List<Path> leftovers;
+        try (Stream<Path> files = Files.list(directory)) {
+            leftovers = files.filter(p -> {
+                String name = p.getFileName().toString();
+                return isTemporary(name, PART_PREFIX, PART_SUFFIX) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                        || isTemporary(name, STAGING_PREFIX, "") && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+            }).toList();
+        }
+        for (Path leftover : leftovers) {
+            LOG.info("Deleting {}, left by a download that was stopped", leftover);
+            deleteTree(leftover);
+        }
+    }
+
+    /** Whether {@code name} is {@code prefix}, digits (as Files.createTemp* makes them), {@code suffix}. */
+    private static boolean isTemporary(String name, String prefix, String suffix) {
+        if (name.length() <= prefix.length() + suffix.length() || !name.startsWith(prefix) || !name.endsWith(suffix)) {
+            return false;
+        }
+        return name.substring(prefix.length(), name.length() - suffix.length()).chars().allMatch(Character::isDigit);
+    }
+
+    /** As Files.createDirectories, but a file in the way is named as such, not by its bare path. */
+    private static void createDirectories(Path directory) throws IOException {
+        if (Files.exists(directory) && !Files.isDirectory(directory)) {
+            throw new FileAlreadyExistsException(directory.toString(), null,
+                    "not a directory (the CIFAR-10 files go into a directory)");
+        }
+        Files.createDirectories(directory);
     }
 
     /** Lower-case hex SHA-256 of a file's bytes. */

@@ -5,6 +5,7 @@ import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -56,8 +57,10 @@ public final class ImageFolder {
         }
         List<Path> classFolders;
         try (Stream<Path> entries = Files.list(root)) {
-            classFolders = entries.filter(Files::isDirectory).sorted(Comparator.comparing(p -> p.getFileName()
-                    .toString())).toList();
+            // By code point, as Python's sorted() in torchvision: String's own order (UTF-16 units) puts a name with a
+            // character beyond U+FFFF before one with U+E000..U+FFFF, which would give those classes other labels.
+            classFolders = entries.filter(Files::isDirectory).sorted(Comparator.comparing(
+                    p -> p.getFileName().toString().codePoints().toArray(), Arrays::compare)).toList();
         }
         if (classFolders.isEmpty()) {
             throw new IOException(root + ": no class folders (expected root/<class>/<image>)");

@@ -9,6 +9,7 @@ package org.resnet4j.images;
 final class ExifOrientation {
     static final int UPRIGHT = 1;
     private static final int TAG_ORIENTATION = 0x0112;
+    private static final int TYPE_LONG = 4;
 
     private ExifOrientation() {
     }
@@ -21,6 +22,10 @@ final class ExifOrientation {
         int at = 2;
         while (at + 4 <= jpeg.length && (jpeg[at] & 0xFF) == 0xFF) {
             int marker = jpeg[at + 1] & 0xFF;
+            if (marker == 0xFF) { // a fill byte before the marker: allowed, and skipped as Pillow skips it
+                at++;
+                continue;
+            }
             if (marker == 0xDA || marker == 0xD9) {
                 break; // start of scan or end of image: metadata segments come before
             }
@@ -65,8 +70,11 @@ final class ExifOrientation {
                 return UPRIGHT;
             }
             if (u16(b, (int) entry, little) == TAG_ORIENTATION) {
-                int value = u16(b, (int) entry + 8, little);
-                return value >= 1 && value <= 8 ? value : UPRIGHT;
+                // By its type, as Pillow reads it: the standard says SHORT, but some writers use LONG, whose first
+                // 16 bits in big-endian order are 0.
+                long value = u16(b, (int) entry + 2, little) == TYPE_LONG ? u32(b, (int) entry + 8, little)
+                        : u16(b, (int) entry + 8, little);
+                return value >= 1 && value <= 8 ? (int) value : UPRIGHT;
             }
         }
         return UPRIGHT;

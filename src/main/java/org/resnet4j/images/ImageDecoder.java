@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -21,7 +22,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 /**
  * Decodes PNG and JPEG files into 8-bit RGB with the JDK's ImageIO, as Pillow's {@code convert("RGB")} would: grey is
  * copied to the three channels, palettes are looked up, alpha is dropped (not composited), CMYK is converted with
- * Pillow's arithmetic, 16-bit samples are reduced to 8 bits. JPEG orientation: by default the EXIF tag is applied, so the image is upright as a viewer shows it;
+ * Pillow's arithmetic, 16-bit samples are reduced to 8 bits (their high byte; for 16-bit grey without alpha, Pillow's
+ * mode "I", the value clipped to 255, as Pillow does). JPEG orientation: by default the EXIF tag is applied, so the
+ * image is upright as a viewer shows it;
  * {@link #ignoringOrientation()} keeps the stored pixels, as torchvision's {@code ImageFolder} (Pillow) reads them.
  *
  * <p>Baseline and progressive JPEG, grey, colour and CMYK: the JDK 25 decoder reads them all, and gives Pillow's bytes
@@ -34,6 +37,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 public final class ImageDecoder {
     /** The most pixels decoded from one file (about 100 megapixels): a bigger header is refused before decoding. */
     public static final long MAX_PIXELS = 100_000_000L;
+    /** libjpeg's warning for bytes before the end-of-image marker (0xd9), the only one that loses no pixel. */
+    private static final Pattern JUNK_BEFORE_END =
+            Pattern.compile("Corrupt JPEG data: \\d+ extraneous bytes before marker 0xd9");
 
     private final boolean applyOrientation;
 
@@ -52,6 +58,9 @@ public final class ImageDecoder {
     }
 
     public RgbImage decode(Path file) throws IOException {
+        if (Files.isDirectory(file)) { // else readAllBytes fails with a bare "Is a directory", naming no path
+            throw new ImageDecodingException(file + ": is a directory, not a file");
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -72,7 +81,7 @@ public final class ImageDecoder {
             PngChunks.check(bytes, source); // the JDK's reader takes a file cut after its pixel data as whole
         }
         BufferedImage image = read(format.equals("jpeg") ? JpegProfiles.strip(bytes) : bytes, source, format);
-        RgbImage rgb = toRgb(image);
+        RgbImage rgb = toRgb(image, format.equals("png") && isGrey16(bytes));
         return applyOrientation && format.equals("jpeg") ? ExifOrientation.apply(rgb, ExifOrientation.of(bytes)) : rgb;
     }
 
@@ -97,6 +106,9 @@ public final class ImageDecoder {
                             + " pixels is more than the " + MAX_PIXELS + " this decoder accepts");
                 }
                 BufferedImage image = reader.read(0);
+                // Bytes between the last scan and the end-of-image marker come after every pixel was decoded;
+                // Pillow reads such files (cameras and editors write some) to the same pixels without complaint.
+                warnings.removeIf(warning -> JUNK_BEFORE_END.matcher(warning).matches());
                 if (!warnings.isEmpty()) {
                     throw new ImageDecodingException(source + ": cannot decode the " + format.toUpperCase()
                             + " data: " + warnings.get(0));
@@ -127,7 +139,17 @@ public final class ImageDecoder {
         return null;
     }
 
-    private static RgbImage toRgb(BufferedImage image) {
+    /**
+     * Whether a PNG's IHDR says 16-bit grey without alpha, colour type 0: Pillow opens it as
+     * mode "I" (32-bit integers), and convert("RGB") clips each value to 255 instead of keeping the high byte as it
+     * does for every other 16-bit PNG.
+     */
+    private static boolean isGrey16(byte[] png) {
+        return png.length > 25 && png[12] == 'I' && png[13] == 'H' && png[14] == 'D' && png[15] == 'R' && png[24] == 16
+                && png[25] == 0;
+    }
+
+    private static RgbImage toRgb(BufferedImage image, boolean clipGrey16) {
         int w = image.getWidth();
         int h = image.getHeight();
         byte[] out = new byte[w * h * 3];
@@ -153,7 +175,8 @@ public final class ImageDecoder {
             int shift = Math.max(0, model.getComponentSize(0) - 8);
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    byte v = (byte) (raster.getSample(x, y, 0) >> shift);
+                    int sample = raster.getSample(x, y, 0);
+                    byte v = (byte) (clipGrey16 ? Math.min(sample, 255) : sample >> shift);
                     int o = (y * w + x) * 3;
                     out[o] = v;
                     out[o + 1] = v;

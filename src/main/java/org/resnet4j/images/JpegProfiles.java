@@ -22,6 +22,10 @@ final class JpegProfiles {
         boolean stripped = false;
         while (at + 4 <= jpeg.length && (jpeg[at] & 0xFF) == 0xFF) {
             int marker = jpeg[at + 1] & 0xFF;
+            if (marker == 0xFF) { // a fill byte before the marker: optional, so dropped; the profile may follow it
+                at++;
+                continue;
+            }
             if (marker == 0xDA) {
                 break; // start of scan: the entropy-coded data and the rest go through unchanged
             }

@@ -9,6 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -125,6 +126,15 @@ public final class AtomicFiles {
             try {
                 FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW).close();
                 return temporary;
+            } catch (NoSuchFileException e) {
+                // Name the missing directory: the temporary file's name would send the reader looking for that.
+                if (!Files.isDirectory(target.getParent())) {
+                    NoSuchFileException missing = new NoSuchFileException(target.getParent().toString(), null,
+                            "no such directory to write " + target.getFileName() + " into");
+                    missing.initCause(e);
+                    throw missing;
+                }
+                throw e;
             } catch (FileAlreadyExistsException e) {
                 if (attempt == 9) {
                     throw e;

@@ -9,6 +9,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ final class SafeTensorsReader {
     }
 
     static SafeTensorsFile read(Path path) throws IOException {
+        requireNotDirectory(path);
         String source = path.toString();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             return read(source, new ByteSource() {
@@ -71,6 +73,13 @@ final class SafeTensorsReader {
                     }
                 }
             });
+        }
+    }
+
+    /** A directory opens on Linux, and its first read fails with a bare "Is a directory" that names no path. */
+    static void requireNotDirectory(Path path) throws SafeTensorsException {
+        if (Files.isDirectory(path)) {
+            throw fail(path.toString(), "is a directory, not a file");
         }
     }
 

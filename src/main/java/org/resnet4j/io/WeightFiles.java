@@ -31,6 +31,7 @@ public final class WeightFiles {
 
     /** The format of {@code path} by its first bytes. */
     public static Format detect(Path path) throws IOException {
+        SafeTensorsReader.requireNotDirectory(path);
         byte[] head;
         try (InputStream in = Files.newInputStream(path)) {
             head = in.readNBytes(SAFETENSORS_HEADER_START + 1);

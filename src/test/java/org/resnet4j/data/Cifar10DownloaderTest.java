@@ -121,6 +121,40 @@ class Cifar10DownloaderTest {
         assertEquals(List.of(), listing(target), "a failed install leaves neither files nor staging");
     }
 
+    /** A data path that is a file: createDirectories's FileAlreadyExistsException says only the path. */
+    @Test
+    void aFileWhereTheDataDirectoryBelongsIsNamedAsSuch() throws Exception {
+        Path file = Files.writeString(dir.resolve("cifar"), "not a directory");
+
+        Cifar10Downloader downloader = new Cifar10Downloader(URI.create("http://127.0.0.1:9/unused"),
+                Cifar10Downloader.OFFICIAL_SHA256, Duration.ofSeconds(1));
+        IOException e = assertThrows(IOException.class, () -> downloader.ensurePresent(file));
+
+        assertEquals(file + ": not a directory (the CIFAR-10 files go into a directory)", e.getMessage());
+        assertEquals("not a directory", Files.readString(file));
+    }
+
+    /**
+     * A download stopped by Ctrl-C or a kill runs no finally block: its 170 MB partial archive (and an extraction's
+     * staging folder) stayed in the data directory for good, one more per stopped attempt. The next download deletes
+     * them, and nothing else.
+     */
+    @Test
+    void aDownloadDeletesWhatAKilledOneLeftBehind() throws Exception {
+        Path target = Files.createDirectory(dir.resolve("cifar"));
+        Files.writeString(target.resolve(".cifar-10-binary-8312.tar.gz.part"), "partial");
+        Path staging = Files.createDirectory(target.resolve(".cifar-10-extract-77"));
+        Files.writeString(staging.resolve("data_batch_1.bin"), "x");
+        Files.writeString(target.resolve("data_batch_1.bin"), "kept");
+        Files.writeString(target.resolve(".cifar-10-binary-notes.txt"), "kept");
+        Cifar10Downloader offline = new Cifar10Downloader(URI.create("http://127.0.0.1:9/cifar-10-binary.tar.gz"),
+                Cifar10Downloader.OFFICIAL_SHA256, Duration.ofSeconds(2));
+
+        assertThrows(IOException.class, () -> offline.download(target));
+
+        assertEquals(List.of(".cifar-10-binary-notes.txt", "data_batch_1.bin"), listing(target));
+    }
+
     @Test
     void offlineFailsFastSayingWhatToFetchAndWhereToPutIt() throws Exception {
         int closedPort;

@@ -46,6 +46,20 @@ class ImageFolderTest {
                 root.resolve("cat/.DS_Store"), root.resolve("dog/old.bmp"))), new HashSet<>(folder.skipped()));
     }
 
+    /**
+     * Labels are the classes' places in Python's sorted(), which orders code points; Java's String order compares UTF-16
+     * units, where a character beyond U+FFFF (a surrogate pair, 0xD8xx) sorts before U+E000..U+FFFF. torchvision 0.14's
+     * find_classes on these folders: ['b', 'Ａ' (U+FF21), '😀' (U+1F600)].
+     */
+    @Test
+    void classesAreSortedByCodePointAsPythonSortsThem() throws IOException {
+        file("\uD83D\uDE00/1.png");
+        file("\uFF21/1.png");
+        file("b/1.png");
+
+        assertEquals(List.of("b", "\uFF21", "\uD83D\uDE00"), ImageFolder.scan(root).classNames());
+    }
+
     @Test
     void anEmptyClassOrNoClassIsAnErrorNamingTheFolder() throws IOException {
         file("cat/a.png");

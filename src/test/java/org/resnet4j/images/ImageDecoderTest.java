@@ -38,6 +38,21 @@ class ImageDecoderTest {
         assertArrayEquals(ImageFixtures.image(expected, file + ".rgb").pixels(), decoded.pixels(), file);
     }
 
+    /**
+     * Colour types and bit depths the photographs do not cover (src/test/python/make_png_variant_fixtures.py), each
+     * against Pillow's convert("RGB"). A 16-bit grey PNG is Pillow's mode "I", whose conversion clips every value
+     * above 255 to 255 instead of taking the high byte as it does for 16-bit RGB and grey + alpha.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"grey16.png", "grey16_trns.png", "greya16.png", "rgb16.png", "rgba16.png", "grey1.png",
+        "grey2.png", "grey4.png", "palette_trns.png", "rgb_trns.png", "grey_trns.png", "interlaced.png"})
+    void pngVariantsDecodeToPillowsBytes(String file) throws IOException {
+        Path variants = ImageFixtures.DIRECTORY.resolve("png_variants");
+        SafeTensorsFile expected = org.resnet4j.io.SafeTensors.read(variants.resolve("expected.safetensors"));
+        RgbImage decoded = ImageDecoder.standard().decode(variants.resolve(file));
+        assertArrayEquals(ImageFixtures.image(expected, file + ".rgb").pixels(), decoded.pixels(), file);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"baseline.jpg", "progressive.jpg", "grey.jpg", "subsampled.jpg", "exif3.jpg", "exif6.jpg",
         "exif8.jpg", "cmyk.jpg"})
@@ -68,6 +83,7 @@ class ImageDecoderTest {
         assertRefused(decoder, write("text.jpg", "hello, world".getBytes()), "not a PNG or JPEG image (starts with "
                 + "bytes 68656c6c6f2c2077)");
         assertRefused(decoder, dir.resolve("absent.png"), "no such file");
+        assertRefused(decoder, Files.createDirectory(dir.resolve("folder.png")), "is a directory, not a file");
         for (String name : new String[] {"rgb.png", "baseline.jpg", "progressive.jpg"}) {
             byte[] whole = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve(name));
             Path cut = write("cut-" + name, Arrays.copyOf(whole, whole.length / 3));
@@ -85,6 +101,101 @@ class ImageDecoderTest {
         ImageDecodingException e = assertThrows(ImageDecodingException.class,
                 () -> ImageDecoder.standard().decode(cut));
         assertTrue(e.getMessage().startsWith(cut + ": "), e.getMessage());
+    }
+
+    /**
+     * Bytes between the end of the last scan and the end-of-image marker (libjpeg: "extraneous bytes before marker
+     * 0xd9") come after every pixel: Pillow reads such a file to the same pixels,
+     * and so does this decoder. Damage inside the scan data is still refused (see badFilesAreRefused...).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"baseline.jpg", "progressive.jpg"})
+    void junkBeforeTheEndOfImageMarkerIsReadAsPillowReadsIt(String name) throws IOException {
+        byte[] whole = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve(name));
+        byte[] junk = new byte[whole.length + 4];
+        System.arraycopy(whole, 0, junk, 0, whole.length - 2);
+        junk[whole.length - 2] = 0x00;
+        junk[whole.length - 1] = 0x11;
+        junk[whole.length] = 0x22;
+        junk[whole.length + 1] = 0x33;
+        junk[whole.length + 2] = (byte) 0xFF; // EOI
+        junk[whole.length + 3] = (byte) 0xD9;
+        RgbImage expected = ImageDecoder.standard().decode(whole, name);
+        RgbImage decoded = ImageDecoder.standard().decode(write("junk-" + name, junk));
+        assertArrayEquals(expected.pixels(), decoded.pixels(), name);
+    }
+
+    /**
+     * A marker may be preceded by any number of 0xFF fill bytes (JPEG's B.1.1.2); Pillow and libjpeg skip them. The
+     * EXIF orientation and an ICC profile behind one must still be found: exif6.jpg with a fill byte before its first
+     * marker after SOI is turned upright as without it (Pillow: 50x75 after exif_transpose).
+     */
+    @Test
+    void fillBytesBeforeAMarkerDoNotHideTheExifOrientation() throws IOException {
+        byte[] exif6 = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve("exif6.jpg"));
+        RgbImage expected = ImageDecoder.standard().decode(exif6, "exif6.jpg");
+        RgbImage decoded = ImageDecoder.standard().decode(withFillByteAfterSoi(exif6), "filled.jpg");
+        assertEquals("50x75", decoded.width() + "x" + decoded.height());
+        assertArrayEquals(expected.pixels(), decoded.pixels());
+    }
+
+    /** A linear-RGB profile that the JDK would apply (far from the stored values) is ignored behind a fill byte too. */
+    @Test
+    void fillBytesBeforeAMarkerDoNotHideAColourProfile() throws IOException {
+        byte[] baseline = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve("baseline.jpg"));
+        byte[] profile = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+        java.io.ByteArrayOutputStream app2 = new java.io.ByteArrayOutputStream();
+        byte[] tag = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int length = 2 + tag.length + 2 + profile.length;
+        app2.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xE2, (byte) (length >> 8), (byte) length});
+        app2.writeBytes(tag);
+        app2.writeBytes(new byte[] {1, 1}); // chunk 1 of 1
+        app2.writeBytes(profile);
+        byte[] profiled = new byte[baseline.length + app2.size()];
+        System.arraycopy(baseline, 0, profiled, 0, 2);
+        System.arraycopy(app2.toByteArray(), 0, profiled, 2, app2.size());
+        System.arraycopy(baseline, 2, profiled, 2 + app2.size(), baseline.length - 2);
+
+        RgbImage expected = ImageDecoder.standard().decode(baseline, "baseline.jpg");
+        assertArrayEquals(expected.pixels(), ImageDecoder.standard().decode(profiled, "profiled.jpg").pixels());
+        assertArrayEquals(expected.pixels(),
+                ImageDecoder.standard().decode(withFillByteAfterSoi(profiled), "filled.jpg").pixels());
+    }
+
+    /**
+     * An orientation written as a LONG (type 4) instead of a SHORT: Pillow reads the value by its type, 6 in either byte
+     * order (exif_transpose: 64x43 from 43x64). Read as a SHORT, a big-endian LONG's first half is 0, taken as upright.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void anOrientationStoredAsALongIsReadByItsType(boolean bigEndian) throws IOException {
+        java.nio.ByteBuffer tiff = java.nio.ByteBuffer.allocate(26)
+                .order(bigEndian ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+        tiff.put((byte) (bigEndian ? 'M' : 'I')).put((byte) (bigEndian ? 'M' : 'I')).putShort((short) 42).putInt(8);
+        tiff.putShort((short) 1).putShort((short) 0x0112).putShort((short) 4).putInt(1).putInt(6).putInt(0);
+        byte[] exif = "Exif\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int length = 2 + exif.length + tiff.capacity();
+        byte[] baseline = Files.readAllBytes(ImageFixtures.DIRECTORY.resolve("baseline.jpg"));
+        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+        jpeg.write(baseline, 0, 2);
+        jpeg.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) (length >> 8), (byte) length});
+        jpeg.writeBytes(exif);
+        jpeg.writeBytes(tiff.array());
+        jpeg.write(baseline, 2, baseline.length - 2);
+
+        assertEquals(6, ExifOrientation.of(jpeg.toByteArray()));
+        RgbImage decoded = ImageDecoder.standard().decode(jpeg.toByteArray(), "long.jpg");
+        assertEquals("64x43", decoded.width() + "x" + decoded.height());
+    }
+
+    /** {@code jpeg} with one 0xFF fill byte between SOI and the marker after it. */
+    private static byte[] withFillByteAfterSoi(byte[] jpeg) {
+        byte[] filled = new byte[jpeg.length + 1];
+        filled[0] = jpeg[0];
+        filled[1] = jpeg[1];
+        filled[2] = (byte) 0xFF;
+        System.arraycopy(jpeg, 2, filled, 3, jpeg.length - 2);
+        return filled;
     }
 
     /** A header claiming a huge image is refused before any pixel memory is allocated. */

@@ -75,7 +75,9 @@ class SafeTensorsAtomicWriteTest {
     @Test
     void missingDirectoryFailsCleanly() {
         Path file = dir.resolve("absent").resolve("model.safetensors");
-        assertThrows(NoSuchFileException.class, () -> SafeTensors.write(file, NEW, Map.of()));
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> SafeTensors.write(file, NEW, Map.of()));
         assertFalse(Files.exists(file.getParent()));
+        // The missing directory, not the temporary file the write would have made in it (.model.safetensors.<hex>.tmp).
+        assertEquals(file.getParent().toString(), e.getFile());
     }
 }

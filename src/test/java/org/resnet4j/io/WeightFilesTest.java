@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.io.pytorch.PyTorchCheckpointException;
 
@@ -24,6 +25,21 @@ class WeightFilesTest {
             Path file = dir.resolve(name);
             Files.write(file, in.readAllBytes());
             return file;
+        }
+    }
+
+    /**
+     * A directory given where a weights file belongs (a run's folder instead of its model.safetensors) is named, with
+     * what it is: reading one failed with the JDK's bare "Is a directory", which names no path.
+     */
+    @Test
+    void aDirectoryIsRefusedNamingIt() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("runs"));
+        List<Executable> reads = List.of(() -> WeightFiles.read(folder), () -> SafeTensors.read(folder),
+                () -> org.resnet4j.io.pytorch.PyTorchCheckpoints.read(folder));
+        for (Executable read : reads) {
+            IOException e = assertThrows(IOException.class, read);
+            assertEquals(folder + ": is a directory, not a file", e.getMessage());
         }
     }
 

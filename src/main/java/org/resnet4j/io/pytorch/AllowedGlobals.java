@@ -119,6 +119,19 @@ final class AllowedGlobals {
         if (args.size() == 7) {
             expect(args.get(6) == PyNone.NONE || args.get(6) instanceof PyDict, "metadata", "None or a dict",
                     args.get(6));
+            // PyTorch writes metadata only for a set lazy "neg" or "conj" bit: the storage then holds the values before
+            // that operation, which torch.load applies afterwards. Read as stored, they would silently be wrong.
+            if (args.get(6) instanceof PyDict metadata) {
+                for (var flag : metadata.items.entrySet()) {
+                    if (!Boolean.FALSE.equals(flag.getValue())) {
+                        throw new PickleRefusal(REBUILD_TENSOR + ": metadata sets '" + flag.getKey() + "' ("
+                                + (Boolean.TRUE.equals(flag.getValue()) ? "True" : PyValues.typeName(flag.getValue()))
+                                + "): a view with PyTorch's lazy negation or "
+                                + "conjugation bit, whose storage does not hold its values; save "
+                                + "tensor.resolve_neg().resolve_conj() instead");
+                    }
+                }
+            }
         }
         return TensorRef.checked(storage, offset, size, stride);
     }

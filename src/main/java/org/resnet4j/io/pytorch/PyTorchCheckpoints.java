@@ -114,6 +114,9 @@ public final class PyTorchCheckpoints {
     }
 
     private static void checkMagic(Path path, String source) throws IOException {
+        if (Files.isDirectory(path)) { // else the read below fails with a bare "Is a directory", naming no path
+            throw new PyTorchCheckpointException(source + ": is a directory, not a file");
+        }
         byte[] head;
         try (InputStream in = Files.newInputStream(path)) {
             head = in.readNBytes(4);

@@ -205,6 +205,29 @@ class PickleAllowListTest {
         assertArrayEquals(new float[] {2, 3, 4}, read.floats("w"));
     }
 
+    /**
+     * PyTorch 2 saves a view with its lazy negation bit (torch._neg_view, the imaginary part of a conjugate) as the
+     * un-negated storage plus metadata {"neg": True} that torch.load applies: read without it, every value would come
+     * out with the wrong sign, so such a tensor is refused.
+     */
+    @Test
+    void aTensorWhoseMetadataNegatesItsStorageIsRefused() throws IOException {
+        PickleBytes tensor = new PickleBytes().global("torch._utils", "_rebuild_tensor_v2").mark()
+                .storage("FloatStorage", "0", 3).integer(0).ints(3).ints(1).op(NEWFALSE).orderedDict()
+                .op(EMPTY_DICT).str("neg").op(NEWTRUE).op(SETITEM).op(TUPLE);
+        int reduce = tensor.offset();
+        byte[] pickle = PickleBytes.protocol2().asStateDictEntry("w", tensor.op(REDUCE));
+        Path file = CheckpointZips.write(dir.resolve("neg.pth"), CheckpointZips.checkpoint(pickle,
+                Map.of("0", CheckpointZips.floats(1, 2, 3))));
+
+        var e = assertThrows(PyTorchCheckpointException.class, () -> PyTorchCheckpoints.read(file));
+
+        // The tensor's REDUCE, after PROTO 2, EMPTY_DICT and the key's BINUNICODE.
+        int offset = 2 + 1 + 5 + 1 + reduce;
+        assertTrue(e.getMessage().contains("offset " + offset + ": ") && e.getMessage().contains("'neg'"),
+                e.getMessage());
+    }
+
     @Test
     void containersMustBeUsedAsPythonAllowsAndKeysMustBeHashable() {
         assertRefused(PickleBytes.protocol2().op(EMPTY_DICT).op(NONE).op(APPEND).stop(), 4, "APPEND on dict");
