@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.resnet4j.models.FrozenResNet;
 import org.resnet4j.nn.Module;
 import org.resnet4j.nn.Parameter;
 import org.resnet4j.tensor.Tensor;
@@ -22,6 +23,11 @@ public final class StateDicts {
 
     /** The module's state as safetensors entries (values copied now). */
     public static List<TensorEntry> entries(Module module) {
+        if (module instanceof FrozenResNet frozen) {
+            // Its batch norms are folded into the convolutions, which are no parameters: only fc would be written.
+            throw new IllegalArgumentException(frozen.name() + " is frozen for inference (ResNet.freeze()): its folded "
+                    + "weights are no state dict; save the ResNet it was frozen from");
+        }
         List<TensorEntry> entries = new ArrayList<>();
         module.namedParameters().forEach((name, p) -> entries.add(floats(name, p.value())));
         module.namedBuffers().forEach((name, b) -> entries.add(floats(name, b)));

@@ -69,6 +69,16 @@ class StateDictsTest {
         }
     }
 
+    /** A frozen network's convolutions hold folded batch norms and are no parameters: saving it would keep fc only. */
+    @Test
+    void aFrozenNetworkIsRefusedInsteadOfSavedAsItsHeadAlone() {
+        ResNet model = ResNets.create("resnet20", ModelOptions.defaults(10).withSeed(1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StateDicts.save(model.freeze(), dir.resolve("frozen.safetensors"), Map.of()));
+        assertTrue(e.getMessage().contains("resnet20 is frozen for inference"), e.getMessage());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("frozen.safetensors")));
+    }
+
     @Test
     void saveThenLoadRestoresParametersRunningStatisticsAndCounters() throws IOException {
         ResNet saved = trainedLooking(1);
