@@ -33,6 +33,13 @@ public final class Evaluator {
     /** As {@link #evaluate(ResNet, Dataset, Normalization, int)} on the given kernels. */
     public static Result evaluate(ResNet model, Kernels kernels, Dataset dataset, Normalization normalization,
                                   int batchSize) {
+        // A model with more outputs than the data has classes scores every image without complaint, against classes
+        // it may not share: the figures would mean nothing. (Fewer outputs fail in the loss, on the first label.)
+        if (model.classes() != dataset.classNames().size()) {
+            throw new IllegalArgumentException("evaluation: the model " + model.architecture().name() + " has "
+                    + model.classes() + " classes, the data set " + dataset + " " + dataset.classNames().size()
+                    + " classes");
+        }
         try (BatchLoader loader = BatchLoader.evaluation(dataset, normalization).batchSize(batchSize)
                 .layout(Layout.NHWC).build()) {
             return evaluate(model, kernels, loader);

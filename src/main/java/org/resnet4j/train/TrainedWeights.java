@@ -18,7 +18,7 @@ import org.resnet4j.models.ResNet;
 public final class TrainedWeights {
     /** The metadata key of the model's name, e.g. {@code resnet20}. */
     public static final String MODEL = ModelWeights.MODEL;
-    private static final String VALIDATION_SIZE = "validation_size";
+    static final String VALIDATION_SIZE = "validation_size";
     private static final String SPLIT_SEED = "split_seed";
 
     private final ModelWeights weights;
@@ -36,7 +36,7 @@ public final class TrainedWeights {
         return new TrainedWeights(ModelWeights.load(model, path));
     }
 
-    /** The metadata entries of the final weights that {@link #split} reads back. */
+    /** The metadata entries of the final weights and checkpoints that {@link #split} reads back. */
     static Map<String, String> splitMetadata(int validationSize, long seed) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(VALIDATION_SIZE, Integer.toString(validationSize));
@@ -61,8 +61,16 @@ public final class TrainedWeights {
 
     /** The training run's split of {@code training} into the images it trained on and those it held out. */
     public TrainValidationSplit split(Cifar10Dataset training) throws IOException {
-        if (weights.checkpoint()) {
-            // A checkpoint keeps the split in its recipe, parsed and checked where the recipe is.
+        if (weights.checkpoint() && !metadata.containsKey(SPLIT_SEED)) {
+            if (metadata.containsKey(VALIDATION_SIZE)) {
+                // Written by a run given its validation images by its caller (Training.validation): the recipe's seed
+                // is the data order's, not necessarily the split's, so recomputing from it could name trained images.
+                throw new IllegalArgumentException(path + ": the run was given its validation images by its caller, so "
+                        + "the checkpoint does not record the validation split; only --split test can be evaluated "
+                        + "with it");
+            }
+            // A checkpoint of the train command written before checkpoints recorded the split: its recipe's seed and
+            // validation size are the split's.
             Recipe recipe = Recipe.fromMetadata(metadata, path);
             if (recipe == null) {
                 throw new IllegalArgumentException(path + ": the checkpoint predates recorded recipes, so it does not "

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * @param recipe           the run's settings as asked now (checkpoints record it; its schedule gives the rates)
  * @param validation       the validation result at an evaluation, or null for a run without a validation split
  * @param checkpointEvery  iterations between checkpoints (and one at the end)
- * @param runSettings      checkpoint metadata of settings beyond the recipe that a resume must match (fine-tuning's)
+ * @param runSettings      checkpoint metadata beyond the recipe: settings a resume must match (fine-tuning's), the
+ *                         validation split (training's)
  */
 record TrainingLoop(ResNet model, String modelName, Sgd sgd, Kernels kernels, Recipe recipe,
                     long iterations, int batchSize, Path directory, MetricsLog metrics,

@@ -55,9 +55,14 @@ final class TrainingRun {
                 options.validationData == null ? 0 : options.validationData.size(), options.batchSize,
                 options.iterations, options.kernels.name(), Parallel.threads());
 
+        // Checkpoints record the validation split as the final weights do (the train command's, with its seed), or
+        // only the held-out count when the caller chose the images: eval must not recompute a split from the seed.
+        Map<String, String> checkpointMetadata = new LinkedHashMap<>();
+        checkpointMetadata.put(TrainedWeights.VALIDATION_SIZE, Integer.toString(recipe.validationSize()));
+        checkpointMetadata.putAll(options.extraMetadata);
         TrainingLoop loop = new TrainingLoop(options.model, name, sgd, options.kernels, recipe, options.iterations,
                 options.batchSize, dir, metrics, validation(state.normalization()), options.checkpointEvery,
-                options.evaluateEvery, options.logEvery, options.listeners, Map.of());
+                options.evaluateEvery, options.logEvery, options.listeners, checkpointMetadata);
         TrainingLoop.End end;
         try (BatchLoader loader = BatchLoader.training(options.trainingData, state.normalization())
                 .batchSize(options.batchSize).seed(options.seed).resumeFrom(state.loader())

@@ -3,6 +3,7 @@ package org.resnet4j.cli;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,8 @@ final class Figure6Command {
         args.rejectUnknown();
         Map<String, List<MetricsRow>> plain = new LinkedHashMap<>();
         Map<String, List<MetricsRow>> residual = new LinkedHashMap<>();
+        Map<String, Path> runOfLabel = new LinkedHashMap<>();
+        List<String> lines = new ArrayList<>();
         for (Path run : runs) {
             Path checkpoint = Checkpoint.path(run);
             if (!Files.exists(run.resolve(MetricsLog.CSV)) || !Files.exists(checkpoint)) {
@@ -47,11 +50,18 @@ final class Figure6Command {
             }
             boolean isPlain = model.startsWith("plain");
             String label = (isPlain ? "plain-" : "ResNet-") + model.replaceAll("\\D", "");
+            // One line per label: a second run of the network would replace the first in the figure, unseen.
+            Path earlier = runOfLabel.putIfAbsent(label, run);
+            if (earlier != null) {
+                throw new IllegalArgumentException(run + ": a second run of " + model + " (the first is " + earlier
+                        + "); the figure draws one line per network, so give each network's run once");
+            }
             (isPlain ? plain : residual).put(label, rows);
             MetricsRow last = rows.getLast();
-            out.printf(Locale.ROOT, "run=%s model=%s iterations=%d train_error=%.2f%%%n", run, model,
-                    last.iteration(), last.trainError() * 100);
+            lines.add(String.format(Locale.ROOT, "run=%s model=%s iterations=%d train_error=%.2f%%", run, model,
+                    last.iteration(), last.trainError() * 100));
         }
+        lines.forEach(out::println);
         Figure6Plot.write(plain, residual, output);
         out.println("figure=" + output);
         return 0;

@@ -22,7 +22,12 @@ class Figure6CommandTest {
 
     /** A run directory as train leaves it, as far as figure6 reads it: metrics and the checkpoint's model name. */
     private Path run(String model, double... trainErrors) throws IOException {
-        Path run = dir.resolve(model);
+        return run(model, model, trainErrors);
+    }
+
+    /** As {@link #run(String, double...)}, in the directory {@code name}. */
+    private Path run(String name, String model, double... trainErrors) throws IOException {
+        Path run = dir.resolve(name);
         Files.createDirectories(run);
         StringBuilder csv = new StringBuilder("iteration,epoch,learning_rate,train_loss,train_error,val_loss,val_error,"
                 + "images_per_second,elapsed_seconds\n");
@@ -52,6 +57,21 @@ class Figure6CommandTest {
         // Orange for depth 20 on the left half only, red for depth 56 on the right half only.
         assertTrue(count(image, 0, 560, 230, 160, 20) > 20 && count(image, 560, 1120, 230, 160, 20) == 0);
         assertTrue(count(image, 560, 1120, 200, 40, 40) > 20 && count(image, 0, 560, 200, 40, 40) == 0);
+    }
+
+    /**
+     * Two runs of one network (the 45k and the 50k ResNet-20, say) would get one label, and the second silently
+     * replaced the first in the figure while both were reported: refused, naming both.
+     */
+    @Test
+    void twoRunsOfOneNetworkAreRefusedRatherThanOneDrawnOverTheOther() throws IOException {
+        Path first = run("resnet20-45k", "resnet20", 0.5, 0.2);
+        Path second = run("resnet20-full", "resnet20", 0.4, 0.1);
+        Path png = dir.resolve("figure6.png");
+
+        Cli.run("figure6", "--run", first.toString(), "--run", second.toString(), "--output", png.toString())
+                .assertFailure(1, second + ": a second run of resnet20 (the first is " + first + ")");
+        assertTrue(Files.notExists(png));
     }
 
     @Test
