@@ -47,6 +47,12 @@ class ConvEdgeShapeParityTest {
         shapes.add(ConvGeometry.square(1, 3, 5, 7, 64, 7, 2, 3));
         shapes.add(ConvGeometry.square(1, 3, 9, 9, 64, 7, 2, 3));
         shapes.add(ConvGeometry.square(1, 129, 3, 3, 33, 3, 2, 1));
+        // Kernel no larger than the stride, without padding, and input rows past the last window (odd height for
+        // 2x2 stride 2): backward-data read gradOutput in place but its phase grid has a row more than gradOutput.
+        shapes.add(ConvGeometry.square(2, 16, 7, 8, 16, 2, 2, 0));
+        shapes.add(ConvGeometry.square(1, 3, 5, 5, 17, 2, 2, 0));
+        shapes.add(new ConvGeometry(2, 18, 7, 8, 14, 3, 2, 3, 3, 0, 2));
+        shapes.add(ConvGeometry.square(3, 5, 7, 7, 33, 3, 3, 0));
         return shapes.stream();
     }
 
