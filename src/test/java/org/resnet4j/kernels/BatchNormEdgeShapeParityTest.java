@@ -15,14 +15,8 @@ import org.resnet4j.testing.RandomArrays;
  * (1, 3, 5, 17, 33, 65, 129) and at 512 and 2048 channels on few rows (ResNet-50's last stage on a small image).
  */
 class BatchNormEdgeShapeParityTest {
-    private static final Kernels SCALAR = scalar();
+    private static final Kernels SCALAR = KernelProvider.scalar();
     private static final Kernels SIMD = KernelProvider.simd();
-
-    private static Kernels scalar() {
-        Kernels k = KernelProvider.scalar();
-        return new Kernels("scalar", 0, k.convolution(), k.batchNorm(), k.elementwise(), k.pooling(), k.linear(),
-                k.loss(), k.shortcut());
-    }
 
     static IntStream channels() {
         return IntStream.of(1, 3, 5, 17, 33, 65, 129, 512, 2048);

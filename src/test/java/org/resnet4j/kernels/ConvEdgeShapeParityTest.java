@@ -15,9 +15,7 @@ import org.resnet4j.testing.RandomArrays;
  * 512 or 2048 channels on small images.
  */
 class ConvEdgeShapeParityTest {
-    private static final Kernels SCALAR = new Kernels("scalar", 0, KernelProvider.scalar().convolution(),
-            KernelProvider.scalar().batchNorm(), KernelProvider.scalar().elementwise(), KernelProvider.scalar().pooling(),
-            KernelProvider.scalar().linear(), KernelProvider.scalar().loss(), KernelProvider.scalar().shortcut());
+    private static final Kernels SCALAR = KernelProvider.scalar();
     private static final Kernels SIMD = KernelProvider.simd();
 
     static Stream<ConvGeometry> shapes() {
