@@ -2,6 +2,7 @@ package org.resnet4j.kernels;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -69,7 +70,13 @@ public final class Parallel {
         ExecutorService executor = executor(workers - 1);
         Job job = new Job(tasks, body, Thread.currentThread());
         for (int w = 1; w < workers; w++) {
-            executor.execute(job::runAsHelper);
+            try {
+                executor.execute(job::runAsHelper);
+            } catch (RejectedExecutionException e) {
+                // Another thread raised the thread count and shut this pool down after we took it: the caller (and
+                // any helper already handed) still runs every task, so go on with fewer helpers.
+                break;
+            }
         }
         job.work();
         job.awaitHelpers();

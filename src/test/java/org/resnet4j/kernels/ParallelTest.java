@@ -47,6 +47,50 @@ class ParallelTest {
         }
     }
 
+    /**
+     * Raising the thread count replaces the pool by a larger one and shuts the old one down; a caller that had just
+     * taken the old pool to hand its helpers must still run its tasks (it got a RejectedExecutionException).
+     */
+    @Test
+    void aCallerKeepsWorkingWhileAnotherThreadRaisesTheThreadCount() throws Exception {
+        int previous = Parallel.threads();
+        Parallel.setThreads(2);
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        try {
+            Future<?> caller = callers.submit(() -> {
+                for (int round = 0; !done.get(); round++) {
+                    AtomicIntegerArray runs = new AtomicIntegerArray(64);
+                    Parallel.forEach(64, runs::incrementAndGet);
+                    for (int t = 0; t < 64; t++) {
+                        assertEquals(1, runs.get(t), "task " + t + " in round " + round);
+                    }
+                }
+                return null;
+            });
+            Future<?> changer = callers.submit(() -> {
+                try {
+                    // Each raise grows the pool (it is never smaller than the processors), one thread at a time.
+                    int start = Runtime.getRuntime().availableProcessors() + 1;
+                    for (int t = start; t < start + 40; t++) {
+                        Parallel.setThreads(t);
+                        Parallel.forEach(t, i -> { });
+                        Thread.sleep(1);
+                    }
+                } finally {
+                    done.set(true);
+                }
+                return null;
+            });
+            changer.get(2, TimeUnit.MINUTES);
+            caller.get(2, TimeUnit.MINUTES);
+        } finally {
+            done.set(true);
+            callers.shutdownNow();
+            Parallel.setThreads(previous);
+        }
+    }
+
     @Test
     void aTasksExceptionReachesItsCaller() {
         int previous = Parallel.threads();

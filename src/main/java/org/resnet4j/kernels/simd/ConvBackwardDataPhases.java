@@ -101,10 +101,13 @@ final class ConvBackwardDataPhases {
 
     /**
      * Whether the padded gradOutput is laid out exactly as gradOutput itself (no padding, grid width {@code OW}), so
-     * that tiles, which read only kept pixels, can read gradOutput in place: 1x1 convolutions without padding.
+     * that tiles, which read only kept pixels, can read gradOutput in place: 1x1 convolutions without padding, for
+     * example.
      */
     boolean readsDirectly() {
-        return padH == 0 && padW == 0 && gridWidth == g.outWidth();
+        // rows == OH too: with a kernel no taller than the stride, input rows past the last window (a 2x2 stride-2
+        // convolution of an odd height) give the grid a row more than gradOutput has, read past the image.
+        return padH == 0 && padW == 0 && gridWidth == g.outWidth() && rows == g.outHeight();
     }
 
     int imageLength() {

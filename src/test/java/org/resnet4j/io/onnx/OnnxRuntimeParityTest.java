@@ -49,6 +49,12 @@ class OnnxRuntimeParityTest {
             "resnet18, default, 224",
             "resnet20, B, 32",
             "resnet50, A, 64",
+            // Odd sizes: stride 2 and option A's subsampling on odd inputs, the stem's max pool on an odd size.
+            "resnet20, default, 33",
+            "resnet56, default, 9",
+            "resnet18, default, 65",
+            "resnet50, A, 37",
+            "resnet34, B, 31",
     })
     void runtimeLogitsEqualResNet4j(String name, String shortcut, int size) throws IOException, OrtException {
         ModelOptions options = ModelOptions.defaults(ResNets.defaultClasses(name)).withSeed(5);
