@@ -43,6 +43,13 @@ public final class ResNet extends Module {
     private final InputImages images;
 
     public ResNet(Kernels kernels, Architecture architecture, ModelOptions options) {
+        if (architecture.plain() && options.zeroInitResidual()) {
+            // No shortcut carries the signal past a plain block: gamma = 0 zeroes every block's output, so the logits
+            // would be fc.bias for any image and only fc.bias would get a gradient.
+            throw new IllegalArgumentException(architecture.name() + " is a plain network, without residual branches: "
+                    + "zero-init-residual (gamma = 0 on each block's last batch norm) would zero every block's output, "
+                    + "and the network could not learn");
+        }
         this.architecture = architecture;
         this.options = options;
         this.kernels = kernels;

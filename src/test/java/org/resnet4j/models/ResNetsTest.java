@@ -111,6 +111,46 @@ class ResNetsTest {
         assertTrue(resnet20.rows().stream().anyMatch(r -> r.name().equals("layer2.0.shortcut")));
     }
 
+    /**
+     * torchvision's zero_init_residual: gamma 0 on each block's last batch norm (BasicBlock bn2, Bottleneck bn3),
+     * never on the projection's batch norm, every other gamma 1.
+     */
+    @Test
+    void zeroInitResidualZeroesEachBranchsLastBatchNormOnly() {
+        for (String name : List.of("resnet18", "resnet50")) {
+            ResNet model = ResNets.create(KernelProvider.scalar(), name, new ModelOptions(10, null, false, true, 0L));
+            String last = name.equals("resnet18") ? ".bn2.weight" : ".bn3.weight";
+            int zeroed = 0;
+            for (var entry : model.namedParameters().entrySet()) {
+                String key = entry.getKey();
+                if (!key.endsWith("bn1.weight") && !key.endsWith("bn2.weight") && !key.endsWith("bn3.weight")
+                        && !key.endsWith("downsample.1.weight")) {
+                    continue;
+                }
+                boolean isLast = key.startsWith("layer") && key.endsWith(last);
+                float expected = isLast ? 0f : 1f;
+                for (float v : entry.getValue().value().data()) {
+                    assertEquals(expected, v, key);
+                }
+                zeroed += isLast ? 1 : 0;
+            }
+            assertEquals(model.blocks().size(), zeroed, name);
+        }
+    }
+
+    /**
+     * A plain network has no residual branch: zeroing each block's last batch norm zeroes the block's output (ReLU of
+     * 0), so the logits are fc.bias whatever the image and no gradient reaches anything but fc.bias. That network
+     * cannot learn; it is refused instead of trained silently at chance.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"plain20", "plain18"})
+    void zeroInitResidualIsRefusedForPlainNetworks(String plain) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResNets.create(
+                KernelProvider.scalar(), plain, new ModelOptions(10, null, false, true, 0L)));
+        assertTrue(e.getMessage().contains(plain) && e.getMessage().contains("zero-init"), e.getMessage());
+    }
+
     @Test
     void unknownNamesAreListed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResNets.architecture("resnet21"));

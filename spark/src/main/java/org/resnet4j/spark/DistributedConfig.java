@@ -139,6 +139,9 @@ public record DistributedConfig(String model, int workers, int globalBatch, long
         recipe.put("weight_decay", Double.toString(weightDecay));
         recipe.put("seed", Long.toString(seed));
         recipe.put("iterations", Long.toString(iterations));
+        // Which records each worker owns (Shards): checkpoints of the earlier contiguous shards lack the key, so their
+        // resume is refused rather than continued on other shards.
+        recipe.put("sharding", "interleaved");
         return recipe;
     }
 }

@@ -6,10 +6,13 @@ import org.resnet4j.data.Seeds;
 /**
  * How the data set is split among K workers and which images each worker trains on at each step.
  *
- * <p>The data set's N records are numbered 0..N-1 in input order. Worker r owns the contiguous shard
- * {@code [r * S, (r + 1) * S)} with {@code S = floor(N / K)}; the last {@code N mod K} records are left out, so every
- * shard is the same size (as PyTorch's DistributedSampler with {@code drop_last}). Epoch e visits the images in the
- * order of the single-process loader's permutation for (seed, e) ({@link Seeds#SHUFFLE}, as
+ * <p>The data set's N records are numbered 0..N-1 in input order. Worker r owns every K-th record from r,
+ * {@code r, r + K, r + 2K, ...}, among the first {@code K * S} with {@code S = floor(N / K)}: PyTorch's
+ * DistributedSampler's {@code indices[rank::K]}. The last {@code N mod K} records are left out, so every shard is the
+ * same size (DistributedSampler with {@code drop_last}). Interleaved, not contiguous: an input in class order (an
+ * image folder lists one class after another) would otherwise give each worker only some classes, its per-replica
+ * batch norm class-skewed batches, and the model worker 0's running statistics of those classes alone. Epoch e visits
+ * the images in the order of the single-process loader's permutation for (seed, e) ({@link Seeds#SHUFFLE}, as
  * {@code org.resnet4j.data.BatchLoader} draws it); worker r keeps the images of its shard in that order, and its
  * step t of the epoch takes positions {@code t * b .. t * b + b - 1} of that list ({@code b} = images per worker).
  * An epoch is {@code floor(S / b)} steps; a partial last batch is dropped, as the single-process loader does. With
@@ -39,15 +42,19 @@ public record Shards(long datasetSize, int workers, int batch) implements Serial
         return (int) (datasetSize / workers);
     }
 
-    /** The index of worker {@code rank}'s first record. */
-    public long shardStart(int rank) {
-        return (long) rank * shardSize();
+    /** The record index of position {@code local} (0..S-1) of worker {@code rank}'s shard. */
+    public long index(int rank, int local) {
+        return (long) local * workers + rank;
+    }
+
+    /** The position of record {@code index} in its owner's shard. */
+    public int local(long index) {
+        return (int) (index / workers);
     }
 
     /** The worker that owns record {@code index}, or -1 for the records left out. */
     public int owner(long index) {
-        long rank = index / shardSize();
-        return rank < workers ? (int) rank : -1;
+        return index >= 0 && index < (long) workers * shardSize() ? (int) (index % workers) : -1;
     }
 
     public int stepsPerEpoch() {
@@ -55,19 +62,17 @@ public record Shards(long datasetSize, int workers, int batch) implements Serial
     }
 
     /**
-     * Worker {@code rank}'s visiting order of epoch {@code epoch}: positions within its shard (add
-     * {@link #shardStart} for the record index), {@link #shardSize()} of them.
+     * Worker {@code rank}'s visiting order of epoch {@code epoch}: positions within its shard (the record is
+     * {@link #index}), {@link #shardSize()} of them.
      */
     public int[] order(long seed, int epoch, int rank) {
         int[] permutation = new int[(int) datasetSize];
         Seeds.permutation(permutation, Seeds.random(seed, Seeds.SHUFFLE, epoch, 0));
-        int start = (int) shardStart(rank);
-        int end = start + shardSize();
         int[] order = new int[shardSize()];
         int next = 0;
         for (int image : permutation) {
-            if (image >= start && image < end) {
-                order[next++] = image - start;
+            if (owner(image) == rank) {
+                order[next++] = local(image);
             }
         }
         return order;

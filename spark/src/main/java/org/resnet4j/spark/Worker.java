@@ -107,18 +107,17 @@ final class Worker<R> extends AbstractFunction1<scala.collection.Iterator<Tuple2
     @SuppressWarnings("unchecked")
     private List<R> shard(int rank, Iterator<Tuple2<Long, R>> partition) {
         int size = shards.shardSize();
-        long start = shards.shardStart(rank);
         Object[] records = new Object[size];
         int count = 0;
         while (partition.hasNext()) {
             Tuple2<Long, R> record = partition.next();
-            long local = record._1() - start;
-            if (local < 0 || local >= size || records[(int) local] != null) {
+            int local = shards.local(record._1());
+            if (shards.owner(record._1()) != rank || records[local] != null) {
                 throw new IllegalStateException("worker " + rank + " received record " + record._1() + ", which is "
-                        + (local >= 0 && local < size ? "a duplicate" : "outside its shard [" + start + ", "
-                        + (start + size) + ")"));
+                        + (shards.owner(record._1()) == rank ? "a duplicate" : "not of its shard (every "
+                        + shards.workers() + "th record from " + rank + ")"));
             }
-            records[(int) local] = record._2();
+            records[local] = record._2();
             count++;
         }
         if (count != size) {
@@ -212,7 +211,7 @@ final class Worker<R> extends AbstractFunction1<scala.collection.Iterator<Tuple2
             for (int k = 0; k < b; k++) {
                 int local = order[position + k];
                 R record = records.get(local);
-                input.write(record, shards.shardStart(rank) + local, config.seed(), epoch, images, k * sample);
+                input.write(record, shards.index(rank, local), config.seed(), epoch, images, k * sample);
                 labels[k] = input.label(record);
             }
             Tensor logits = model.forward(batch, true);

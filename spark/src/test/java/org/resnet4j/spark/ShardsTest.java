@@ -71,6 +71,29 @@ class ShardsTest {
         }
     }
 
+    /**
+     * An input in class order (an image folder lists one class after another): every worker gets an equal part of
+     * every class, as DistributedSampler's {@code indices[rank::K]} gives it. Contiguous shards gave worker 0 only
+     * the first classes, so its per-replica batch norm saw class-skewed batches and the model's running statistics
+     * (worker 0's) were those of some classes only.
+     */
+    @Test
+    void anInputInClassOrderGivesEveryWorkerAnEqualPartOfEveryClass() {
+        int classes = 4;
+        int perClass = 30;
+        int workers = 3;
+        Shards shards = new Shards((long) classes * perClass, workers, 4);
+        int[][] counts = new int[workers][classes];
+        for (long index = 0; index < (long) classes * perClass; index++) {
+            int owner = shards.owner(index);
+            counts[owner][(int) (index / perClass)]++;
+            assertEquals(index, shards.index(owner, shards.local(index)));
+        }
+        for (int r = 0; r < workers; r++) {
+            assertArrayEquals(new int[] {10, 10, 10, 10}, counts[r], "worker " + r + "'s images of each class");
+        }
+    }
+
     @Test
     void aDataSetTooSmallForTheBatchIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Shards(30, 4, 8));

@@ -60,7 +60,7 @@ final class SingleProcess {
                 int r = reversed ? config.workers() - 1 - i : i;
                 int[] order = shards.order(config.seed(), epoch, r);
                 for (int k = 0; k < b; k++) {
-                    int image = (int) shards.shardStart(r) + order[position + k];
+                    int image = (int) shards.index(r, order[position + k]);
                     byte[] record = ShardsTest.record(dataset, image);
                     input.write(record, image, config.seed(), epoch, images, k * 3072);
                     labels[k] = input.label(record);
