@@ -69,6 +69,15 @@ final class ClassifyCommand {
             return option.equals("imagenet") ? checked(Labels.imagenet(), classes, "imagenet")
                     : Labels.read(Path.of(option), classes);
         }
+        return recordedOrDefault(trained, classes);
+    }
+
+    /**
+     * The labels when none are given: the class names the weights record (a {@code finetune} run), else ImageNet's for
+     * 1,000 classes, else {@link Labels#defaultFor} (CIFAR-10's for 10, the index otherwise). {@code serve} names its
+     * classes the same way.
+     */
+    static Labels recordedOrDefault(ModelWeights trained, int classes) {
         String recorded = trained.metadata().get(ModelWeights.LABELS);
         if (recorded != null) {
             return checked(Labels.of(recorded.lines().toList()), classes, "the weights' " + ModelWeights.LABELS);
