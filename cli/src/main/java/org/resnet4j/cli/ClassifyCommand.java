@@ -24,6 +24,8 @@ import org.resnet4j.tensor.Tensor;
  * ImageNet's for 1,000 classes and CIFAR-10's for 10, else the index.
  */
 final class ClassifyCommand {
+    private static final int DEFAULT_TOP = 5;
+
     private ClassifyCommand() {
     }
 
@@ -32,12 +34,16 @@ final class ClassifyCommand {
         ResNet model = ModelArguments.build(args, "resnet50");
         Path weights = args.path("weights");
         List<Path> images = args.all("image").stream().map(Path::of).toList();
-        int top = args.integer("top", 5, 1);
+        int top = args.integer("top", DEFAULT_TOP, 1);
         String labelsOption = args.string("labels", null);
         Path output = args.has("output") ? args.path("output") : null;
         ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
         args.rejectUnknown();
         cropOptions.requireConsistent("classify", model);
+        if (!args.has("top")) {
+            // The default asks for no more classes than there are: a fine-tuned 2- or 3-class network has fewer than 5.
+            top = Math.min(top, model.classes());
+        }
         if (top > model.classes()) {
             throw new UsageException("classify: --top " + top + " is more than the model's " + model.classes()
                     + " classes");
