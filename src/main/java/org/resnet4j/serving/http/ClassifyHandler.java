@@ -46,12 +46,12 @@ final class ClassifyHandler extends Endpoint {
     }
 
     @Override
-    int answer(HttpExchange exchange) throws IOException {
+    int answer(HttpExchange exchange, Replies replies) throws IOException {
         if (!exchange.getRequestMethod().equals("POST")) {
-            return methodNotAllowed(exchange, "POST");
+            return methodNotAllowed(exchange, replies, "POST");
         }
         if (draining.get()) {
-            return shuttingDown(exchange);
+            return shuttingDown(exchange, replies);
         }
         int top;
         try {
@@ -68,13 +68,13 @@ final class ClassifyHandler extends Endpoint {
                     + settings.maxRequests() + " requests; retry later");
         }
         try {
-            return classify(exchange, top);
+            return classify(exchange, replies, top);
         } finally {
             places.release();
         }
     }
 
-    private int classify(HttpExchange exchange, int top) throws IOException {
+    private int classify(HttpExchange exchange, Replies replies, int top) throws IOException {
         byte[] body;
         try {
             body = RequestBody.read(exchange, (int) settings.maxBodyBytes());
@@ -100,7 +100,7 @@ final class ClassifyHandler extends Endpoint {
             result = batcher.submit(input);
         } catch (RejectedException e) {
             return e.reason() == RejectedException.Reason.CLOSED
-                    ? shuttingDown(exchange)
+                    ? shuttingDown(exchange, replies)
                     : replies.error(exchange, ErrorKind.QUEUE_FULL, "the queue is full; retry later");
         }
         float[] logits;
@@ -116,13 +116,13 @@ final class ClassifyHandler extends Endpoint {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result.cancel(false);
-            return shuttingDown(exchange);
+            return shuttingDown(exchange, replies);
         }
         return replies.json(exchange, 200, PredictionJson.write(predictor.rank(logits, top)));
     }
 
     /** 503 and a closed connection, so the client reconnects to a server that is not stopping. */
-    private int shuttingDown(HttpExchange exchange) throws IOException {
+    private int shuttingDown(HttpExchange exchange, Replies replies) throws IOException {
         exchange.getResponseHeaders().set("Connection", "close");
         return replies.refuse(exchange, ErrorKind.SHUTTING_DOWN, "the server is shutting down");
     }

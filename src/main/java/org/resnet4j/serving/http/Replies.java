@@ -12,9 +12,14 @@ import java.nio.charset.StandardCharsets;
  */
 final class Replies {
     private final RequestMetrics metrics;
+    private final String endpoint;
+    private final long startNanos;
 
-    Replies(RequestMetrics metrics) {
+    /** The replies to one request, counted under {@code endpoint} with the latency from {@code startNanos}. */
+    Replies(RequestMetrics metrics, String endpoint, long startNanos) {
         this.metrics = metrics;
+        this.endpoint = endpoint;
+        this.startNanos = startNanos;
     }
 
     /** Sends {@code json} and a newline; returns the status. */
@@ -46,6 +51,8 @@ final class Replies {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         boolean head = exchange.getRequestMethod().equals("HEAD");
+        // Counted before the answer leaves: a client that reads it and then asks /metrics finds it counted.
+        metrics.answered(endpoint, status, System.nanoTime() - startNanos);
         exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
         if (!head) {
             try (OutputStream out = exchange.getResponseBody()) {
