@@ -132,7 +132,8 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     private void work(BatchModel model) {
-        List<Job> batch = new ArrayList<>(settings.maxBatch());
+        // Sized for a batch the queue can fill: maxBatch may be far larger than anything ever queued.
+        List<Job> batch = new ArrayList<>(Math.min(settings.maxBatch(), settings.queueCapacity()));
         try {
             while (gather(batch)) {
                 run(model, batch);

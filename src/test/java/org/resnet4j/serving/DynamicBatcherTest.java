@@ -3,6 +3,7 @@ package org.resnet4j.serving;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -95,6 +96,21 @@ class DynamicBatcherTest {
 
         holder.get(30, TimeUnit.SECONDS);
         assertArrayEquals(predictor.logits(List.of(randomInput(8)))[0], queued.get(30, TimeUnit.SECONDS));
+    }
+
+    /**
+     * A largest batch beyond anything the queue can hold (2^31 - 1) runs what is queued: the batcher hung in its
+     * constructor (the batch-size buckets' {@code 1 << i} overflowed and never reached it), and its worker would have
+     * reserved a list of that capacity.
+     */
+    @Test
+    void aMaxBatchBeyondTheQueueRunsWhatIsQueued() {
+        float[] logits = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            batcher = new DynamicBatcher(predictor,
+                    new DynamicBatcher.Settings(Integer.MAX_VALUE, Duration.ofMillis(1), 4, 1));
+            return batcher.submit(randomInput(3)).get(30, TimeUnit.SECONDS);
+        });
+        assertArrayEquals(predictor.logits(List.of(randomInput(3)))[0], logits);
     }
 
     @Test
