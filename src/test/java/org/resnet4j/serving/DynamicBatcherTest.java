@@ -113,6 +113,21 @@ class DynamicBatcherTest {
         assertArrayEquals(predictor.logits(List.of(randomInput(3)))[0], logits);
     }
 
+    /**
+     * A wait too long for nanoseconds (serve --max-wait-ms 9223372036854775807, "never run alone") still runs full
+     * batches: the batcher's constructor threw ArithmeticException ("long overflow") from Duration.toNanos().
+     */
+    @Test
+    void anEndlessMaxWaitStillRunsFullBatches() throws Exception {
+        batcher = new DynamicBatcher(predictor,
+                new DynamicBatcher.Settings(2, Duration.ofMillis(Long.MAX_VALUE), 4, 1));
+        CompletableFuture<float[]> first = batcher.submit(randomInput(1));
+        CompletableFuture<float[]> second = batcher.submit(randomInput(2));
+
+        assertArrayEquals(predictor.logits(List.of(randomInput(1)))[0], first.get(30, TimeUnit.SECONDS));
+        assertArrayEquals(predictor.logits(List.of(randomInput(2)))[0], second.get(30, TimeUnit.SECONDS));
+    }
+
     @Test
     void aLoneInputWaitsForCompanyAtMostMaxWait() throws Exception {
         batcher = new DynamicBatcher(predictor, new DynamicBatcher.Settings(8, Duration.ofMillis(300), 8, 1));

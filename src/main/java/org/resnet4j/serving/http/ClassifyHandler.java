@@ -105,7 +105,8 @@ final class ClassifyHandler extends Endpoint {
         }
         float[] logits;
         try {
-            logits = result.get(settings.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            // Saturating: Duration.toNanos() throws for a timeout of 292 years and more (--timeout-ms as "never").
+            logits = result.get(TimeUnit.NANOSECONDS.convert(settings.requestTimeout()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             result.cancel(false);
             return replies.error(exchange, ErrorKind.TIMEOUT, "no answer within "
