@@ -67,10 +67,19 @@ final class ClassifyHandler extends Endpoint {
             return replies.refuse(exchange, ErrorKind.QUEUE_FULL, "the server holds its limit of "
                     + settings.maxRequests() + " requests; retry later");
         }
+        // Given back as the answer leaves: once it is written the server may answer this connection's next request
+        // (a scrape of /metrics among them) while this thread is still returning.
+        AtomicBoolean held = new AtomicBoolean(true);
+        Runnable release = () -> {
+            if (held.getAndSet(false)) {
+                places.release();
+            }
+        };
+        replies.beforeAnswer(release);
         try {
             return classify(exchange, replies, top);
         } finally {
-            places.release();
+            release.run();
         }
     }
 

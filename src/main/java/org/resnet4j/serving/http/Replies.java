@@ -14,12 +14,18 @@ final class Replies {
     private final RequestMetrics metrics;
     private final String endpoint;
     private final long startNanos;
+    private Runnable beforeAnswer = () -> { };
 
     /** The replies to one request, counted under {@code endpoint} with the latency from {@code startNanos}. */
     Replies(RequestMetrics metrics, String endpoint, long startNanos) {
         this.metrics = metrics;
         this.endpoint = endpoint;
         this.startNanos = startNanos;
+    }
+
+    /** Runs {@code action} just before the answer leaves (not at all if none is sent). */
+    void beforeAnswer(Runnable action) {
+        this.beforeAnswer = action;
     }
 
     /** Sends {@code json} and a newline; returns the status. */
@@ -53,6 +59,7 @@ final class Replies {
         boolean head = exchange.getRequestMethod().equals("HEAD");
         // Counted before the answer leaves: a client that reads it and then asks /metrics finds it counted.
         metrics.answered(endpoint, status, System.nanoTime() - startNanos);
+        beforeAnswer.run();
         exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
         if (!head) {
             try (OutputStream out = exchange.getResponseBody()) {
