@@ -13,7 +13,8 @@ public final class BatchMetrics {
     BatchMetrics(int maxBatch) {
         // Powers of two up to the largest batch, then that batch itself: a full batch lands in a bucket of its own.
         int bounds = 0;
-        while ((1 << bounds) < maxBatch) {
+        // At most 2^30: 1 << 31 is negative, and a larger maxBatch would never be reached.
+        while (bounds < 31 && (1 << bounds) < maxBatch) {
             bounds++;
         }
         double[] sizeBounds = new double[bounds + 1];

@@ -55,7 +55,8 @@ public final class DynamicBatcher implements AutoCloseable {
     /** Starts the workers; with more than one, {@code model} must be safe to call from several threads at once. */
     public DynamicBatcher(BatchModel model, Settings settings) {
         this.settings = settings;
-        this.maxWaitNanos = settings.maxWait().toNanos();
+        // Saturating: a wait too long for nanoseconds (292 years and more) means "never run alone", not an overflow.
+        this.maxWaitNanos = TimeUnit.NANOSECONDS.convert(settings.maxWait());
         this.metrics = new BatchMetrics(settings.maxBatch());
         for (int w = 0; w < settings.workers(); w++) {
             workers.add(Thread.ofPlatform().name("resnet4j-batcher-" + w).daemon().start(() -> work(model)));
@@ -132,7 +133,8 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     private void work(BatchModel model) {
-        List<Job> batch = new ArrayList<>(settings.maxBatch());
+        // Sized for a batch the queue can fill: maxBatch may be far larger than anything ever queued.
+        List<Job> batch = new ArrayList<>(Math.min(settings.maxBatch(), settings.queueCapacity()));
         try {
             while (gather(batch)) {
                 run(model, batch);
@@ -156,14 +158,14 @@ public final class DynamicBatcher implements AutoCloseable {
             }
             Job first = queue.pollFirst();
             batch.add(first);
-            long deadline = first.queuedNanos + maxWaitNanos;
             while (batch.size() < settings.maxBatch()) {
                 Job next = queue.pollFirst();
                 if (next != null) {
                     batch.add(next);
                     continue;
                 }
-                long left = deadline - System.nanoTime();
+                // Waited so far subtracted from the wait, not a deadline added up: no overflow for a saturated wait.
+                long left = maxWaitNanos - (System.nanoTime() - first.queuedNanos);
                 // Once closed nothing more can arrive: run what there is without waiting.
                 if (left <= 0 || closed) {
                     break;

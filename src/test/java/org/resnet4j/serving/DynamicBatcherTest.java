@@ -3,6 +3,7 @@ package org.resnet4j.serving;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -95,6 +96,36 @@ class DynamicBatcherTest {
 
         holder.get(30, TimeUnit.SECONDS);
         assertArrayEquals(predictor.logits(List.of(randomInput(8)))[0], queued.get(30, TimeUnit.SECONDS));
+    }
+
+    /**
+     * A largest batch beyond anything the queue can hold (2^31 - 1) runs what is queued: the batcher hung in its
+     * constructor (the batch-size buckets' {@code 1 << i} overflowed and never reached it), and its worker would have
+     * reserved a list of that capacity.
+     */
+    @Test
+    void aMaxBatchBeyondTheQueueRunsWhatIsQueued() {
+        float[] logits = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            batcher = new DynamicBatcher(predictor,
+                    new DynamicBatcher.Settings(Integer.MAX_VALUE, Duration.ofMillis(1), 4, 1));
+            return batcher.submit(randomInput(3)).get(30, TimeUnit.SECONDS);
+        });
+        assertArrayEquals(predictor.logits(List.of(randomInput(3)))[0], logits);
+    }
+
+    /**
+     * A wait too long for nanoseconds (serve --max-wait-ms 9223372036854775807, "never run alone") still runs full
+     * batches: the batcher's constructor threw ArithmeticException ("long overflow") from Duration.toNanos().
+     */
+    @Test
+    void anEndlessMaxWaitStillRunsFullBatches() throws Exception {
+        batcher = new DynamicBatcher(predictor,
+                new DynamicBatcher.Settings(2, Duration.ofMillis(Long.MAX_VALUE), 4, 1));
+        CompletableFuture<float[]> first = batcher.submit(randomInput(1));
+        CompletableFuture<float[]> second = batcher.submit(randomInput(2));
+
+        assertArrayEquals(predictor.logits(List.of(randomInput(1)))[0], first.get(30, TimeUnit.SECONDS));
+        assertArrayEquals(predictor.logits(List.of(randomInput(2)))[0], second.get(30, TimeUnit.SECONDS));
     }
 
     @Test

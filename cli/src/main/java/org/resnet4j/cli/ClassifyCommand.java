@@ -24,6 +24,8 @@ import org.resnet4j.tensor.Tensor;
  * ImageNet's for 1,000 classes and CIFAR-10's for 10, else the index.
  */
 final class ClassifyCommand {
+    private static final int DEFAULT_TOP = 5;
+
     private ClassifyCommand() {
     }
 
@@ -32,12 +34,16 @@ final class ClassifyCommand {
         ResNet model = ModelArguments.build(args, "resnet50");
         Path weights = args.path("weights");
         List<Path> images = args.all("image").stream().map(Path::of).toList();
-        int top = args.integer("top", 5, 1);
+        int top = args.integer("top", DEFAULT_TOP, 1);
         String labelsOption = args.string("labels", null);
         Path output = args.has("output") ? args.path("output") : null;
         ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
         args.rejectUnknown();
         cropOptions.requireConsistent("classify", model);
+        if (!args.has("top")) {
+            // The default asks for no more classes than there are: a fine-tuned 2- or 3-class network has fewer than 5.
+            top = Math.min(top, model.classes());
+        }
         if (top > model.classes()) {
             throw new UsageException("classify: --top " + top + " is more than the model's " + model.classes()
                     + " classes");
@@ -69,6 +75,15 @@ final class ClassifyCommand {
             return option.equals("imagenet") ? checked(Labels.imagenet(), classes, "imagenet")
                     : Labels.read(Path.of(option), classes);
         }
+        return recordedOrDefault(trained, classes);
+    }
+
+    /**
+     * The labels when none are given: the class names the weights record (a {@code finetune} run), else ImageNet's for
+     * 1,000 classes, else {@link Labels#defaultFor} (CIFAR-10's for 10, the index otherwise). {@code serve} names its
+     * classes the same way.
+     */
+    static Labels recordedOrDefault(ModelWeights trained, int classes) {
         String recorded = trained.metadata().get(ModelWeights.LABELS);
         if (recorded != null) {
             return checked(Labels.of(recorded.lines().toList()), classes, "the weights' " + ModelWeights.LABELS);

@@ -77,7 +77,9 @@ final class ServeCommand {
         if (normalization == null) {
             LOG.info("{} records no input normalization: using torchvision's ImageNet mean and std", weights);
         }
-        Labels labels = labelsFile == null ? Labels.defaultFor(model.classes()) : Labels.read(labelsFile, model.classes());
+        // As classify names them: a fine-tuned network's recorded names, not CIFAR-10's or the index.
+        Labels labels = labelsFile == null ? ClassifyCommand.recordedOrDefault(trained, model.classes())
+                : Labels.read(labelsFile, model.classes());
         Predictor predictor = new Predictor(model, normalization, labels, crop.size(), resize, maxPixels);
         // One pass before the port opens, so the first client does not pay for compiling the kernels.
         predictor.logits(List.of(new float[3 * predictor.imageSize() * predictor.imageSize()]));

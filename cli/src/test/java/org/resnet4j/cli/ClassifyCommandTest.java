@@ -55,6 +55,32 @@ class ClassifyCommandTest {
                 .assertFailure(2, "--top 11 is more than the model's 10 classes");
     }
 
+    /**
+     * A network of fewer than 5 classes (a fine-tuned one) is classified without --top: every class is ranked, named as
+     * its weights record. The default of 5 was refused as "--top 5 is more than the model's 3 classes", an option never
+     * given.
+     */
+    @Test
+    void fewerClassesThanTheDefaultTopAreAllRanked() throws IOException {
+        Path weights = dir.resolve("three.safetensors");
+        StateDicts.save(ResNets.create("resnet18", ModelOptions.defaults(3).withSeed(6)), weights,
+                Map.of("labels", "ant\nbee\ncricket"));
+        Cli result = Cli.run("classify", "--model", "resnet18", "--classes", "3", "--weights", weights.toString(),
+                "--image", IMAGES.resolve("rgb.png").toString(), "--image-size", "32").assertSuccess();
+        List<String> lines = result.outLines().stream().filter(l -> l.startsWith("image=")).toList();
+        assertEquals(3, lines.size(), result.out());
+        List<String> named = new ArrayList<>();
+        for (int rank = 0; rank < 3; rank++) {
+            String line = lines.get(rank);
+            assertTrue(line.matches("image=\\S+rgb\\.png rank=" + (rank + 1)
+                    + " index=\\d probability=[01]\\.\\d{4} label=(ant|bee|cricket)"), line);
+            int index = Integer.parseInt(line.replaceAll(".* index=(\\d) .*", "$1"));
+            assertEquals(List.of("ant", "bee", "cricket").get(index), line.substring(line.indexOf(" label=") + 7), line);
+            named.add(line.substring(line.indexOf(" label=") + 7));
+        }
+        assertEquals(3, named.stream().distinct().count(), "every class once: " + named);
+    }
+
     /** ImageNet weights that record nothing: torchvision's preprocessing and mean/std, ImageNet's class names. */
     @Test
     void imagenetNamesForAThousandClasses() throws IOException {

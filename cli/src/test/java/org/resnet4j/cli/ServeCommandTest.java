@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.images.PngHeaders;
 import org.resnet4j.io.StateDicts;
+import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
 import org.resnet4j.serving.ServingFixtures;
@@ -124,6 +125,44 @@ class ServeCommandTest {
         String printed = Files.readString(output);
         assertTrue(printed.contains("shutting down") && printed.contains("stopped"), printed);
         assertTrue(printed.contains("images resized to 36 and cropped to 32x32, at most 50000 pixels"), printed);
+    }
+
+    /**
+     * Weights that record their class names (a {@code finetune} run on 10 folders) are served with those names, as
+     * {@code classify} names them; they were served with CIFAR-10's names (the index for other counts), silently.
+     */
+    @Test
+    void theClassNamesTheWeightsRecordAreServed() throws Exception {
+        List<String> names = List.of("apple", "banana", "cherry", "date", "elder", "fig", "grape", "hazel", "iris",
+                "jujube");
+        Path weights = dir.resolve("fruit.safetensors");
+        StateDicts.save(ResNets.create("resnet18", ModelOptions.defaults(10).withSeed(5)), weights,
+                Map.of("labels", String.join("\n", names)));
+        Path output = dir.resolve("serve.out");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                Main.class.getName(), "serve", "--model", "resnet18", "--classes", "10", "--weights",
+                weights.toString(), "--image-size", "32", "--port", "0", "--threads", "1")
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            int port = awaitPort(output);
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/v1/classify?top=10")).POST(
+                    HttpRequest.BodyPublishers.ofByteArray(ServingFixtures.encode(ServingFixtures.planes(32, 3), 32,
+                            "png"))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            Matcher score = Pattern.compile("\\{\"index\": (\\d+), \"label\": \"([^\"]*)\"").matcher(answer.body());
+            int scores = 0;
+            while (score.find()) {
+                assertEquals(names.get(Integer.parseInt(score.group(1))), score.group(2), answer.body());
+                scores++;
+            }
+            assertEquals(10, scores, answer.body());
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(60, TimeUnit.SECONDS);
+        }
     }
 
     private static int awaitPort(Path output) throws IOException, InterruptedException {

@@ -46,12 +46,12 @@ final class ClassifyHandler extends Endpoint {
     }
 
     @Override
-    int answer(HttpExchange exchange) throws IOException {
+    int answer(HttpExchange exchange, Replies replies) throws IOException {
         if (!exchange.getRequestMethod().equals("POST")) {
-            return methodNotAllowed(exchange, "POST");
+            return methodNotAllowed(exchange, replies, "POST");
         }
         if (draining.get()) {
-            return shuttingDown(exchange);
+            return shuttingDown(exchange, replies);
         }
         int top;
         try {
@@ -67,14 +67,23 @@ final class ClassifyHandler extends Endpoint {
             return replies.refuse(exchange, ErrorKind.QUEUE_FULL, "the server holds its limit of "
                     + settings.maxRequests() + " requests; retry later");
         }
+        // Given back as the answer leaves: once it is written the server may answer this connection's next request
+        // (a scrape of /metrics among them) while this thread is still returning.
+        AtomicBoolean held = new AtomicBoolean(true);
+        Runnable release = () -> {
+            if (held.getAndSet(false)) {
+                places.release();
+            }
+        };
+        replies.beforeAnswer(release);
         try {
-            return classify(exchange, top);
+            return classify(exchange, replies, top);
         } finally {
-            places.release();
+            release.run();
         }
     }
 
-    private int classify(HttpExchange exchange, int top) throws IOException {
+    private int classify(HttpExchange exchange, Replies replies, int top) throws IOException {
         byte[] body;
         try {
             body = RequestBody.read(exchange, (int) settings.maxBodyBytes());
@@ -100,12 +109,13 @@ final class ClassifyHandler extends Endpoint {
             result = batcher.submit(input);
         } catch (RejectedException e) {
             return e.reason() == RejectedException.Reason.CLOSED
-                    ? shuttingDown(exchange)
+                    ? shuttingDown(exchange, replies)
                     : replies.error(exchange, ErrorKind.QUEUE_FULL, "the queue is full; retry later");
         }
         float[] logits;
         try {
-            logits = result.get(settings.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            // Saturating: Duration.toNanos() throws for a timeout of 292 years and more (--timeout-ms as "never").
+            logits = result.get(TimeUnit.NANOSECONDS.convert(settings.requestTimeout()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             result.cancel(false);
             return replies.error(exchange, ErrorKind.TIMEOUT, "no answer within "
@@ -116,13 +126,13 @@ final class ClassifyHandler extends Endpoint {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result.cancel(false);
-            return shuttingDown(exchange);
+            return shuttingDown(exchange, replies);
         }
         return replies.json(exchange, 200, PredictionJson.write(predictor.rank(logits, top)));
     }
 
     /** 503 and a closed connection, so the client reconnects to a server that is not stopping. */
-    private int shuttingDown(HttpExchange exchange) throws IOException {
+    private int shuttingDown(HttpExchange exchange, Replies replies) throws IOException {
         exchange.getResponseHeaders().set("Connection", "close");
         return replies.refuse(exchange, ErrorKind.SHUTTING_DOWN, "the server is shutting down");
     }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.resnet4j.serving.DynamicBatcher;
 import org.resnet4j.serving.Predictor;
@@ -77,12 +78,16 @@ public final class ClassifyServer {
             return;
         }
         try {
-            long deadline = System.nanoTime() + grace.toNanos();
+            long start = System.nanoTime();
+            // Saturating: a grace of 292 years and more overflows nanoseconds, one of 68 years the server's int seconds.
+            long graceNanos = TimeUnit.NANOSECONDS.convert(grace);
+            int delaySeconds = (int) Math.max(1,
+                    Math.min(Integer.MAX_VALUE - 1, grace.getSeconds()) + (grace.getNano() > 0 ? 1 : 0));
             draining.set(true);
             // stop() closes the listener, waits until no exchange is open (or the delay ends), then closes the rest.
-            server.stop((int) Math.max(1, Math.ceilDiv(grace.toMillis(), 1000)));
+            server.stop(delaySeconds);
             batcher.close();
-            long left = Math.max(0, deadline - System.nanoTime());
+            long left = Math.max(0, graceNanos - (System.nanoTime() - start));
             if (!batcher.awaitTermination(Duration.ofNanos(left))) {
                 LOG.warn("the batcher had not finished {} s after the shutdown began", grace.toSeconds());
             }

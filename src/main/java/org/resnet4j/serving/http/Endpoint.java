@@ -17,30 +17,27 @@ abstract class Endpoint implements HttpHandler {
     private final String name;
     private final String path;
     final RequestMetrics metrics;
-    final Replies replies;
 
     /** @param path the exact path, or null to answer every path (with 404) */
     Endpoint(String name, String path, RequestMetrics metrics) {
         this.name = name;
         this.path = path;
         this.metrics = metrics;
-        this.replies = new Replies(metrics);
     }
 
-    /** Answers a request for this endpoint's path; returns the status sent. */
-    abstract int answer(HttpExchange exchange) throws IOException;
+    /** Answers a request for this endpoint's path through {@code replies}, which count it; returns the status sent. */
+    abstract int answer(HttpExchange exchange, Replies replies) throws IOException;
 
     @Override
     public final void handle(HttpExchange exchange) {
         long start = System.nanoTime();
-        String endpoint = name;
-        int status = 0;
+        boolean ours = path != null && path.equals(exchange.getRequestURI().getRawPath());
+        Replies replies = new Replies(metrics, ours ? name : "other", start);
         try {
-            if (path != null && exchange.getRequestURI().getRawPath().equals(path)) {
-                status = answer(exchange);
+            if (ours) {
+                answer(exchange, replies);
             } else {
-                endpoint = "other";
-                status = replies.refuse(exchange, ErrorKind.NOT_FOUND,
+                replies.refuse(exchange, ErrorKind.NOT_FOUND,
                         "no such path; the server answers POST /v1/classify, GET /healthz and GET /metrics");
             }
         } catch (IOException e) {
@@ -49,29 +46,25 @@ abstract class Endpoint implements HttpHandler {
             metrics.error(ErrorKind.ABORTED);
         } catch (Throwable t) {
             LOG.error("{}: request failed", name, t);
-            status = internalError(exchange);
+            internalError(exchange, replies);
         } finally {
             exchange.close();
-            if (status > 0) {
-                metrics.answered(endpoint, status, System.nanoTime() - start);
-            }
         }
     }
 
-    private int internalError(HttpExchange exchange) {
+    private void internalError(HttpExchange exchange, Replies replies) {
         if (exchange.getResponseCode() != -1) {
-            return 0; // the answer had begun: closing the connection is all that is left
+            return; // the answer had begun: closing the connection is all that is left
         }
         try {
-            return replies.refuse(exchange, ErrorKind.INTERNAL, "the server failed on this request");
+            replies.refuse(exchange, ErrorKind.INTERNAL, "the server failed on this request");
         } catch (IOException e) {
             metrics.error(ErrorKind.ABORTED);
-            return 0;
         }
     }
 
     /** Refuses a method this endpoint does not take, naming the ones it does. */
-    int methodNotAllowed(HttpExchange exchange, String allowed) throws IOException {
+    int methodNotAllowed(HttpExchange exchange, Replies replies, String allowed) throws IOException {
         exchange.getResponseHeaders().set("Allow", allowed);
         return replies.refuse(exchange, ErrorKind.METHOD_NOT_ALLOWED, "this path takes " + allowed);
     }

@@ -19,10 +19,10 @@ final class HealthHandler extends Endpoint {
     }
 
     @Override
-    int answer(HttpExchange exchange) throws IOException {
+    int answer(HttpExchange exchange, Replies replies) throws IOException {
         String method = exchange.getRequestMethod();
         if (!method.equals("GET") && !method.equals("HEAD")) {
-            return methodNotAllowed(exchange, "GET, HEAD");
+            return methodNotAllowed(exchange, replies, "GET, HEAD");
         }
         if (draining.get()) {
             exchange.getResponseHeaders().set("Connection", "close");

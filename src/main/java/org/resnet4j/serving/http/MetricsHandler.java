@@ -23,10 +23,10 @@ final class MetricsHandler extends Endpoint {
     }
 
     @Override
-    int answer(HttpExchange exchange) throws IOException {
+    int answer(HttpExchange exchange, Replies replies) throws IOException {
         String method = exchange.getRequestMethod();
         if (!method.equals("GET") && !method.equals("HEAD")) {
-            return methodNotAllowed(exchange, "GET, HEAD");
+            return methodNotAllowed(exchange, replies, "GET, HEAD");
         }
         return replies.send(exchange, 200, PrometheusText.CONTENT_TYPE, render());
     }

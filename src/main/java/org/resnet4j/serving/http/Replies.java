@@ -12,9 +12,20 @@ import java.nio.charset.StandardCharsets;
  */
 final class Replies {
     private final RequestMetrics metrics;
+    private final String endpoint;
+    private final long startNanos;
+    private Runnable beforeAnswer = () -> { };
 
-    Replies(RequestMetrics metrics) {
+    /** The replies to one request, counted under {@code endpoint} with the latency from {@code startNanos}. */
+    Replies(RequestMetrics metrics, String endpoint, long startNanos) {
         this.metrics = metrics;
+        this.endpoint = endpoint;
+        this.startNanos = startNanos;
+    }
+
+    /** Runs {@code action} just before the answer leaves (not at all if none is sent). */
+    void beforeAnswer(Runnable action) {
+        this.beforeAnswer = action;
     }
 
     /** Sends {@code json} and a newline; returns the status. */
@@ -46,6 +57,9 @@ final class Replies {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         boolean head = exchange.getRequestMethod().equals("HEAD");
+        // Counted before the answer leaves: a client that reads it and then asks /metrics finds it counted.
+        metrics.answered(endpoint, status, System.nanoTime() - startNanos);
+        beforeAnswer.run();
         exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
         if (!head) {
             try (OutputStream out = exchange.getResponseBody()) {

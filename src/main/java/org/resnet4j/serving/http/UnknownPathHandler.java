@@ -9,7 +9,7 @@ final class UnknownPathHandler extends Endpoint {
     }
 
     @Override
-    int answer(HttpExchange exchange) {
+    int answer(HttpExchange exchange, Replies replies) {
         throw new IllegalStateException("an unknown path is answered 404 before answer() is reached");
     }
 }

@@ -78,6 +78,19 @@ class ClassifyServerTest {
         }
     }
 
+    /**
+     * A request timeout too long for nanoseconds (serve --timeout-ms 9223372036854775807, "never") still answers:
+     * every classify request got 500, Duration.toNanos() overflowing after the image had been read and queued.
+     */
+    @Test
+    void anEndlessTimeoutStillAnswers() throws Exception {
+        try (TestServer server = new TestServer(predictor, predictor, batching(4, 1),
+                new ServerSettings("127.0.0.1", 0, 1 << 20, 8, Duration.ofMillis(Long.MAX_VALUE)))) {
+            byte[] planes = ServingFixtures.planes(32, 7);
+            assertAnswerIs(planes, server.post("/v1/classify", ServingFixtures.encode(planes, 32, "png")), 5);
+        }
+    }
+
     @Test
     void aJpegIsAnsweredForThePixelsItDecodesTo() throws Exception {
         try (TestServer server = new TestServer(predictor, predictor, batching(32, 5),

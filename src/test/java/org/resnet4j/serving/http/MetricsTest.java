@@ -47,4 +47,47 @@ class MetricsTest {
             assertTrue(samples.get("resnet4j_images_per_second") >= 0);
         }
     }
+
+    /**
+     * A request is counted before its answer leaves: a client that reads an answer and then scrapes {@code /metrics}
+     * finds it counted. It was counted after the exchange closed, so a scrape right after an answer could miss it.
+     */
+    @Test
+    void anAnsweredRequestIsCountedBeforeTheClientCanScrape() throws Exception {
+        Predictor predictor = ServingFixtures.shippedPredictor();
+        try (TestServer server = new TestServer(predictor, predictor,
+                new DynamicBatcher.Settings(4, Duration.ofMillis(1), 8, 1), TestServer.settings(1 << 20, 8))) {
+            int missed = 0;
+            for (int i = 1; i <= 300; i++) {
+                assertEquals(200, server.get("/healthz").status());
+                Map<String, Double> samples = PrometheusTextParser.parse(server.get("/metrics").body());
+                if (samples.get("resnet4j_requests_total{endpoint=\"healthz\",code=\"200\"}") != i) {
+                    missed++;
+                }
+            }
+            assertEquals(0, missed, "scrapes that missed the health check answered just before them, of 300");
+        }
+    }
+
+    /**
+     * A classify request leaves {@code resnet4j_requests_in_progress} before its answer leaves: a client that has all
+     * its answers finds none in progress. The server reuses a connection once an answer is written, so its next
+     * request could be answered while the handler that wrote the answer still held its place.
+     */
+    @Test
+    void anAnsweredClassifyRequestIsNoLongerInProgress() throws Exception {
+        Predictor predictor = ServingFixtures.shippedPredictor();
+        try (TestServer server = new TestServer(predictor, predictor,
+                new DynamicBatcher.Settings(4, Duration.ofMillis(1), 8, 1), TestServer.settings(1 << 20, 8))) {
+            int stillHeld = 0;
+            for (int i = 0; i < 300; i++) {
+                assertEquals(415, server.post("/v1/classify", new byte[] {1, 2, 3}).status());
+                Map<String, Double> samples = PrometheusTextParser.parse(server.get("/metrics").body());
+                if (samples.get("resnet4j_requests_in_progress") != 0) {
+                    stillHeld++;
+                }
+            }
+            assertEquals(0, stillHeld, "scrapes that found an answered request still in progress, of 300");
+        }
+    }
 }

@@ -126,6 +126,23 @@ class ServerLimitsTest {
         server.close(); // a second shutdown returns at once
     }
 
+    /**
+     * A grace period too long for the JDK server's int seconds or for nanoseconds (serve --grace-seconds 3000000000 or
+     * 9223372036854775807) still stops the server: the shutdown threw (a negative delay, a long overflow) before the
+     * port closed or the batcher stopped, so the process went down without answering what it had taken.
+     */
+    @Test
+    void anEndlessGracePeriodStillStopsTheServer() throws Exception {
+        for (Duration grace : List.of(Duration.ofSeconds(3_000_000_000L), Duration.ofSeconds(Long.MAX_VALUE))) {
+            TestServer server = new TestServer(predictor, predictor,
+                    new DynamicBatcher.Settings(8, Duration.ZERO, 8, 1), TestServer.settings(1 << 20, 8));
+            assertEquals(5, TestServer.top(server.post("/v1/classify", png(1))).size());
+            server.server.shutdown(grace);
+            awaitRefused(server.base.getPort());
+            assertTrue(server.batcher.awaitTermination(Duration.ofSeconds(10)), "the batcher stopped");
+        }
+    }
+
     private static void awaitRefused(int port) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
