@@ -36,33 +36,30 @@ class ConvRandomShapeParityTest {
             float[] e = new float[g.outputSize()];
             float[] a = RandomArrays.uniform(random, g.outputSize());
             s.forward(g, input, weight, bias, e);
-            try {
-                v.forward(g, input, weight, bias, a);
-            } catch (RuntimeException x) {
-                throw new AssertionError("forward " + g, x);
-            }
+            naming("forward " + g, () -> v.forward(g, input, weight, bias, a));
             Approx.assertAllClose("forward " + g, e, a, 1e-4, 1e-4);
             float[] ed = new float[g.inputSize()];
             float[] ad = RandomArrays.uniform(random, g.inputSize());
             s.backwardData(g, gradOutput, weight, ed);
-            try {
-                v.backwardData(g, gradOutput, weight, ad);
-            } catch (RuntimeException x) {
-                throw new AssertionError("backwardData " + g, x);
-            }
+            naming("backwardData " + g, () -> v.backwardData(g, gradOutput, weight, ad));
             Approx.assertAllClose("backwardData " + g, ed, ad, 1e-4, 1e-4);
             float[] ew = new float[g.weightSize()];
             float[] aw = new float[g.weightSize()];
             float[] eb = new float[cout];
             float[] ab = new float[cout];
             s.backwardWeights(g, input, gradOutput, ew, eb);
-            try {
-                v.backwardWeights(g, input, gradOutput, aw, ab);
-            } catch (RuntimeException x) {
-                throw new AssertionError("backwardWeights " + g, x);
-            }
+            naming("backwardWeights " + g, () -> v.backwardWeights(g, input, gradOutput, aw, ab));
             Approx.assertAllClose("gradWeight " + g, ew, aw, 1e-4, 1e-4);
             Approx.assertAllClose("gradBias " + g, eb, ab, 1e-4, 1e-4);
+        }
+    }
+
+    /** Runs a SIMD call, naming the pass and geometry when it throws (an out-of-bounds read says neither). */
+    private static void naming(String what, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException x) {
+            throw new AssertionError(what, x);
         }
     }
 }
