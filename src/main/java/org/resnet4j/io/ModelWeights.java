@@ -61,12 +61,31 @@ public final class ModelWeights {
                     + " (the file's metadata '" + MODEL + "'); build " + recorded + " to load them");
         }
         boolean checkpoint = isCheckpoint(file);
-        if (checkpoint) {
-            loadCheckpointModel(model, file);
-        } else {
-            StateDicts.load(model, file);
+        try {
+            if (checkpoint) {
+                loadCheckpointModel(model, file);
+            } else {
+                StateDicts.load(model, file);
+            }
+        } catch (SafeTensorsException e) {
+            throw withClassHint(e, file, model);
         }
         return new ModelWeights(path, file.metadata(), checkpoint);
+    }
+
+    /**
+     * A network built for another class count than the file's (a fine-tuned network of 2 classes loaded into the
+     * default 10) fails on fc's shapes among the rest: the message then says which count to build.
+     */
+    private static SafeTensorsException withClassHint(SafeTensorsException e, SafeTensorsFile file, ResNet model) {
+        TensorEntry bias = file.tensors().get("fc.bias");
+        if (bias == null || bias.shape().length != 1 || bias.shape()[0] == model.classes()) {
+            return e;
+        }
+        long classes = bias.shape()[0];
+        return new SafeTensorsException(e.getMessage() + ". The file's classifier has " + classes + " classes, the "
+                + "network " + model.classes() + ": build it with " + classes + " classes (--classes " + classes
+                + " on the command line)", e);
     }
 
     /** True when {@code file} is a training checkpoint (its metadata names {@value #CHECKPOINT_FORMAT}). */

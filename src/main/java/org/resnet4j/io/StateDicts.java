@@ -116,6 +116,7 @@ public final class StateDicts {
             append(message, "unexpected", unexpected);
             append(message, "wrong shape", mismatched);
             append(message, "wrong dtype", unreadable);
+            message.setLength(message.length() - 1); // the last list's ';'
             throw new SafeTensorsException(message.toString());
         }
         // Everything fits: only now is the module changed. Names left out by a prefix keep their values.

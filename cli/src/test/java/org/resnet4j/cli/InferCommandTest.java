@@ -130,11 +130,12 @@ class InferCommandTest {
         // resnet20's file for resnet32: blocks 3 and 4 of each stage are missing, 6 parameters and 4 statistics each.
         infer(in, "resnet32").assertFailure(1, "w.safetensors: weights do not fit the model: missing 60: "
                 + "layer1.3.conv1.weight, layer1.3.bn1.weight,");
-        // For 100 classes: the classifier's shapes.
+        // For 100 classes: the classifier's shapes, and the class count to build instead.
         Cli.run("infer", "--model", "resnet20", "--classes", "100", "--weights", weights.toString(),
                         "--input", in.toString(), "--output", dir.resolve("out.safetensors").toString())
                 .assertFailure(1, "wrong shape 2: fc.bias (file [10], model [100]), fc.weight (file [10, 64], "
-                        + "model [100, 64]);");
+                        + "model [100, 64]). The file's classifier has 10 classes, the network 100: build it with 10 "
+                        + "classes (--classes 10 on the command line)");
         assertFalse(Files.exists(dir.resolve("out.safetensors")));
     }
 
