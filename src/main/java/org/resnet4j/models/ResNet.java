@@ -121,11 +121,9 @@ public final class ResNet extends Module {
         // Layers before the first trainable one (a frozen backbone) run as in inference, recycling their activations:
         // backward stops before them. Backward follows what this pass did, whatever trains by then.
         trainedFrom = firstTrainableLayer();
-        if (trainedFrom == 0) {
-            return forwardThrough(flow, nhwc, workspace);
-        }
-        Tensor frozenOutput = forwardThrough(flow.subList(0, trainedFrom), nhwc, workspace.forFrozenLayers());
-        return forwardThrough(flow.subList(trainedFrom, flow.size()), frozenOutput, workspace);
+        Tensor trainedInput = trainedFrom == 0 ? nhwc
+                : forwardThrough(flow.subList(0, trainedFrom), nhwc, workspace.forFrozenLayers());
+        return forwardThrough(flow.subList(trainedFrom, flow.size()), trainedInput, workspace);
     }
 
     /**
@@ -174,11 +172,10 @@ public final class ResNet extends Module {
     @Override
     public Tensor backward(Tensor gradLogits, Workspace workspace) {
         Tensor g = gradLogits;
-        int firstTrainable = trainedFrom;
-        for (int i = flow.size() - 1; i >= firstTrainable; i--) {
+        for (int i = flow.size() - 1; i >= trainedFrom; i--) {
             g = flow.get(i).backward(g, workspace);
         }
-        if (firstTrainable > 0 && g != null) {
+        if (trainedFrom > 0 && g != null) {
             workspace.gradients().giveBack(g);
         }
         // Nothing before the first trainable layer needs a gradient: a frozen backbone costs no backward pass.

@@ -42,7 +42,8 @@ public final class FineTuner {
     public static final String LABELS = ModelWeights.LABELS;
     private static final Logger LOG = LoggerFactory.getLogger(FineTuner.class);
     private static final String FREEZE_BACKBONE = "finetune.freeze_backbone";
-    private static final String IMAGE_SIZE = "finetune.image_size";
+    // The weights' own key: a checkpoint given to classify, serve or export is then prepared at its size too.
+    private static final String IMAGE_SIZE = ModelWeights.IMAGE_SIZE;
     private static final int DECODE_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     private final FineTuning config;
@@ -144,7 +145,7 @@ public final class FineTuner {
         Map<String, String> metadata = new LinkedHashMap<>(NormalizationMetadata.toMetadata(normalization));
         metadata.put(TrainedWeights.MODEL, config.model());
         metadata.put(LABELS, String.join("\n", folder.classNames()));
-        metadata.put(ModelWeights.IMAGE_SIZE, Integer.toString(size));
+        metadata.put(IMAGE_SIZE, Integer.toString(size));
         metadata.put("iterations", Long.toString(end.iteration()));
         StateDicts.save(model, weights, metadata);
         Evaluator.Result validation = end.validation();

@@ -77,6 +77,8 @@ class FinetuneCommandTest {
         SafeTensorsFile file = SafeTensors.read(run.resolve("model.safetensors"));
         assertEquals("cat\ndog\nfish", file.metadataValue(FineTuner.LABELS));
         assertEquals("32", file.metadataValue(ModelWeights.IMAGE_SIZE), "so that inference prepares images as trained");
+        assertEquals("32", SafeTensors.read(run.resolve("checkpoint.safetensors")).metadataValue(ModelWeights.IMAGE_SIZE),
+                "the checkpoint too, under the same key");
         assertArrayEquals(new long[] {3, 64}, file.tensor("fc.weight").shape());
         StateDicts.load(ResNets.create("resnet20", ModelOptions.defaults(3)), run.resolve("model.safetensors"));
     }
