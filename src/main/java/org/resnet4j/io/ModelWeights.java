@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.models.ResNet;
@@ -31,6 +32,7 @@ public final class ModelWeights {
     public static final String CHECKPOINT_FORMAT = "resnet4j-checkpoint-1";
     /** Where a training checkpoint keeps its optimizer state: tensors under this prefix are no part of the model. */
     public static final String CHECKPOINT_OPTIMIZER_PREFIX = "optimizer.momentum.";
+    private static final String CLASSIFIER_BIAS = "fc.bias";
     private static final Logger LOG = LoggerFactory.getLogger(ModelWeights.class);
 
     private final Path path;
@@ -50,7 +52,15 @@ public final class ModelWeights {
      * apart. A file without the name loads with a warning.
      */
     public static ModelWeights load(ResNet model, Path path) throws IOException {
-        SafeTensorsFile file = WeightFiles.read(path);
+        return load(model, path, WeightFiles.read(path));
+    }
+
+    /**
+     * As {@link #load(ResNet, Path)}, for {@code file} read from {@code path} already ({@link WeightFiles#read}): a
+     * caller that builds the network the file describes ({@link #recordedModel}, {@link #classifierClasses}) reads it
+     * once.
+     */
+    public static ModelWeights load(ResNet model, Path path, SafeTensorsFile file) throws SafeTensorsException {
         String recorded = file.metadata().get(MODEL);
         String architecture = model.architecture().name();
         if (recorded == null) {
@@ -78,14 +88,31 @@ public final class ModelWeights {
      * default 10) fails on fc's shapes among the rest: the message then says which count to build.
      */
     private static SafeTensorsException withClassHint(SafeTensorsException e, SafeTensorsFile file, ResNet model) {
-        TensorEntry bias = file.tensors().get("fc.bias");
-        if (bias == null || bias.shape().length != 1 || bias.shape()[0] == model.classes()) {
+        OptionalInt fileClasses = classifierClasses(file);
+        if (fileClasses.isEmpty() || fileClasses.getAsInt() == model.classes()) {
             return e;
         }
-        long classes = bias.shape()[0];
+        int classes = fileClasses.getAsInt();
         return new SafeTensorsException(e.getMessage() + ". The file's classifier has " + classes + " classes, the "
-                + "network " + model.classes() + ": build it with " + classes + " classes (--classes " + classes
-                + " on the command line)", e);
+                + "network " + model.classes() + ": build it with " + classes + " classes (on the command line: --classes "
+                + classes + ", or no --classes)", e);
+    }
+
+    /** The network {@code file} names ({@value #MODEL} in its metadata, as {@code train} writes it), or empty. */
+    public static Optional<String> recordedModel(SafeTensorsFile file) {
+        return Optional.ofNullable(file.metadata().get(MODEL));
+    }
+
+    /**
+     * The class count of {@code file}'s classifier, the length of its {@code fc.bias} (torchvision's name, and every
+     * resnet4j network's), or empty when it has none of one dimension.
+     */
+    public static OptionalInt classifierClasses(SafeTensorsFile file) {
+        TensorEntry bias = file.tensors().get(CLASSIFIER_BIAS);
+        if (bias == null || bias.shape().length != 1 || bias.shape()[0] < 1 || bias.shape()[0] > Integer.MAX_VALUE) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of((int) bias.shape()[0]);
     }
 
     /** True when {@code file} is a training checkpoint (its metadata names {@value #CHECKPOINT_FORMAT}). */

@@ -8,6 +8,8 @@ import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.data.TrainValidationSplit;
 import org.resnet4j.io.ModelWeights;
+import org.resnet4j.io.SafeTensorsException;
+import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.models.ResNet;
 
 /**
@@ -34,6 +36,11 @@ public final class TrainedWeights {
     /** Reads {@code path} into {@code model} as {@link ModelWeights#load} does. */
     public static TrainedWeights load(ResNet model, Path path) throws IOException {
         return new TrainedWeights(ModelWeights.load(model, path));
+    }
+
+    /** Loads {@code file}, read from {@code path} already, into {@code model} as {@link ModelWeights#load} does. */
+    public static TrainedWeights load(ResNet model, Path path, SafeTensorsFile file) throws SafeTensorsException {
+        return new TrainedWeights(ModelWeights.load(model, path, file));
     }
 
     /** The metadata entries of the final weights and checkpoints that {@link #split} reads back. */

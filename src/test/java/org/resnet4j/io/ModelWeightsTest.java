@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Normalization;
@@ -84,5 +86,30 @@ class ModelWeightsTest {
         assertArrayEquals(normalization.mean(), weights.normalization().mean());
         assertArrayEquals(normalization.std(), weights.normalization().std());
         assertEquals(List.of("cat", "dog", "fish"), weights.labelsIfRecorded());
+    }
+
+    /** What a file says of the network to build for it: its recorded name and its classifier's class count. */
+    @Test
+    void theFileDescribesItsNetwork(@TempDir Path dir) throws IOException {
+        SafeTensorsFile shipped = WeightFiles.read(SHIPPED);
+        assertEquals(Optional.of("resnet20"), ModelWeights.recordedModel(shipped));
+        assertEquals(OptionalInt.of(10), ModelWeights.classifierClasses(shipped));
+        assertEquals(OptionalInt.of(10), ModelWeights.classifierClasses(WeightFiles.read(CHECKPOINT)),
+                "a checkpoint's momentum buffers are no classifier");
+
+        Path file = dir.resolve("seven.safetensors");
+        StateDicts.save(ResNets.create("plain20", ModelOptions.defaults(7).withSeed(2)), file, Map.of());
+        SafeTensorsFile seven = WeightFiles.read(file);
+        assertEquals(Optional.empty(), ModelWeights.recordedModel(seven));
+        assertEquals(OptionalInt.of(7), ModelWeights.classifierClasses(seven));
+        ResNet built = ResNets.create("plain20", ModelOptions.defaults(7));
+        ModelWeights.load(built, file, seven);
+        assertEquals(StateDicts.entries(ResNets.create("plain20", ModelOptions.defaults(7).withSeed(2))),
+                StateDicts.entries(built), "loaded from the file read once");
+
+        Path noClassifier = dir.resolve("no-fc.safetensors");
+        SafeTensors.write(noClassifier, List.of(TensorEntry.ofFloats("conv1.weight", new int[] {1}, new float[1])),
+                Map.of());
+        assertEquals(OptionalInt.empty(), ModelWeights.classifierClasses(WeightFiles.read(noClassifier)));
     }
 }

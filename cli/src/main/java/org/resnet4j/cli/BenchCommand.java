@@ -42,7 +42,7 @@ final class BenchCommand {
         if (!(seconds > 0)) {
             throw new UsageException("bench: --seconds must be > 0, got " + seconds);
         }
-        ResNet model = ModelArguments.build(args, "resnet20");
+        ResNet model = ModelArguments.parse(args, "resnet20").build();
         int size = args.integer("image-size",
                 model.architecture().family() == Architecture.Family.CIFAR ? 32 : 224, 1);
         boolean freezeBackbone = args.flag("freeze-backbone");

@@ -8,11 +8,13 @@ import java.util.Map;
 import java.util.Set;
 import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensors;
+import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.TensorEntry;
+import org.resnet4j.io.WeightFiles;
 import org.resnet4j.models.ResNet;
-import org.resnet4j.serving.ModelInputs;
 import org.resnet4j.serving.ClassScore;
 import org.resnet4j.serving.Labels;
+import org.resnet4j.serving.ModelInputs;
 import org.resnet4j.serving.Prediction;
 import org.resnet4j.tensor.Tensor;
 
@@ -31,7 +33,7 @@ final class ClassifyCommand {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Arguments args = Arguments.parse("classify", argv, 1, Set.of("stride-on-first-1x1"), Set.of("image"));
-        ResNet model = ModelArguments.build(args, "resnet50");
+        ModelArguments modelArguments = ModelArguments.parse(args, "resnet50");
         Path weights = args.path("weights");
         List<Path> images = args.all("image").stream().map(Path::of).toList();
         int top = args.integer("top", DEFAULT_TOP, 1);
@@ -39,7 +41,8 @@ final class ClassifyCommand {
         Path output = args.has("output") ? args.path("output") : null;
         ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
         args.rejectUnknown();
-        cropOptions.requireConsistent("classify", model);
+        SafeTensorsFile file = WeightFiles.read(weights);
+        ResNet model = modelArguments.buildFor(file, weights);
         if (!args.has("top")) {
             // The default asks for no more classes than there are: a fine-tuned 2- or 3-class network has fewer than 5.
             top = Math.min(top, model.classes());
@@ -48,7 +51,7 @@ final class ClassifyCommand {
             throw new UsageException("classify: --top " + top + " is more than the model's " + model.classes()
                     + " classes");
         }
-        ModelWeights trained = ModelWeights.load(model, weights);
+        ModelWeights trained = ModelWeights.load(model, weights, file);
         ImageCrop crop = cropOptions.resolve("classify", model, trained);
         Labels labels = labels(labelsOption, trained, model.classes());
         Tensor logits = model.freeze().forward(ModelInputs.load(images, crop.resize(),

@@ -8,6 +8,8 @@ import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Cifar10Reader;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.data.TrainValidationSplit;
+import org.resnet4j.io.SafeTensorsFile;
+import org.resnet4j.io.WeightFiles;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.train.Evaluator;
@@ -25,7 +27,7 @@ final class EvalCommand {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Arguments args = Arguments.parse("eval", argv, 1, Set.of());
-        ResNet model = ModelArguments.build(args, "resnet20");
+        ModelArguments modelArguments = ModelArguments.parse(args, "resnet20");
         Path weights = args.path("weights");
         Path data = args.path("data");
         String split = args.string("split", "test").toLowerCase(Locale.ROOT);
@@ -38,8 +40,10 @@ final class EvalCommand {
         if (!Set.of("test", "val", "train").contains(split)) {
             throw new UsageException("eval: --split must be test, val or train, got '" + split + "'");
         }
+        SafeTensorsFile file = WeightFiles.read(weights);
+        ResNet model = modelArguments.buildFor(file, weights);
         Workload.announce(new Workload(model.architecture(), model.options(), 32, batch, false));
-        TrainedWeights trained = TrainedWeights.load(model, weights);
+        TrainedWeights trained = TrainedWeights.load(model, weights, file);
         Normalization normalization = trained.normalization();
         Cifar10Reader reader = new Cifar10Reader(recordsPerFile);
         Cifar10Dataset dataset;

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.resnet4j.io.ModelWeights;
+import org.resnet4j.io.SafeTensorsFile;
+import org.resnet4j.io.WeightFiles;
 import org.resnet4j.io.onnx.OnnxExport;
 import org.resnet4j.io.onnx.OnnxInput;
 import org.resnet4j.models.ResNet;
@@ -26,7 +28,7 @@ final class ExportCommand {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Arguments args = Arguments.parse("export", argv, 1, Set.of("stride-on-first-1x1"));
-        ResNet model = ModelArguments.build(args, "resnet20");
+        ModelArguments modelArguments = ModelArguments.parse(args, "resnet20");
         Path weights = args.path("weights");
         Path onnx = args.path("onnx");
         boolean dynamic = args.string("batch", DYNAMIC).equals(DYNAMIC);
@@ -35,7 +37,9 @@ final class ExportCommand {
                 : OptionalInt.empty();
         args.rejectUnknown();
 
-        ModelWeights trained = ModelWeights.load(model, weights);
+        SafeTensorsFile file = WeightFiles.read(weights);
+        ResNet model = modelArguments.buildFor(file, weights);
+        ModelWeights trained = ModelWeights.load(model, weights, file);
         int size = sizeOption.orElse(trained.imageSizeIfRecorded().orElse(ModelInputs.defaultSize(model)));
         OnnxInput input = dynamic ? OnnxInput.dynamicBatch(size) : OnnxInput.fixedBatch(batch, size);
         OnnxExport.Summary summary = OnnxExport.write(model, input, onnx);

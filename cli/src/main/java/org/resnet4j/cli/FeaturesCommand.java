@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensors;
+import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.TensorEntry;
+import org.resnet4j.io.WeightFiles;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.serving.ModelInputs;
 import org.resnet4j.tensor.Tensor;
@@ -26,14 +28,15 @@ final class FeaturesCommand {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Arguments args = Arguments.parse("features", argv, 1, Set.of("stride-on-first-1x1"), Set.of("image"));
-        ResNet model = ModelArguments.build(args, "resnet50");
+        ModelArguments modelArguments = ModelArguments.parse(args, "resnet50");
         Path weights = args.path("weights");
         List<Path> images = args.all("image").stream().map(Path::of).toList();
         Path output = args.path("output");
         ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
         args.rejectUnknown();
-        cropOptions.requireConsistent("features", model);
-        ModelWeights trained = ModelWeights.load(model, weights);
+        SafeTensorsFile file = WeightFiles.read(weights);
+        ResNet model = modelArguments.buildFor(file, weights);
+        ModelWeights trained = ModelWeights.load(model, weights, file);
         ImageCrop crop = cropOptions.resolve("features", model, trained);
         Tensor input = ModelInputs.load(images, crop.resize(), trained.normalizationIfRecorded(), crop.size());
         Map<String, Tensor> features = model.freeze().features(input);

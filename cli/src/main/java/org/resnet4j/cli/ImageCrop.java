@@ -21,14 +21,6 @@ record ImageCrop(int size, int resize) {
                     : OptionalInt.empty());
         }
 
-        /** Fails at once when both are given and the resize is smaller than the crop. */
-        Options requireConsistent(String command, ResNet model) {
-            if (size.isPresent() && resize.isPresent()) {
-                check(command, model, size.getAsInt(), resize.getAsInt());
-            }
-            return this;
-        }
-
         ImageCrop resolve(String command, ResNet model, ModelWeights trained) {
             int side = size.orElse(trained.imageSizeIfRecorded().orElse(ModelInputs.defaultSize(model)));
             int shorter = resize.orElse(ModelInputs.resizeFor(model, side));

@@ -12,6 +12,7 @@ import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.TensorEntry;
+import org.resnet4j.io.WeightFiles;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.tensor.Tensor;
 import org.slf4j.Logger;
@@ -36,13 +37,15 @@ final class InferCommand {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Arguments args = Arguments.parse("infer", argv, 1, Set.of("stride-on-first-1x1", "normalized"));
-        ResNet model = ModelArguments.build(args, "resnet20");
+        ModelArguments modelArguments = ModelArguments.parse(args, "resnet20");
         Path weights = args.path("weights");
         Path input = args.path("input");
         Path output = args.path("output");
         boolean normalized = args.flag("normalized");
         args.rejectUnknown();
-        Normalization normalization = ModelWeights.load(model, weights).normalizationIfRecorded();
+        SafeTensorsFile file = WeightFiles.read(weights);
+        ResNet model = modelArguments.buildFor(file, weights);
+        Normalization normalization = ModelWeights.load(model, weights, file).normalizationIfRecorded();
 
         SafeTensorsFile x = SafeTensors.read(input);
         TensorEntry entry = x.tensor("input");

@@ -147,7 +147,8 @@ public final class Main {
                           [--resize R] [--max-pixels 16777216]
                 model options (every command that reads weights or measures a model; train and finetune take
                         the model's name only): [--classes N] [--shortcut A|B|C] [--stride-on-first-1x1]
-                        [--zero-init-residual] [--init-seed S]
+                        [--zero-init-residual] [--init-seed S]; a command that reads weights builds the
+                        network W records with its classifier's class count unless --model/--classes say otherwise
                 models: resnet18 resnet34 resnet50 resnet101 resnet152 resnet20 resnet32 resnet44 resnet56 resnet110
                         resnet1202 plain18 plain34 plain20 plain32 plain44 plain56 plain110
                 """;

@@ -10,6 +10,8 @@ import java.util.Set;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.io.ModelWeights;
+import org.resnet4j.io.SafeTensorsFile;
+import org.resnet4j.io.WeightFiles;
 import org.resnet4j.kernels.Parallel;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.serving.DynamicBatcher;
@@ -35,7 +37,7 @@ final class ServeCommand {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Arguments args = Arguments.parse("serve", argv, 1, Set.of("stride-on-first-1x1"));
-        ResNet model = ModelArguments.build(args, "resnet20");
+        ModelArguments modelArguments = ModelArguments.parse(args, "resnet20");
         Path weights = args.path("weights");
         Path labelsFile = args.has("labels") ? args.path("labels") : null;
         String host = args.string("host", "127.0.0.1");
@@ -60,13 +62,14 @@ final class ServeCommand {
         ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
         long maxPixels = args.longValue("max-pixels", Predictor.DEFAULT_MAX_PIXELS, 1);
         args.rejectUnknown();
-        cropOptions.requireConsistent("serve", model);
         if (maxPixels > ImageDecoder.MAX_PIXELS) {
             throw new UsageException("serve: --max-pixels " + maxPixels + " is more than the decoder's limit of "
                     + ImageDecoder.MAX_PIXELS);
         }
 
-        ModelWeights trained = ModelWeights.load(model, weights);
+        SafeTensorsFile file = WeightFiles.read(weights);
+        ResNet model = modelArguments.buildFor(file, weights);
+        ModelWeights trained = ModelWeights.load(model, weights, file);
         ImageCrop crop = cropOptions.resolve("serve", model, trained);
         int resize = crop.resize();
         if (maxPixels < (long) resize * resize) {

@@ -21,7 +21,7 @@ final class SummaryCommand {
 
     static int run(String[] argv, PrintStream out) {
         Arguments args = Arguments.parse("summary", argv, 1, Set.of("stride-on-first-1x1", "zero-init-residual"));
-        ResNet model = ModelArguments.build(args, "resnet20");
+        ResNet model = ModelArguments.parse(args, "resnet20").build();
         int defaultSize = model.architecture().family() == Architecture.Family.CIFAR ? 32 : 224;
         int size = args.integer("image-size", defaultSize, 1);
         int batch = args.integer("batch", DEFAULT_BATCH, 1);

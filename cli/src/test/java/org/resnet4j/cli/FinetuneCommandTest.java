@@ -81,6 +81,11 @@ class FinetuneCommandTest {
                 "the checkpoint too, under the same key");
         assertArrayEquals(new long[] {3, 64}, file.tensor("fc.weight").shape());
         StateDicts.load(ResNets.create("resnet20", ModelOptions.defaults(3)), run.resolve("model.safetensors"));
+        // classify needs nothing but the weights: their network, class count, names and image size.
+        Cli classified = Cli.run("classify", "--weights", run.resolve("model.safetensors").toString(), "--image",
+                data.resolve("dog").resolve("0.png").toString()).assertSuccess();
+        assertEquals(3, classified.outLines().stream().filter(l -> l.matches(".* label=(cat|dog|fish)")).count(),
+                classified.out());
     }
 
     /** Stopped after its first epoch's checkpoint and resumed, a run ends on the uninterrupted run's bits. */

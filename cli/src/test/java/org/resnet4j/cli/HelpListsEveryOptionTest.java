@@ -48,7 +48,7 @@ class HelpListsEveryOptionTest {
                 String help = Main.commandUsage(name);
                 assertNotNull(help, name + " has no usage lines");
                 Set<String> read = options(source);
-                boolean buildsModel = source.contains("ModelArguments.build");
+                boolean buildsModel = source.contains("ModelArguments.parse");
                 assertEquals(buildsModel, Main.MODEL_BUILDING_COMMANDS.contains(name),
                         name + ": MODEL_BUILDING_COMMANDS must list exactly the commands that use ModelArguments");
                 if (buildsModel) {

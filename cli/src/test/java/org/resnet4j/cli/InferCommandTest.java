@@ -135,7 +135,7 @@ class InferCommandTest {
                         "--input", in.toString(), "--output", dir.resolve("out.safetensors").toString())
                 .assertFailure(1, "wrong shape 2: fc.bias (file [10], model [100]), fc.weight (file [10, 64], "
                         + "model [100, 64]). The file's classifier has 10 classes, the network 100: build it with 10 "
-                        + "classes (--classes 10 on the command line)");
+                        + "classes (on the command line: --classes 10, or no --classes)");
         assertFalse(Files.exists(dir.resolve("out.safetensors")));
     }
 
