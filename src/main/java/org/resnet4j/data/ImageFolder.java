@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 /**
  * A labelled image collection laid out as torchvision's {@code ImageFolder} reads it: {@code root/<class>/<image>},
  * one folder per class, classes sorted by name and numbered from 0, images found in a class folder and in folders
- * below it (followed in name order). Only the listing: decoding happens where the images are used.
+ * below it (in torchvision's order). Only the listing: decoding happens where the images are used.
  *
  * <p>What counts: files ending in {@code .png}, {@code .jpg} or {@code .jpeg} (any case). Other files (notes, hidden
  * files, formats this library does not decode such as {@code .bmp}) are skipped and counted in {@link #skipped()}, never
@@ -25,6 +25,14 @@ import java.util.stream.Stream;
  */
 public final class ImageFolder {
     private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
+    /**
+     * torchvision's order of a class's images ({@code sorted(os.walk(...))}, then each folder's files sorted): folder
+     * by folder in their paths' order, a folder's own files before those of the folders below it (cat/z.png before
+     * cat/more/a.png), all by code point. The order decides which images a split holds out.
+     */
+    private static final Comparator<Path> TORCHVISION_ORDER = Comparator
+            .comparing((Path file) -> codePoints(file.getParent()), Arrays::compare)
+            .thenComparing(file -> codePoints(file.getFileName()), Arrays::compare);
 
     /** One image and its class index. */
     public record Sample(Path file, int label) {
@@ -60,7 +68,7 @@ public final class ImageFolder {
             // By code point, as Python's sorted() in torchvision: String's own order (UTF-16 units) puts a name with a
             // character beyond U+FFFF before one with U+E000..U+FFFF, which would give those classes other labels.
             classFolders = entries.filter(Files::isDirectory).sorted(Comparator.comparing(
-                    p -> p.getFileName().toString().codePoints().toArray(), Arrays::compare)).toList();
+                    p -> codePoints(p.getFileName()), Arrays::compare)).toList();
         }
         if (classFolders.isEmpty()) {
             throw new IOException(root + ": no class folders (expected root/<class>/<image>)");
@@ -76,7 +84,7 @@ public final class ImageFolder {
             names.add(folder.getFileName().toString());
             List<Path> files;
             try (Stream<Path> walk = Files.walk(folder, FileVisitOption.FOLLOW_LINKS)) {
-                files = walk.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList();
+                files = walk.filter(Files::isRegularFile).sorted(TORCHVISION_ORDER).toList();
             }
             int before = samples.size();
             for (Path file : files) {
@@ -92,6 +100,10 @@ public final class ImageFolder {
             }
         }
         return new ImageFolder(root, names, samples, skipped);
+    }
+
+    private static int[] codePoints(Path path) {
+        return path.toString().codePoints().toArray();
     }
 
     static boolean isImage(Path file) {

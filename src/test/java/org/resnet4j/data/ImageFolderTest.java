@@ -39,8 +39,8 @@ class ImageFolderTest {
 
         assertEquals(List.of("cat", "dog"), folder.classNames());
         assertEquals(List.of(new ImageFolder.Sample(root.resolve("cat/a.jpeg"), 0),
-                new ImageFolder.Sample(root.resolve("cat/more/c.jpg"), 0),
                 new ImageFolder.Sample(root.resolve("cat/z.PNG"), 0),
+                new ImageFolder.Sample(root.resolve("cat/more/c.jpg"), 0),
                 new ImageFolder.Sample(root.resolve("dog/b.jpg"), 1)), folder.samples());
         assertEquals(new HashSet<>(List.of(root.resolve("readme.md"), root.resolve("cat/notes.txt"),
                 root.resolve("cat/.DS_Store"), root.resolve("dog/old.bmp"))), new HashSet<>(folder.skipped()));
@@ -58,6 +58,24 @@ class ImageFolderTest {
         file("b/1.png");
 
         assertEquals(List.of("b", "\uFF21", "\uD83D\uDE00"), ImageFolder.scan(root).classNames());
+    }
+
+    /**
+     * Images in torchvision's order, which decides the split: torchvision 0.14's make_dataset on these files lists
+     * cat/B.png, cat/a.jpeg, cat/z.PNG, cat/more/Z.png, cat/more/c.jpg, cat/more-2/b.png, cat/more/deeper/a.png (a
+     * folder's files before its subfolders', folders by path: '-' sorts before '/'). Sorting whole paths put
+     * cat/more/c.jpg between cat/a.jpeg and cat/z.PNG.
+     */
+    @Test
+    void imagesAreInTorchvisionsOrder() throws IOException {
+        List<String> torchvision = List.of("cat/B.png", "cat/a.jpeg", "cat/z.PNG", "cat/more/Z.png", "cat/more/c.jpg",
+                "cat/more-2/b.png", "cat/more/deeper/a.png");
+        for (String name : torchvision.reversed()) {
+            file(name);
+        }
+
+        assertEquals(torchvision.stream().map(root::resolve).toList(),
+                ImageFolder.scan(root).samples().stream().map(ImageFolder.Sample::file).toList());
     }
 
     @Test
