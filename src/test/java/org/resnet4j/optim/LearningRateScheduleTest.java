@@ -18,6 +18,21 @@ class LearningRateScheduleTest {
         assertEquals(0.001, paper.rate(63_999), 1e-15);
     }
 
+    /** Milestones at 1/2 and 3/4 of any length, rounded up: a 1-iteration run trained at 0.001 with both at 0. */
+    @Test
+    void shortPaperSchedulesStartAtTheBase() {
+        assertEquals(0.1, LearningRateSchedule.paper(0.1, 1).rate(0), 1e-15);
+        LearningRateSchedule three = LearningRateSchedule.paper(0.1, 3);
+        assertEquals(0.1, three.rate(0), 1e-15);
+        assertEquals(0.1, three.rate(1), 1e-15);
+        assertEquals(0.01, three.rate(2), 1e-15);
+        LearningRateSchedule ten = LearningRateSchedule.paper(0.1, 10);
+        assertEquals(0.1, ten.rate(4), 1e-15);
+        assertEquals(0.01, ten.rate(5), 1e-15);
+        assertEquals(0.01, ten.rate(7), 1e-15, "7/10 is short of 3/4");
+        assertEquals(0.001, ten.rate(8), 1e-15);
+    }
+
     @Test
     void constantWarmupIsThePapersResNet110Start() {
         LearningRateSchedule s = LearningRateSchedule.paper(0.1, 64_000).withConstantWarmup(400, 0.01);
