@@ -76,7 +76,8 @@ public final class DistributedTrainer {
      *
      * @param checkpointDir where the driver writes {@value SparkCheckpoint#FILE} and, at the end,
      *                      {@value #WEIGHTS_FILE}; created if missing
-     * @param resume        continue from the checkpoint there (it must be of the same recipe and data set size)
+     * @param resume        continue from the checkpoint there (it must be of the same recipe and data set size, and
+     *                      record the same {@code metadata})
      * @param metadata      extra metadata for the checkpoints and the final weights (e.g. the input normalization)
      */
     public static <R> Result train(JavaSparkContext spark, JavaRDD<R> records, TrainingInput<R> input,
@@ -99,7 +100,7 @@ public final class DistributedTrainer {
                 false);
         long step = 0;
         if (resume) {
-            SparkCheckpoint.Loaded loaded = SparkCheckpoint.read(checkpointDir, config, datasetSize);
+            SparkCheckpoint.Loaded loaded = SparkCheckpoint.read(checkpointDir, config, datasetSize, metadata);
             ReplicaState.restore(model, optimizer, loaded.state(), checkpointDir.resolve(SparkCheckpoint.FILE)
                     .toString());
             step = loaded.step();

@@ -42,7 +42,8 @@ final class SparkCheckpoint {
     }
 
     /** The checkpoint in {@code directory}: its step and state bytes, after checking that it belongs to this run. */
-    static Loaded read(Path directory, DistributedConfig config, long datasetSize) throws IOException {
+    static Loaded read(Path directory, DistributedConfig config, long datasetSize, Map<String, String> extra)
+            throws IOException {
         Path file = directory.resolve(FILE);
         if (!Files.exists(file)) {
             throw new IOException("cannot resume: no checkpoint at " + file);
@@ -60,6 +61,14 @@ final class SparkCheckpoint {
             String saved = contents.metadata().get(key.equals("dataset_size") ? key : RECIPE + key);
             if (!value.equals(saved)) {
                 differences.add(key + " saved " + saved + ", asked " + value);
+            }
+        });
+        // What the caller computed for this run (the input normalization, from the data): data of the same size but
+        // other images give another normalization, and the weights would go on learning on inputs scaled otherwise.
+        extra.forEach((key, value) -> {
+            String saved = contents.metadata().get(key);
+            if (!value.equals(saved)) {
+                differences.add(key + " saved " + saved + ", now " + value);
             }
         });
         if (!differences.isEmpty()) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.data.Normalization;
 import org.resnet4j.io.NormalizationMetadata;
 
 /**
@@ -79,5 +80,12 @@ class RecoveryTest {
                 DistributedTrainingTest.CONFIG.withSeed(6), run, true, java.util.Map.of()));
         assertTrue(other.getMessage().endsWith("so the run cannot continue exactly: seed saved 5, asked 6"),
                 other.getMessage());
+        // Data of the same size whose normalization differs (other images): refused, not continued on other inputs.
+        Normalization shifted = new Normalization(new float[] {0.1f, 0.2f, 0.3f}, new float[] {0.4f, 0.5f, 0.6f});
+        IllegalArgumentException otherData = assertThrows(IllegalArgumentException.class, () -> DistributedTrainer
+                .train(spark, records, DistributedTrainingTest.INPUT, DistributedTrainingTest.RESNET20,
+                        DistributedTrainingTest.CONFIG, run, true, NormalizationMetadata.toMetadata(shifted)));
+        assertTrue(otherData.getMessage().contains("so the run cannot continue exactly: "
+                + Normalization.MEAN_KEY + " saved "), otherData.getMessage());
     }
 }
