@@ -143,6 +143,45 @@ public final class ImageFolder {
         return new ImageFolderDataset(images, classNames, imageSize);
     }
 
+    /**
+     * Every image labelled with the place of its class folder's name in {@code classNames}, the classes of a trained
+     * network (the names its weights record), instead of this folder's own numbering: a test folder holding some of a
+     * network's classes, or all of them, gets the labels the network was trained with. torchvision numbers the
+     * folders present, so a test folder without one class shifts every label after it.
+     *
+     * @throws IllegalArgumentException naming the class folders whose names {@code classNames} lacks
+     */
+    public List<Sample> samplesLabelledBy(List<String> classNames) {
+        int[] labelOf = new int[this.classNames.size()];
+        List<String> unknown = new ArrayList<>();
+        for (int c = 0; c < labelOf.length; c++) {
+            labelOf[c] = classNames.indexOf(this.classNames.get(c));
+            if (labelOf[c] < 0) {
+                unknown.add(this.classNames.get(c));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(root + ": class folder" + (unknown.size() == 1 ? " " : "s ")
+                    + String.join(", ", unknown) + (unknown.size() == 1 ? " is" : " are") + " not among the network's "
+                    + classNames.size() + " classes (" + abbreviated(classNames) + ")");
+        }
+        return samples.stream().map(s -> new Sample(s.file(), labelOf[s.label()])).toList();
+    }
+
+    /**
+     * Every image as a {@link Dataset} labelled with a trained network's classes ({@link #samplesLabelledBy}), each
+     * read resized so that its shorter side is {@code resize} and center-cropped to {@code imageSize} (torchvision's
+     * evaluation transform: 256 and 224 for ImageNet networks); what {@code eval} of a folder runs.
+     */
+    public Dataset datasetFor(List<String> networkClasses, int resize, int imageSize) {
+        return new ImageFolderDataset(samplesLabelledBy(networkClasses), networkClasses, resize, imageSize);
+    }
+
+    private static String abbreviated(List<String> names) {
+        int shown = Math.min(names.size(), 12);
+        return String.join(", ", names.subList(0, shown)) + (shown < names.size() ? ", ..." : "");
+    }
+
     /** The files that are not images of a class, which the listing left out. */
     public List<Path> skipped() {
         return skipped;

@@ -9,8 +9,8 @@ import org.resnet4j.images.RgbImage;
 
 /**
  * Image files as a {@link Dataset} of one side S: each read decodes the file (EXIF orientation applied), resizes it so
- * that its shorter side is S and takes the centre S x S, as torchvision's {@code Resize(S)}, {@code CenterCrop(S)} do
- * (an S x S image stays as it is). Nothing is cached: a read costs a decode, which is why loaders read the images of a
+ * that its shorter side is S (or a given R >= S) and takes the centre S x S, as torchvision's {@code Resize(S)},
+ * {@code CenterCrop(S)} do (an S x S image stays as it is). Nothing is cached: a read costs a decode, which is why loaders read the images of a
  * batch on several threads. Immutable; safe to share between threads.
  */
 final class ImageFolderDataset implements Dataset {
@@ -21,8 +21,17 @@ final class ImageFolderDataset implements Dataset {
     private final ImageDecoder decoder = ImageDecoder.standard();
 
     ImageFolderDataset(List<ImageFolder.Sample> samples, List<String> classNames, int size) {
+        this(samples, classNames, size, size);
+    }
+
+    /** Each image's shorter side resized to {@code resize} (torchvision's 256 for a 224 crop), then the centre crop. */
+    ImageFolderDataset(List<ImageFolder.Sample> samples, List<String> classNames, int resize, int size) {
         if (size < 1) {
             throw new IllegalArgumentException("image folder data set: image size must be >= 1, got " + size);
+        }
+        if (resize < size) {
+            throw new IllegalArgumentException("image folder data set: the shorter side must be resized to at least "
+                    + "the crop: resize " + resize + " < size " + size);
         }
         if (samples.isEmpty()) {
             throw new IllegalArgumentException("image folder data set: no images");
@@ -35,7 +44,7 @@ final class ImageFolderDataset implements Dataset {
         }
         this.samples = List.copyOf(samples);
         this.classNames = List.copyOf(classNames);
-        this.geometry = new EvaluationTransform(size, size, null, null);
+        this.geometry = new EvaluationTransform(resize, size, null, null);
         this.size = size;
     }
 

@@ -115,4 +115,24 @@ class ImageFolderTest {
         assertTrue(!split.equals(folder.split(0.2, 8)), "another seed, another split");
         assertEquals(List.of(), folder.split(0, 7).validation());
     }
+
+    /** A test folder of some of a network's classes gets the network's labels, by name; a class it lacks is named. */
+    @Test
+    void samplesTakeTheNetworksLabelsByName() throws IOException {
+        file("dog/1.png");
+        file("cat/1.png");
+        file("cat/2.png");
+        ImageFolder folder = ImageFolder.scan(root);
+
+        assertEquals(List.of(new ImageFolder.Sample(root.resolve("cat/1.png"), 3),
+                new ImageFolder.Sample(root.resolve("cat/2.png"), 3),
+                new ImageFolder.Sample(root.resolve("dog/1.png"), 5)),
+                folder.samplesLabelledBy(List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog")));
+        assertEquals(List.of(0, 0, 1), folder.samples().stream().map(ImageFolder.Sample::label).toList(),
+                "the folder's own numbering is unchanged");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> folder.samplesLabelledBy(List.of("bird", "cat")));
+        assertEquals(root + ": class folder dog is not among the network's 2 classes (bird, cat)", e.getMessage());
+    }
 }

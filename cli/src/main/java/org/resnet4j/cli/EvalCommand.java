@@ -1,27 +1,43 @@
 package org.resnet4j.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Cifar10Reader;
+import org.resnet4j.data.Dataset;
+import org.resnet4j.data.ImageFolder;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.data.TrainValidationSplit;
+import org.resnet4j.images.PixelTensors;
 import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.WeightFiles;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ResNet;
+import org.resnet4j.serving.Labels;
 import org.resnet4j.train.Evaluator;
 import org.resnet4j.train.TrainedWeights;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code eval --model NAME --weights W.safetensors --data DIR [--split test|val|train] [--records-per-file 10000]}:
- * the last line is exactly {@code accuracy=<0..1> error=<percent> images=<count>}. W is the final weights or a
- * checkpoint of a run in progress; the normalization and the validation split come from its metadata (written by
- * {@code train}); {@code --records-per-file} reads smaller files in the CIFAR-10 format (crafted data).
+ * {@code eval --model NAME --weights W.safetensors --data DIR [--split test|val|train] [--records-per-file 10000]
+ * [--image-size S] [--resize R]}: the last line is exactly {@code accuracy=<0..1> error=<percent> images=<count>}. W is
+ * the final weights or a checkpoint of a run in progress. DIR is CIFAR-10 in its binary format (the normalization and
+ * the validation split come from W's metadata, as {@code train} writes it; {@code --records-per-file} reads smaller
+ * files in that format), or an image folder ({@code DIR/<class>/<image>}, every image scored, each class folder labelled
+ * with the network's class of its name, the images prepared as {@code classify} prepares them).
  */
 final class EvalCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(EvalCommand.class);
+
     private EvalCommand() {
     }
 
@@ -31,8 +47,9 @@ final class EvalCommand {
         Path weights = args.path("weights");
         Path data = args.path("data");
         String split = args.string("split", "test").toLowerCase(Locale.ROOT);
-        int batch = args.integer("batch", 500, 1);
+        OptionalInt batchOption = args.has("batch") ? OptionalInt.of(args.integer("batch", 1, 1)) : OptionalInt.empty();
         int recordsPerFile = args.integer("records-per-file", Cifar10Reader.RECORDS_PER_FILE, 1);
+        ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
         if (args.has("threads")) {
             org.resnet4j.kernels.Parallel.setThreads(args.integer("threads", 1, 1));
         }
@@ -40,27 +57,92 @@ final class EvalCommand {
         if (!Set.of("test", "val", "train").contains(split)) {
             throw new UsageException("eval: --split must be test, val or train, got '" + split + "'");
         }
+        boolean folder = isImageFolder(data);
+        // 500 small CIFAR images at once; decoded photographs (224x224 for ImageNet networks) in smaller batches.
+        int batch = batchOption.orElse(folder ? 32 : 500);
+        if (folder && args.has("split")) {
+            throw new UsageException("eval: --split picks a part of CIFAR-10; " + data + " is an image folder, which is "
+                    + "evaluated whole");
+        }
+        if (folder && args.has("records-per-file")) {
+            throw new UsageException("eval: --records-per-file is for CIFAR-10 files; " + data + " is an image folder");
+        }
+        if (!folder && (cropOptions.size().isPresent() || cropOptions.resize().isPresent())) {
+            throw new UsageException("eval: --image-size and --resize prepare the images of an image folder; " + data
+                    + " is CIFAR-10 data, whose 32x32 images are used as they are");
+        }
         SafeTensorsFile file = WeightFiles.read(weights);
         ResNet model = modelArguments.buildFor(file, weights);
-        Workload.announce(new Workload(model.architecture(), model.options(), 32, batch, false));
         TrainedWeights trained = TrainedWeights.load(model, weights, file);
-        Normalization normalization = trained.normalization();
-        Cifar10Reader reader = new Cifar10Reader(recordsPerFile);
-        Cifar10Dataset dataset;
-        if (split.equals("test")) {
-            dataset = reader.readTest(data);
-        } else {
-            TrainValidationSplit parts = trained.split(reader.readTraining(data));
-            dataset = split.equals("val") ? parts.validation() : parts.train();
-            if (dataset.size() == 0) {
-                throw new IllegalArgumentException(weights + ": its run trained on all " + parts.train().size()
-                        + " training images and held none out, so there is no validation split to evaluate; use "
-                        + "--split test or --split train");
+        Dataset dataset;
+        Normalization normalization;
+        if (folder) {
+            ImageCrop crop = cropOptions.resolve("eval", model, trained.weights());
+            normalization = trained.weights().normalizationIfRecorded();
+            if (normalization == null) {
+                LOG.info("{} records no input normalization: using torchvision's ImageNet mean and std", weights);
+                normalization = new Normalization(PixelTensors.IMAGENET_MEAN, PixelTensors.IMAGENET_STD);
             }
+            Labels labels = ClassifyCommand.recordedOrDefault(trained.weights(), model.classes());
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < labels.size(); i++) {
+                names.add(labels.name(i));
+            }
+            ImageFolder images = ImageFolder.scan(data);
+            if (!images.skipped().isEmpty()) {
+                LOG.warn("{}: {} files are not images of a class and were left out, e.g. {}", data,
+                        images.skipped().size(), images.skipped().getFirst());
+            }
+            if (trained.weights().labelsIfRecorded() == null && !names.containsAll(images.classNames())
+                    && images.classNames().size() == model.classes()) {
+                // Weights that name no classes (converted from torchvision) and folders named otherwise than the
+                // default names (ImageNet's WordNet ids): the folders in sorted order are the classes, as torchvision
+                // numbers them.
+                LOG.info("{} names no classes and the folder's are not the default names: class folder i is class i, "
+                        + "in sorted order as torchvision numbers them", weights);
+                names = images.classNames();
+            }
+            dataset = images.datasetFor(names, crop.resize(), crop.size());
+            Workload.announce(new Workload(model.architecture(), model.options(), crop.size(), batch, false));
+        } else {
+            normalization = trained.normalization();
+            Workload.announce(new Workload(model.architecture(), model.options(), 32, batch, false));
+            dataset = cifar(new Cifar10Reader(recordsPerFile), data, split, trained, weights);
         }
         Evaluator.Result result = Evaluator.evaluate(model, Kernels.active(), dataset, normalization, batch);
         out.printf(Locale.ROOT, "accuracy=%.4f error=%.2f images=%d%n", result.accuracy(), result.error() * 100,
                 result.images());
         return 0;
+    }
+
+    private static Cifar10Dataset cifar(Cifar10Reader reader, Path data, String split, TrainedWeights trained,
+            Path weights) throws IOException {
+        if (split.equals("test")) {
+            return reader.readTest(data);
+        }
+        TrainValidationSplit parts = trained.split(reader.readTraining(data));
+        Cifar10Dataset dataset = split.equals("val") ? parts.validation() : parts.train();
+        if (dataset.size() == 0) {
+            throw new IllegalArgumentException(weights + ": its run trained on all " + parts.train().size()
+                    + " training images and held none out, so there is no validation split to evaluate; use "
+                    + "--split test or --split train");
+        }
+        return dataset;
+    }
+
+    /**
+     * An image folder rather than CIFAR-10: a directory with subdirectories and no CIFAR-10 file (nor the archive's
+     * {@value Cifar10Reader#ARCHIVE_FOLDER} inside). Anything else goes to the CIFAR-10 reader, whose errors say
+     * which files it expected.
+     */
+    static boolean isImageFolder(Path data) throws IOException {
+        if (!Files.isDirectory(data) || Files.isDirectory(data.resolve(Cifar10Reader.ARCHIVE_FOLDER))
+                || Files.exists(data.resolve(Cifar10Reader.META_FILE)) || Files.exists(data.resolve(Cifar10Reader.TEST_FILE))
+                || Cifar10Reader.TRAINING_FILES.stream().anyMatch(f -> Files.exists(data.resolve(f)))) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(data)) {
+            return entries.anyMatch(Files::isDirectory);
+        }
     }
 }

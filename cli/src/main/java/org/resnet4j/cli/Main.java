@@ -127,7 +127,8 @@ public final class Main {
                           [--records-per-file 10000] [--normalization channel|pixel] [--momentum 0.9]
                           [--weight-decay 0.0001] [--warmup-iterations N --warmup-lr R] [--log-every 100]
                   eval    --model NAME --weights W.safetensors|W.pth --data DIR [--split test|val|train]
-                          [--batch B] [--threads T] [--records-per-file 10000]
+                          [--batch B] [--threads T] [--records-per-file 10000]; DIR CIFAR-10 or an image
+                          folder (DIR/<class>/<image>, classes by name) [--image-size S] [--resize R]
                   bench   --model NAME --mode train|infer --batch B [--image-size S] [--threads T] [--seconds S]
                           [--freeze-backbone]
                   export  --model NAME --weights W.safetensors|W.pth --onnx OUT.onnx [--batch N|dynamic] [--image-size S]
