@@ -78,12 +78,24 @@ public record Normalization(float[] mean, float[] std) {
                 }
             }
         }
+        return perChannel(sums, sumsOfSquares, (long) train.size() * plane);
+    }
+
+    /**
+     * Per-channel mean and (population) standard deviation from exact integer sums of byte values (0..255) and of
+     * their squares over {@code count} pixels of each channel: what {@link #perChannel(Dataset)} computes, for sums
+     * gathered elsewhere (by Spark's executors), so that the same pixels give the same bits.
+     */
+    public static Normalization perChannel(long[] sums, long[] sumsOfSquares, long count) {
+        if (sums.length != C || sumsOfSquares.length != C || count < 1) {
+            throw new IllegalArgumentException("per-channel statistics need 3 sums, 3 sums of squares and a count >= 1, "
+                    + "got " + sums.length + ", " + sumsOfSquares.length + ", " + count);
+        }
         float[] mean = new float[C];
         float[] std = new float[C];
-        double count = (double) train.size() * plane;
         for (int c = 0; c < C; c++) {
-            double m = sums[c] / count;
-            double variance = Math.max(0, sumsOfSquares[c] / count - m * m);
+            double m = sums[c] / (double) count;
+            double variance = Math.max(0, sumsOfSquares[c] / (double) count - m * m);
             mean[c] = (float) (m / 255);
             std[c] = (float) (Math.sqrt(variance) / 255);
         }
@@ -100,9 +112,21 @@ public record Normalization(float[] mean, float[] std) {
                 sums[i] += pixels[i] & 0xFF;
             }
         }
+        return perPixelMean(sums, train.size());
+    }
+
+    /**
+     * The per-pixel mean image from exact integer sums of each byte value ({@code [3][S][S]}) over {@code images}
+     * images: what {@link #perPixelMean(Dataset)} computes, for sums gathered elsewhere.
+     */
+    public static Normalization perPixelMean(long[] sums, long images) {
+        if (side(sums.length) == 0 || images < 1) {
+            throw new IllegalArgumentException("a per-pixel mean needs 3 x S x S sums and an image count >= 1, got "
+                    + sums.length + " sums and " + images + " images");
+        }
         float[] mean = new float[sums.length];
         for (int i = 0; i < sums.length; i++) {
-            mean[i] = (float) (sums[i] / ((double) train.size() * 255));
+            mean[i] = (float) (sums[i] / ((double) images * 255));
         }
         return new Normalization(mean, new float[] {1, 1, 1});
     }

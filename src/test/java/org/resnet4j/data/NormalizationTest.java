@@ -106,6 +106,21 @@ class NormalizationTest {
         assertArrayEquals(new int[] {3}, Normalization.perChannel(data).shapes().get(Normalization.STD_KEY));
     }
 
+    /** Sums gathered elsewhere (Spark's executors) give the statistics only from a complete set of them. */
+    @Test
+    void statisticsFromSumsNeedCompleteSums() {
+        IllegalArgumentException channel = assertThrows(IllegalArgumentException.class,
+                () -> Normalization.perChannel(new long[3], new long[2], 10));
+        assertTrue(channel.getMessage().contains("got 3, 2, 10"), channel.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Normalization.perChannel(new long[3], new long[3], 0));
+        IllegalArgumentException pixel = assertThrows(IllegalArgumentException.class,
+                () -> Normalization.perPixelMean(new long[3 * 32 * 32 - 1], 5));
+        assertTrue(pixel.getMessage().contains("3071 sums and 5 images"), pixel.getMessage());
+        long[] sums = new long[3 * 2 * 2];
+        java.util.Arrays.fill(sums, 2 * 51);
+        assertEquals(0.2f, Normalization.perPixelMean(sums, 2).mean()[7]);
+    }
+
     @Test
     void badArraysAreRejectedWithTheReason() {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,

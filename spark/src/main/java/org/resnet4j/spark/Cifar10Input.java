@@ -1,6 +1,7 @@
 package org.resnet4j.spark;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -66,23 +67,33 @@ public final class Cifar10Input implements TrainingInput<byte[]> {
             }
             acc[2 * c]++;
             return acc;
-        }, (a, b) -> {
-            for (int i = 0; i < a.length; i++) {
-                a[i] += b[i];
+        }, Cifar10Input::addInto);
+        return Normalization.perChannel(Arrays.copyOfRange(sums, 0, c),
+                Arrays.copyOfRange(sums, c, 2 * c), sums[2 * c] * Cifar10Dataset.PLANE);
+    }
+
+    /**
+     * {@link Normalization#perPixelMean} of the records (the paper's mean image), computed by the executors from exact
+     * integer sums per pixel value: the same bits as the single-process computation over the same images.
+     */
+    public static Normalization perPixelMean(JavaRDD<byte[]> records) {
+        int values = Cifar10Dataset.IMAGE_BYTES;
+        long[] sums = records.aggregate(new long[values + 1], (acc, record) -> {
+            requireRecord(record);
+            for (int i = 0; i < values; i++) {
+                acc[i] += record[1 + i] & 0xFF;
             }
-            return a;
-        });
-        // The same arithmetic as Normalization.perChannel, on the same exact sums.
-        float[] mean = new float[c];
-        float[] std = new float[c];
-        double count = (double) sums[2 * c] * Cifar10Dataset.PLANE;
-        for (int channel = 0; channel < c; channel++) {
-            double m = sums[channel] / count;
-            double variance = Math.max(0, sums[c + channel] / count - m * m);
-            mean[channel] = (float) (m / 255);
-            std[channel] = (float) (Math.sqrt(variance) / 255);
+            acc[values]++;
+            return acc;
+        }, Cifar10Input::addInto);
+        return Normalization.perPixelMean(Arrays.copyOf(sums, values), sums[values]);
+    }
+
+    private static long[] addInto(long[] a, long[] b) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] += b[i];
         }
-        return new Normalization(mean, std);
+        return a;
     }
 
     public Normalization normalization() {

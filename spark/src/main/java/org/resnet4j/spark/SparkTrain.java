@@ -30,8 +30,8 @@ public final class SparkTrain {
 
     static final String USAGE = "usage: SparkTrain --data DIR --workers K [--model resnet20] [--classes 10] "
             + "[--batch 128] [--iterations 64000] [--lr 0.1] [--schedule paper|cosine] [--momentum 0.9] "
-            + "[--weight-decay 0.0001] [--seed 0] [--checkpoint-dir runs/spark] [--checkpoint-every 1000] [--resume] "
-            + "[--max-attempts 4] [--connect-timeout SECONDS] [--peer-timeout SECONDS] [--bind-host ADDR] "
+            + "[--weight-decay 0.0001] [--normalization channel|pixel] [--seed 0] [--checkpoint-dir runs/spark] "
+            + "[--checkpoint-every 1000] [--resume] [--max-attempts 4] [--connect-timeout SECONDS] [--peer-timeout SECONDS] [--bind-host ADDR] "
             + "[--advertise-host ADDR] [--inject-failure STEP:WORKER] [--master URL]";
 
     public static void main(String[] args) {
@@ -60,6 +60,11 @@ public final class SparkTrain {
                 Duration.ofSeconds(o.number("--connect-timeout", 60)),
                 Duration.ofSeconds(o.number("--peer-timeout", 600)), o.value("--bind-host", null),
                 o.value("--advertise-host", null), o.failure());
+        String normalizationKind = o.value("--normalization", "channel");
+        if (!normalizationKind.equals("channel") && !normalizationKind.equals("pixel")) {
+            throw new IllegalArgumentException("--normalization must be channel or pixel, got '" + normalizationKind
+                    + "'; " + USAGE);
+        }
         Path checkpoints = Path.of(o.value("--checkpoint-dir", "runs/spark"));
         boolean resume = o.flag("--resume");
         String master = o.value("--master", null);
@@ -79,7 +84,9 @@ public final class SparkTrain {
                 files.add(data.endsWith("/") ? data + name : data + "/" + name);
             }
             JavaRDD<byte[]> records = Cifar10Input.records(spark, files);
-            Normalization normalization = Cifar10Input.perChannel(records);
+            // As train's --normalization: per-channel statistics, or the paper's per-pixel mean image (§4.2).
+            Normalization normalization = normalizationKind.equals("pixel") ? Cifar10Input.perPixelMean(records)
+                    : Cifar10Input.perChannel(records);
             DistributedTrainer.Result result = DistributedTrainer.train(spark, records,
                     new Cifar10Input(normalization), ModelFactory.named(model, classes, null, config.seed()), config,
                     checkpoints, resume, NormalizationMetadata.toMetadata(normalization));

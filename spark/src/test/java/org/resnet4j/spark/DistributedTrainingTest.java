@@ -61,6 +61,7 @@ class DistributedTrainingTest {
     @Test
     void normalizationComputedByTheExecutorsIsTheSingleProcessOne() {
         assertEquals(NORMALIZATION, Cifar10Input.perChannel(records));
+        assertEquals(Normalization.perPixelMean(DATASET), Cifar10Input.perPixelMean(records));
     }
 
     @Test

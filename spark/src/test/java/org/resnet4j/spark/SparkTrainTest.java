@@ -37,12 +37,14 @@ class SparkTrainTest {
         var dataset = Fixtures.dataset(100, 8);
         Fixtures.writeBinaryFiles(dataset, 20, data); // data_batch_1.bin .. data_batch_5.bin
         String last = SparkTrain.run(new String[] {"--master", "local[2]", "--data", data.toString(), "--workers", "2",
-                "--batch", "8", "--iterations", "4", "--checkpoint-every", "2", "--checkpoint-dir", run.toString()});
+                "--batch", "8", "--iterations", "4", "--checkpoint-every", "2", "--checkpoint-dir", run.toString(),
+                "--normalization", "pixel"});
         assertTrue(last.matches("weights=" + java.util.regex.Pattern.quote(run.resolve("model.safetensors")
                 .toString()) + " iterations=4 train_error=\\d+\\.\\d\\d% seconds=\\d+"), last);
         ResNet model = ResNets.resnet20(10);
         TrainedWeights weights = TrainedWeights.load(model, run.resolve("model.safetensors"));
-        assertEquals(Normalization.perChannel(dataset), weights.normalization());
+        // The paper's per-pixel mean image (train's --normalization pixel), recorded for eval.
+        assertEquals(Normalization.perPixelMean(dataset), weights.normalization());
     }
 
     @Test
@@ -57,5 +59,9 @@ class SparkTrainTest {
                 () -> SparkTrain.run(new String[] {"--data", "x", "--workers", "3"}));
         assertTrue(divide.getMessage().startsWith("the global batch of 128 images does not divide among 3 workers"),
                 divide.getMessage());
+        IllegalArgumentException kind = assertThrows(IllegalArgumentException.class,
+                () -> SparkTrain.run(new String[] {"--data", "x", "--workers", "2", "--normalization", "mean"}));
+        assertTrue(kind.getMessage().startsWith("--normalization must be channel or pixel, got 'mean'"),
+                kind.getMessage());
     }
 }
