@@ -18,6 +18,9 @@ import org.resnet4j.train.Schedule;
  * @param iterations       total steps
  * @param learningRate     base rate of the schedule
  * @param schedule         {@code paper} (divided by 10 at 1/2 and 3/4 of the run) or {@code cosine}
+ * @param warmupIterations steps at {@code warmupRate} before the schedule (the paper's ResNet-110: 400 at 0.01); 0
+ *                         for none
+ * @param warmupRate       the rate of the warm-up steps
  * @param momentum         SGD momentum
  * @param weightDecay      SGD weight decay
  * @param seed             shuffling and augmentation (the model factory has its own initialization seed)
@@ -30,7 +33,8 @@ import org.resnet4j.train.Schedule;
  * @param failure          a failure to inject (to try recovery), or null
  */
 public record DistributedConfig(String model, int workers, int globalBatch, long iterations, double learningRate,
-                                String schedule, double momentum, double weightDecay, long seed, int checkpointEvery,
+                                String schedule, long warmupIterations, double warmupRate, double momentum,
+                                double weightDecay, long seed, int checkpointEvery,
                                 int maxAttempts, Duration connectTimeout, Duration peerTimeout, String bindHost,
                                 String advertiseHost, InjectedFailure failure) implements Serializable {
 
@@ -58,6 +62,10 @@ public record DistributedConfig(String model, int workers, int globalBatch, long
             throw new IllegalArgumentException("iterations, checkpointEvery and maxAttempts must be >= 1, got "
                     + iterations + ", " + checkpointEvery + ", " + maxAttempts);
         }
+        if (warmupIterations < 0 || (warmupIterations > 0 && !(warmupRate > 0))) {
+            throw new IllegalArgumentException("warm-up: iterations must be >= 0 and the rate > 0, got "
+                    + warmupIterations + " at " + warmupRate);
+        }
         Schedule.fromKey(schedule); // the one reading of a schedule's name, with its message
         if (failure != null && (failure.rank() < 0 || failure.rank() >= workers)) {
             throw new IllegalArgumentException("injected failure on worker " + failure.rank() + ", but there are "
@@ -67,7 +75,7 @@ public record DistributedConfig(String model, int workers, int globalBatch, long
 
     /** The paper's CIFAR-10 recipe for {@code model} on {@code workers} workers: batch 128, 0.1, momentum 0.9, 1e-4. */
     public static DistributedConfig defaults(String model, int workers) {
-        return new DistributedConfig(model, workers, 128, 64_000, 0.1, "paper", 0.9, 1e-4, 0, 1000, 4,
+        return new DistributedConfig(model, workers, 128, 64_000, 0.1, "paper", 0, 0.01, 0.9, 1e-4, 0, 1000, 4,
                 Duration.ofSeconds(60), Duration.ofMinutes(10), null, null, null);
     }
 
@@ -76,55 +84,69 @@ public record DistributedConfig(String model, int workers, int globalBatch, long
     }
 
     public LearningRateSchedule learningRates() {
-        return Schedule.fromKey(schedule).rates(learningRate, iterations);
+        LearningRateSchedule base = Schedule.fromKey(schedule).rates(learningRate, iterations);
+        // As the single-process recipe composes them (Recipe.learningRates).
+        return warmupIterations > 0 ? base.withConstantWarmup(warmupIterations, warmupRate) : base;
     }
 
-    public DistributedConfig withWorkers(int k) {
-        return new DistributedConfig(model, k, globalBatch, iterations, learningRate, schedule, momentum, weightDecay,
-                seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost, advertiseHost, failure);
-    }
-
-    public DistributedConfig withBatch(int batch) {
-        return new DistributedConfig(model, workers, batch, iterations, learningRate, schedule, momentum, weightDecay,
-                seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost, advertiseHost, failure);
-    }
-
-    public DistributedConfig withIterations(long total) {
-        return new DistributedConfig(model, workers, globalBatch, total, learningRate, schedule, momentum, weightDecay,
-                seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost, advertiseHost, failure);
-    }
-
-    public DistributedConfig withCheckpointEvery(int steps) {
-        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, momentum,
-                weightDecay, seed, steps, maxAttempts, connectTimeout, peerTimeout, bindHost, advertiseHost, failure);
-    }
-
-    public DistributedConfig withSeed(long newSeed) {
-        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, momentum,
-                weightDecay, newSeed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost,
+    public DistributedConfig withWarmup(long steps, double rate) {
+        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, steps, rate,
+                momentum, weightDecay, seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost,
                 advertiseHost, failure);
     }
 
+    public DistributedConfig withWorkers(int k) {
+        return new DistributedConfig(model, k, globalBatch, iterations, learningRate, schedule, warmupIterations,
+                warmupRate, momentum, weightDecay, seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout,
+                bindHost, advertiseHost, failure);
+    }
+
+    public DistributedConfig withBatch(int batch) {
+        return new DistributedConfig(model, workers, batch, iterations, learningRate, schedule, warmupIterations,
+                warmupRate, momentum, weightDecay, seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout,
+                bindHost, advertiseHost, failure);
+    }
+
+    public DistributedConfig withIterations(long total) {
+        return new DistributedConfig(model, workers, globalBatch, total, learningRate, schedule, warmupIterations,
+                warmupRate, momentum, weightDecay, seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout,
+                bindHost, advertiseHost, failure);
+    }
+
+    public DistributedConfig withCheckpointEvery(int steps) {
+        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, warmupIterations,
+                warmupRate, momentum, weightDecay, seed, steps, maxAttempts, connectTimeout, peerTimeout, bindHost,
+                advertiseHost, failure);
+    }
+
+    public DistributedConfig withSeed(long newSeed) {
+        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, warmupIterations,
+                warmupRate, momentum, weightDecay, newSeed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout,
+                bindHost, advertiseHost, failure);
+    }
+
     public DistributedConfig withNetwork(Duration connect, Duration peer, String bind, String advertise) {
-        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, momentum,
-                weightDecay, seed, checkpointEvery, maxAttempts, connect, peer, bind, advertise, failure);
-    }
-
-    public DistributedConfig withFailure(InjectedFailure injected) {
-        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, momentum,
-                weightDecay, seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost, advertiseHost,
-                injected);
-    }
-
-    public DistributedConfig withMaxAttempts(int attempts) {
-        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, momentum,
-                weightDecay, seed, checkpointEvery, attempts, connectTimeout, peerTimeout, bindHost, advertiseHost,
+        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, warmupIterations,
+                warmupRate, momentum, weightDecay, seed, checkpointEvery, maxAttempts, connect, peer, bind, advertise,
                 failure);
     }
 
+    public DistributedConfig withFailure(InjectedFailure injected) {
+        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, warmupIterations,
+                warmupRate, momentum, weightDecay, seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout,
+                bindHost, advertiseHost, injected);
+    }
+
+    public DistributedConfig withMaxAttempts(int attempts) {
+        return new DistributedConfig(model, workers, globalBatch, iterations, learningRate, schedule, warmupIterations,
+                warmupRate, momentum, weightDecay, seed, checkpointEvery, attempts, connectTimeout, peerTimeout,
+                bindHost, advertiseHost, failure);
+    }
+
     public DistributedConfig withOptimizer(double rate, String newSchedule, double newMomentum, double decay) {
-        return new DistributedConfig(model, workers, globalBatch, iterations, rate, newSchedule, newMomentum, decay,
-                seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout, bindHost, advertiseHost, failure);
+        return new DistributedConfig(model, workers, globalBatch, iterations, rate, newSchedule, warmupIterations,
+                warmupRate, newMomentum, decay, seed, checkpointEvery, maxAttempts, connectTimeout, peerTimeout,
+                bindHost, advertiseHost, failure);
     }
 
     /** The settings that decide the run's trajectory, as checkpoint metadata (doubles exact both ways). */
@@ -135,6 +157,11 @@ public record DistributedConfig(String model, int workers, int globalBatch, long
         recipe.put("global_batch", Integer.toString(globalBatch));
         recipe.put("learning_rate", Double.toString(learningRate));
         recipe.put("schedule", schedule);
+        if (warmupIterations > 0) {
+            // Only when there is one: checkpoints of runs without warm-up (all before the option) resume as they were.
+            recipe.put("warmup_iterations", Long.toString(warmupIterations));
+            recipe.put("warmup_rate", Double.toString(warmupRate));
+        }
         recipe.put("momentum", Double.toString(momentum));
         recipe.put("weight_decay", Double.toString(weightDecay));
         recipe.put("seed", Long.toString(seed));

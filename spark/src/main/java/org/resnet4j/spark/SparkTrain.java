@@ -29,10 +29,12 @@ public final class SparkTrain {
     }
 
     static final String USAGE = "usage: SparkTrain --data DIR --workers K [--model resnet20] [--classes 10] "
-            + "[--batch 128] [--iterations 64000] [--lr 0.1] [--schedule paper|cosine] [--momentum 0.9] "
+            + "[--batch 128] [--iterations 64000] [--lr 0.1] [--schedule paper|cosine] "
+            + "[--warmup-iterations N --warmup-lr 0.01] [--momentum 0.9] "
             + "[--weight-decay 0.0001] [--normalization channel|pixel] [--seed 0] [--checkpoint-dir runs/spark] "
-            + "[--checkpoint-every 1000] [--resume] [--max-attempts 4] [--connect-timeout SECONDS] [--peer-timeout SECONDS] [--bind-host ADDR] "
-            + "[--advertise-host ADDR] [--inject-failure STEP:WORKER] [--master URL]";
+            + "[--checkpoint-every 1000] [--resume] [--max-attempts 4] [--connect-timeout SECONDS] "
+            + "[--peer-timeout SECONDS] [--bind-host ADDR] [--advertise-host ADDR] [--inject-failure STEP:WORKER] "
+            + "[--master URL]";
 
     public static void main(String[] args) {
         try {
@@ -55,7 +57,8 @@ public final class SparkTrain {
         o.required("--workers");
         DistributedConfig config = new DistributedConfig(model, o.integer("--workers", 0), o.integer("--batch", 128),
                 o.number("--iterations", 64_000), o.real("--lr", 0.1), o.value("--schedule", "paper"),
-                o.real("--momentum", 0.9), o.real("--weight-decay", 1e-4), o.number("--seed", 0),
+                o.number("--warmup-iterations", 0), o.real("--warmup-lr", 0.01), o.real("--momentum", 0.9),
+                o.real("--weight-decay", 1e-4), o.number("--seed", 0),
                 o.integer("--checkpoint-every", 1000), o.integer("--max-attempts", 4),
                 Duration.ofSeconds(o.number("--connect-timeout", 60)),
                 Duration.ofSeconds(o.number("--peer-timeout", 600)), o.value("--bind-host", null),

@@ -63,5 +63,9 @@ class SparkTrainTest {
                 () -> SparkTrain.run(new String[] {"--data", "x", "--workers", "2", "--normalization", "mean"}));
         assertTrue(kind.getMessage().startsWith("--normalization must be channel or pixel, got 'mean'"),
                 kind.getMessage());
+        IllegalArgumentException warmup = assertThrows(IllegalArgumentException.class, () -> SparkTrain.run(
+                new String[] {"--data", "x", "--workers", "2", "--warmup-iterations", "7", "--warmup-lr", "-1"}));
+        assertTrue(warmup.getMessage().startsWith("warm-up: iterations must be >= 0 and the rate > 0, got 7 at -1.0"),
+                warmup.getMessage());
     }
 }

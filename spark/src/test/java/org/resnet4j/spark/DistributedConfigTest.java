@@ -1,0 +1,39 @@
+package org.resnet4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.resnet4j.optim.LearningRateSchedule;
+
+/** The settings of a distributed run: its learning rates and what its checkpoints record of them. */
+class DistributedConfigTest {
+    private static final DistributedConfig TWENTY = DistributedConfig.defaults("resnet110", 2).withIterations(20);
+
+    /** The paper's ResNet-110 start (0.01 until training error falls, then 0.1), as train's --warmup-iterations. */
+    @Test
+    void aWarmUpRunsItsRateFirstThenTheSchedule() {
+        LearningRateSchedule rates = TWENTY.withWarmup(3, 0.01).learningRates();
+        LearningRateSchedule single = LearningRateSchedule.paper(0.1, 20).withConstantWarmup(3, 0.01);
+        for (long i = 0; i < 20; i++) {
+            assertEquals(single.rate(i), rates.rate(i), "step " + i);
+        }
+        assertEquals(0.01, rates.rate(2), 1e-15);
+        assertEquals(0.1, rates.rate(3), 1e-15);
+        assertEquals(0.001, rates.rate(15), 1e-15);
+        assertEquals(0.1, TWENTY.learningRates().rate(0), 1e-15, "no warm-up by default");
+    }
+
+    /** Checkpoints of runs without a warm-up (all made before the option) record no warm-up keys, so they resume. */
+    @Test
+    void theRecipeNamesAWarmUpOnlyWhenThereIsOne() {
+        assertFalse(TWENTY.recipe().containsKey("warmup_iterations"));
+        assertEquals("400", TWENTY.withWarmup(400, 0.01).recipe().get("warmup_iterations"));
+        assertEquals("0.01", TWENTY.withWarmup(400, 0.01).recipe().get("warmup_rate"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TWENTY.withWarmup(5, 0));
+        assertTrue(e.getMessage().startsWith("warm-up: iterations must be >= 0 and the rate > 0, got 5 at 0.0"),
+                e.getMessage());
+    }
+}
