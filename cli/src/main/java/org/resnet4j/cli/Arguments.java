@@ -31,8 +31,8 @@ final class Arguments {
 
     /**
      * @param switches   option names that take no value
-     * @param repeatable option names that may be given several times ({@code --image a.jpg --image b.jpg}), read with
-     *                   {@link #all}
+     * @param repeatable option names that may be given several times ({@code --image a.jpg --image b.jpg}) or with
+     *                   several values ({@code --image a.jpg b.jpg}, as a shell glob expands), read with {@link #all}
      */
     static Arguments parse(String command, String[] args, int from, Set<String> switches, Set<String> repeatable) {
         Arguments parsed = new Arguments(command);
@@ -56,7 +56,12 @@ final class Arguments {
                 value = args[++i];
             }
             if (repeatable.contains(name)) {
-                parsed.repeated.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+                List<String> all = parsed.repeated.computeIfAbsent(name, n -> new ArrayList<>());
+                all.add(value);
+                // The arguments up to the next option are more values: a shell glob (--image photos/*.jpg) works.
+                while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                    all.add(args[++i]);
+                }
                 parsed.values.putIfAbsent(name, value);
             } else if (parsed.values.put(name, value) != null) {
                 throw new UsageException(command + ": option --" + name + " given twice");

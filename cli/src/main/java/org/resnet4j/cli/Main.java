@@ -134,10 +134,10 @@ public final class Main {
                   export  --model NAME --weights W.safetensors|W.pth --onnx OUT.onnx [--batch N|dynamic] [--image-size S]
                           [--classes N]
                   convert --input X.pth --output Y.safetensors [--key NAME] [--strip-prefix P]
-                  features --model NAME --weights W.safetensors|W.pth --image FILE [--image FILE ...]
+                  features --model NAME --weights W.safetensors|W.pth --image FILE [FILE ...]
                           --output F.safetensors [--image-size S] [--resize R]
-                  figure6 --run DIR [--run DIR ...] --output figure6.png
-                  classify --model NAME --weights W.safetensors|W.pth --image FILE [--image FILE ...] [--top 5]
+                  figure6 --run DIR [DIR ...] --output figure6.png
+                  classify --model NAME --weights W.safetensors|W.pth --image FILE [FILE ...] [--top 5]
                           [--labels imagenet|FILE] [--output logits.safetensors] [--image-size S] [--resize R]
                   finetune --model NAME --weights W.safetensors|W.pth --data DIR --classes-from-folders
                           [--freeze-backbone] [--epochs 10] [--lr 0.01] [--batch 32] [--image-size S]

@@ -43,6 +43,21 @@ class ClassifyCommandTest {
         assertTrue(lines.get(3).contains("baseline.jpg rank=1 "), lines.get(3));
     }
 
+    /** Several files after one --image, as a shell glob expands: the same lines as one --image each. */
+    @Test
+    void oneImageOptionTakesSeveralFiles() {
+        String rgb = IMAGES.resolve("rgb.png").toString();
+        String jpeg = IMAGES.resolve("baseline.jpg").toString();
+        Cli each = Cli.run("classify", "--weights", SHIPPED.toString(), "--image", rgb, "--image", jpeg, "--top", "2")
+                .assertSuccess();
+        Cli globbed = Cli.run("classify", "--weights", SHIPPED.toString(), "--image", rgb, jpeg, "--top", "2")
+                .assertSuccess();
+        assertEquals(4, globbed.outLines().stream().filter(l -> l.startsWith("image=")).count(), globbed.out());
+        assertEquals(each.out(), globbed.out());
+        Cli.run("classify", "--weights", SHIPPED.toString(), "--top", "2", "stray.png")
+                .assertFailure(2, "unexpected argument 'stray.png'");
+    }
+
     @Test
     void badLabelsAndTooLargeTopAreOneLine() throws IOException {
         Path labels = dir.resolve("labels.txt");
