@@ -1,5 +1,7 @@
 package org.resnet4j.train;
 
+import java.time.Duration;
+import java.util.Locale;
 import org.resnet4j.data.Batch;
 import org.resnet4j.data.BatchLoader;
 import org.resnet4j.data.Dataset;
@@ -9,6 +11,8 @@ import org.resnet4j.models.FrozenResNet;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Tensor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs a model in evaluation mode over every image of a dataset, unaugmented, through its frozen (folded) form. */
 public final class Evaluator {
@@ -19,7 +23,19 @@ public final class Evaluator {
         }
     }
 
+    /** Seconds between progress lines of a long evaluation (a large image folder: minutes). */
+    static final long PROGRESS_SECONDS = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(Evaluator.class);
+
     private Evaluator() {
+    }
+
+    private static void logProgress(int batches, int totalBatches, int images, long correct, double seconds) {
+        double perSecond = images / seconds;
+        long left = (long) ((totalBatches - batches) * (images / (double) batches) / perSecond);
+        LOG.info(String.format(Locale.ROOT, "evaluation: batch %d/%d  %d images  accuracy so far %.2f%%  %.0f images/s"
+                + "  ETA %s", batches, totalBatches, images, 100.0 * correct / images, perSecond,
+                Progress.format(Duration.ofSeconds(left))));
     }
 
     /**
@@ -46,13 +62,19 @@ public final class Evaluator {
         }
     }
 
-    /** Runs {@code model}'s frozen form over every batch {@code loader} hands out (an evaluation loader: one epoch). */
+    /**
+     * Runs {@code model}'s frozen form over every batch {@code loader} hands out (an evaluation loader: one epoch). An
+     * evaluation that runs longer than {@value #PROGRESS_SECONDS} s logs its progress every as many seconds.
+     */
     public static Result evaluate(ResNet model, Kernels kernels, BatchLoader loader) {
         double lossSum = 0;
         long correct = 0;
         int images = 0;
         float[] probabilities = new float[0];
         FrozenResNet frozen = model.freeze();
+        long start = System.nanoTime();
+        long lastLog = start;
+        int batches = 0;
         while (loader.hasNext()) {
             Batch batch = loader.next();
             Tensor logits = frozen.forward(batch.tensor());
@@ -65,6 +87,12 @@ public final class Evaluator {
                     probabilities);
             correct += Evaluation.countCorrect(logits.data(), batch.labels(), n, classes);
             images += n;
+            batches++;
+            long now = System.nanoTime();
+            if (now - lastLog > PROGRESS_SECONDS * 1_000_000_000L && loader.hasNext()) {
+                lastLog = now;
+                logProgress(batches, loader.batchesPerEpoch(), images, correct, (now - start) / 1e9);
+            }
         }
         if (images == 0) {
             throw new IllegalArgumentException("evaluation: the dataset has no images");

@@ -56,7 +56,7 @@ final class Progress {
                 iteration, total, epoch, loss, trainError * 100, lr, perSecond, eta));
     }
 
-    private static String format(Duration d) {
+    static String format(Duration d) {
         long h = d.toHours();
         return h > 0 ? String.format("%dh%02dm", h, d.toMinutesPart())
                 : String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
