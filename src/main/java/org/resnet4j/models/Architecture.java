@@ -11,16 +11,26 @@ public record Architecture(String name, Family family, BlockType block, int[] bl
     /** The stem and stage widths. */
     public enum Family {
         /** 7x7/2 convolution with 64 filters, 3x3/2 max pool, stages of 64/128/256/512 planes (paper Table 1). */
-        IMAGENET(new int[] {64, 128, 256, 512}, ShortcutOption.B),
+        IMAGENET(new int[] {64, 128, 256, 512}, ShortcutOption.B, 224),
         /** 3x3 convolution with 16 filters, stages of 16/32/64 filters (paper §4.2), option A by default. */
-        CIFAR(new int[] {16, 32, 64}, ShortcutOption.A);
+        CIFAR(new int[] {16, 32, 64}, ShortcutOption.A, 32);
 
         private final int[] planes;
         private final ShortcutOption defaultShortcut;
+        private final int imageSize;
 
-        Family(int[] planes, ShortcutOption defaultShortcut) {
+        Family(int[] planes, ShortcutOption defaultShortcut, int imageSize) {
             this.planes = planes;
             this.defaultShortcut = defaultShortcut;
+            this.imageSize = imageSize;
+        }
+
+        /**
+         * The side of the images the family's networks take unless their weights record another (ImageNet's 224,
+         * CIFAR-10's 32): what inference prepares images at by default.
+         */
+        public int imageSize() {
+            return imageSize;
         }
 
         public int[] planes() {

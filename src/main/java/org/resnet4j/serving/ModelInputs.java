@@ -26,7 +26,7 @@ public final class ModelInputs {
 
     /** The default input side of {@code model}'s family: 224 for ImageNet networks, 32 for CIFAR ones. */
     public static int defaultSize(ResNet model) {
-        return imagenet(model) ? 224 : 32;
+        return model.architecture().family().imageSize();
     }
 
     static boolean imagenet(ResNet model) {

@@ -89,7 +89,7 @@ public final class FineTuner {
         Recipe recipe = new Recipe(config.seed(), config.batchSize(), config.learningRate(), Schedule.COSINE, 0, 0, 0.9,
                 1e-4, split.validation().size(), NormalizationKind.PER_CHANNEL, null, iterations);
         int size = config.imageSize() > 0 ? config.imageSize()
-                : model.architecture().family() == Architecture.Family.IMAGENET ? 224 : 32;
+                : model.architecture().family().imageSize();
         // Beyond the recipe, what else decides a fine-tuning run's trajectory: a resume must ask for the same.
         Map<String, String> runSettings = new LinkedHashMap<>();
         runSettings.put(FREEZE_BACKBONE, Boolean.toString(config.freezeBackbone()));

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.resnet4j.data.BatchLoader;
 import org.resnet4j.data.LoaderState;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.NormalizationMetadata;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Parallel;
@@ -60,6 +61,7 @@ final class TrainingRun {
         Map<String, String> checkpointMetadata = new LinkedHashMap<>();
         checkpointMetadata.put(TrainedWeights.VALIDATION_SIZE, Integer.toString(recipe.validationSize()));
         checkpointMetadata.putAll(options.extraMetadata);
+        checkpointMetadata.putAll(imageSizeMetadata());
         TrainingLoop loop = new TrainingLoop(options.model, name, sgd, options.kernels, recipe, options.iterations,
                 options.batchSize, dir, metrics, validation(state.normalization()), options.checkpointEvery,
                 options.evaluateEvery, options.logEvery, options.listeners, checkpointMetadata);
@@ -114,6 +116,17 @@ final class TrainingRun {
     }
 
     /**
+     * The image size, when the training images are not of the side the network's family takes by default (a ResNet-18
+     * trained on a folder at 64x64, or on CIFAR-10's 32x32): {@code classify} and {@code serve} would otherwise
+     * prepare images at 224. Nothing for CIFAR networks on 32x32 images, so {@code train}'s files stay as they were.
+     */
+    private Map<String, String> imageSizeMetadata() {
+        int size = options.trainingData.imageSize();
+        return size == options.model.architecture().family().imageSize() ? Map.of()
+                : Map.of(ModelWeights.IMAGE_SIZE, Integer.toString(size));
+    }
+
+    /**
      * {@code model.safetensors}: the weights, what loading and classifying need (model, normalization, labels), and
      * how they were trained (the recipe's {@code recipe.} entries, the number of training images, the seconds spent).
      */
@@ -126,6 +139,7 @@ final class TrainingRun {
         metadata.put("training_images", Integer.toString(options.trainingData.size()));
         metadata.put("training_seconds", String.format(Locale.ROOT, "%.0f", end.elapsedSeconds()));
         metadata.putAll(options.extraMetadata);
+        metadata.putAll(imageSizeMetadata());
         metadata.put(FineTuner.LABELS, String.join("\n", options.trainingData.classNames()));
         StateDicts.save(options.model, weights, metadata);
         return weights;

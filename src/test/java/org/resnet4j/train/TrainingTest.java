@@ -25,6 +25,7 @@ import org.resnet4j.data.Dataset;
 import org.resnet4j.data.ImageFolder;
 import org.resnet4j.data.NormalizationKind;
 import org.resnet4j.data.TrainValidationSplit;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
@@ -98,6 +99,7 @@ class TrainingTest {
         assertEquals(Recipe.fromMetadata(metadata(Checkpoint.path(dir)), dir), Recipe.fromMetadata(metadata, dir));
         assertEquals("pad-crop-flip", metadata.get("recipe.augmentation"));
         assertEquals("64", metadata.get("training_images"));
+        assertEquals("8", metadata.get(ModelWeights.IMAGE_SIZE), "8x8 images, not a CIFAR network's 32");
         assertTrue(Double.parseDouble(metadata.get("training_seconds")) >= 0, metadata.toString());
     }
 
@@ -193,6 +195,8 @@ class TrainingTest {
         assertSameTensors(viaConfig.resolve(Trainer.WEIGHTS_FILE), fluent.resolve(Trainer.WEIGHTS_FILE));
         assertSameTensors(Checkpoint.path(viaConfig), Checkpoint.path(fluent));
         assertEquals(metadata(Checkpoint.path(viaConfig)).get("recipe.schedule"), "paper");
+        // CIFAR-10's 32x32 on a CIFAR network: its family's size, so train's files record none.
+        assertFalse(metadata(viaConfig.resolve(Trainer.WEIGHTS_FILE)).containsKey(ModelWeights.IMAGE_SIZE));
     }
 
     /** Image files, read at 8x8, through the same trainer: a smoke run that writes its weights. */
@@ -208,6 +212,10 @@ class TrainingTest {
         assertEquals(4, summary.iterations());
         assertEquals(4, summary.validationImages());
         assertEquals("dark\nlight", metadata(summary.weights()).get(FineTuner.LABELS));
+        // 8x8 images are not a CIFAR network's 32: the weights and the checkpoint say so, so inference prepares
+        // images at 8 (it took 32 before, silently).
+        assertEquals("8", metadata(summary.weights()).get(ModelWeights.IMAGE_SIZE));
+        assertEquals("8", metadata(Checkpoint.path(dir.resolve("run"))).get(ModelWeights.IMAGE_SIZE));
     }
 
     /**
