@@ -18,6 +18,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
 import org.resnet4j.io.AtomicFiles;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ResNet;
@@ -132,6 +133,10 @@ public final class DistributedTrainer {
         weightsMetadata.put("model", model.architecture().name());
         weightsMetadata.put("iterations", Long.toString(step));
         weightsMetadata.putAll(metadata);
+        if (input.height() == input.width() && input.height() != model.architecture().family().imageSize()) {
+            // As single-process training records it: inference then prepares images at the trained size.
+            weightsMetadata.put(ModelWeights.IMAGE_SIZE, Integer.toString(input.height()));
+        }
         StateDicts.save(model, checkpointDir.resolve(WEIGHTS_FILE), weightsMetadata);
         return new Result(model, step, segments);
     }

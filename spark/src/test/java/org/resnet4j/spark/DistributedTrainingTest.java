@@ -1,6 +1,7 @@
 package org.resnet4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.BatchLoader;
 import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.NormalizationMetadata;
+import org.resnet4j.io.SafeTensors;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
@@ -78,6 +81,17 @@ class DistributedTrainingTest {
         // One all-reduce per step of every gradient: each worker sends 2 (K - 1) / K of them, 4 bytes each.
         assertEquals(reference.parameterCount() * 4, result.segments().getFirst().bytesSent());
         assertTrue(Files.exists(run.resolve(DistributedTrainer.WEIGHTS_FILE)));
+        // CIFAR-10's 32x32 images on a CIFAR network: its family's size, recorded nowhere.
+        assertFalse(SafeTensors.read(run.resolve(DistributedTrainer.WEIGHTS_FILE)).metadata()
+                .containsKey(ModelWeights.IMAGE_SIZE));
+    }
+
+    /** An ImageNet network trained on 32x32 images records the size, so that classify does not prepare them at 224. */
+    @Test
+    void anImageNetNetworkOnCifarRecordsItsImageSize(@TempDir Path run) throws Exception {
+        run(spark, records, ModelFactory.named("resnet18", 10, null, 3), CONFIG.withIterations(1), run);
+        assertEquals("32", SafeTensors.read(run.resolve(DistributedTrainer.WEIGHTS_FILE)).metadata()
+                .get(ModelWeights.IMAGE_SIZE));
     }
 
     @Test
