@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Cifar10Reader;
+import org.resnet4j.data.Dataset;
 import org.resnet4j.data.TrainValidationSplit;
 import org.resnet4j.io.AtomicFiles;
 import org.resnet4j.kernels.Kernels;
@@ -31,6 +32,7 @@ public final class Trainer {
     public static final String WEIGHTS_FILE = "model.safetensors";
     /** Validation batches of the train command: what its figures were measured with. */
     private static final int EVALUATION_BATCH = 500;
+    private static final int DECODE_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     private final TrainingConfig config;
     private final Kernels kernels;
@@ -71,9 +73,31 @@ public final class Trainer {
         return training(split, model).run();
     }
 
-    /** The config's run as a {@link Training}: the one place the command line's settings become the fluent ones. */
+    /** The config's run on the CIFAR-10 split: its checkpoints and weights record the split. */
     Training training(TrainValidationSplit split, ResNet model) {
-        Training training = Training.of(model, split.train())
+        Training training = training(split.train(), split.validation(), model, "CIFAR-10");
+        // So that eval --split val finds the images this run held out.
+        training.extraMetadata.putAll(TrainedWeights.splitMetadata(config.validationSize(), config.seed()));
+        return training;
+    }
+
+    /**
+     * The config's run on data of the caller's instead of the CIFAR-10 files (an image folder's split: {@code train}
+     * given a folder): a network of the data's class count, built from the seed, trained with every setting of the
+     * config but its data directory, records per file and validation size. {@code validation} may be null or empty;
+     * images are decoded on as many threads as there are cores.
+     */
+    public Summary run(Dataset train, Dataset validation, String dataName) throws IOException {
+        ResNet model = ResNets.create(kernels, config.model(),
+                ModelOptions.defaults(train.classNames().size()).withSeed(config.seed()));
+        Training training = training(train, validation, model, dataName);
+        training.loaderThreads(DECODE_THREADS);
+        return training.run();
+    }
+
+    /** The config's run as a {@link Training}: the one place the command line's settings become the fluent ones. */
+    Training training(Dataset train, Dataset validation, ResNet model, String dataName) {
+        Training training = Training.of(model, train)
                 .iterations(config.iterations())
                 .batchSize(config.batchSize())
                 .learningRate(config.learningRate())
@@ -91,15 +115,13 @@ public final class Trainer {
         if (config.threads() > 0) {
             training.threads(config.threads());
         }
-        if (split.validation().size() > 0) {
-            training.validation(split.validation());
+        if (validation != null && validation.size() > 0) {
+            training.validation(validation);
         }
         listeners.forEach(training::listener);
         training.kernels = kernels;
-        training.title = config.model() + " on CIFAR-10";
+        training.title = config.model() + " on " + dataName;
         training.evaluationBatchSize = EVALUATION_BATCH;
-        // So that eval --split val finds the images this run held out.
-        training.extraMetadata.putAll(TrainedWeights.splitMetadata(config.validationSize(), config.seed()));
         return training;
     }
 

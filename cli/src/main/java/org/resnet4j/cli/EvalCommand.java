@@ -2,14 +2,12 @@ package org.resnet4j.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Cifar10Reader;
 import org.resnet4j.data.Dataset;
@@ -32,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * [--image-size S] [--resize R]}: the last line is exactly {@code accuracy=<0..1> error=<percent> images=<count>}. W is
  * the final weights or a checkpoint of a run in progress. DIR is CIFAR-10 in its binary format (the normalization and
  * the validation split come from W's metadata, as {@code train} writes it; {@code --records-per-file} reads smaller
- * files in that format), or an image folder ({@code DIR/<class>/<image>}, every image scored, each class folder labelled
- * with the network's class of its name, the images prepared as {@code classify} prepares them).
+ * files in that format), or an image folder ({@code DIR/<class>/<image>}, every image scored, each class folder
+ * labelled with the network's class of its name, the images prepared as {@code classify} prepares them).
  */
 final class EvalCommand {
     private static final Logger LOG = LoggerFactory.getLogger(EvalCommand.class);
@@ -57,12 +55,12 @@ final class EvalCommand {
         if (!Set.of("test", "val", "train").contains(split)) {
             throw new UsageException("eval: --split must be test, val or train, got '" + split + "'");
         }
-        boolean folder = isImageFolder(data);
+        boolean folder = DataDirectories.isImageFolder(data);
         // 500 small CIFAR images at once; decoded photographs (224x224 for ImageNet networks) in smaller batches.
         int batch = batchOption.orElse(folder ? 32 : 500);
         if (folder && args.has("split")) {
-            throw new UsageException("eval: --split picks a part of CIFAR-10; " + data + " is an image folder, which is "
-                    + "evaluated whole");
+            throw new UsageException("eval: --split picks a part of CIFAR-10; " + data + " is an image folder, which "
+                    + "is evaluated whole");
         }
         if (folder && args.has("records-per-file")) {
             throw new UsageException("eval: --records-per-file is for CIFAR-10 files; " + data + " is an image folder");
@@ -128,21 +126,5 @@ final class EvalCommand {
                     + "--split test or --split train");
         }
         return dataset;
-    }
-
-    /**
-     * An image folder rather than CIFAR-10: a directory with subdirectories and no CIFAR-10 file (nor the archive's
-     * {@value Cifar10Reader#ARCHIVE_FOLDER} inside). Anything else goes to the CIFAR-10 reader, whose errors say
-     * which files it expected.
-     */
-    static boolean isImageFolder(Path data) throws IOException {
-        if (!Files.isDirectory(data) || Files.isDirectory(data.resolve(Cifar10Reader.ARCHIVE_FOLDER))
-                || Files.exists(data.resolve(Cifar10Reader.META_FILE)) || Files.exists(data.resolve(Cifar10Reader.TEST_FILE))
-                || Cifar10Reader.TRAINING_FILES.stream().anyMatch(f -> Files.exists(data.resolve(f)))) {
-            return false;
-        }
-        try (Stream<Path> entries = Files.list(data)) {
-            return entries.anyMatch(Files::isDirectory);
-        }
     }
 }

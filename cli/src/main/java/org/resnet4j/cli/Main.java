@@ -125,7 +125,8 @@ public final class Main {
                           [--schedule paper|cosine] [--val-size 5000] [--seed S] [--threads T]
                           [--checkpoint-dir D] [--checkpoint-every N] [--resume | --overwrite] [--eval-every N]
                           [--records-per-file 10000] [--normalization channel|pixel] [--momentum 0.9]
-                          [--weight-decay 0.0001] [--warmup-iterations N --warmup-lr R] [--log-every 100]
+                          [--weight-decay 0.0001] [--warmup-iterations N --warmup-lr R] [--log-every 100];
+                          DIR CIFAR-10 or an image folder (DIR/<class>/<image>) [--image-size S] [--val-fraction 0.1]
                   eval    --model NAME --weights W.safetensors|W.pth --data DIR [--split test|val|train]
                           [--batch B] [--threads T] [--records-per-file 10000]; DIR CIFAR-10 or an image
                           folder (DIR/<class>/<image>, classes by name) [--image-size S] [--resize R]

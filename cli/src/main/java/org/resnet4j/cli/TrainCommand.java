@@ -7,18 +7,25 @@ import java.util.Locale;
 import java.util.Set;
 import org.resnet4j.data.Cifar10Downloader;
 import org.resnet4j.data.Cifar10Reader;
+import org.resnet4j.data.Dataset;
+import org.resnet4j.data.ImageFolder;
 import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNets;
 import org.resnet4j.train.Trainer;
 import org.resnet4j.train.TrainingConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code train --model NAME --data DIR [--iterations N | --epochs E] [--batch 128] [--lr 0.1] [--schedule paper|cosine]
  * [--val-size 5000] [--seed S] [--threads T] [--checkpoint-dir D] [--checkpoint-every N] [--resume | --overwrite]
- * [--eval-every N]
- * [--records-per-file 10000]}. {@code --records-per-file} reads smaller files in the CIFAR-10 format (crafted data).
+ * [--eval-every N] [--records-per-file 10000]}. {@code --records-per-file} reads smaller files in the CIFAR-10 format
+ * (crafted data). DIR may instead be an image folder ({@code DIR/<class>/<image>}): its images at {@code --image-size}
+ * (the network family's by default), a {@code --val-fraction} of each class held out (0.1), the same recipe otherwise.
  */
 final class TrainCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+
     private TrainCommand() {
     }
 
@@ -31,20 +38,28 @@ final class TrainCommand {
             throw new UsageException("train: " + e.getMessage());
         }
         Path data = args.path("data");
+        boolean folder = DataDirectories.isImageFolder(data);
         TrainingConfig paper = TrainingConfig.paper(model, data, Path.of(args.string("checkpoint-dir", "runs/" + model)));
         int recordsPerFile = args.integer("records-per-file", paper.recordsPerFile(), 1);
         int batch = args.integer("batch", paper.batchSize(), 2);
         int valSize = args.integer("val-size", paper.validationSize(), 0);
+        double valFraction = args.decimal("val-fraction", 0.1);
+        int imageSize = args.integer("image-size", ResNets.architecture(model).family().imageSize(), 1);
+        requireOptionsOfItsData(args, folder, data, valFraction);
+        FolderData images = folder ? FolderData.scan(data, valFraction, args.longValue("seed", paper.seed(),
+                Long.MIN_VALUE), imageSize) : null;
+        long trainImages = folder ? images.train().size()
+                : Cifar10Reader.TRAINING_FILES.size() * (long) recordsPerFile - valSize;
         long iterations;
         if (args.has("iterations") && args.has("epochs")) {
             throw new UsageException("train: give --iterations or --epochs, not both");
         } else if (args.has("epochs")) {
             int epochs = args.integer("epochs", 1, 1);
-            long trainImages = Cifar10Reader.TRAINING_FILES.size() * (long) recordsPerFile - valSize;
             if (trainImages < batch) {
                 throw new UsageException("train: --epochs needs at least one batch of " + batch + " training images, "
-                        + "but " + Cifar10Reader.TRAINING_FILES.size() + " files of " + recordsPerFile
-                        + " minus --val-size " + valSize + " leave " + trainImages);
+                        + "but " + (folder ? data + " holds " + trainImages + " to train on"
+                        : Cifar10Reader.TRAINING_FILES.size() + " files of " + recordsPerFile + " minus --val-size "
+                        + valSize + " leave " + trainImages));
             }
             iterations = epochs * (trainImages / batch);
         } else {
@@ -57,7 +72,7 @@ final class TrainCommand {
                     args.string("schedule", paper.schedule()).toLowerCase(Locale.ROOT),
                     args.longValue("warmup-iterations", paper.warmupIterations(), 0),
                     args.decimal("warmup-lr", paper.warmupRate()), args.decimal("momentum", paper.momentum()),
-                    args.decimal("weight-decay", paper.weightDecay()), valSize,
+                    args.decimal("weight-decay", paper.weightDecay()), folder ? images.heldOut() : valSize,
                     args.string("normalization", paper.normalization()).toLowerCase(Locale.ROOT),
                     args.longValue("seed", paper.seed(), Long.MIN_VALUE), args.integer("threads", 0, 1),
                     paper.checkpointDirectory(), args.longValue("checkpoint-every", paper.checkpointEvery(), 1),
@@ -70,19 +85,64 @@ final class TrainCommand {
         boolean overwrite = args.flag("overwrite");
         args.rejectUnknown();
         RunDirectory.prepare("train", config.checkpointDirectory(), config.resume(), overwrite);
-        if (!Cifar10Reader.TRAINING_FILES.stream().allMatch(f -> Files.isRegularFile(data.resolve(f)))) {
+        if (!folder && !Cifar10Reader.TRAINING_FILES.stream().allMatch(f -> Files.isRegularFile(data.resolve(f)))) {
             // Fetches the official archive where the network allows; offline it fails fast, naming the files and folder.
             new Cifar10Downloader().ensurePresent(data);
         }
-        Workload.announce(new Workload(ResNets.architecture(model), ModelOptions.defaults(ResNets.defaultClasses(model)),
-                32, batch, true));
+        int classes = folder ? images.train().classNames().size() : ResNets.defaultClasses(model);
+        Workload.announce(new Workload(ResNets.architecture(model), ModelOptions.defaults(classes), imageSize, batch,
+                true));
         Trainer.Summary summary;
         try {
-            summary = new Trainer(config).run();
+            summary = folder ? new Trainer(config).run(images.train(), images.validation(), data.getFileName() + "")
+                    : new Trainer(config).run();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         RunDirectory.printSummary(out, summary);
         return 0;
+    }
+
+    /** The options that belong to the other kind of data are refused, not ignored. */
+    private static void requireOptionsOfItsData(Arguments args, boolean folder, Path data, double valFraction) {
+        if (folder) {
+            for (String cifarOnly : new String[] {"records-per-file", "val-size"}) {
+                if (args.has(cifarOnly)) {
+                    throw new UsageException("train: --" + cifarOnly + " is for CIFAR-10 files; " + data + " is an "
+                            + "image folder" + (cifarOnly.equals("val-size") ? " (hold images out with --val-fraction)"
+                            : ""));
+                }
+            }
+            if (!(valFraction >= 0 && valFraction < 1)) {
+                throw new UsageException("train: --val-fraction must be in [0, 1), got " + valFraction);
+            }
+        } else {
+            for (String folderOnly : new String[] {"val-fraction", "image-size"}) {
+                if (args.has(folderOnly)) {
+                    throw new UsageException("train: --" + folderOnly + " is for an image folder; " + data + " is "
+                            + "CIFAR-10 data (32x32 images; hold images out with --val-size)");
+                }
+            }
+        }
+    }
+
+    /** An image folder's images at one size, a share of each class held out. */
+    private record FolderData(Dataset train, Dataset validation) {
+        int heldOut() {
+            return validation == null ? 0 : validation.size();
+        }
+
+        static FolderData scan(Path data, double valFraction, long seed, int size) throws java.io.IOException {
+            ImageFolder folder = ImageFolder.scan(data);
+            if (!folder.skipped().isEmpty()) {
+                LOG.warn("{}: {} files are not images of a class and were left out, e.g. {}", data,
+                        folder.skipped().size(), folder.skipped().getFirst());
+            }
+            ImageFolder.Split split = folder.split(valFraction, seed);
+            LOG.info("{}: {} classes, {} images to train on, {} held out, at {}x{}", data, folder.classNames().size(),
+                    split.train().size(), split.validation().size(), size, size);
+            return new FolderData(folder.dataset(split.train(), size),
+                    split.validation().isEmpty() ? null : folder.dataset(split.validation(), size));
+        }
     }
 }

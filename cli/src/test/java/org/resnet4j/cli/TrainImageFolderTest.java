@@ -1,0 +1,84 @@
+package org.resnet4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.data.Cifar10Fixtures;
+import org.resnet4j.io.ModelWeights;
+import org.resnet4j.io.SafeTensors;
+
+/**
+ * {@code train} on an image folder: a network of the folder's classes trained from scratch at {@code --image-size},
+ * whose weights name the classes and the size, so that {@code classify} and {@code eval} take them with nothing else.
+ */
+class TrainImageFolderTest {
+    @TempDir
+    Path dir;
+    private Path data;
+
+    @BeforeEach
+    void writeFolder() throws IOException {
+        data = dir.resolve("shades");
+        SplittableRandom random = new SplittableRandom(5);
+        String[] classes = {"dark", "light", "mid"};
+        for (int c = 0; c < classes.length; c++) {
+            Files.createDirectories(data.resolve(classes[c]));
+            for (int i = 0; i < 8; i++) {
+                BufferedImage image = new BufferedImage(20 + i, 18, BufferedImage.TYPE_INT_RGB);
+                for (int y = 0; y < image.getHeight(); y++) {
+                    for (int x = 0; x < image.getWidth(); x++) {
+                        int v = 40 + 80 * c + random.nextInt(30);
+                        image.setRGB(x, y, v * 0x010101);
+                    }
+                }
+                ImageIO.write(image, "png", data.resolve(classes[c]).resolve(i + ".png").toFile());
+            }
+        }
+    }
+
+    @Test
+    void aFolderTrainsFromScratchAndItsWeightsNeedNothingElse() throws IOException {
+        Path run = dir.resolve("run");
+        Cli result = Cli.run("train", "--model", "resnet20", "--data", data.toString(), "--image-size", "16",
+                "--iterations", "4", "--batch", "4", "--val-fraction", "0.25", "--checkpoint-dir", run.toString(),
+                "--checkpoint-every", "2", "--eval-every", "2").assertSuccess();
+        assertTrue(result.lastLine().matches("weights=\\S+ iterations=4 val_error=\\d+\\.\\d\\d% seconds=\\d+"),
+                result.out());
+        Map<String, String> metadata = SafeTensors.read(run.resolve("model.safetensors")).metadata();
+        assertEquals("dark\nlight\nmid", metadata.get(ModelWeights.LABELS));
+        assertEquals("16", metadata.get(ModelWeights.IMAGE_SIZE));
+        assertEquals("6", metadata.get("recipe.validation_size"), "2 of each class's 8 held out");
+
+        Cli classified = Cli.run("classify", "--weights", run.resolve("model.safetensors").toString(), "--image",
+                data.resolve("mid").resolve("0.png").toString()).assertSuccess();
+        assertEquals(3, classified.outLines().stream().filter(l -> l.matches(".* label=(dark|light|mid)")).count(),
+                classified.out());
+        Cli evaluated = Cli.run("eval", "--weights", run.resolve("model.safetensors").toString(), "--data",
+                data.toString()).assertSuccess();
+        assertTrue(evaluated.lastLine().matches("accuracy=[01]\\.\\d{4} error=\\d+\\.\\d{2} images=24"),
+                evaluated.out());
+    }
+
+    @Test
+    void optionsOfTheOtherKindOfDataAreRefused() throws IOException {
+        Cli.run("train", "--data", data.toString(), "--val-size", "5")
+                .assertFailure(2, "--val-size is for CIFAR-10 files; " + data + " is an image folder (hold images out "
+                        + "with --val-fraction)");
+        Cli.run("train", "--data", data.toString(), "--val-fraction", "1")
+                .assertFailure(2, "--val-fraction must be in [0, 1), got 1.0");
+        Path cifar = dir.resolve("cifar");
+        Cifar10Fixtures.writeLearnableDirectory(cifar, 24, 1);
+        Cli.run("train", "--data", cifar.toString(), "--records-per-file", "24", "--image-size", "64")
+                .assertFailure(2, "--image-size is for an image folder; " + cifar + " is CIFAR-10 data");
+    }
+}
