@@ -9,7 +9,7 @@
 #   scratch   freshly initialized weights (resnet4j's initialization, nothing trained), every layer trains
 #   scratch-lr0.1   the same at ten times the learning rate (not run by default: a check that scratch's figure
 #             is not only the fine-tuning learning rate's fault)
-# and each result is classified on the validation folder (`classify --top 1`); that network with its own head,
+# and each result is evaluated on the validation folder (`eval` of the folder); that network with its own head,
 # untouched, is the reference. One line per run: accuracy, the command's own training seconds and its wall time.
 #
 #   benchmarks/finetune_demo.sh [--data DIR] [--work DIR] [--epochs 30] [--train-per-class 100] [RUN ...]
@@ -56,17 +56,12 @@ if [ ! -d "$folders/val" ]; then
 fi
 [ -f "$work/scratch.safetensors" ] || tool scratch --like "$weights" --out "$work/scratch.safetensors" --seed 1
 
-# Top-1 accuracy of weights on the validation folder: classify in chunks of 1,000 images (about 1 GB of heap each);
-# an image's class is its folder's name.
+# Top-1 accuracy of weights on the validation folder: eval of the image folder (each image labelled with the class of
+# its folder's name, prepared as classify prepares it; it counts what classify --top 1 counted, image by image).
 evaluate() {
-  local files=("$folders"/val/*/*.png) i args f
-  for ((i = 0; i < ${#files[@]}; i += 1000)); do
-    args=()
-    for f in "${files[@]:i:1000}"; do args+=(--image "$f"); done
-    ./resnet4j classify --model resnet20 --weights "$1" --top 1 "${args[@]}" 2>>"$work/classify.log"
-  done | awk '{ n = split($1, path, "/"); label = $5; sub("label=", "", label); if (label == path[n - 1]) c++ }
-    END { if (NR == 0) { printf "accuracy=failed (see classify.log)"; exit }
-          printf "accuracy=%.4f correct=%d images=%d", c / NR, c, NR }'
+  ./resnet4j eval --weights "$1" --data "$folders/val" 2>>"$work/classify.log" | tail -n 1 \
+    | awk '{ split($1, a, "="); split($3, n, "="); if (n[2] == "") { printf "accuracy=failed (see classify.log)"; exit }
+             printf "accuracy=%.4f correct=%d images=%d", a[2], a[2] * n[2] + 0.5, n[2] }'
 }
 
 cpu="$(grep -o -m1 avx512f /proc/cpuinfo || echo no-avx512f), $(nproc) cores"
