@@ -61,7 +61,8 @@ final class TrainingRun {
         Map<String, String> checkpointMetadata = new LinkedHashMap<>();
         checkpointMetadata.put(TrainedWeights.VALIDATION_SIZE, Integer.toString(recipe.validationSize()));
         checkpointMetadata.putAll(options.extraMetadata);
-        checkpointMetadata.putAll(imageSizeMetadata());
+        // Always in checkpoints (a resume compares it; the final weights record it only when not the family's).
+        checkpointMetadata.put(ModelWeights.IMAGE_SIZE, Integer.toString(options.trainingData.imageSize()));
         TrainingLoop loop = new TrainingLoop(options.model, name, sgd, options.kernels, recipe, options.iterations,
                 options.batchSize, dir, metrics, validation(state.normalization()), options.checkpointEvery,
                 options.evaluateEvery, options.logEvery, options.listeners, checkpointMetadata);
@@ -87,7 +88,10 @@ final class TrainingRun {
         if (options.resume && Files.exists(Checkpoint.path(dir))) {
             // The recipe is compared before the checkpoint is loaded, so a refused resume leaves the model as it was.
             Checkpoint.State state = Checkpoint.read(dir, name, options.model, sgd,
-                    (saved, metadata) -> checkRecipe(saved, recipe, Checkpoint.path(dir)));
+                    (saved, metadata) -> {
+                        checkRecipe(saved, recipe, Checkpoint.path(dir));
+                        checkImageSize(metadata, Checkpoint.path(dir));
+                    });
             metrics.reload(state.iteration());
             LOG.info("resumed {} from {} at iteration {}", name, Checkpoint.path(dir), state.iteration());
             return state;
@@ -149,6 +153,20 @@ final class TrainingRun {
      * Refuses to resume with settings that would make the continuation differ from the run the checkpoint belongs to.
      * A changed total is allowed (extending a finished run) but moves the schedule, so it gets a warning.
      */
+    /**
+     * Refuses a resume on images of another side than the checkpoint records (train's --image-size on a folder): the
+     * size is no part of the recipe. Checkpoints written before they recorded it (CIFAR-10's 32) are not compared.
+     */
+    private void checkImageSize(Map<String, String> metadata, Path checkpoint) {
+        String saved = metadata.get(ModelWeights.IMAGE_SIZE);
+        String asked = Integer.toString(options.trainingData.imageSize());
+        if (saved != null && !saved.strip().equals(asked)) {
+            throw new IllegalArgumentException("cannot resume from " + checkpoint + ": it was trained with other "
+                    + "settings, so the run cannot continue exactly: image size saved " + saved.strip() + ", asked "
+                    + asked);
+        }
+    }
+
     private static void checkRecipe(Checkpoint.State state, Recipe asked, Path checkpoint) {
         Recipe saved = state.recipe();
         if (saved == null) {
