@@ -14,6 +14,7 @@ import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.NormalizationMetadata;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Parallel;
+import org.resnet4j.models.Architecture;
 import org.resnet4j.optim.Sgd;
 import org.resnet4j.tensor.Layout;
 import org.slf4j.Logger;
@@ -61,6 +62,7 @@ final class TrainingRun {
         Map<String, String> checkpointMetadata = new LinkedHashMap<>();
         checkpointMetadata.put(TrainedWeights.VALIDATION_SIZE, Integer.toString(recipe.validationSize()));
         checkpointMetadata.putAll(options.extraMetadata);
+        checkpointMetadata.putAll(imageSizeMetadata());
         // Always in checkpoints (a resume compares it; the final weights record it only when not the family's).
         checkpointMetadata.put(ModelWeights.IMAGE_SIZE, Integer.toString(options.trainingData.imageSize()));
         TrainingLoop loop = new TrainingLoop(options.model, name, sgd, options.kernels, recipe, options.iterations,
@@ -126,8 +128,16 @@ final class TrainingRun {
      */
     private Map<String, String> imageSizeMetadata() {
         int size = options.trainingData.imageSize();
-        return size == options.model.architecture().family().imageSize() ? Map.of()
-                : Map.of(ModelWeights.IMAGE_SIZE, Integer.toString(size));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        if (size != options.model.architecture().family().imageSize()) {
+            metadata.put(ModelWeights.IMAGE_SIZE, Integer.toString(size));
+        }
+        if (options.model.architecture().family() == Architecture.Family.IMAGENET) {
+            // The training images are whole S x S images (an image folder's resized to S and center-cropped): an
+            // ImageNet network's inference would otherwise resize to torchvision's 256/224 of S, a tighter crop.
+            metadata.put(ModelWeights.RESIZE, Integer.toString(size));
+        }
+        return metadata;
     }
 
     /**

@@ -69,6 +69,26 @@ class TrainImageFolderTest {
                 evaluated.out());
     }
 
+    /**
+     * An ImageNet network trained on a folder saw each image's shorter side resized to --image-size and center-cropped
+     * to it; inference must prepare images so too, not at torchvision's 256/224 of the side (a tighter crop, other
+     * scale than training and its validation saw).
+     */
+    @Test
+    void anImageNetNetworkTrainedOnAFolderIsFedImagesAsItWasTrained() throws IOException {
+        Path run = dir.resolve("run18");
+        Cli.run("train", "--model", "resnet18", "--data", data.toString(), "--image-size", "16", "--iterations", "1",
+                "--batch", "4", "--val-fraction", "0", "--checkpoint-dir", run.toString()).assertSuccess();
+        Path weights = run.resolve("model.safetensors");
+        org.resnet4j.io.SafeTensorsFile file = org.resnet4j.io.WeightFiles.read(weights);
+        org.resnet4j.models.ResNet model = ModelArguments.parse(Arguments.parse("classify", new String[0], 0,
+                java.util.Set.of()), "resnet50").buildFor(file, weights);
+        ModelWeights trained = ModelWeights.load(model, weights, file);
+        ImageCrop crop = new ImageCrop.Options(java.util.OptionalInt.empty(), java.util.OptionalInt.empty())
+                .resolve("classify", model, trained);
+        assertEquals(new ImageCrop(16, 16), crop, "as train prepared the folder's images");
+    }
+
     @Test
     void optionsOfTheOtherKindOfDataAreRefused() throws IOException {
         Cli.run("train", "--data", data.toString(), "--val-size", "5")
