@@ -63,6 +63,8 @@ final class TrainingRun {
         checkpointMetadata.put(TrainedWeights.VALIDATION_SIZE, Integer.toString(recipe.validationSize()));
         checkpointMetadata.putAll(options.extraMetadata);
         checkpointMetadata.putAll(imageSizeMetadata());
+        // The class names, as the final weights record them: eval and classify of a checkpoint name its classes.
+        checkpointMetadata.put(FineTuner.LABELS, String.join("\n", options.trainingData.classNames()));
         // Always in checkpoints (a resume compares it; the final weights record it only when not the family's).
         checkpointMetadata.put(ModelWeights.IMAGE_SIZE, Integer.toString(options.trainingData.imageSize()));
         TrainingLoop loop = new TrainingLoop(options.model, name, sgd, options.kernels, recipe, options.iterations,

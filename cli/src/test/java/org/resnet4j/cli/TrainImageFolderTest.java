@@ -89,6 +89,20 @@ class TrainImageFolderTest {
         assertEquals(new ImageCrop(16, 16), crop, "as train prepared the folder's images");
     }
 
+    /**
+     * A run's checkpoint names its classes as its final weights do: eval of a test folder of some of the classes
+     * against a checkpoint took the default names ("0", "1", ... or CIFAR-10's) and labelled the folders by those.
+     */
+    @Test
+    void aCheckpointNamesItsClassesAsTheFinalWeightsDo() throws IOException {
+        Path run = dir.resolve("run");
+        Cli.run("train", "--model", "resnet20", "--data", data.toString(), "--image-size", "16", "--iterations", "2",
+                "--batch", "4", "--val-fraction", "0", "--checkpoint-dir", run.toString(), "--checkpoint-every", "2")
+                .assertSuccess();
+        Map<String, String> checkpoint = SafeTensors.read(run.resolve("checkpoint.safetensors")).metadata();
+        assertEquals("dark\nlight\nmid", checkpoint.get(ModelWeights.LABELS));
+    }
+
     @Test
     void optionsOfTheOtherKindOfDataAreRefused() throws IOException {
         Cli.run("train", "--data", data.toString(), "--val-size", "5")
