@@ -140,6 +140,18 @@ class TrainingTest {
         small(twoClassModel(3), ArrayDataset.redOrBlue(40, 8, 4), dir, 8).resume(true).run(); // the same size resumes
     }
 
+    /** A fine-tuning checkpoint names its classes as its final weights do, so eval and classify of it take them. */
+    @Test
+    void aFineTuningCheckpointNamesItsClasses() throws IOException {
+        Path data = darkOrLight(dir.resolve("images"));
+        Path weights = dir.resolve("pretrained.safetensors");
+        org.resnet4j.io.StateDicts.save(ResNets.create("resnet20", ModelOptions.defaults(10)), weights, Map.of());
+        Path run = dir.resolve("run");
+        new FineTuner(fineTuning(weights, data, run, 1, true, 0, false)).run();
+        assertEquals("dark\nlight", metadata(Checkpoint.path(run)).get(FineTuner.LABELS));
+        new FineTuner(fineTuning(weights, data, run, 2, true, 0, true)).run(); // and it resumes
+    }
+
     private static double mean(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     }
