@@ -103,6 +103,22 @@ class TrainImageFolderTest {
         assertEquals("dark\nlight\nmid", checkpoint.get(ModelWeights.LABELS));
     }
 
+    /**
+     * A --val-fraction that holds out every image (one image a class, half held out: each class's one) leaves nothing to
+     * train on: refused naming the folder and the option, not "image folder data set: no images".
+     */
+    @Test
+    void aSplitThatLeavesNothingToTrainOnIsRefusedByName() throws IOException {
+        Path tiny = dir.resolve("tiny");
+        for (String c : new String[] {"a", "b"}) {
+            Files.createDirectories(tiny.resolve(c));
+            Files.copy(data.resolve("dark").resolve("0.png"), tiny.resolve(c).resolve("0.png"));
+        }
+        Cli.run("train", "--data", tiny.toString(), "--val-fraction", "0.5", "--iterations", "1", "--batch", "2",
+                "--checkpoint-dir", dir.resolve("run").toString())
+                .assertFailure(2, tiny + ": --val-fraction 0.5 holds out all 2 images");
+    }
+
     @Test
     void optionsOfTheOtherKindOfDataAreRefused() throws IOException {
         Cli.run("train", "--data", data.toString(), "--val-size", "5")
