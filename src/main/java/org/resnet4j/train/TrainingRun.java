@@ -162,10 +162,6 @@ final class TrainingRun {
     }
 
     /**
-     * Refuses to resume with settings that would make the continuation differ from the run the checkpoint belongs to.
-     * A changed total is allowed (extending a finished run) but moves the schedule, so it gets a warning.
-     */
-    /**
      * Refuses a resume on images of another side than the checkpoint records (train's --image-size on a folder): the
      * size is no part of the recipe. Checkpoints written before they recorded it (CIFAR-10's 32) are not compared.
      */
@@ -179,6 +175,10 @@ final class TrainingRun {
         }
     }
 
+    /**
+     * Refuses to resume with settings that would make the continuation differ from the run the checkpoint belongs to.
+     * A changed total is allowed (extending a finished run) but moves the schedule, so it gets a warning.
+     */
     private static void checkRecipe(Checkpoint.State state, Recipe asked, Path checkpoint) {
         Recipe saved = state.recipe();
         if (saved == null) {
