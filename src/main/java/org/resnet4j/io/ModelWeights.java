@@ -28,6 +28,12 @@ public final class ModelWeights {
      * (fine-tuning at {@code --image-size}): inference then prepares images at that size by default.
      */
     public static final String IMAGE_SIZE = "image_size";
+    /**
+     * The metadata key of the side an image's shorter side was resized to before the center crop of
+     * {@value #IMAGE_SIZE} when the network was trained, when it is not torchvision's 256/224 of the crop an ImageNet
+     * network's inference takes by default ({@code train}: the whole image, resized to the crop's side).
+     */
+    public static final String RESIZE = "resize";
     /** The metadata value of {@code format} that marks a training checkpoint. */
     public static final String CHECKPOINT_FORMAT = "resnet4j-checkpoint-1";
     /** Where a training checkpoint keeps its optimizer state: tensors under this prefix are no part of the model. */
@@ -170,6 +176,24 @@ public final class ModelWeights {
             // reported below
         }
         throw new IllegalArgumentException(path + ": metadata '" + IMAGE_SIZE + "' must be a positive whole number of "
+                + "pixels, got '" + text + "'");
+    }
+
+    /** The shorter side before the crop the file records ({@value #RESIZE}, as {@code train} writes it), or empty. */
+    public OptionalInt resizeIfRecorded() {
+        String text = metadata.get(RESIZE);
+        if (text == null) {
+            return OptionalInt.empty();
+        }
+        try {
+            int resize = Integer.parseInt(text.strip());
+            if (resize >= 1) {
+                return OptionalInt.of(resize);
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new IllegalArgumentException(path + ": metadata '" + RESIZE + "' must be a positive whole number of "
                 + "pixels, got '" + text + "'");
     }
 

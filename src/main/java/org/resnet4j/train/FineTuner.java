@@ -129,13 +129,16 @@ public final class FineTuner {
         LOG.info("fine-tuning {} on {} classes ({} training, {} validation images), {}; {} iterations of batch {}",
                 config.model(), folder.classNames().size(), split.train().size(), split.validation().size(),
                 config.freezeBackbone() ? "backbone frozen" : "all layers", iterations, config.batchSize());
+        // The checkpoints name the classes as the final weights do (eval and classify of a checkpoint); not compared.
+        Map<String, String> checkpointMetadata = new LinkedHashMap<>(runSettings);
+        checkpointMetadata.put(LABELS, String.join("\n", folder.classNames()));
         TrainingLoop loop = new TrainingLoop(model, config.model(), sgd, kernels, recipe, iterations,
                 config.batchSize(), dir, metrics, split.validation().isEmpty() ? null : () -> {
                     try (BatchLoader loader = BatchLoader.imageFolderEvaluation(split.validation(), evaluate,
                             config.batchSize(), Layout.NHWC, DECODE_THREADS)) {
                         return Evaluator.evaluate(model, kernels, loader);
                     }
-                }, batches, batches, Math.max(1, batches / 4), listeners, runSettings);
+                }, batches, batches, Math.max(1, batches / 4), listeners, checkpointMetadata);
         TrainingLoop.End end;
         try (BatchLoader loader = BatchLoader.imageFolderTraining(split.train(), augment, config.batchSize(),
                 config.seed(), state.loader(), Layout.NHWC, DECODE_THREADS)) {

@@ -14,6 +14,7 @@ import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.NormalizationMetadata;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Parallel;
+import org.resnet4j.models.Architecture;
 import org.resnet4j.optim.Sgd;
 import org.resnet4j.tensor.Layout;
 import org.slf4j.Logger;
@@ -62,6 +63,10 @@ final class TrainingRun {
         checkpointMetadata.put(TrainedWeights.VALIDATION_SIZE, Integer.toString(recipe.validationSize()));
         checkpointMetadata.putAll(options.extraMetadata);
         checkpointMetadata.putAll(imageSizeMetadata());
+        // The class names, as the final weights record them: eval and classify of a checkpoint name its classes.
+        checkpointMetadata.put(FineTuner.LABELS, String.join("\n", options.trainingData.classNames()));
+        // Always in checkpoints (a resume compares it; the final weights record it only when not the family's).
+        checkpointMetadata.put(ModelWeights.IMAGE_SIZE, Integer.toString(options.trainingData.imageSize()));
         TrainingLoop loop = new TrainingLoop(options.model, name, sgd, options.kernels, recipe, options.iterations,
                 options.batchSize, dir, metrics, validation(state.normalization()), options.checkpointEvery,
                 options.evaluateEvery, options.logEvery, options.listeners, checkpointMetadata);
@@ -87,7 +92,10 @@ final class TrainingRun {
         if (options.resume && Files.exists(Checkpoint.path(dir))) {
             // The recipe is compared before the checkpoint is loaded, so a refused resume leaves the model as it was.
             Checkpoint.State state = Checkpoint.read(dir, name, options.model, sgd,
-                    (saved, metadata) -> checkRecipe(saved, recipe, Checkpoint.path(dir)));
+                    (saved, metadata) -> {
+                        checkRecipe(saved, recipe, Checkpoint.path(dir));
+                        checkImageSize(metadata, Checkpoint.path(dir));
+                    });
             metrics.reload(state.iteration());
             LOG.info("resumed {} from {} at iteration {}", name, Checkpoint.path(dir), state.iteration());
             return state;
@@ -122,8 +130,16 @@ final class TrainingRun {
      */
     private Map<String, String> imageSizeMetadata() {
         int size = options.trainingData.imageSize();
-        return size == options.model.architecture().family().imageSize() ? Map.of()
-                : Map.of(ModelWeights.IMAGE_SIZE, Integer.toString(size));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        if (size != options.model.architecture().family().imageSize()) {
+            metadata.put(ModelWeights.IMAGE_SIZE, Integer.toString(size));
+        }
+        if (options.model.architecture().family() == Architecture.Family.IMAGENET) {
+            // The training images are whole S x S images (an image folder's resized to S and center-cropped): an
+            // ImageNet network's inference would otherwise resize to torchvision's 256/224 of S, a tighter crop.
+            metadata.put(ModelWeights.RESIZE, Integer.toString(size));
+        }
+        return metadata;
     }
 
     /**
@@ -143,6 +159,20 @@ final class TrainingRun {
         metadata.put(FineTuner.LABELS, String.join("\n", options.trainingData.classNames()));
         StateDicts.save(options.model, weights, metadata);
         return weights;
+    }
+
+    /**
+     * Refuses a resume on images of another side than the checkpoint records (train's --image-size on a folder): the
+     * size is no part of the recipe. Checkpoints written before they recorded it (CIFAR-10's 32) are not compared.
+     */
+    private void checkImageSize(Map<String, String> metadata, Path checkpoint) {
+        String saved = metadata.get(ModelWeights.IMAGE_SIZE);
+        String asked = Integer.toString(options.trainingData.imageSize());
+        if (saved != null && !saved.strip().equals(asked)) {
+            throw new IllegalArgumentException("cannot resume from " + checkpoint + ": it was trained with other "
+                    + "settings, so the run cannot continue exactly: image size saved " + saved.strip() + ", asked "
+                    + asked);
+        }
     }
 
     /**

@@ -126,6 +126,32 @@ class TrainingTest {
                 name + " changed by a refused resume"));
     }
 
+    /**
+     * A run resumed on images of another side (train's --image-size on a folder) is refused: the size is no part of the
+     * recipe, so the resume used to continue silently on inputs of another scale.
+     */
+    @Test
+    void aResumeOnImagesOfAnotherSizeIsRefused() throws IOException {
+        small(twoClassModel(3), ArrayDataset.redOrBlue(40, 8, 4), dir, 4).run();
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> small(twoClassModel(3), ArrayDataset.redOrBlue(40, 12, 4), dir, 8).resume(true).run());
+        assertTrue(e.getMessage().contains("image size saved 8, asked 12"), e.getMessage());
+        small(twoClassModel(3), ArrayDataset.redOrBlue(40, 8, 4), dir, 8).resume(true).run(); // the same size resumes
+    }
+
+    /** A fine-tuning checkpoint names its classes as its final weights do, so eval and classify of it take them. */
+    @Test
+    void aFineTuningCheckpointNamesItsClasses() throws IOException {
+        Path data = darkOrLight(dir.resolve("images"));
+        Path weights = dir.resolve("pretrained.safetensors");
+        org.resnet4j.io.StateDicts.save(ResNets.create("resnet20", ModelOptions.defaults(10)), weights, Map.of());
+        Path run = dir.resolve("run");
+        new FineTuner(fineTuning(weights, data, run, 1, true, 0, false)).run();
+        assertEquals("dark\nlight", metadata(Checkpoint.path(run)).get(FineTuner.LABELS));
+        new FineTuner(fineTuning(weights, data, run, 2, true, 0, true)).run(); // and it resumes
+    }
+
     private static double mean(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     }

@@ -9,7 +9,7 @@ import org.resnet4j.serving.ModelInputs;
  * How an inference command prepares an image: its shorter side resized to {@code resize}, then center-cropped to
  * {@code size}. {@code --image-size} wins; else the size the weights record (fine-tuned at another size), else the
  * network family's (224 or 32). {@code --resize} wins; else 256/224 of the size for ImageNet networks (torchvision's V1
- * weights), the size itself for CIFAR ones.
+ * weights), the size itself for CIFAR ones, or as the weights record ({@value ModelWeights#RESIZE}: {@code train}'s).
  */
 record ImageCrop(int size, int resize) {
 
@@ -23,7 +23,13 @@ record ImageCrop(int size, int resize) {
 
         ImageCrop resolve(String command, ResNet model, ModelWeights trained) {
             int side = size.orElse(trained.imageSizeIfRecorded().orElse(ModelInputs.defaultSize(model)));
-            int shorter = resize.orElse(ModelInputs.resizeFor(model, side));
+            OptionalInt recordedResize = trained.resizeIfRecorded();
+            // Weights that record how their training images were resized (train's: the whole image, to the crop's
+            // side) are fed images so, in proportion at another --image-size; else torchvision's rule.
+            int shorter = resize.orElse(recordedResize.isPresent()
+                    ? (int) Math.round(side * (double) recordedResize.getAsInt()
+                            / trained.imageSizeIfRecorded().orElse(ModelInputs.defaultSize(model)))
+                    : ModelInputs.resizeFor(model, side));
             check(command, model, side, shorter);
             return new ImageCrop(side, shorter);
         }

@@ -139,6 +139,10 @@ final class TrainCommand {
                         folder.skipped().size(), folder.skipped().getFirst());
             }
             ImageFolder.Split split = folder.split(valFraction, seed);
+            if (split.train().isEmpty()) {
+                throw new UsageException("train: " + data + ": --val-fraction " + valFraction + " holds out all "
+                        + folder.samples().size() + " images (each class's share rounded), none left to train on");
+            }
             LOG.info("{}: {} classes, {} images to train on, {} held out, at {}x{}", data, folder.classNames().size(),
                     split.train().size(), split.validation().size(), size, size);
             return new FolderData(folder.dataset(split.train(), size),

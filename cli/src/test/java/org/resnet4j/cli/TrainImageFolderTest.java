@@ -69,6 +69,56 @@ class TrainImageFolderTest {
                 evaluated.out());
     }
 
+    /**
+     * An ImageNet network trained on a folder saw each image's shorter side resized to --image-size and center-cropped
+     * to it; inference must prepare images so too, not at torchvision's 256/224 of the side (a tighter crop, other
+     * scale than training and its validation saw).
+     */
+    @Test
+    void anImageNetNetworkTrainedOnAFolderIsFedImagesAsItWasTrained() throws IOException {
+        Path run = dir.resolve("run18");
+        Cli.run("train", "--model", "resnet18", "--data", data.toString(), "--image-size", "16", "--iterations", "1",
+                "--batch", "4", "--val-fraction", "0", "--checkpoint-dir", run.toString()).assertSuccess();
+        Path weights = run.resolve("model.safetensors");
+        org.resnet4j.io.SafeTensorsFile file = org.resnet4j.io.WeightFiles.read(weights);
+        org.resnet4j.models.ResNet model = ModelArguments.parse(Arguments.parse("classify", new String[0], 0,
+                java.util.Set.of()), "resnet50").buildFor(file, weights);
+        ModelWeights trained = ModelWeights.load(model, weights, file);
+        ImageCrop crop = new ImageCrop.Options(java.util.OptionalInt.empty(), java.util.OptionalInt.empty())
+                .resolve("classify", model, trained);
+        assertEquals(new ImageCrop(16, 16), crop, "as train prepared the folder's images");
+    }
+
+    /**
+     * A run's checkpoint names its classes as its final weights do: eval of a test folder of some of the classes
+     * against a checkpoint took the default names ("0", "1", ... or CIFAR-10's) and labelled the folders by those.
+     */
+    @Test
+    void aCheckpointNamesItsClassesAsTheFinalWeightsDo() throws IOException {
+        Path run = dir.resolve("run");
+        Cli.run("train", "--model", "resnet20", "--data", data.toString(), "--image-size", "16", "--iterations", "2",
+                "--batch", "4", "--val-fraction", "0", "--checkpoint-dir", run.toString(), "--checkpoint-every", "2")
+                .assertSuccess();
+        Map<String, String> checkpoint = SafeTensors.read(run.resolve("checkpoint.safetensors")).metadata();
+        assertEquals("dark\nlight\nmid", checkpoint.get(ModelWeights.LABELS));
+    }
+
+    /**
+     * A --val-fraction that holds out every image (one image a class, half held out: each class's one) leaves nothing to
+     * train on: refused naming the folder and the option, not "image folder data set: no images".
+     */
+    @Test
+    void aSplitThatLeavesNothingToTrainOnIsRefusedByName() throws IOException {
+        Path tiny = dir.resolve("tiny");
+        for (String c : new String[] {"a", "b"}) {
+            Files.createDirectories(tiny.resolve(c));
+            Files.copy(data.resolve("dark").resolve("0.png"), tiny.resolve(c).resolve("0.png"));
+        }
+        Cli.run("train", "--data", tiny.toString(), "--val-fraction", "0.5", "--iterations", "1", "--batch", "2",
+                "--checkpoint-dir", dir.resolve("run").toString())
+                .assertFailure(2, tiny + ": --val-fraction 0.5 holds out all 2 images");
+    }
+
     @Test
     void optionsOfTheOtherKindOfDataAreRefused() throws IOException {
         Cli.run("train", "--data", data.toString(), "--val-size", "5")

@@ -137,6 +137,11 @@ public final class DistributedTrainer {
             // As single-process training records it: inference then prepares images at the trained size.
             weightsMetadata.put(ModelWeights.IMAGE_SIZE, Integer.toString(input.height()));
         }
+        if (input.height() == input.width()
+                && model.architecture().family() == org.resnet4j.models.Architecture.Family.IMAGENET) {
+            // Whole images at that side, as single-process training records it: not torchvision's 256/224 resize.
+            weightsMetadata.put(ModelWeights.RESIZE, Integer.toString(input.height()));
+        }
         StateDicts.save(model, checkpointDir.resolve(WEIGHTS_FILE), weightsMetadata);
         return new Result(model, step, segments);
     }

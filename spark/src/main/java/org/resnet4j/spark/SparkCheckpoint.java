@@ -63,6 +63,12 @@ final class SparkCheckpoint {
                 differences.add(key + " saved " + saved + ", asked " + value);
             }
         });
+        // A setting the checkpoint records and this run does not ask for (a warm-up, recorded only when there is one).
+        contents.metadata().forEach((key, saved) -> {
+            if (key.startsWith(RECIPE) && !asked.containsKey(key.substring(RECIPE.length()))) {
+                differences.add(key.substring(RECIPE.length()) + " saved " + saved + ", asked null");
+            }
+        });
         // What the caller computed for this run (the input normalization, from the data): data of the same size but
         // other images give another normalization, and the weights would go on learning on inputs scaled otherwise.
         extra.forEach((key, value) -> {

@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.io.SafeTensors;
 import org.resnet4j.optim.LearningRateSchedule;
 
 /** The settings of a distributed run: its learning rates and what its checkpoints record of them. */
@@ -35,5 +41,24 @@ class DistributedConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TWENTY.withWarmup(5, 0));
         assertTrue(e.getMessage().startsWith("warm-up: iterations must be >= 0 and the rate > 0, got 5 at 0.0"),
                 e.getMessage());
+    }
+
+    /**
+     * A checkpoint of a run with a warm-up, resumed without one (or the other way round), is refused: the comparison
+     * went over the resuming run's recipe keys only, so a run stopped inside its warm-up continued silently at the
+     * schedule's rate.
+     */
+    @Test
+    void aResumeWithoutTheCheckpointsWarmUpIsRefused(@TempDir Path dir) throws IOException {
+        DistributedConfig warm = TWENTY.withWarmup(10, 0.01);
+        SafeTensors.write(dir.resolve(SparkCheckpoint.FILE), List.of(), SparkCheckpoint.metadata(warm, 5, 50, Map.of()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SparkCheckpoint.read(dir, TWENTY, 50, Map.of()));
+        assertTrue(e.getMessage().contains("warmup_iterations saved 10, asked null"), e.getMessage());
+        assertEquals(5, SparkCheckpoint.read(dir, warm, 50, Map.of()).step()); // the same warm-up resumes
+
+        SafeTensors.write(dir.resolve(SparkCheckpoint.FILE), List.of(), SparkCheckpoint.metadata(TWENTY, 5, 50, Map.of()));
+        e = assertThrows(IllegalArgumentException.class, () -> SparkCheckpoint.read(dir, warm, 50, Map.of()));
+        assertTrue(e.getMessage().contains("warmup_iterations saved null, asked 10"), e.getMessage());
     }
 }

@@ -92,6 +92,9 @@ class DistributedTrainingTest {
         run(spark, records, ModelFactory.named("resnet18", 10, null, 3), CONFIG.withIterations(1), run);
         assertEquals("32", SafeTensors.read(run.resolve(DistributedTrainer.WEIGHTS_FILE)).metadata()
                 .get(ModelWeights.IMAGE_SIZE));
+        // Whole 32x32 images, so inference resizes to 32, not torchvision's 256/224 of it.
+        assertEquals("32", SafeTensors.read(run.resolve(DistributedTrainer.WEIGHTS_FILE)).metadata()
+                .get(ModelWeights.RESIZE));
     }
 
     @Test
