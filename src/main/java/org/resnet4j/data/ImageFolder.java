@@ -81,7 +81,12 @@ public final class ImageFolder {
         }
         for (Path folder : classFolders) {
             int label = names.size();
-            names.add(folder.getFileName().toString());
+            String name = folder.getFileName().toString();
+            if (name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0) {
+                // Weights record the class names one per line: this one would come back as two classes.
+                throw new IOException(folder + ": a class folder's name contains a line break; rename it");
+            }
+            names.add(name);
             List<Path> files;
             try (Stream<Path> walk = Files.walk(folder, FileVisitOption.FOLLOW_LINKS)) {
                 files = walk.filter(Files::isRegularFile).sorted(TORCHVISION_ORDER).toList();
@@ -149,15 +154,22 @@ public final class ImageFolder {
      * network's classes, or all of them, gets the labels the network was trained with. torchvision numbers the
      * folders present, so a test folder without one class shifts every label after it.
      *
-     * @throws IllegalArgumentException naming the class folders whose names {@code classNames} lacks
+     * @throws IllegalArgumentException naming the class folders whose names {@code classNames} lacks, or a folder whose
+     *                                  name two of the network's classes share
      */
     public List<Sample> samplesLabelledBy(List<String> classNames) {
         int[] labelOf = new int[this.classNames.size()];
         List<String> unknown = new ArrayList<>();
         for (int c = 0; c < labelOf.length; c++) {
-            labelOf[c] = classNames.indexOf(this.classNames.get(c));
+            String name = this.classNames.get(c);
+            labelOf[c] = classNames.indexOf(name);
             if (labelOf[c] < 0) {
-                unknown.add(this.classNames.get(c));
+                unknown.add(name);
+            } else if (classNames.lastIndexOf(name) != labelOf[c]) {
+                // ImageNet's names repeat ("crane" the bird, 134, and the machine, 517): a name cannot choose.
+                throw new IllegalArgumentException(root + ": class folder " + name + " names classes "
+                        + labelOf[c] + " and " + classNames.lastIndexOf(name) + " of the network, which share the "
+                        + "name; evaluate with folders named by class index or by unique names");
             }
         }
         if (!unknown.isEmpty()) {
@@ -189,7 +201,8 @@ public final class ImageFolder {
 
     /**
      * A split that holds out {@code validationFraction} of each class (rounded, at least one image where the fraction
-     * is above 0 and the class has two), chosen by {@code seed}: the same seed gives the same split on any machine.
+     * is above 0 and the class has two, never all of a class), chosen by {@code seed}: the same seed gives the same
+     * split on any machine.
      */
     public Split split(double validationFraction, long seed) {
         if (!(validationFraction >= 0 && validationFraction < 1)) {
@@ -204,6 +217,9 @@ public final class ImageFolder {
             if (validationFraction > 0 && held == 0 && members.size() >= 2) {
                 held = 1;
             }
+            // Never the whole class: a class of one image at a fraction of 0.5 or more was held out entirely, so the
+            // network trained without ever seeing it.
+            held = Math.min(held, members.size() - 1);
             // A Fisher-Yates shuffle of the class's indices by a generator seeded from (seed, class).
             int[] order = new int[members.size()];
             for (int i = 0; i < order.length; i++) {

@@ -23,12 +23,12 @@ public interface LearningRateSchedule {
 
     /**
      * The paper's CIFAR-10 recipe (§4.2): 0.1, divided by 10 at 32k and 48k iterations (training stops at 64k).
-     * Scaled to another total length {@code total}, the milestones stay at 1/2 and 3/4 of it: iteration {@code i}
-     * is divided once {@code i / total} reaches them (rounding up, so a run of 1 to 3 iterations starts at {@code base},
-     * not at base/100 as milestones rounded down to 0 had it).
+     * Scaled to another total length {@code total}, the milestones stay at 1/2 and 3/4 of it (rounded down, as every
+     * checkpoint so far was trained with), but never at iteration 0: a 1-iteration run trains at {@code base}, not at
+     * base/100.
      */
     static LearningRateSchedule paper(double base, long total) {
-        return multiStep(base, 0.1, total - total / 2, total - total / 4);
+        return multiStep(base, 0.1, Math.max(1, total / 2), Math.max(1, total * 3 / 4));
     }
 
     /** Half a cosine from {@code base} at iteration 0 down to 0 at {@code total}. */

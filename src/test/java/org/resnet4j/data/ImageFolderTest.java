@@ -135,4 +135,35 @@ class ImageFolderTest {
                 () -> folder.samplesLabelledBy(List.of("bird", "cat")));
         assertEquals(root + ": class folder dog is not among the network's 2 classes (bird, cat)", e.getMessage());
     }
+
+    /** A name two of the network's classes share (ImageNet's two cranes) cannot choose a label: refused, naming both. */
+    @Test
+    void aNameTwoClassesShareIsRefused() throws IOException {
+        file("crane/1.png");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ImageFolder.scan(root).samplesLabelledBy(List.of("heron", "crane", "truck", "crane")));
+        assertTrue(e.getMessage().contains("class folder crane names classes 1 and 3 of the network"), e.getMessage());
+    }
+
+    /** Class names are recorded one per line: a folder name with a line break would come back as two classes. */
+    @Test
+    void aClassNameWithALineBreakIsRefused() throws IOException {
+        file("cat/1.png");
+        file("two\nlines/1.png");
+        IOException e = assertThrows(IOException.class, () -> ImageFolder.scan(root));
+        assertTrue(e.getMessage().endsWith("a class folder's name contains a line break; rename it"), e.getMessage());
+    }
+
+    /** A class of one image keeps it for training whatever the fraction: held out, the class was never trained on. */
+    @Test
+    void aSplitNeverHoldsOutAWholeClass() throws IOException {
+        file("lonely/1.png");
+        for (int i = 0; i < 4; i++) {
+            file("many/" + i + ".png");
+        }
+        ImageFolder.Split split = ImageFolder.scan(root).split(0.6, 3);
+        assertEquals(1, split.train().stream().filter(s -> s.label() == 0).count(), "lonely's image trains");
+        assertEquals(0, split.validation().stream().filter(s -> s.label() == 0).count());
+        assertEquals(2, split.validation().stream().filter(s -> s.label() == 1).count(), "round(0.6 * 4) of many");
+    }
 }

@@ -18,19 +18,25 @@ class LearningRateScheduleTest {
         assertEquals(0.001, paper.rate(63_999), 1e-15);
     }
 
-    /** Milestones at 1/2 and 3/4 of any length, rounded up: a 1-iteration run trained at 0.001 with both at 0. */
+    /**
+     * Milestones at 1/2 and 3/4 of any length, rounded down as checkpoints written so far were trained with (a resume
+     * must see the same rates), but never at 0: a 1-iteration run trained at 0.001 with both there.
+     */
     @Test
     void shortPaperSchedulesStartAtTheBase() {
         assertEquals(0.1, LearningRateSchedule.paper(0.1, 1).rate(0), 1e-15);
         LearningRateSchedule three = LearningRateSchedule.paper(0.1, 3);
         assertEquals(0.1, three.rate(0), 1e-15);
-        assertEquals(0.1, three.rate(1), 1e-15);
-        assertEquals(0.01, three.rate(2), 1e-15);
+        assertEquals(0.01, three.rate(1), 1e-15);
+        assertEquals(0.001, three.rate(2), 1e-15);
         LearningRateSchedule ten = LearningRateSchedule.paper(0.1, 10);
         assertEquals(0.1, ten.rate(4), 1e-15);
         assertEquals(0.01, ten.rate(5), 1e-15);
-        assertEquals(0.01, ten.rate(7), 1e-15, "7/10 is short of 3/4");
-        assertEquals(0.001, ten.rate(8), 1e-15);
+        assertEquals(0.001, ten.rate(7), 1e-15, "floor(7.5)");
+        LearningRateSchedule odd = LearningRateSchedule.paper(0.1, 702);
+        assertEquals(0.1, odd.rate(350), 1e-15);
+        assertEquals(0.01, odd.rate(351), 1e-15);
+        assertEquals(0.001, odd.rate(526), 1e-15, "floor(526.5): as runs before this test trained");
     }
 
     @Test
