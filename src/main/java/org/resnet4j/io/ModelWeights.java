@@ -39,6 +39,7 @@ public final class ModelWeights {
     /** Where a training checkpoint keeps its optimizer state: tensors under this prefix are no part of the model. */
     public static final String CHECKPOINT_OPTIMIZER_PREFIX = "optimizer.momentum.";
     private static final String CLASSIFIER_BIAS = "fc.bias";
+    private static final String CLASSIFIER_WEIGHT = "fc.weight";
     private static final Logger LOG = LoggerFactory.getLogger(ModelWeights.class);
 
     private final Path path;
@@ -111,14 +112,20 @@ public final class ModelWeights {
 
     /**
      * The class count of {@code file}'s classifier, the length of its {@code fc.bias} (torchvision's name, and every
-     * resnet4j network's), or empty when it has none of one dimension.
+     * resnet4j network's) or, without one, the rows of {@code fc.weight}; empty when it has neither.
      */
     public static OptionalInt classifierClasses(SafeTensorsFile file) {
         TensorEntry bias = file.tensors().get(CLASSIFIER_BIAS);
-        if (bias == null || bias.shape().length != 1 || bias.shape()[0] < 1 || bias.shape()[0] > Integer.MAX_VALUE) {
-            return OptionalInt.empty();
+        if (bias != null && bias.shape().length == 1) {
+            return classCount(bias.shape()[0]);
         }
-        return OptionalInt.of((int) bias.shape()[0]);
+        // A classifier saved without its bias still has one row of weights per class.
+        TensorEntry weight = file.tensors().get(CLASSIFIER_WEIGHT);
+        return weight != null && weight.shape().length == 2 ? classCount(weight.shape()[0]) : OptionalInt.empty();
+    }
+
+    private static OptionalInt classCount(long rows) {
+        return rows >= 1 && rows <= Integer.MAX_VALUE ? OptionalInt.of((int) rows) : OptionalInt.empty();
     }
 
     /** True when {@code file} is a training checkpoint (its metadata names {@value #CHECKPOINT_FORMAT}). */

@@ -17,7 +17,9 @@ import org.resnet4j.images.PixelTensors;
 import org.resnet4j.images.TrainingTransform;
 import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.NormalizationMetadata;
+import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.StateDicts;
+import org.resnet4j.io.WeightFiles;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.kernels.Parallel;
 import org.resnet4j.models.Architecture;
@@ -64,10 +66,12 @@ public final class FineTuner {
         if (config.threads() > 0) {
             Parallel.setThreads(config.threads());
         }
-        ResNet pretrained = ResNets.create(kernels, config.model(),
-                ModelOptions.defaults(ResNets.defaultClasses(config.model())));
-        Normalization normalization = inputNormalization(ModelWeights.load(pretrained, config.weights())
-                .normalizationIfRecorded());
+        // The pretrained network as the file has it (a fine-tuned one of 3 classes, too): its head is replaced anyway.
+        SafeTensorsFile file = WeightFiles.read(config.weights());
+        ResNet pretrained = ResNets.create(kernels, config.model(), ModelOptions.defaults(
+                ModelWeights.classifierClasses(file).orElse(ResNets.defaultClasses(config.model()))));
+        ModelWeights pretrainedWeights = ModelWeights.load(pretrained, config.weights(), file);
+        Normalization normalization = inputNormalization(pretrainedWeights.normalizationIfRecorded());
         ImageFolder folder = ImageFolder.scan(config.data());
         if (!folder.skipped().isEmpty()) {
             LOG.warn("{}: {} files are not images of a class and were left out, e.g. {}", config.data(),
@@ -88,8 +92,9 @@ public final class FineTuner {
         long iterations = (long) config.epochs() * batches;
         Recipe recipe = new Recipe(config.seed(), config.batchSize(), config.learningRate(), Schedule.COSINE, 0, 0, 0.9,
                 1e-4, split.validation().size(), NormalizationKind.PER_CHANNEL, null, iterations);
+        // The size the pretrained network learned at (weights trained or fine-tuned at another size record it).
         int size = config.imageSize() > 0 ? config.imageSize()
-                : model.architecture().family().imageSize();
+                : pretrainedWeights.imageSizeIfRecorded().orElse(model.architecture().family().imageSize());
         // Beyond the recipe, what else decides a fine-tuning run's trajectory: a resume must ask for the same.
         Map<String, String> runSettings = new LinkedHashMap<>();
         runSettings.put(FREEZE_BACKBONE, Boolean.toString(config.freezeBackbone()));

@@ -111,5 +111,8 @@ class ModelWeightsTest {
         SafeTensors.write(noClassifier, List.of(TensorEntry.ofFloats("conv1.weight", new int[] {1}, new float[1])),
                 Map.of());
         assertEquals(OptionalInt.empty(), ModelWeights.classifierClasses(WeightFiles.read(noClassifier)));
+        Path noBias = dir.resolve("no-bias.safetensors");
+        SafeTensors.write(noBias, List.of(TensorEntry.ofFloats("fc.weight", new int[] {3, 2}, new float[6])), Map.of());
+        assertEquals(OptionalInt.of(3), ModelWeights.classifierClasses(WeightFiles.read(noBias)));
     }
 }

@@ -94,7 +94,9 @@ final class TrainCommand {
                 true));
         Trainer.Summary summary;
         try {
-            summary = folder ? new Trainer(config).run(images.train(), images.validation(), data.getFileName() + "")
+            Path name = data.toAbsolutePath().normalize().getFileName();
+            summary = folder ? new Trainer(config).run(images.train(), images.validation(),
+                    name == null ? data.toString() : name.toString())
                     : new Trainer(config).run();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -139,10 +141,6 @@ final class TrainCommand {
                         folder.skipped().size(), folder.skipped().getFirst());
             }
             ImageFolder.Split split = folder.split(valFraction, seed);
-            if (split.train().isEmpty()) {
-                throw new UsageException("train: " + data + ": --val-fraction " + valFraction + " holds out all "
-                        + folder.samples().size() + " images (each class's share rounded), none left to train on");
-            }
             LOG.info("{}: {} classes, {} images to train on, {} held out, at {}x{}", data, folder.classNames().size(),
                     split.train().size(), split.validation().size(), size, size);
             return new FolderData(folder.dataset(split.train(), size),

@@ -150,6 +150,21 @@ class FinetuneCommandTest {
                         + "size only, not --image-size 40");
     }
 
+    /**
+     * Fine-tuning a fine-tuned network again: its 3-class head loads (the pretrained network is built as the file has
+     * it; the default 10 classes refused it) and the size it was tuned at is the default, not the family's 32.
+     */
+    @Test
+    void aFineTunedNetworkFineTunesAgainAtItsSize() throws IOException {
+        Path first = dir.resolve("first");
+        Cli.run(args(first, "--image-size", "40")).assertSuccess();
+        Path second = dir.resolve("second");
+        Cli.run("finetune", "--model", "resnet20", "--weights", first.resolve("model.safetensors").toString(),
+                "--data", data.toString(), "--classes-from-folders", "--epochs", "1", "--batch", "4",
+                "--val-fraction", "0.2", "--checkpoint-dir", second.toString()).assertSuccess();
+        assertEquals("40", SafeTensors.read(second.resolve("model.safetensors")).metadataValue(ModelWeights.IMAGE_SIZE));
+    }
+
     @Test
     void withoutClassesFromFoldersItSaysWhy() {
         Cli.run("finetune", "--model", "resnet20", "--weights", weights.toString(), "--data", data.toString())
