@@ -74,7 +74,7 @@ final class SparkCheckpoint {
         extra.forEach((key, value) -> {
             String saved = contents.metadata().get(key);
             if (!value.equals(saved)) {
-                differences.add(key + " saved " + saved + ", now " + value);
+                differences.add(key + " saved " + abbreviated(saved) + ", now " + abbreviated(value));
             }
         });
         if (!differences.isEmpty()) {
@@ -86,6 +86,14 @@ final class SparkCheckpoint {
         } catch (NumberFormatException e) {
             throw new SafeTensorsException(file + ": malformed step in the metadata: " + e.getMessage(), e);
         }
+    }
+
+    /** A per-pixel mean image is 3,072 numbers: the message shows their start and their count. */
+    private static String abbreviated(String value) {
+        if (value == null || value.length() <= 80) {
+            return value;
+        }
+        return value.substring(0, 60) + "... (" + value.split(",", -1).length + " values)";
     }
 
     record Loaded(long step, byte[] state) {

@@ -87,5 +87,12 @@ class RecoveryTest {
                         DistributedTrainingTest.CONFIG, run, true, NormalizationMetadata.toMetadata(shifted)));
         assertTrue(otherData.getMessage().contains("so the run cannot continue exactly: "
                 + Normalization.MEAN_KEY + " saved "), otherData.getMessage());
+        // The paper's mean image is 3,072 numbers: shown by their start and count, not all on one line.
+        Normalization meanImage = Normalization.perPixelMean(DistributedTrainingTest.DATASET);
+        IllegalArgumentException pixel = assertThrows(IllegalArgumentException.class, () -> DistributedTrainer
+                .train(spark, records, DistributedTrainingTest.INPUT, DistributedTrainingTest.RESNET20,
+                        DistributedTrainingTest.CONFIG, run, true, NormalizationMetadata.toMetadata(meanImage)));
+        assertTrue(pixel.getMessage().contains("... (3072 values)"), pixel.getMessage());
+        assertTrue(pixel.getMessage().length() < 600, pixel.getMessage());
     }
 }
