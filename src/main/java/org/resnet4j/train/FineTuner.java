@@ -46,7 +46,6 @@ public final class FineTuner {
     private static final String FREEZE_BACKBONE = "finetune.freeze_backbone";
     // The weights' own key: a checkpoint given to classify, serve or export is then prepared at its size too.
     private static final String IMAGE_SIZE = ModelWeights.IMAGE_SIZE;
-    private static final int DECODE_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     private final FineTuning config;
     private final Kernels kernels;
@@ -66,6 +65,8 @@ public final class FineTuner {
         if (config.threads() > 0) {
             Parallel.setThreads(config.threads());
         }
+        // Images decode on as many threads as the kernels run on: --threads bounds both.
+        int decodeThreads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
         // The pretrained network as the file has it (a fine-tuned one of 3 classes, too): its head is replaced anyway.
         SafeTensorsFile file = WeightFiles.read(config.weights());
         ResNet pretrained = ResNets.create(kernels, config.model(), ModelOptions.defaults(
@@ -140,13 +141,13 @@ public final class FineTuner {
         TrainingLoop loop = new TrainingLoop(model, config.model(), sgd, kernels, recipe, iterations,
                 config.batchSize(), dir, metrics, split.validation().isEmpty() ? null : () -> {
                     try (BatchLoader loader = BatchLoader.imageFolderEvaluation(split.validation(), evaluate,
-                            config.batchSize(), Layout.NHWC, DECODE_THREADS)) {
+                            config.batchSize(), Layout.NHWC, decodeThreads)) {
                         return Evaluator.evaluate(model, kernels, loader);
                     }
                 }, batches, batches, Math.max(1, batches / 4), listeners, checkpointMetadata);
         TrainingLoop.End end;
         try (BatchLoader loader = BatchLoader.imageFolderTraining(split.train(), augment, config.batchSize(),
-                config.seed(), state.loader(), Layout.NHWC, DECODE_THREADS)) {
+                config.seed(), state.loader(), Layout.NHWC, decodeThreads)) {
             end = loop.run(state, loader);
         }
         Path weights = dir.resolve(Trainer.WEIGHTS_FILE);

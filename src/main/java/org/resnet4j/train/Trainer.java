@@ -32,7 +32,6 @@ public final class Trainer {
     public static final String WEIGHTS_FILE = "model.safetensors";
     /** Validation batches of the train command: what its figures were measured with. */
     private static final int EVALUATION_BATCH = 500;
-    private static final int DECODE_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     private final TrainingConfig config;
     private final Kernels kernels;
@@ -85,13 +84,14 @@ public final class Trainer {
      * The config's run on data of the caller's instead of the CIFAR-10 files (an image folder's split: {@code train}
      * given a folder): a network of the data's class count, built from the seed, trained with every setting of the
      * config but its data directory, records per file and validation size. {@code validation} may be null or empty;
-     * images are decoded on as many threads as there are cores.
+     * images are decoded on the config's thread count (every core by default).
      */
     public Summary run(Dataset train, Dataset validation, String dataName) throws IOException {
         ResNet model = ResNets.create(kernels, config.model(),
                 ModelOptions.defaults(train.classNames().size()).withSeed(config.seed()));
         Training training = training(train, validation, model, dataName);
-        training.loaderThreads(DECODE_THREADS);
+        // Images decode on as many threads as the kernels run on: --threads bounds both.
+        training.loaderThreads(config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors());
         return training.run();
     }
 

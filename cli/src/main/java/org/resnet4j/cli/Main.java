@@ -119,31 +119,31 @@ public final class Main {
                 usage: ./resnet4j COMMAND [options]     (COMMAND --help: its options; --version: the version)
                 commands:
                   summary --model NAME [--classes N] [--image-size S] [--shortcut A|B|C] [--batch 128]
-                  infer   --model NAME --weights W.safetensors|W.pth --input X.safetensors --output Y.safetensors [--classes N]
-                          [--normalized]
+                  infer   [--model NAME] --weights W.safetensors|W.pth --input X.safetensors --output Y.safetensors
+                          [--classes N] [--normalized]
                   train   --model NAME --data DIR [--iterations N | --epochs E] [--batch 128] [--lr 0.1]
                           [--schedule paper|cosine] [--val-size 5000] [--seed S] [--threads T]
                           [--checkpoint-dir D] [--checkpoint-every N] [--resume | --overwrite] [--eval-every N]
                           [--records-per-file 10000] [--normalization channel|pixel] [--momentum 0.9]
                           [--weight-decay 0.0001] [--warmup-iterations N --warmup-lr R] [--log-every 100];
                           DIR CIFAR-10 or an image folder (DIR/<class>/<image>) [--image-size S] [--val-fraction 0.1]
-                  eval    --model NAME --weights W.safetensors|W.pth --data DIR [--split test|val|train]
+                  eval    [--model NAME] --weights W.safetensors|W.pth --data DIR [--split test|val|train]
                           [--batch B] [--threads T] [--records-per-file 10000]; DIR CIFAR-10 or an image
                           folder (DIR/<class>/<image>, classes by name) [--image-size S] [--resize R]
                   bench   --model NAME --mode train|infer --batch B [--image-size S] [--threads T] [--seconds S]
                           [--freeze-backbone]
-                  export  --model NAME --weights W.safetensors|W.pth --onnx OUT.onnx [--batch N|dynamic] [--image-size S]
-                          [--classes N]
+                  export  [--model NAME] --weights W.safetensors|W.pth --onnx OUT.onnx [--batch N|dynamic]
+                          [--image-size S] [--classes N]
                   convert --input X.pth --output Y.safetensors [--key NAME] [--strip-prefix P]
-                  features --model NAME --weights W.safetensors|W.pth --image FILE [FILE ...]
+                  features [--model NAME] --weights W.safetensors|W.pth --image FILE [FILE ...]
                           --output F.safetensors [--image-size S] [--resize R]
                   figure6 --run DIR [DIR ...] --output figure6.png
-                  classify --model NAME --weights W.safetensors|W.pth --image FILE [FILE ...] [--top 5]
+                  classify [--model NAME] --weights W.safetensors|W.pth --image FILE [FILE ...] [--top 5]
                           [--labels imagenet|FILE] [--output logits.safetensors] [--image-size S] [--resize R]
                   finetune --model NAME --weights W.safetensors|W.pth --data DIR --classes-from-folders
                           [--freeze-backbone] [--epochs 10] [--lr 0.01] [--batch 32] [--image-size S]
                           [--val-fraction 0.1] [--seed S] [--threads T] [--checkpoint-dir D] [--resume | --overwrite]
-                  serve   --model NAME --weights W.safetensors|W.pth [--host 127.0.0.1] [--port 8080] [--threads T]
+                  serve   [--model NAME] --weights W.safetensors|W.pth [--host 127.0.0.1] [--port 8080] [--threads T]
                           [--max-batch 32] [--max-wait-ms 5] [--max-queue 128] [--max-body-bytes 1048576]
                           [--timeout-ms 30000] [--grace-seconds 25] [--workers 1] [--labels FILE] [--image-size S]
                           [--resize R] [--max-pixels 16777216]

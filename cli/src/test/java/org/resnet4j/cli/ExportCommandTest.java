@@ -147,7 +147,7 @@ class ExportCommandTest {
     @Test
     void theUsageListsTheCommand() {
         String usage = Cli.run("--help").assertSuccess().out();
-        assertTrue(usage.contains("export  --model NAME --weights W.safetensors|W.pth --onnx OUT.onnx "
+        assertTrue(usage.contains("export  [--model NAME] --weights W.safetensors|W.pth --onnx OUT.onnx "
                 + "[--batch N|dynamic]"),
                 usage);
     }

@@ -60,7 +60,7 @@ class MainTest {
         Cli help = Cli.run("--help");
         assertEquals(0, help.status());
         assertTrue(help.out().contains("bench   --model NAME"), help.out());
-        assertTrue(help.out().contains("serve   --model NAME --weights W.safetensors"), help.out());
+        assertTrue(help.out().contains("serve   [--model NAME] --weights W.safetensors"), help.out());
     }
 
     @Test
