@@ -3,6 +3,8 @@ package org.resnet4j.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
+import org.resnet4j.io.ModelWeights;
+import org.resnet4j.io.WeightFiles;
 import org.resnet4j.models.Architecture;
 import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNets;
@@ -23,8 +25,9 @@ final class FinetuneCommand {
     static int run(String[] argv, PrintStream out) throws Exception {
         Arguments args = Arguments.parse("finetune", argv, 1, Set.of("classes-from-folders", "freeze-backbone",
                 "resume", "overwrite"));
-        String model = args.required("model");
-        FineTuning defaults = FineTuning.defaults(model, args.path("weights"), args.path("data"),
+        Path weights = args.path("weights");
+        String model = args.has("model") ? args.required("model") : recordedModel(weights);
+        FineTuning defaults = FineTuning.defaults(model, weights, args.path("data"),
                 Path.of(args.string("checkpoint-dir", "runs/" + model + "-finetune")));
         if (!args.flag("classes-from-folders")) {
             throw new UsageException("finetune: the classes come from the folders under --data; say so with "
@@ -45,12 +48,17 @@ final class FinetuneCommand {
         args.rejectUnknown();
         RunDirectory.prepare("finetune", config.checkpointDirectory(), config.resume(), overwrite);
         Architecture architecture = ResNets.architecture(model);
-        int size = config.imageSize() > 0 ? config.imageSize()
-                : architecture.family() == Architecture.Family.CIFAR ? 32 : 224;
+        int size = config.imageSize() > 0 ? config.imageSize() : architecture.family().imageSize();
         Workload.announce(new Workload(architecture, ModelOptions.defaults(ResNets.defaultClasses(model)), size,
                 config.batchSize(), true));
         Trainer.Summary summary = new FineTuner(config).run();
         RunDirectory.printSummary(out, summary);
         return 0;
+    }
+
+    /** The network the weights name (train and finetune record it); a torchvision file names none: --model then. */
+    private static String recordedModel(Path weights) throws java.io.IOException {
+        return ModelWeights.recordedModel(WeightFiles.read(weights)).orElseThrow(() -> new UsageException(
+                "finetune: " + weights + " does not name its network (a converted torchvision file): give --model"));
     }
 }

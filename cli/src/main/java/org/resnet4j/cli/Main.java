@@ -140,7 +140,7 @@ public final class Main {
                   figure6 --run DIR [DIR ...] --output figure6.png
                   classify [--model NAME] --weights W.safetensors|W.pth --image FILE [FILE ...] [--top 5]
                           [--labels imagenet|FILE] [--output logits.safetensors] [--image-size S] [--resize R]
-                  finetune --model NAME --weights W.safetensors|W.pth --data DIR --classes-from-folders
+                  finetune [--model NAME] --weights W.safetensors|W.pth --data DIR --classes-from-folders
                           [--freeze-backbone] [--epochs 10] [--lr 0.01] [--batch 32] [--image-size S]
                           [--val-fraction 0.1] [--seed S] [--threads T] [--checkpoint-dir D] [--resume | --overwrite]
                   serve   [--model NAME] --weights W.safetensors|W.pth [--host 127.0.0.1] [--port 8080] [--threads T]

@@ -152,17 +152,25 @@ class FinetuneCommandTest {
 
     /**
      * Fine-tuning a fine-tuned network again: its 3-class head loads (the pretrained network is built as the file has
-     * it; the default 10 classes refused it) and the size it was tuned at is the default, not the family's 32.
+     * it; the default 10 classes refused it), the size it was tuned at is the default, not the family's 32, and the
+     * network is the one the file names.
      */
     @Test
     void aFineTunedNetworkFineTunesAgainAtItsSize() throws IOException {
         Path first = dir.resolve("first");
         Cli.run(args(first, "--image-size", "40")).assertSuccess();
         Path second = dir.resolve("second");
-        Cli.run("finetune", "--model", "resnet20", "--weights", first.resolve("model.safetensors").toString(),
+        // No --model either: the weights name their network.
+        Cli.run("finetune", "--weights", first.resolve("model.safetensors").toString(),
                 "--data", data.toString(), "--classes-from-folders", "--epochs", "1", "--batch", "4",
                 "--val-fraction", "0.2", "--checkpoint-dir", second.toString()).assertSuccess();
         assertEquals("40", SafeTensors.read(second.resolve("model.safetensors")).metadataValue(ModelWeights.IMAGE_SIZE));
+        assertEquals("resnet20", SafeTensors.read(second.resolve("model.safetensors")).metadataValue("model"));
+
+        Path anonymous = dir.resolve("anonymous.safetensors");
+        StateDicts.save(ResNets.create("resnet20"), anonymous, Map.of());
+        Cli.run("finetune", "--weights", anonymous.toString(), "--data", data.toString(), "--classes-from-folders")
+                .assertFailure(2, anonymous + " does not name its network (a converted torchvision file): give --model");
     }
 
     @Test
