@@ -170,37 +170,28 @@ public final class ModelWeights {
 
     /** The image side the file records ({@value #IMAGE_SIZE}, as {@code finetune} writes it), or empty. */
     public OptionalInt imageSizeIfRecorded() {
-        String text = metadata.get(IMAGE_SIZE);
-        if (text == null) {
-            return OptionalInt.empty();
-        }
-        try {
-            int size = Integer.parseInt(text.strip());
-            if (size >= 1) {
-                return OptionalInt.of(size);
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(path + ": metadata '" + IMAGE_SIZE + "' must be a positive whole number of "
-                + "pixels, got '" + text + "'");
+        return pixelsIfRecorded(IMAGE_SIZE);
     }
 
     /** The shorter side before the crop the file records ({@value #RESIZE}, as {@code train} writes it), or empty. */
     public OptionalInt resizeIfRecorded() {
-        String text = metadata.get(RESIZE);
+        return pixelsIfRecorded(RESIZE);
+    }
+
+    private OptionalInt pixelsIfRecorded(String key) {
+        String text = metadata.get(key);
         if (text == null) {
             return OptionalInt.empty();
         }
         try {
-            int resize = Integer.parseInt(text.strip());
-            if (resize >= 1) {
-                return OptionalInt.of(resize);
+            int pixels = Integer.parseInt(text.strip());
+            if (pixels >= 1) {
+                return OptionalInt.of(pixels);
             }
         } catch (NumberFormatException e) {
-            // the message below
+            // reported below
         }
-        throw new IllegalArgumentException(path + ": metadata '" + RESIZE + "' must be a positive whole number of "
+        throw new IllegalArgumentException(path + ": metadata '" + key + "' must be a positive whole number of "
                 + "pixels, got '" + text + "'");
     }
 
