@@ -36,6 +36,9 @@ public final class ModelWeights {
     public static final String RESIZE = "resize";
     /** The metadata value of {@code format} that marks a training checkpoint. */
     public static final String CHECKPOINT_FORMAT = "resnet4j-checkpoint-1";
+    /** The metadata value of {@code format} that marks a checkpoint of a Spark run (module resnet4j-spark). */
+    public static final String SPARK_CHECKPOINT_FORMAT = "resnet4j-spark-checkpoint-1";
+    private static final String SPARK_RECIPE_MODEL = "recipe.model";
     /** Where a training checkpoint keeps its optimizer state: tensors under this prefix are no part of the model. */
     public static final String CHECKPOINT_OPTIMIZER_PREFIX = "optimizer.momentum.";
     private static final String CLASSIFIER_BIAS = "fc.bias";
@@ -68,7 +71,7 @@ public final class ModelWeights {
      * once.
      */
     public static ModelWeights load(ResNet model, Path path, SafeTensorsFile file) throws SafeTensorsException {
-        String recorded = file.metadata().get(MODEL);
+        String recorded = recordedModel(file).orElse(null);
         String architecture = model.architecture().name();
         if (recorded == null) {
             LOG.warn("{} does not record its model: loading it into {} by tensor names and shapes alone", path,
@@ -77,7 +80,7 @@ public final class ModelWeights {
             throw new IllegalArgumentException(path + ": weights of " + recorded + ", not " + architecture
                     + " (the file's metadata '" + MODEL + "'); build " + recorded + " to load them");
         }
-        boolean checkpoint = isCheckpoint(file);
+        boolean checkpoint = isCheckpoint(file) || isSparkCheckpoint(file);
         try {
             if (checkpoint) {
                 loadCheckpointModel(model, file);
@@ -105,9 +108,22 @@ public final class ModelWeights {
                 + classes + ", or no --classes)", e);
     }
 
-    /** The network {@code file} names ({@value #MODEL} in its metadata, as {@code train} writes it), or empty. */
+    /**
+     * The network {@code file} names ({@value #MODEL} in its metadata, as {@code train} writes it; a Spark run's
+     * checkpoint names it in its recipe), or empty.
+     */
     public static Optional<String> recordedModel(SafeTensorsFile file) {
-        return Optional.ofNullable(file.metadata().get(MODEL));
+        String model = file.metadata().get(MODEL);
+        return Optional.ofNullable(model != null || !isSparkCheckpoint(file) ? model
+                : file.metadata().get(SPARK_RECIPE_MODEL));
+    }
+
+    /**
+     * True when {@code file} is a Spark run's checkpoint ({@value #SPARK_CHECKPOINT_FORMAT}): the state dict and the
+     * momentum buffers under the same names as a training checkpoint's, so inference reads it the same way.
+     */
+    public static boolean isSparkCheckpoint(SafeTensorsFile file) {
+        return SPARK_CHECKPOINT_FORMAT.equals(file.metadata().get("format"));
     }
 
     /**

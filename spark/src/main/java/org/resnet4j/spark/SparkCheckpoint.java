@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.resnet4j.io.AtomicFiles;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsException;
 import org.resnet4j.io.SafeTensorsFile;
@@ -20,7 +21,7 @@ import org.resnet4j.io.SafeTensorsFile;
  */
 final class SparkCheckpoint {
     static final String FILE = "checkpoint.safetensors";
-    static final String FORMAT = "resnet4j-spark-checkpoint-1";
+    static final String FORMAT = ModelWeights.SPARK_CHECKPOINT_FORMAT;
     private static final String RECIPE = "recipe.";
 
     private SparkCheckpoint() {

@@ -81,6 +81,12 @@ class DistributedTrainingTest {
         // One all-reduce per step of every gradient: each worker sends 2 (K - 1) / K of them, 4 bytes each.
         assertEquals(reference.parameterCount() * 4, result.segments().getFirst().bytesSent());
         assertTrue(Files.exists(run.resolve(DistributedTrainer.WEIGHTS_FILE)));
+        // The checkpoint (step 20, the end) reads for inference as a run's checkpoint does: eval of a Spark run.
+        Path checkpoint = run.resolve(SparkCheckpoint.FILE);
+        assertEquals(java.util.Optional.of("resnet20"), ModelWeights.recordedModel(SafeTensors.read(checkpoint)));
+        ResNet fromCheckpoint = RESNET20.create();
+        ModelWeights.load(fromCheckpoint, checkpoint);
+        assertEquals(List.of(), SingleProcess.differingTensors(fromCheckpoint, result.model()));
         // CIFAR-10's 32x32 images on a CIFAR network: its family's size, recorded nowhere.
         assertFalse(SafeTensors.read(run.resolve(DistributedTrainer.WEIGHTS_FILE)).metadata()
                 .containsKey(ModelWeights.IMAGE_SIZE));
