@@ -12,9 +12,10 @@ final class DataDirectories {
     }
 
     /**
-     * An image folder ({@code DIR/<class>/<image>}) rather than CIFAR-10: a directory with subdirectories and no
-     * CIFAR-10 file (nor the archive's {@value Cifar10Reader#ARCHIVE_FOLDER} inside). Anything else goes to the
-     * CIFAR-10 reader, whose errors say which files it expected (and {@code train} downloads them where the network allows).
+     * An image folder ({@code DIR/<class>/<image>}) rather than CIFAR-10: a directory with subdirectories (not
+     * hidden ones) and no CIFAR-10 file (nor the archive's {@value Cifar10Reader#ARCHIVE_FOLDER} inside). Anything else
+     * goes to the CIFAR-10 reader, whose errors say which files it expected (and {@code train} downloads them where the
+     * network allows).
      */
     static boolean isImageFolder(Path data) throws IOException {
         if (!Files.isDirectory(data) || Files.isDirectory(data.resolve(Cifar10Reader.ARCHIVE_FOLDER))
@@ -24,7 +25,9 @@ final class DataDirectories {
             return false;
         }
         try (Stream<Path> entries = Files.list(data)) {
-            return entries.anyMatch(Files::isDirectory);
+            // Hidden directories are not classes here: a download stopped mid-way leaves .cifar-10-extract-*, and the
+            // next train must go on fetching CIFAR-10, not call the folder an image folder.
+            return entries.anyMatch(p -> Files.isDirectory(p) && !p.getFileName().toString().startsWith("."));
         }
     }
 }

@@ -88,6 +88,17 @@ class EvalImageFolderTest {
                         + "automobile, bird, cat, deer, dog, frog, horse, ship, truck)");
     }
 
+    /**
+     * A directory whose only subdirectory is hidden (what a stopped CIFAR-10 download leaves) is CIFAR-10 data still to
+     * come, not an image folder: the CIFAR-10 reader's message, naming the files, not "class folder without images".
+     */
+    @Test
+    void aHiddenDirectoryDoesNotMakeAnImageFolder() throws IOException {
+        Path pending = dir.resolve("pending");
+        Files.createDirectories(pending.resolve(".cifar-10-extract-123"));
+        Cli.run("eval", "--weights", SHIPPED, "--data", pending.toString()).assertFailure(1, "CIFAR-10 data not found");
+    }
+
     @Test
     void optionsOfTheOtherKindOfDataAreRefused() throws IOException {
         Path all = folder("all", null);
