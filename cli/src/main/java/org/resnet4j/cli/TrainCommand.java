@@ -90,8 +90,9 @@ final class TrainCommand {
             new Cifar10Downloader().ensurePresent(data);
         }
         int classes = folder ? images.train().classNames().size() : ResNets.defaultClasses(model);
-        Workload.announce(new Workload(ResNets.architecture(model), ModelOptions.defaults(classes), imageSize, batch,
-                true));
+        // CIFAR-10's images are 32x32 whatever the network (a ResNet-18 on CIFAR-10 too).
+        Workload.announce(new Workload(ResNets.architecture(model), ModelOptions.defaults(classes),
+                folder ? imageSize : 32, batch, true));
         Trainer.Summary summary;
         try {
             Path name = data.toAbsolutePath().normalize().getFileName();
