@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A labelled image collection laid out as torchvision's {@code ImageFolder} reads it: {@code root/<class>/<image>},
@@ -19,11 +21,13 @@ import java.util.stream.Stream;
  *
  * <p>What counts: files ending in {@code .png}, {@code .jpg} or {@code .jpeg} (any case). Other files (notes, hidden
  * files, formats this library does not decode such as {@code .bmp}) are skipped and counted in {@link #skipped()}, never
- * given a label. Files directly in {@code root} belong to no class and are skipped too. A class folder without images
+ * given a label. Files directly in {@code root} belong to no class and are skipped too; {@link #scan} logs a warning
+ * naming one of them. A class folder without images
  * is an error naming it, as in torchvision: an empty class would shift no labels but make the class count lie.
  * Immutable; safe to share between threads.
  */
 public final class ImageFolder {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageFolder.class);
     private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
     /**
      * torchvision's order of a class's images ({@code sorted(os.walk(...))}, then each folder's files sorted): folder
@@ -103,6 +107,10 @@ public final class ImageFolder {
                 throw new IOException(folder + ": class folder without images (.png, .jpg or .jpeg); remove it or "
                         + "add images, since every folder under " + root + " is a class");
             }
+        }
+        if (!skipped.isEmpty()) {
+            LOG.warn("{}: {} files are not images of a class and were left out, e.g. {}", root, skipped.size(),
+                    skipped.getFirst());
         }
         return new ImageFolder(root, names, samples, skipped);
     }

@@ -74,10 +74,6 @@ public final class FineTuner {
         ModelWeights pretrainedWeights = ModelWeights.load(pretrained, config.weights(), file);
         Normalization normalization = inputNormalization(pretrainedWeights.normalizationIfRecorded());
         ImageFolder folder = ImageFolder.scan(config.data());
-        if (!folder.skipped().isEmpty()) {
-            LOG.warn("{}: {} files are not images of a class and were left out, e.g. {}", config.data(),
-                    folder.skipped().size(), folder.skipped().getFirst());
-        }
         ImageFolder.Split split = folder.split(config.validationFraction(), config.seed());
         int batches = split.train().size() / config.batchSize();
         if (batches < 1) {

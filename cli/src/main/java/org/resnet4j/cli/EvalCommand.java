@@ -87,10 +87,6 @@ final class EvalCommand {
                 names.add(labels.name(i));
             }
             ImageFolder images = ImageFolder.scan(data);
-            if (!images.skipped().isEmpty()) {
-                LOG.warn("{}: {} files are not images of a class and were left out, e.g. {}", data,
-                        images.skipped().size(), images.skipped().getFirst());
-            }
             if (trained.weights().labelsIfRecorded() == null && !names.containsAll(images.classNames())
                     && images.classNames().size() == model.classes()) {
                 // Weights that name no classes (converted from torchvision) and folders named otherwise than the

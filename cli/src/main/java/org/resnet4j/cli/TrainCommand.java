@@ -137,10 +137,6 @@ final class TrainCommand {
 
         static FolderData scan(Path data, double valFraction, long seed, int size) throws java.io.IOException {
             ImageFolder folder = ImageFolder.scan(data);
-            if (!folder.skipped().isEmpty()) {
-                LOG.warn("{}: {} files are not images of a class and were left out, e.g. {}", data,
-                        folder.skipped().size(), folder.skipped().getFirst());
-            }
             ImageFolder.Split split = folder.split(valFraction, seed);
             LOG.info("{}: {} classes, {} images to train on, {} held out, at {}x{}", data, folder.classNames().size(),
                     split.train().size(), split.validation().size(), size, size);
