@@ -50,6 +50,16 @@ public interface Dataset {
         return new SelectedImages(this, indices);
     }
 
+    /**
+     * A short text that changes when the images do, or empty when the data set cannot tell cheaply (then nothing is
+     * compared). Training checkpoints record it and a resume refuses other data: an image folder whose files were
+     * replaced, in the same numbers, would otherwise continue on the checkpoint's normalization and loader position
+     * over other images. An image folder's is a hash of each file's class, name and size.
+     */
+    default java.util.Optional<String> fingerprint() {
+        return java.util.Optional.empty();
+    }
+
     /** Bytes of one image: {@code 3 * S * S}. */
     default int imageBytes() {
         return 3 * imageSize() * imageSize();

@@ -2,7 +2,9 @@ package org.resnet4j.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.List;
+import java.util.Optional;
 import org.resnet4j.images.EvaluationTransform;
 import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.images.RgbImage;
@@ -85,6 +87,30 @@ final class ImageFolderDataset implements Dataset {
                 out[offset + c * plane + p] = hwc[p * 3 + c];
             }
         }
+    }
+
+    /** A 64-bit FNV-1a hash of each image's label, file name and size in bytes, in order, with the image size. */
+    @Override
+    public Optional<String> fingerprint() {
+        long hash = 0xcbf29ce484222325L;
+        hash = mix(hash, Integer.toString(size));
+        for (ImageFolder.Sample sample : samples) {
+            long bytes;
+            try {
+                bytes = Files.size(sample.file());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+            hash = mix(hash, sample.label() + "/" + sample.file().getFileName() + "/" + bytes);
+        }
+        return Optional.of(String.format("%016x", hash));
+    }
+
+    private static long mix(long hash, String text) {
+        for (byte b : (text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            hash = (hash ^ (b & 0xFF)) * 0x100000001b3L;
+        }
+        return hash;
     }
 
     @Override

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * weights. The {@code train} command comes here too, through {@link Trainer}.
  */
 final class TrainingRun {
+    /** Checkpoint metadata: {@link org.resnet4j.data.Dataset#fingerprint} of the training images. */
+    static final String DATA_FINGERPRINT = "data.fingerprint";
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     private final Training options;
@@ -67,6 +69,7 @@ final class TrainingRun {
         checkpointMetadata.put(FineTuner.LABELS, String.join("\n", options.trainingData.classNames()));
         // Always in checkpoints (a resume compares it; the final weights record it only when not the family's).
         checkpointMetadata.put(ModelWeights.IMAGE_SIZE, Integer.toString(options.trainingData.imageSize()));
+        options.trainingData.fingerprint().ifPresent(f -> checkpointMetadata.put(DATA_FINGERPRINT, f));
         TrainingLoop loop = new TrainingLoop(options.model, name, sgd, options.kernels, recipe, options.iterations,
                 options.batchSize, dir, metrics, validation(state.normalization()), options.checkpointEvery,
                 options.evaluateEvery, options.logEvery, options.listeners, checkpointMetadata);
@@ -95,6 +98,7 @@ final class TrainingRun {
                     (saved, metadata) -> {
                         checkRecipe(saved, recipe, Checkpoint.path(dir));
                         checkImageSize(metadata, Checkpoint.path(dir));
+                        checkData(metadata, Checkpoint.path(dir));
                     });
             metrics.reload(state.iteration());
             LOG.info("resumed {} from {} at iteration {}", name, Checkpoint.path(dir), state.iteration());
@@ -172,6 +176,17 @@ final class TrainingRun {
             throw new IllegalArgumentException("cannot resume from " + checkpoint + ": it was trained with other "
                     + "settings, so the run cannot continue exactly: image size saved " + saved.strip() + ", asked "
                     + asked);
+        }
+    }
+
+    /** Refuses a resume on other images than the checkpoint's (when both the checkpoint and the data can tell). */
+    private void checkData(Map<String, String> metadata, Path checkpoint) {
+        String saved = metadata.get(DATA_FINGERPRINT);
+        java.util.Optional<String> now = options.trainingData.fingerprint();
+        if (saved != null && now.isPresent() && !saved.equals(now.get())) {
+            throw new IllegalArgumentException("cannot resume from " + checkpoint + ": the training images are not "
+                    + "the ones it trained on (" + DATA_FINGERPRINT + " saved " + saved + ", now " + now.get()
+                    + "): files were replaced, renamed or resized; train them in a new --checkpoint-dir");
         }
     }
 

@@ -120,6 +120,26 @@ class TrainImageFolderTest {
                 result.out());
     }
 
+    /**
+     * A resume on the same folder continues; on a folder whose files were replaced, in the same numbers, it is refused
+     * (it continued on the checkpoint's normalization and position over other images).
+     */
+    @Test
+    void aResumeOnReplacedImagesIsRefused() throws IOException {
+        Path run = dir.resolve("run");
+        String[] first = {"train", "--data", data.toString(), "--image-size", "16", "--iterations", "2", "--batch",
+                "4", "--checkpoint-dir", run.toString(), "--checkpoint-every", "2"};
+        Cli.run(first).assertSuccess();
+        Cli.run("train", "--data", data.toString(), "--image-size", "16", "--iterations", "3", "--batch", "4",
+                "--checkpoint-dir", run.toString(), "--checkpoint-every", "2", "--resume").assertSuccess();
+
+        Path replaced = data.resolve("mid").resolve("3.png");
+        ImageIO.write(new BufferedImage(25, 25, BufferedImage.TYPE_INT_RGB), "png", replaced.toFile());
+        Cli.run("train", "--data", data.toString(), "--image-size", "16", "--iterations", "4", "--batch", "4",
+                "--checkpoint-dir", run.toString(), "--checkpoint-every", "2", "--resume")
+                .assertFailure(2, "the training images are not the ones it trained on");
+    }
+
     @Test
     void optionsOfTheOtherKindOfDataAreRefused() throws IOException {
         Cli.run("train", "--data", data.toString(), "--val-size", "5")
