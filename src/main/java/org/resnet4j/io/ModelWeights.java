@@ -2,11 +2,13 @@ package org.resnet4j.io;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.models.Architecture;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.nn.Module;
 import org.slf4j.Logger;
@@ -142,6 +144,23 @@ public final class ModelWeights {
 
     private static OptionalInt classCount(long rows) {
         return rows >= 1 && rows <= Integer.MAX_VALUE ? OptionalInt.of((int) rows) : OptionalInt.empty();
+    }
+
+    /**
+     * What weights trained on whole {@code size} x {@code size} images record of them for inference: {@value
+     * #IMAGE_SIZE} when it is not the family's (32 or 224), and for an ImageNet network {@value #RESIZE} (the images
+     * were resized to that side, not to torchvision's 256/224 of it, a tighter crop). Single-process and Spark
+     * training write the same entries.
+     */
+    public static Map<String, String> trainedImageMetadata(Architecture.Family family, int size) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        if (size != family.imageSize()) {
+            metadata.put(IMAGE_SIZE, Integer.toString(size));
+        }
+        if (family == Architecture.Family.IMAGENET) {
+            metadata.put(RESIZE, Integer.toString(size));
+        }
+        return metadata;
     }
 
     /** True when {@code file} is a training checkpoint (its metadata names {@value #CHECKPOINT_FORMAT}). */

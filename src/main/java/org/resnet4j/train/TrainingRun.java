@@ -14,7 +14,6 @@ import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.NormalizationMetadata;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Parallel;
-import org.resnet4j.models.Architecture;
 import org.resnet4j.optim.Sgd;
 import org.resnet4j.tensor.Layout;
 import org.slf4j.Logger;
@@ -128,22 +127,12 @@ final class TrainingRun {
     }
 
     /**
-     * The image size, when the training images are not of the side the network's family takes by default (a ResNet-18
-     * trained on a folder at 64x64, or on CIFAR-10's 32x32): {@code classify} and {@code serve} would otherwise
-     * prepare images at 224. Nothing for CIFAR networks on 32x32 images, so {@code train}'s files stay as they were.
+     * The image size when not the family's, and the resize of an ImageNet network ({@link
+     * ModelWeights#trainedImageMetadata}): nothing for CIFAR networks on 32x32 images, so train's files stay as they were.
      */
     private Map<String, String> imageSizeMetadata() {
-        int size = options.trainingData.imageSize();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        if (size != options.model.architecture().family().imageSize()) {
-            metadata.put(ModelWeights.IMAGE_SIZE, Integer.toString(size));
-        }
-        if (options.model.architecture().family() == Architecture.Family.IMAGENET) {
-            // The training images are whole S x S images (an image folder's resized to S and center-cropped): an
-            // ImageNet network's inference would otherwise resize to torchvision's 256/224 of S, a tighter crop.
-            metadata.put(ModelWeights.RESIZE, Integer.toString(size));
-        }
-        return metadata;
+        return ModelWeights.trainedImageMetadata(options.model.architecture().family(),
+                options.trainingData.imageSize());
     }
 
     /**

@@ -133,14 +133,9 @@ public final class DistributedTrainer {
         weightsMetadata.put("model", model.architecture().name());
         weightsMetadata.put("iterations", Long.toString(step));
         weightsMetadata.putAll(metadata);
-        if (input.height() == input.width() && input.height() != model.architecture().family().imageSize()) {
-            // As single-process training records it: inference then prepares images at the trained size.
-            weightsMetadata.put(ModelWeights.IMAGE_SIZE, Integer.toString(input.height()));
-        }
-        if (input.height() == input.width()
-                && model.architecture().family() == org.resnet4j.models.Architecture.Family.IMAGENET) {
-            // Whole images at that side, as single-process training records it: not torchvision's 256/224 resize.
-            weightsMetadata.put(ModelWeights.RESIZE, Integer.toString(input.height()));
+        if (input.height() == input.width()) {
+            // As single-process training records them: inference then prepares images at the trained size.
+            weightsMetadata.putAll(ModelWeights.trainedImageMetadata(model.architecture().family(), input.height()));
         }
         StateDicts.save(model, checkpointDir.resolve(WEIGHTS_FILE), weightsMetadata);
         return new Result(model, step, segments);
