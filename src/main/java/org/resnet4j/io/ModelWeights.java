@@ -106,8 +106,8 @@ public final class ModelWeights {
         }
         int classes = fileClasses.getAsInt();
         return new SafeTensorsException(e.getMessage() + ". The file's classifier has " + classes + " classes, the "
-                + "network " + model.classes() + ": build it with " + classes + " classes (on the command line: --classes "
-                + classes + ", or no --classes)", e);
+                + "network " + model.classes() + ": build it with " + classes + " classes (on the command line: "
+                + "--classes " + classes + ", or no --classes)", e);
     }
 
     /**

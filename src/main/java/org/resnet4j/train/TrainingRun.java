@@ -128,7 +128,8 @@ final class TrainingRun {
 
     /**
      * The image size when not the family's, and the resize of an ImageNet network ({@link
-     * ModelWeights#trainedImageMetadata}): nothing for CIFAR networks on 32x32 images, so train's files stay as they were.
+     * ModelWeights#trainedImageMetadata}): nothing for CIFAR networks on 32x32 images, so train's files stay as they
+     * were.
      */
     private Map<String, String> imageSizeMetadata() {
         return ModelWeights.trainedImageMetadata(options.model.architecture().family(),
