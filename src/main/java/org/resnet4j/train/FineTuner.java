@@ -96,6 +96,8 @@ public final class FineTuner {
         Map<String, String> runSettings = new LinkedHashMap<>();
         runSettings.put(FREEZE_BACKBONE, Boolean.toString(config.freezeBackbone()));
         runSettings.put(IMAGE_SIZE, Integer.toString(size));
+        // Which images train (files, classes, sizes): a resume on a folder whose files were replaced is refused.
+        java.util.Optional<String> trainingImages = folder.dataset(split.train(), size).fingerprint();
         Path dir = config.checkpointDirectory();
         Trainer.prepareDirectory(dir, config.resume());
         MetricsLog metrics = new MetricsLog(dir, config.model() + " fine-tuned on " + config.data().getFileName());
@@ -106,6 +108,7 @@ public final class FineTuner {
                     saved.recipe().requireContinuable(recipe, Checkpoint.path(dir));
                 }
                 requireSameSettings(savedMetadata, runSettings, Checkpoint.path(dir));
+                TrainingRun.requireSameData(savedMetadata, trainingImages, Checkpoint.path(dir));
             });
             metrics.reload(state.iteration());
             LOG.info("resumed fine-tuning from {} at iteration {}", Checkpoint.path(dir), state.iteration());
@@ -134,6 +137,7 @@ public final class FineTuner {
         // The checkpoints name the classes as the final weights do (eval and classify of a checkpoint); not compared.
         Map<String, String> checkpointMetadata = new LinkedHashMap<>(runSettings);
         checkpointMetadata.put(LABELS, String.join("\n", folder.classNames()));
+        trainingImages.ifPresent(f -> checkpointMetadata.put(TrainingRun.DATA_FINGERPRINT, f));
         TrainingLoop loop = new TrainingLoop(model, config.model(), sgd, kernels, recipe, iterations,
                 config.batchSize(), dir, metrics, split.validation().isEmpty() ? null : () -> {
                     try (BatchLoader loader = BatchLoader.imageFolderEvaluation(split.validation(), evaluate,

@@ -97,7 +97,7 @@ final class TrainingRun {
                     (saved, metadata) -> {
                         checkRecipe(saved, recipe, Checkpoint.path(dir));
                         checkImageSize(metadata, Checkpoint.path(dir));
-                        checkData(metadata, Checkpoint.path(dir));
+                        requireSameData(metadata, options.trainingData.fingerprint(), Checkpoint.path(dir));
                     });
             metrics.reload(state.iteration());
             LOG.info("resumed {} from {} at iteration {}", name, Checkpoint.path(dir), state.iteration());
@@ -169,10 +169,12 @@ final class TrainingRun {
         }
     }
 
-    /** Refuses a resume on other images than the checkpoint's (when both the checkpoint and the data can tell). */
-    private void checkData(Map<String, String> metadata, Path checkpoint) {
+    /**
+     * Refuses a resume on other images than the checkpoint's {@value #DATA_FINGERPRINT} names, when both the
+     * checkpoint and the data can tell (fine-tuning checks its training split the same way).
+     */
+    static void requireSameData(Map<String, String> metadata, java.util.Optional<String> now, Path checkpoint) {
         String saved = metadata.get(DATA_FINGERPRINT);
-        java.util.Optional<String> now = options.trainingData.fingerprint();
         if (saved != null && now.isPresent() && !saved.equals(now.get())) {
             throw new IllegalArgumentException("cannot resume from " + checkpoint + ": the training images are not "
                     + "the ones it trained on (" + DATA_FINGERPRINT + " saved " + saved + ", now " + now.get()

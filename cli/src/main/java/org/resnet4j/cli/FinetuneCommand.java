@@ -51,7 +51,14 @@ final class FinetuneCommand {
         int size = config.imageSize() > 0 ? config.imageSize() : architecture.family().imageSize();
         Workload.announce(new Workload(architecture, ModelOptions.defaults(ResNets.defaultClasses(model)), size,
                 config.batchSize(), true));
-        Trainer.Summary summary = new FineTuner(config).run();
+        Trainer.Summary summary;
+        try {
+            summary = new FineTuner(config).run();
+        } catch (IllegalArgumentException e) {
+            // What the request asks but its files refuse (a resume on other settings or images, an image size the
+            // weights' mean image cannot take): a bad command line, as train reports it.
+            throw new UsageException(e.getMessage());
+        }
         RunDirectory.printSummary(out, summary);
         return 0;
     }

@@ -113,6 +113,20 @@ class FinetuneCommandTest {
         }
     }
 
+    /** A resume on a folder whose files were replaced, in the same numbers, is refused (as train's is). */
+    @Test
+    void aResumeOnReplacedImagesIsRefused() throws IOException {
+        Path run = dir.resolve("replaced");
+        Cli.run(args(run)).assertSuccess();
+        Cli.run(args(run, "--resume")).assertSuccess();
+
+        for (int i = 0; i < 10; i++) { // every cat, so that training images are among them whatever the split
+            ImageIO.write(new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB), "png",
+                    data.resolve("cat").resolve(i + ".png").toFile());
+        }
+        Cli.run(args(run, "--resume")).assertFailure(2, "the training images are not the ones it trained on");
+    }
+
     @Test
     void aFrozenBackboneKeepsThePretrainedWeights() throws IOException {
         Path run = dir.resolve("frozen");
@@ -146,7 +160,7 @@ class FinetuneCommandTest {
                 SafeTensors.read(run.resolve("model.safetensors")).metadata(), "tuned"));
 
         Cli.run(args(dir.resolve("pixel40"), "--image-size", "40"))
-                .assertFailure(1, "per-pixel mean image of 32x32 (the paper's CIFAR input), which fits images of that "
+                .assertFailure(2, "per-pixel mean image of 32x32 (the paper's CIFAR input), which fits images of that "
                         + "size only, not --image-size 40");
     }
 
