@@ -3,6 +3,9 @@ package org.resnet4j.data;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.BinaryOperator;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Shape;
@@ -62,12 +65,20 @@ public record Normalization(float[] mean, float[] std) {
         return s >= 2 && 3 * s * s == values ? s : 0;
     }
 
-    /** Per-channel mean and (population) standard deviation of {@code train}'s pixels. */
+    /** Per-channel mean and (population) standard deviation of {@code train}'s pixels, read on every core. */
     public static Normalization perChannel(Dataset train) {
+        return perChannel(train, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Per-channel mean and (population) standard deviation of {@code train}'s pixels, read on {@code threads} threads
+     * of a pool of their own (not the common pool, so a caller's thread bound holds). The figures do not depend on it.
+     */
+    public static Normalization perChannel(Dataset train, int threads) {
         int plane = train.imageSize() * train.imageSize();
         // Integer sums are exact (below 2^63 up to 10^14 pixels), so the statistics do not depend on summation order,
         // and the images can be read on several threads (decoding an image folder's files is the slow part).
-        long[] totals = sumImages(train, 2 * C, (pixels, acc) -> {
+        long[] totals = sumImages(train, threads, 2 * C, (pixels, acc) -> {
             for (int c = 0; c < C; c++) {
                 for (int p = c * plane; p < (c + 1) * plane; p++) {
                     int v = pixels[p] & 0xFF;
@@ -85,9 +96,12 @@ public record Normalization(float[] mean, float[] std) {
         void add(byte[] pixels, long[] sums);
     }
 
-    private static long[] sumImages(Dataset data, int length, ImageSums sums) {
-        int parts = Math.max(1, Math.min(data.size(), 4 * Runtime.getRuntime().availableProcessors()));
-        return IntStream.range(0, parts).parallel().mapToObj(part -> {
+    private static long[] sumImages(Dataset data, int threads, int length, ImageSums sums) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("normalization statistics: threads must be >= 1, got " + threads);
+        }
+        int parts = Math.max(1, Math.min(data.size(), 4 * threads));
+        IntFunction<long[]> sumPart = part -> {
             byte[] pixels = new byte[data.imageBytes()];
             long[] acc = new long[length];
             long from = (long) data.size() * part / parts;
@@ -97,13 +111,25 @@ public record Normalization(float[] mean, float[] std) {
                 sums.add(pixels, acc);
             }
             return acc;
-        }).reduce(new long[length], (a, b) -> {
+        };
+        BinaryOperator<long[]> add = (a, b) -> {
             long[] total = a.clone();
             for (int i = 0; i < total.length; i++) {
                 total[i] += b[i];
             }
             return total;
-        });
+        };
+        if (threads == 1) {
+            return IntStream.range(0, parts).mapToObj(sumPart).reduce(new long[length], add);
+        }
+        // A parallel stream runs in the pool whose task starts it: this one, of exactly the threads asked for.
+        ForkJoinPool pool = new ForkJoinPool(threads);
+        try {
+            return pool.submit(() -> IntStream.range(0, parts).parallel().mapToObj(sumPart)
+                    .reduce(new long[length], add)).join();
+        } finally {
+            pool.shutdown();
+        }
     }
 
     /**
@@ -127,9 +153,14 @@ public record Normalization(float[] mean, float[] std) {
         return new Normalization(mean, std);
     }
 
-    /** The paper's per-pixel mean subtraction: the mean image of {@code train}, std 1. */
+    /** The paper's per-pixel mean subtraction: the mean image of {@code train}, std 1, read on every core. */
     public static Normalization perPixelMean(Dataset train) {
-        long[] sums = sumImages(train, train.imageBytes(), (pixels, acc) -> {
+        return perPixelMean(train, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The mean image of {@code train}, std 1, read on {@code threads} threads (see {@link #perChannel(Dataset, int)}). */
+    public static Normalization perPixelMean(Dataset train, int threads) {
+        long[] sums = sumImages(train, threads, train.imageBytes(), (pixels, acc) -> {
             for (int i = 0; i < acc.length; i++) {
                 acc[i] += pixels[i] & 0xFF;
             }

@@ -24,9 +24,15 @@ public enum NormalizationKind {
         return key;
     }
 
-    /** The statistics of {@code training}'s images (reads every image once). */
+    /** The statistics of {@code training}'s images (reads every image once, on every core). */
     public Normalization of(Dataset training) {
-        return this == PER_CHANNEL ? Normalization.perChannel(training) : Normalization.perPixelMean(training);
+        return of(training, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The statistics of {@code training}'s images, read on {@code threads} threads; the figures do not depend on it. */
+    public Normalization of(Dataset training, int threads) {
+        return this == PER_CHANNEL ? Normalization.perChannel(training, threads)
+                : Normalization.perPixelMean(training, threads);
     }
 
     /** The kind named {@code key}; an {@link IllegalArgumentException} names the value and the choices. */

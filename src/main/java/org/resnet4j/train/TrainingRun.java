@@ -106,7 +106,7 @@ final class TrainingRun {
         if (options.resume) {
             LOG.info("resuming: no checkpoint in {} yet, starting from iteration 0", dir);
         }
-        Normalization normalization = options.normalization.of(options.trainingData);
+        Normalization normalization = options.normalization.of(options.trainingData, options.loaderThreads);
         return new Checkpoint.State(0, new LoaderState(options.seed, 0, 0, options.batchSize,
                 options.trainingData.size()), normalization, 0, 0, 0, 0, recipe);
     }

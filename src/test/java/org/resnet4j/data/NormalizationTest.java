@@ -36,6 +36,55 @@ class NormalizationTest {
         }
     }
 
+    /**
+     * The images are read on as many threads as asked, in a pool of their own (one thread: the caller's), never on
+     * the common pool, which --threads does not bound; the figures are the same bits whatever the count.
+     */
+    @Test
+    void statisticsReadOnTheThreadsAskedAndGiveTheSameBits() {
+        for (NormalizationKind kind : NormalizationKind.values()) {
+            Normalization everyCore = kind.of(data);
+            for (int threads : new int[] {1, 2, 3}) {
+                java.util.Set<Thread> readers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                Dataset watched = new Dataset() {
+                    @Override
+                    public int size() {
+                        return data.size();
+                    }
+
+                    @Override
+                    public int imageSize() {
+                        return data.imageSize();
+                    }
+
+                    @Override
+                    public java.util.List<String> classNames() {
+                        return data.classNames();
+                    }
+
+                    @Override
+                    public int label(int index) {
+                        return data.label(index);
+                    }
+
+                    @Override
+                    public void readImage(int index, byte[] out, int offset) {
+                        readers.add(Thread.currentThread());
+                        data.readImage(index, out, offset);
+                    }
+                };
+                Normalization norm = kind.of(watched, threads);
+                assertEquals(everyCore, norm, kind + " on " + threads + " threads");
+                assertTrue(readers.size() <= threads, readers + " for " + threads);
+                assertTrue(readers.stream().noneMatch(t -> t.getName().contains("commonPool")), readers.toString());
+                if (threads == 1) {
+                    assertEquals(java.util.Set.of(Thread.currentThread()), readers);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Normalization.perChannel(data, 0));
+    }
+
     @Test
     void perChannelNormalizedInputsHaveMeanZeroAndStdOne() {
         Normalization norm = Normalization.perChannel(data);
