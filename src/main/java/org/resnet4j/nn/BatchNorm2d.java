@@ -36,6 +36,8 @@ public final class BatchNorm2d extends Module {
     private boolean ranFrozen;
     private final float[] saveMean;
     private final float[] saveInvStd;
+    // Mean and bias of a frozen backward (the inference kernel as a per-channel scale): only ever read.
+    private final float[] zeros;
 
     public BatchNorm2d(Kernels kernels, int channels) {
         if (channels <= 0) {
@@ -50,6 +52,7 @@ public final class BatchNorm2d extends Module {
         this.batchesTracked = counter("num_batches_tracked");
         this.saveMean = new float[channels];
         this.saveInvStd = new float[channels];
+        this.zeros = new float[channels];
         gamma.value().fill(1f);
         runningVar.fill(1f);
     }
@@ -169,7 +172,6 @@ public final class BatchNorm2d extends Module {
             kernels.elementwise().reluBackward(gradOut.size(), reluOutput.data(), gradY, gradInput.data());
             gradY = gradInput.data();
         }
-        float[] zeros = new float[channels];
         kernels.batchNorm().forwardInference(rows, channels, gradY, gamma.value().data(), zeros, zeros,
                 runningVar.data(), EPS, gradInput.data());
     }

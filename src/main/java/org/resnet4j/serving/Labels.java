@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The names of a network's classes, in output order. */
+/** The names of a network's classes, in output order. Immutable; safe to share between threads. */
 public final class Labels {
     /** CIFAR-10's classes in label order, as its {@code batches.meta.txt} lists them. */
     public static final List<String> CIFAR10 = List.of(
@@ -83,5 +83,10 @@ public final class Labels {
 
     public int size() {
         return names.size();
+    }
+
+    /** Every name, in output order (an unmodifiable list). */
+    public List<String> names() {
+        return names;
     }
 }

@@ -21,6 +21,8 @@ class LabelsTest {
         assertEquals("airplane", labels.name(0));
         assertEquals("cat", labels.name(3));
         assertEquals("truck", labels.name(9));
+        assertEquals(Labels.CIFAR10, labels.names());
+        assertThrows(UnsupportedOperationException.class, () -> labels.names().set(0, "plane"), "the names are the labels'");
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.resnet4j.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -82,10 +81,7 @@ final class EvalCommand {
                 normalization = new Normalization(PixelTensors.IMAGENET_MEAN, PixelTensors.IMAGENET_STD);
             }
             Labels labels = ClassifyCommand.recordedOrDefault(trained.weights(), model.classes());
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < labels.size(); i++) {
-                names.add(labels.name(i));
-            }
+            List<String> names = labels.names();
             ImageFolder images = ImageFolder.scan(data);
             if (trained.weights().labelsIfRecorded() == null && !names.containsAll(images.classNames())
                     && images.classNames().size() == model.classes()) {
