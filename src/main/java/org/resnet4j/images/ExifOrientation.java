@@ -19,26 +19,15 @@ final class ExifOrientation {
         if (jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != 0xD8) {
             return UPRIGHT;
         }
-        int at = 2;
-        while (at + 4 <= jpeg.length && (jpeg[at] & 0xFF) == 0xFF) {
-            int marker = jpeg[at + 1] & 0xFF;
-            if (marker == 0xFF) { // a fill byte before the marker: allowed, and skipped as Pillow skips it
-                at++;
-                continue;
-            }
-            if (marker == 0xDA || marker == 0xD9) {
-                break; // start of scan or end of image: metadata segments come before
-            }
-            int length = u16(jpeg, at + 2, false);
-            if (length < 2 || at + 2 + length > jpeg.length) {
-                break;
-            }
+        int[] orientation = {UPRIGHT};
+        JpegSegments.walk(jpeg, (marker, at, length) -> {
             if (marker == 0xE1 && length >= 8 && isExifHeader(jpeg, at + 4)) {
-                return fromTiff(jpeg, at + 10, at + 2 + length);
+                orientation[0] = fromTiff(jpeg, at + 10, at + 2 + length);
+                return false;
             }
-            at += 2 + length;
-        }
-        return UPRIGHT;
+            return true;
+        });
+        return orientation[0];
     }
 
     private static boolean isExifHeader(byte[] b, int at) {

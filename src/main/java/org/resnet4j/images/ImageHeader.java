@@ -75,30 +75,16 @@ public record ImageHeader(String format, int width, int height) {
      * (package-private for its test).
      */
     static ImageHeader jpegSize(byte[] jpeg) {
-        int at = 2; // after the start-of-image marker
-        while (at + 1 < jpeg.length) {
-            if ((jpeg[at] & 0xFF) != 0xFF) {
-                return null;
-            }
-            int marker = jpeg[at + 1] & 0xFF;
-            if (marker == 0xFF) { // a fill byte before the marker
-                at++;
-                continue;
-            }
-            if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD8) { // no length: TEM, RSTn, SOI
-                at += 2;
-                continue;
-            }
-            if (marker == 0xD9 || marker == 0xDA || at + 3 >= jpeg.length) { // end of image, start of scan
-                return null;
-            }
+        ImageHeader[] size = {null};
+        JpegSegments.walk(jpeg, (marker, at, length) -> {
             // SOF0-3, 5-7, 9-11, 13-15; C4 (DHT), C8 (JPG) and CC (DAC) are not frames
             if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
-                return at + 8 < jpeg.length ? new ImageHeader("jpeg", ExifOrientation.u16(jpeg, at + 7, false),
+                size[0] = at + 8 < jpeg.length ? new ImageHeader("jpeg", ExifOrientation.u16(jpeg, at + 7, false),
                         ExifOrientation.u16(jpeg, at + 5, false)) : null;
+                return false;
             }
-            at += 2 + ExifOrientation.u16(jpeg, at + 2, false);
-        }
-        return null;
+            return true;
+        });
+        return size[0];
     }
 }

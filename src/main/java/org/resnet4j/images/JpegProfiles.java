@@ -18,32 +18,21 @@ final class JpegProfiles {
     static byte[] strip(byte[] jpeg) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length);
         out.write(jpeg, 0, 2);
-        int at = 2;
-        boolean stripped = false;
-        while (at + 4 <= jpeg.length && (jpeg[at] & 0xFF) == 0xFF) {
-            int marker = jpeg[at + 1] & 0xFF;
-            if (marker == 0xFF) { // a fill byte before the marker: optional, so dropped; the profile may follow it
-                at++;
-                continue;
-            }
-            if (marker == 0xDA) {
-                break; // start of scan: the entropy-coded data and the rest go through unchanged
-            }
-            int length = (jpeg[at + 2] & 0xFF) << 8 | (jpeg[at + 3] & 0xFF);
-            if (length < 2 || at + 2 + length > jpeg.length) {
-                return jpeg;
-            }
+        boolean[] stripped = {false};
+        // Fill bytes are optional, so dropped: the walk hands over whole segments only.
+        int end = JpegSegments.walk(jpeg, (marker, at, length) -> {
             if (marker == 0xE2 && isIccProfile(jpeg, at + 4, length - 2)) {
-                stripped = true;
+                stripped[0] = true;
             } else {
                 out.write(jpeg, at, 2 + length);
             }
-            at += 2 + length;
-        }
-        if (!stripped) {
+            return true;
+        });
+        if (end == JpegSegments.MALFORMED || !stripped[0]) {
             return jpeg;
         }
-        out.write(jpeg, at, jpeg.length - at);
+        // From the start of scan (or end of image) on, the bytes go through unchanged.
+        out.write(jpeg, end, jpeg.length - end);
         return out.toByteArray();
     }
 
