@@ -6,6 +6,8 @@ import java.util.Arrays;
  * How a training loader varies each image from epoch to epoch. Every draw comes from (seed, epoch, image) alone (see
  * {@link RandomCropFlip#forImage}), so any batch can be recomputed and a resumed run sees the same images.
  * Evaluation loaders never augment. Checkpoints and weights files name a kind by its {@link #key()}.
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public enum Augmentation {
     /**

@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * with an atomic rename, so a file in the target directory is always complete. Temporary files are deleted even on
  * failure, and those of a download that was killed (no finally block runs then) by the next download into the same
  * directory: one download per directory at a time.
+ *
+ * <p>Immutable and safe to share between threads, but with one download per directory at a time: a download deletes the
+ * temporary files it finds there, another download's too.
  */
 public final class Cifar10Downloader {
     private static final Logger LOG = LoggerFactory.getLogger(Cifar10Downloader.class);

@@ -13,6 +13,8 @@ import java.util.List;
  * {@value #ARCHIVE_URL}). Each batch file is 10,000 records of 3073 bytes: one label byte, then 3072 pixel bytes
  * (the R plane, the G plane, the B plane, each 32x32 row-major) — which is already the CHW order of
  * {@link Cifar10Dataset}. Every file is checked (exact size, labels in 0..9) before it is trusted.
+ *
+ * <p>Immutable; safe to share between threads, and its reads may run on several threads at once.
  */
 public final class Cifar10Reader {
     public static final String ARCHIVE_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz";

@@ -6,6 +6,8 @@ package org.resnet4j.data;
  * whole state: a loader resumed from it hands out exactly the batches an uninterrupted one would have.
  * {@code batchSize} and {@code datasetSize} are kept to catch a resume with a different configuration.
  *
+ * <p>Immutable; safe to share between threads.
+ *
  * @param seed        the loader's seed (shuffling and augmentation)
  * @param epoch       epoch of the next batch, from 0
  * @param batch       index of the next batch within its epoch, from 0

@@ -9,6 +9,8 @@ import java.io.IOException;
  * <p>The readers of this package throw it for every kind of bad content, and plain {@link IOException}s only for the
  * file system's own failures (a missing or unreadable file), so a caller can tell "fetch the data again" from "fix the
  * machine".
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public final class MalformedDataException extends IOException {
 

@@ -6,6 +6,8 @@ import java.util.Arrays;
  * Which {@link Normalization} a run computes from its training images. The command line's names for them
  * ({@code --normalization channel|pixel}, and the {@code recipe.normalization} entry of a checkpoint) are
  * {@link #key()}; {@link #fromKey} is the one place those names are read.
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public enum NormalizationKind {
     /** Per-channel mean and standard deviation ({@link Normalization#perChannel}): the usual CIFAR recipe. */

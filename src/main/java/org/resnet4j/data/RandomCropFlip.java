@@ -14,6 +14,8 @@ import java.util.SplittableRandom;
  * {@code out[c][y][x] = in[c][y + dy][x' + dx]} with {@code x' = flip ? 31 - x : x}, and 0 where that is outside the
  * image.
  *
+ * <p>Immutable; safe to share between threads.
+ *
  * @param dy   vertical offset of the crop, in [-4, 4]
  * @param dx   horizontal offset of the crop, in [-4, 4]
  * @param flip whether the crop is mirrored left-right

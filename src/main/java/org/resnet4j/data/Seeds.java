@@ -8,6 +8,8 @@ import java.util.SplittableRandom;
  *
  * <p>Public so that other loaders (the Spark module's per-worker shards) draw the same epoch orders as
  * {@link BatchLoader}.
+ *
+ * <p>Stateless: safe to call from several threads at once ({@link #permutation} on arrays no other call writes).
  */
 public final class Seeds {
     /** Purposes, so the split, the shuffles and the augmentation never share a stream. */

@@ -7,6 +7,9 @@ import java.util.Arrays;
  * §4.2: 45k/5k of CIFAR-10's 50k training images). The held-out images are a uniformly random subset chosen by
  * {@code seed}; both parts keep the original file order (the loader does the shuffling).
  *
+ * <p>Safe to share between threads: the index arrays are copied in and out, and the two datasets are as safe as any
+ * {@link Cifar10Dataset} (while nobody writes into their arrays).
+ *
  * @param train             the images to train on
  * @param validation        the held-out images
  * @param trainIndices      positions of {@code train}'s images in the full set, ascending

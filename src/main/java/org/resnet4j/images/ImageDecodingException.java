@@ -2,7 +2,10 @@ package org.resnet4j.images;
 
 import java.io.IOException;
 
-/** An image file that cannot be decoded: the message names the file and the problem. */
+/**
+ * An image file that cannot be decoded: the message names the file and the problem. Immutable; safe to share between
+ * threads.
+ */
 public final class ImageDecodingException extends IOException {
     public ImageDecodingException(String message) {
         super(message);

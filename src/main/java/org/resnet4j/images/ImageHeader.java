@@ -17,6 +17,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * 8) decodes with {@link ImageDecoder#standard()} to width and height swapped. A width or height of 0 is reported as
  * the header claims it, although no decoder here reads such an image: a caller refusing by size can then say why.
  *
+ * <p>Immutable; safe to share between threads, and {@link #read} is safe to call from several threads at once.
+ *
  * @param format "png" or "jpeg"
  */
 public record ImageHeader(String format, int width, int height) {

@@ -5,6 +5,10 @@ package org.resnet4j.images;
  * std[c]} in float arithmetic, the operations and rounding PyTorch performs, written channel-major ({@code [3][H][W]}).
  * A mean of {@code 3 x H x W} values is the paper's per-pixel mean image ({@code mean[c][y][x]}), for images of its
  * size.
+ *
+ * <p>Its methods keep no state and are safe to call from several threads at once, on output arrays no other call
+ * writes. {@link #IMAGENET_MEAN} and {@link #IMAGENET_STD} are arrays every caller shares: reading them is safe,
+ * writing them would change them for all.
  */
 public final class PixelTensors {
     /** ImageNet's channel means and standard deviations, as torchvision's pretrained weights expect them. */

@@ -1,6 +1,10 @@
 package org.resnet4j.images;
 
-/** torchvision's geometric steps on PIL images: resize (shorter side or exact), center crop, resized crop. */
+/**
+ * torchvision's geometric steps on PIL images: resize (shorter side or exact), center crop, resized crop.
+ *
+ * <p>Stateless: safe to call from several threads at once; each call returns a new image.
+ */
 public final class Resize {
     private Resize() {
     }

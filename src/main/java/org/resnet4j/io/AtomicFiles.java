@@ -25,6 +25,9 @@ import java.util.stream.Stream;
  *
  * <p>The temporary file of {@code dir/name} is {@code dir/.name.<16 hex digits>.tmp}. A process killed between
  * creating and renaming it leaves it behind; {@link #deleteLeftovers} recognises such files by that pattern.
+ *
+ * <p>Holds no state: writes may run on several threads at once, each through a temporary file of its own (of one target
+ * too: the last rename wins); {@link #deleteLeftovers} only while no thread writes that target.
  */
 public final class AtomicFiles {
     private static final String SUFFIX = ".tmp";

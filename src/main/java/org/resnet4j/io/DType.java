@@ -1,6 +1,9 @@
 package org.resnet4j.io;
 
-/** The element types of the safetensors format, by their header names, with their sizes in bytes. */
+/**
+ * The element types of the safetensors format, by their header names, with their sizes in bytes. Immutable; safe to
+ * share between threads.
+ */
 public enum DType {
     BOOL(1, false),
     U8(1, false),

@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * of one still going (its optimizer state is left out), loaded into a network that must be the one the file names,
  * and what the file records beside the tensors: the input normalization and, for a fine-tuned network, the class
  * names. Everything an inference command needs from a file, without the training loop.
+ *
+ * <p>Immutable; safe to share between threads. Loading writes the weights of the network it is given, which no other
+ * thread may use meanwhile.
  */
 public final class ModelWeights {
     /** The metadata key of the model's name, e.g. {@code resnet20}. */

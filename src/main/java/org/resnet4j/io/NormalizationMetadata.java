@@ -7,6 +7,8 @@ import org.resnet4j.data.Normalization;
 /**
  * The input normalization stored in a weights file's {@code __metadata__} (as comma-separated floats), so a file
  * stays loadable by PyTorch's strict {@code load_state_dict} and evaluation needs nothing else.
+ *
+ * <p>Stateless: safe to call from several threads at once.
  */
 public final class NormalizationMetadata {
     private NormalizationMetadata() {

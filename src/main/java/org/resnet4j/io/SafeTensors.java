@@ -13,6 +13,8 @@ import java.util.Map;
  * <p>Errors: a file that breaks the format, or a tensor asked for in a type it cannot give, throws
  * {@link SafeTensorsException} (an {@link IOException}) with a one-line message naming the file; arguments that
  * could never be written (duplicate names, a lone surrogate in a name) throw {@link IllegalArgumentException}.
+ *
+ * <p>Stateless: safe to call from several threads at once (writes to the same path replace each other whole).
  */
 public final class SafeTensors {
     private SafeTensors() {

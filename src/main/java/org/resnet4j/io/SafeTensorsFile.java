@@ -8,6 +8,9 @@ import java.util.Map;
  * The contents of one safetensors file: its {@code __metadata__} strings and its tensors by name, in the order of
  * their data in the file. Lookups that fail name the file.
  *
+ * <p>Safe to share between threads: the maps are unmodifiable copies, {@link #floats} and {@link #longs} return new
+ * arrays, and each entry is as safe as its {@link TensorEntry} (while nobody writes its bytes).
+ *
  * @param source where the contents came from (a path or resource name), for messages
  */
 public record SafeTensorsFile(String source, Map<String, String> metadata, Map<String, TensorEntry> tensors) {

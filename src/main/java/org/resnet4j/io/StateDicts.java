@@ -16,6 +16,9 @@ import org.resnet4j.tensor.Tensor;
  * A module's weights as a PyTorch {@code state_dict} in safetensors: parameters and running statistics as F32,
  * {@code num_batches_tracked} as a 0-dim I64, all under torchvision's names, so files move between resnet4j and
  * PyTorch by name.
+ *
+ * <p>Holds no state: its methods may run on several threads at once. Saving reads and loading writes the module given,
+ * which must not train meanwhile (nor, while it loads, run inference).
  */
 public final class StateDicts {
     private StateDicts() {

@@ -9,6 +9,9 @@ import java.util.Arrays;
  * is a 0-dim scalar holding one value) and the raw little-endian bytes. The shape is copied; {@code data} is not
  * (tensors can be large), so callers must not change it afterwards.
  *
+ * <p>Safe to share between threads once built, as long as no caller writes the bytes: {@link #data()} returns the array
+ * itself, not a copy ({@link #shape()} and the conversions return new arrays).
+ *
  * @param data exactly {@code elementCount() * dtype.byteSize()} bytes
  */
 public record TensorEntry(String name, DType dtype, long[] shape, byte[] data) {

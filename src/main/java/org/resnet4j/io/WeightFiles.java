@@ -15,6 +15,8 @@ import org.resnet4j.io.pytorch.PyTorchCheckpoints;
  * <p>Errors: {@link SafeTensorsException} for a safetensors file or a file of neither kind,
  * {@link org.resnet4j.io.pytorch.PyTorchCheckpointException} for a PyTorch one; both are one-line
  * {@link IOException}s naming the file.
+ *
+ * <p>Stateless: safe to call from several threads at once.
  */
 public final class WeightFiles {
     /** Where safetensors' JSON header begins. */

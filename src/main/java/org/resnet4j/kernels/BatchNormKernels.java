@@ -5,6 +5,9 @@ package org.resnet4j.kernels;
  * {@code rows = N*H*W}. PyTorch semantics: normalization with the biased batch variance, running statistics updated
  * as {@code running = (1 - momentum) * running + momentum * batchStat} with the unbiased variance
  * ({@code * rows/(rows-1)}).
+ *
+ * <p>Implementations must be safe to call from several threads at once, on output arrays that no other call writes (see
+ * {@link Kernels}).
  */
 public interface BatchNormKernels {
 

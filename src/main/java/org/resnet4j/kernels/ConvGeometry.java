@@ -3,6 +3,8 @@ package org.resnet4j.kernels;
 /**
  * The shape of one 2-d convolution: batch, input channels and size, output channels, kernel size, stride and zero
  * padding (the same on both sides, as PyTorch's {@code padding=p}).
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public record ConvGeometry(int batch, int inChannels, int inHeight, int inWidth, int outChannels,
                            int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,

@@ -6,6 +6,9 @@ package org.resnet4j.kernels;
  * <p>Arrays: {@code input} NHWC {@code [N][H][W][Cin]}; {@code output}/{@code gradOutput} NHWC
  * {@code [N][OH][OW][Cout]}; {@code weight}/{@code gradWeight} OIHW {@code [Cout][Cin][KH][KW]}; {@code bias}/
  * {@code gradBias} {@code [Cout]} or {@code null}.
+ *
+ * <p>Implementations must be safe to call from several threads at once, on output arrays that no other call writes (see
+ * {@link Kernels}).
  */
 public interface ConvolutionKernels {
 

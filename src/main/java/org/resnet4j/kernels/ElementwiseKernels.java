@@ -1,6 +1,11 @@
 package org.resnet4j.kernels;
 
-/** Element-by-element operations over the first {@code length} values of flat arrays. */
+/**
+ * Element-by-element operations over the first {@code length} values of flat arrays.
+ *
+ * <p>Implementations must be safe to call from several threads at once, on output arrays that no other call writes (see
+ * {@link Kernels}).
+ */
 public interface ElementwiseKernels {
 
     /** {@code y = max(x, 0)}; {@code y} may be {@code x}. */

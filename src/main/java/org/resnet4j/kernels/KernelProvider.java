@@ -11,6 +11,9 @@ import org.slf4j.LoggerFactory;
  * the scalar set otherwise (with one WARN line saying how to enable SIMD). {@code -Dresnet4j.kernels=scalar|simd}
  * forces one. The SIMD classes are loaded by name only after the module check, so nothing here touches the
  * incubator module when it is absent.
+ *
+ * <p>Safe to call from several threads at once: the active set is chosen once, when first asked for, and every set is
+ * safe to share (see {@link Kernels}).
  */
 public final class KernelProvider {
     private static final Logger LOG = LoggerFactory.getLogger(KernelProvider.class);

@@ -1,6 +1,12 @@
 package org.resnet4j.kernels;
 
-/** A fully connected layer {@code y = x W^T + b}: {@code x [batch][in]}, {@code weight [out][in]}, {@code y [batch][out]}. */
+/**
+ * A fully connected layer {@code y = x W^T + b}: {@code x [batch][in]}, {@code weight [out][in]},
+ * {@code y [batch][out]}.
+ *
+ * <p>Implementations must be safe to call from several threads at once, on output arrays that no other call writes (see
+ * {@link Kernels}).
+ */
 public interface LinearKernels {
 
     /** {@code y[n,o] = bias[o] + sum_i x[n,i] * weight[o,i]}; {@code bias} may be null. Overwrites {@code y}. */

@@ -3,6 +3,9 @@ package org.resnet4j.kernels;
 /**
  * Softmax cross-entropy with optional label smoothing, PyTorch's {@code cross_entropy(..., label_smoothing=s)}: the
  * target distribution is {@code (1 - s) * onehot(label) + s / classes}; the loss is the mean over the batch.
+ *
+ * <p>Implementations must be safe to call from several threads at once, on output arrays that no other call writes (see
+ * {@link Kernels}).
  */
 public interface LossKernels {
 

@@ -1,6 +1,9 @@
 package org.resnet4j.kernels;
 
-/** The shape of one max pooling: batch, channels, input size, square window, stride and zero padding. */
+/**
+ * The shape of one max pooling: batch, channels, input size, square window, stride and zero padding. Immutable; safe to
+ * share between threads.
+ */
 public record PoolGeometry(int batch, int channels, int inHeight, int inWidth, int window, int stride, int pad) {
 
     public PoolGeometry {

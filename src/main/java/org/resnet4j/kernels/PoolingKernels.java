@@ -1,6 +1,11 @@
 package org.resnet4j.kernels;
 
-/** Max pooling and global average pooling on NHWC activations. */
+/**
+ * Max pooling and global average pooling on NHWC activations.
+ *
+ * <p>Implementations must be safe to call from several threads at once, on output arrays that no other call writes (see
+ * {@link Kernels}).
+ */
 public interface PoolingKernels {
 
     /**

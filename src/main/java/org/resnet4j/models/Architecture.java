@@ -5,6 +5,8 @@ import java.util.Arrays;
 /**
  * One row of the paper's architecture tables: the family (stem and stage widths), the block type, blocks per stage,
  * and whether the network is plain (no shortcuts).
+ *
+ * <p>Immutable (the stage arrays are copied in and out); safe to share between threads.
  */
 public record Architecture(String name, Family family, BlockType block, int[] blocksPerStage, boolean plain) {
 

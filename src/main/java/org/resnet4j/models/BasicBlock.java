@@ -8,7 +8,12 @@ import org.resnet4j.nn.Module;
 import org.resnet4j.nn.ReLU;
 import org.resnet4j.nn.ResidualBlock;
 
-/** Two 3x3 convolutions (the paper's Figure 5 left): the block of ResNet-18/34 and of every CIFAR network. */
+/**
+ * Two 3x3 convolutions (the paper's Figure 5 left): the block of ResNet-18/34 and of every CIFAR network.
+ *
+ * <p>Threads: inference forwards may run on several threads at once, each in a workspace of its own; training is
+ * single-caller, since a training forward keeps what each layer's backward needs (see {@link Module}).
+ */
 public final class BasicBlock extends ResidualBlock {
     public static final int EXPANSION = 1;
 

@@ -14,6 +14,9 @@ import org.resnet4j.nn.ResidualBlock;
  * <p>Where the stride goes: by default on the 3x3 convolution, torchvision's "v1.5", which is about 0.5 % more
  * accurate on ImageNet because a strided 1x1 convolution discards three quarters of its input. With
  * {@code strideOnFirst1x1} the stride sits on the first 1x1 convolution, as in the paper's original "v1".
+ *
+ * <p>Threads: inference forwards may run on several threads at once, each in a workspace of its own; training is
+ * single-caller, since a training forward keeps what each layer's backward needs (see {@link Module}).
  */
 public final class Bottleneck extends ResidualBlock {
     public static final int EXPANSION = 4;

@@ -11,6 +11,9 @@ import org.resnet4j.nn.Module;
  * ReLU gain ({@code std = sqrt(2 / (out * k * k))}, He et al. 2015), batch norm gamma 1 and beta 0, the classifier
  * with PyTorch's {@code nn.Linear} default (uniform in {@code +-1/sqrt(in)} for weight and bias). Deterministic for a
  * seed: modules are visited in registration order.
+ *
+ * <p>Holds no state: it may run on several threads at once on different networks; it writes the weights of the network
+ * it is given, which no other thread may use meanwhile.
  */
 public final class Initialization {
     private Initialization() {

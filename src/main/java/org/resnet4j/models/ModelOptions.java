@@ -3,6 +3,8 @@ package org.resnet4j.models;
 /**
  * Choices a builder leaves open.
  *
+ * <p>Immutable; safe to share between threads.
+ *
  * @param classes            outputs of the classifier (10 for CIFAR-10, 1000 for ImageNet)
  * @param shortcut           the shortcut option, or null for the family's default (A for CIFAR, B for ImageNet)
  * @param strideOnFirst1x1   Bottleneck stride on the first 1x1 (the paper's "v1") instead of the 3x3 ("v1.5")

@@ -6,7 +6,12 @@ import org.resnet4j.nn.Module;
 import org.resnet4j.nn.SummaryRow;
 import org.resnet4j.tensor.Shape;
 
-/** Per layer: name, kind, output shape, parameters and multiply-adds (convolutions and linear layers), with totals. */
+/**
+ * Per layer: name, kind, output shape, parameters and multiply-adds (convolutions and linear layers), with totals.
+ *
+ * <p>Safe to share between threads once built: {@link #of} gives it an unmodifiable list of immutable rows (a list
+ * passed to the constructor is kept as it is, not copied).
+ */
 public record ModelSummary(List<SummaryRow> rows, long parameters, long multiplyAdds) {
 
     /** The summary of {@code model} for one image of {@code channels x size x size}. */

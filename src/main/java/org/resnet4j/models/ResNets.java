@@ -10,6 +10,9 @@ import org.resnet4j.models.Architecture.Family;
 /**
  * The builders: each network of the paper by name, from its table row. ImageNet family (Table 1), CIFAR family
  * (§4.2, 6n+2 layers) and the plain twins the paper compares against.
+ *
+ * <p>Safe to call from several threads at once: the table of architectures is filled once, when the class loads, and
+ * only read after; each call that creates a network builds a new one.
  */
 public final class ResNets {
     private static final Map<String, Architecture> ARCHITECTURES = new LinkedHashMap<>();

@@ -16,6 +16,10 @@ import org.resnet4j.tensor.Tensor;
  * Keras layer with {@code trainable = False} do: a frozen backbone then computes in fine-tuning exactly what it
  * computes in evaluation (PyTorch's {@code requires_grad_(False)} alone would go on normalizing with batch statistics
  * and updating the running ones). Its backward passes the gradient through that fixed affine map.
+ *
+ * <p>Threads: inference forwards may run on several threads at once, each in a workspace of its own; training is
+ * single-caller, since a training forward keeps its input and batch statistics for backward and updates the running
+ * statistics (see {@link Module}).
  */
 public final class BatchNorm2d extends Module {
     public static final float EPS = 1e-5f;

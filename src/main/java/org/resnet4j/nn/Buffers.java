@@ -4,7 +4,11 @@ import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
-/** Reuse of activation and gradient buffers between calls, so steady-state training allocates nothing. */
+/**
+ * Reuse of activation and gradient buffers between calls, so steady-state training allocates nothing.
+ *
+ * <p>Stateless: its methods are safe to call from several threads at once.
+ */
 public final class Buffers {
     private Buffers() {
     }

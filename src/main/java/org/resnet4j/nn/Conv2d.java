@@ -7,7 +7,13 @@ import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
-/** 2-d convolution with a square kernel, PyTorch's {@code nn.Conv2d}: parameters {@code weight [out, in, k, k]} and optionally {@code bias [out]}. */
+/**
+ * 2-d convolution with a square kernel, PyTorch's {@code nn.Conv2d}: parameters {@code weight [out, in, k, k]} and
+ * optionally {@code bias [out]}.
+ *
+ * <p>Threads: inference forwards may run on several threads at once, each in a workspace of its own; training is
+ * single-caller, since a training forward keeps its input and output for backward (see {@link Module}).
+ */
 public final class Conv2d extends Module {
     private final Kernels kernels;
     private final int inChannels;

@@ -12,6 +12,9 @@ import org.resnet4j.tensor.Tensor;
  * {@code w' = w * s}, {@code b' = beta + (b - mean) * s} per output channel, {@code s = gamma / sqrt(var + eps)}
  * (eval-mode batch norm is an affine map, so the two layers are one). A snapshot: later changes to the source layers
  * do not reach it.
+ *
+ * <p>Threads: it changes nothing after construction, so its forward may run on any number of threads at once, each in a
+ * workspace of its own.
  */
 public final class FoldedConv2d extends Module {
     private final Kernels kernels;

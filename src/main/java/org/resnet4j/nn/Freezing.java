@@ -9,6 +9,9 @@ import org.resnet4j.kernels.Kernels;
  * Turns trained layers into an inference-only copy, as TorchScript's freeze does: each convolution with the batch norm
  * after it becomes one {@link FoldedConv2d} with packed weights, and the rest is copied. The copy shares no state
  * with the source, so the source can train on while the copy serves.
+ *
+ * <p>Its method keeps no state and may run on several threads at once, provided the source layers do not train or load
+ * weights while they are copied.
  */
 public final class Freezing {
     private Freezing() {

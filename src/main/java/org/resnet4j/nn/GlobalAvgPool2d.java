@@ -6,7 +6,13 @@ import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
-/** The mean over H and W of each channel: {@code [N, C, H, W] -> [N, C]} (PyTorch's adaptive average pool to 1x1, flattened). */
+/**
+ * The mean over H and W of each channel: {@code [N, C, H, W] -> [N, C]} (PyTorch's adaptive average pool to 1x1,
+ * flattened).
+ *
+ * <p>Threads: inference forwards may run on several threads at once, each in a workspace of its own; training is
+ * single-caller, since a training forward keeps the input's shape for backward (see {@link Module}).
+ */
 public final class GlobalAvgPool2d extends Module {
     private final Kernels kernels;
     private Shape inputShape;

@@ -6,7 +6,13 @@ import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
-/** A fully connected layer {@code y = x W^T + b}, PyTorch's {@code nn.Linear}: {@code weight [out, in]}, {@code bias [out]}. */
+/**
+ * A fully connected layer {@code y = x W^T + b}, PyTorch's {@code nn.Linear}: {@code weight [out, in]},
+ * {@code bias [out]}.
+ *
+ * <p>Threads: inference forwards may run on several threads at once, each in a workspace of its own; training is
+ * single-caller, since a training forward keeps its input and output for backward (see {@link Module}).
+ */
 public final class Linear extends Module {
     private final Kernels kernels;
     private final int inFeatures;

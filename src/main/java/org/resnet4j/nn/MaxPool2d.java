@@ -7,7 +7,12 @@ import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
-/** Max pooling with a square window, PyTorch's {@code nn.MaxPool2d(window, stride, padding)}. */
+/**
+ * Max pooling with a square window, PyTorch's {@code nn.MaxPool2d(window, stride, padding)}.
+ *
+ * <p>Threads: inference forwards may run on several threads at once, each in a workspace of its own; training is
+ * single-caller, since a training forward keeps the positions of the maxima for backward (see {@link Module}).
+ */
 public final class MaxPool2d extends Module {
     private final Kernels kernels;
     private final int window;

@@ -8,6 +8,9 @@ import org.resnet4j.tensor.Tensor;
  * used twice gets the sum; {@link #zeroGrad()} starts a new step. A parameter set not trainable (PyTorch's
  * {@code requires_grad = False}) keeps its value: the optimizer skips it, and layers whose parameters are all frozen
  * skip computing their gradients.
+ *
+ * <p>Threads: backward writes the gradient and the optimizer the value without locks, so a parameter has one training
+ * thread at a time (its network's, see {@link Module}); the trainable flag is volatile, seen by other threads at once.
  */
 public final class Parameter {
     private final Tensor value;

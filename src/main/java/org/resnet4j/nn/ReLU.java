@@ -9,6 +9,9 @@ import org.resnet4j.tensor.Tensor;
  * {@code max(x, 0)}, element by element; backward reads its own output, so it keeps no input. In place (PyTorch's
  * {@code ReLU(inplace=True)}, as torchvision's ResNets use it) it overwrites its input instead of keeping a second
  * activation: right after batch norm or the residual add, whose backward never reads their own output.
+ *
+ * <p>Threads: inference forwards may run on several threads at once, each in a workspace of its own; training is
+ * single-caller, since a training forward keeps its output for backward (see {@link Module}).
  */
 public final class ReLU extends Module {
     private final Kernels kernels;

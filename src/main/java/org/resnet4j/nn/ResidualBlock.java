@@ -11,6 +11,9 @@ import org.resnet4j.tensor.Tensor;
  * the plain networks it compares against. The add writes into the branch's output when the branch ends in batch norm,
  * whose backward never reads its own output (torchvision's {@code out += identity}), else into a buffer of its own;
  * backward feeds the same gradient to both the branch and the shortcut and sums what they return.
+ *
+ * <p>Threads: inference forwards may run on several threads at once, each in a workspace of its own; training is
+ * single-caller, since a training forward keeps what each layer's backward needs (see {@link Module}).
  */
 public abstract class ResidualBlock extends Module {
     /** How the block's input reaches the add. */

@@ -5,7 +5,13 @@ import java.util.List;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
-/** Modules run one after another, named {@code 0, 1, 2, ...} as PyTorch's {@code nn.Sequential}; backward runs them in reverse. */
+/**
+ * Modules run one after another, named {@code 0, 1, 2, ...} as PyTorch's {@code nn.Sequential}; backward runs them in
+ * reverse.
+ *
+ * <p>Threads: inference forwards may run on several threads at once, each in a workspace of its own; training is
+ * single-caller, since a training forward keeps what each child's backward needs (see {@link Module}).
+ */
 public final class Sequential extends Module {
     private final List<Module> modules = new ArrayList<>();
 

@@ -9,6 +9,9 @@ import org.resnet4j.tensor.Tensor;
 /**
  * The paper's parameter-free option-A shortcut where dimensions change: keep every {@code stride}-th row and column
  * (the even ones for stride 2) and append zero channels up to {@code outChannels}, as fb.resnet.torch does.
+ *
+ * <p>Threads: inference forwards may run on several threads at once, each in a workspace of its own; training is
+ * single-caller, since a training forward keeps the input's shape for backward (see {@link Module}).
  */
 public final class ZeroPadSubsample extends Module {
     private final Kernels kernels;

@@ -1,6 +1,11 @@
 package org.resnet4j.optim;
 
-/** The learning rate of each iteration (0-based), so a resumed run gets the same rates as an uninterrupted one. */
+/**
+ * The learning rate of each iteration (0-based), so a resumed run gets the same rates as an uninterrupted one.
+ *
+ * <p>The schedules built here are immutable and safe to share between threads; an implementation should be a pure
+ * function of the iteration, as a resumed run relies on.
+ */
 @FunctionalInterface
 public interface LearningRateSchedule {
 

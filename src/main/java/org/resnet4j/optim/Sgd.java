@@ -15,6 +15,9 @@ import org.resnet4j.nn.Parameter;
  *   w = w - lr * v                      (or, with Nesterov, w - lr * (d + momentum * v))
  * </pre>
  * The momentum buffers are named after their parameters, so a checkpoint can save and restore them.
+ *
+ * <p>Not safe to share between threads: it writes its parameters and momentum buffers without locks, so one thread, the
+ * one training the network, steps it; {@link #velocities()} hands out the live buffers.
  */
 public final class Sgd {
     private final Kernels kernels;

@@ -3,6 +3,8 @@ package org.resnet4j.serving;
 /**
  * Request bytes that are not an image the network can take. The message is written for the sender: it names the
  * problem and never repeats the decoder's words, a file path or a class name (the cause keeps those, for logs).
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public final class ImageRejectedException extends Exception {
     /** What is wrong, coarse enough for a client to act on. */

@@ -19,6 +19,8 @@ import org.resnet4j.tensor.Tensor;
  * center-cropped to {@code size} (nothing changes for an image of that size already); then the normalization the
  * weights record, or ImageNet's mean and std (float arithmetic, as torchvision) when they record none. The one place
  * that rule lives: {@code classify}, {@code features} and the {@link Predictor} of {@code serve} all use it.
+ *
+ * <p>Stateless: safe to call from several threads at once; each call returns a new tensor, the caller's.
  */
 public final class ModelInputs {
     private ModelInputs() {

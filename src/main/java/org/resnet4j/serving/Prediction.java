@@ -3,7 +3,11 @@ package org.resnet4j.serving;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The most probable classes of one image, best first. */
+/**
+ * The most probable classes of one image, best first.
+ *
+ * <p>Immutable (the list is copied in); safe to share between threads.
+ */
 public record Prediction(List<ClassScore> top) {
     public Prediction {
         top = List.copyOf(top);

@@ -1,6 +1,9 @@
 package org.resnet4j.serving;
 
-/** A submission the batcher did not take: its queue is full, or it has been closed. */
+/**
+ * A submission the batcher did not take: its queue is full, or it has been closed. Immutable; safe to share between
+ * threads.
+ */
 public final class RejectedException extends RuntimeException {
     /** Why the batcher refused. */
     public enum Reason {

@@ -3,6 +3,8 @@ package org.resnet4j.tensor;
 /**
  * The order in which a rank-4 tensor's values sit in memory. The logical shape is always {@code [N, C, H, W]}; the
  * layout only says how the flat array is indexed. Tensors of other ranks are plain row-major and use {@link #NCHW}.
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public enum Layout {
     /** Row-major {@code [N][C][H][W]}: PyTorch's default and the public API's. */

@@ -1,6 +1,10 @@
 package org.resnet4j.tensor;
 
-/** Conversions between the memory layouts of rank-4 tensors. */
+/**
+ * Conversions between the memory layouts of rank-4 tensors.
+ *
+ * <p>Stateless: safe to call from several threads at once, on target arrays that no other call writes.
+ */
 public final class Layouts {
     private Layouts() {
     }

@@ -5,6 +5,8 @@ import java.util.Arrays;
 /**
  * An immutable tensor shape. Every dimension is at least 1 and the element count fits in an {@code int}, because a
  * tensor's values live in one Java array.
+ *
+ * <p>Immutable ({@link #dims()} returns a copy); safe to share between threads.
  */
 public final class Shape {
     private final int[] dims;

@@ -5,6 +5,10 @@ import java.util.Arrays;
 /**
  * A dense float32 tensor: an immutable logical shape, a layout, and one flat array of values that the tensor owns.
  * The values are mutable (kernels write into them); the shape and layout never change.
+ *
+ * <p>Not synchronized: several threads may read one tensor at once, but a write (a kernel, {@link #fill}, {@link #set},
+ * {@link #copyFrom}) must not overlap any other use of its values, nor of a tensor sharing its array ({@link #wrap},
+ * {@link #reshape}, {@link #data()}).
  */
 public final class Tensor {
     private final Shape shape;

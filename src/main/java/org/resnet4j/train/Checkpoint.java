@@ -28,6 +28,9 @@ import org.resnet4j.optim.Sgd;
  * ({@code optimizer.momentum.<name>}), and in the metadata the iteration, the data order position, the
  * normalization, the running training statistics and the run's {@link Recipe} (so that a resume with other settings
  * is caught). One safetensors file, written atomically.
+ *
+ * <p>Holds no state: its methods may run on several threads at once for different runs. Writing reads, and reading
+ * changes, the model and optimizer it is given, so the thread that trains them calls it, between steps.
  */
 public final class Checkpoint {
     public static final String FILE = "checkpoint.safetensors";

@@ -20,6 +20,8 @@ import org.resnet4j.io.AtomicFiles;
  * bold: validation error), drawn with the JDK's own imaging. Like the figure, the error axis is scaled to where the run
  * is now, not to its first minutes: it reaches twice the latest error (at least 20 %), and the early, higher errors
  * run along the top edge.
+ *
+ * <p>Holds no state: safe to call from several threads at once, on different target files.
  */
 public final class CurvePlot {
     private static final int WIDTH = 900;

@@ -1,6 +1,6 @@
 package org.resnet4j.train;
 
-/** Accuracy counting shared by training and evaluation. */
+/** Accuracy counting shared by training and evaluation. Stateless: safe to call from several threads at once. */
 public final class Evaluation {
     private Evaluation() {
     }

@@ -14,7 +14,12 @@ import org.resnet4j.tensor.Tensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs a model in evaluation mode over every image of a dataset, unaugmented, through its frozen (folded) form. */
+/**
+ * Runs a model in evaluation mode over every image of a dataset, unaugmented, through its frozen (folded) form.
+ *
+ * <p>Holds no state: evaluations may run on several threads at once, of one model too (each runs its own frozen copy),
+ * but not while another thread trains the model or loads its weights.
+ */
 public final class Evaluator {
     /** Mean loss, error fraction and image count. */
     public record Result(double loss, double error, int images) {

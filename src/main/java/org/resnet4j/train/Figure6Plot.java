@@ -19,6 +19,8 @@ import org.resnet4j.io.AtomicFiles;
  * error dashed and test error bold, and these runs, trained on all 50,000 images, have training error only). A
  * deeper plain network above a shallower one on the left is the degradation problem; the reverse on the right is what
  * residual learning fixes.
+ *
+ * <p>Holds no state: safe to call from several threads at once, on different target files.
  */
 public final class Figure6Plot {
     private static final int PANEL_WIDTH = 560;

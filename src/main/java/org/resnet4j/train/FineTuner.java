@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * checkpoints, exact resume, metrics and curves as {@link Trainer}'s, through the same loop. The final weights record
  * the model, the normalization and the class names ({@value #LABELS}, one per line), so {@code classify} names the
  * folder's classes.
+ *
+ * <p>Not safe to share between threads: one thread adds the listeners and runs it. A run trains on the calling thread
+ * and, when the configuration sets a thread count, sets the kernels' process-wide one ({@link Parallel#setThreads}).
  */
 public final class FineTuner {
     /** The metadata key of the class names, one per line in label order. */

@@ -8,7 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.resnet4j.io.AtomicFiles;
 
-/** The run's evaluation rows, kept as {@code metrics.csv} and drawn as {@code curves.png} in the run directory. */
+/**
+ * The run's evaluation rows, kept as {@code metrics.csv} and drawn as {@code curves.png} in the run directory.
+ *
+ * <p>Not safe to share between threads: the training loop's thread adds the rows and rewrites the files;
+ * {@link #rows()} returns a copy.
+ */
 public final class MetricsLog {
     public static final String CSV = "metrics.csv";
     public static final String PNG = "curves.png";

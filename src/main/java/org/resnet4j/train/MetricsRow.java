@@ -4,6 +4,8 @@ package org.resnet4j.train;
  * One evaluation point of a run: training loss and error averaged over the iterations since the previous point, and
  * the validation loss and error. Errors are fractions in [0, 1]. A run without a validation split has NaN there, written
  * as an empty field in the CSV.
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public record MetricsRow(long iteration, int epoch, double learningRate, double trainLoss, double trainError,
                          double validationLoss, double validationError, double imagesPerSecond, double elapsedSeconds) {

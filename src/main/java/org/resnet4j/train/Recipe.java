@@ -25,6 +25,8 @@ import org.resnet4j.optim.LearningRateSchedule;
  * started. The final weights of a run ({@code model.safetensors}) carry the same entries, so a weights file says how
  * it was trained.
  *
+ * <p>Immutable; safe to share between threads.
+ *
  * @param seed           data split, shuffling, augmentation and initialization
  * @param validationSize images held out for validation (0 for none)
  * @param augmentation   the training loader's; null where it is none of {@link Augmentation}'s (fine-tuning's own

@@ -7,6 +7,8 @@ import org.resnet4j.optim.LearningRateSchedule;
  * How the learning rate falls over a run. The command line's names for them ({@code --schedule paper|cosine}, and the
  * {@code recipe.schedule} entry of a checkpoint) are {@link #key()}; {@link #fromKey} is the one place those names are
  * read.
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public enum Schedule {
     /**

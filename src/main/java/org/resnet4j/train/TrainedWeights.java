@@ -16,6 +16,9 @@ import org.resnet4j.models.ResNet;
  * A file that {@code train} wrote, read for evaluation: the final weights ({@code model.safetensors}) or the checkpoint
  * of a run still going. Loading is {@link ModelWeights#load}'s (a checkpoint's momentum buffers are skipped); this adds
  * what only a training run records, the validation split it held out, so evaluating needs nothing else.
+ *
+ * <p>Immutable once loaded; safe to share between threads. Loading writes the weights of the network it is given, which
+ * no other thread may use meanwhile.
  */
 public final class TrainedWeights {
     /** The metadata key of the model's name, e.g. {@code resnet20}. */

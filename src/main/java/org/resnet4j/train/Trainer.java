@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * thread count: the weights, momentum, batch-norm statistics and data position all come back from the checkpoint, and
  * the data order depends only on (seed, epoch, image). A resume whose settings differ from the checkpoint's
  * {@link Recipe} is refused; only the total may change, with a warning.
+ *
+ * <p>Not safe to share between threads: one thread adds the listeners and runs it. A run trains on the calling thread
+ * and, when the configuration sets a thread count, sets the kernels' process-wide one.
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);

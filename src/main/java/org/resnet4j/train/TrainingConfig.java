@@ -12,6 +12,8 @@ import org.resnet4j.data.NormalizationKind;
  * <p>The command line's form of a run: {@link Training} is the same run built in Java, with enums where this record has
  * the command line's words ({@link #scheduleKind()}, {@link #normalizationKind()} map them).
  *
+ * <p>Immutable; safe to share between threads.
+ *
  * @param recordsPerFile    images in each CIFAR-10 batch file (10,000 in the official files; fewer for crafted data)
  * @param iterations        the run's total, also when resuming
  * @param schedule          {@code paper} (steps at 1/2 and 3/4 of the run) or {@code cosine}

@@ -1,6 +1,9 @@
 package org.resnet4j.train;
 
-/** The loss or the weights became NaN or infinite; the last checkpoint written before stays as it was. */
+/**
+ * The loss or the weights became NaN or infinite; the last checkpoint written before stays as it was. Immutable; safe
+ * to share between threads.
+ */
 public final class TrainingDivergedException extends RuntimeException {
     private static final String KEPT = "; stopped without writing a checkpoint (the last good one is kept). Try a lower "
             + "learning rate or a warm-up.";

@@ -10,6 +10,9 @@ import org.resnet4j.tensor.Tensor;
 /**
  * One iteration of training: forward in training mode, softmax cross-entropy, backward, one SGD step. Buffers are
  * reused, so repeated steps allocate nothing.
+ *
+ * <p>Not safe to share between threads: it reuses its buffers from step to step and trains one network, whose training
+ * is single-caller, so one thread runs its steps.
  */
 public final class TrainingStep {
     private final ResNet model;

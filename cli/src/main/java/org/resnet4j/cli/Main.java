@@ -7,6 +7,9 @@ import java.util.Set;
 /**
  * {@code java --add-modules jdk.incubator.vector -jar target/resnet4j-cli.jar COMMAND [options]}. Exit status 0 on
  * success, 2 for a bad command line, 1 for any other failure, with a one-line reason on standard error.
+ *
+ * <p>{@link #main} runs one command and exits the JVM. A command given {@code --threads} sets the kernels' process-wide
+ * thread count, which any other command running in the same process would share.
  */
 public final class Main {
     /** The commands whose model comes from {@link ModelArguments}, so whose help lists the shared model options. */

@@ -15,6 +15,9 @@ import org.resnet4j.data.RandomCropFlip;
  * {@code sparkContext.binaryRecords(file, 3073)} reads from any Hadoop file system. A sample is the single-process
  * loader's: the paper's pad-crop-flip drawn from (seed, epoch, index) by {@link RandomCropFlip#forImage}, then the
  * {@link Normalization}.
+ *
+ * <p>Safe to share between threads: it keeps the normalization's arrays, which nothing writes, and the normalization
+ * built from them on first use (two threads racing there build equal ones).
  */
 public final class Cifar10Input implements TrainingInput<byte[]> {
     public static final int RECORD_BYTES = 1 + Cifar10Dataset.IMAGE_BYTES;

@@ -12,6 +12,8 @@ import org.resnet4j.train.Schedule;
  * The settings of a distributed run. Everything that decides the trajectory (all but the checkpoint directory, the
  * network settings and the fault injection) is recorded in each checkpoint and checked on resume.
  *
+ * <p>Immutable; safe to share between threads.
+ *
  * @param model            the network's name, recorded in checkpoints and the final weights
  * @param workers          K: replicas, one barrier task each
  * @param globalBatch      images per step over all workers; each worker takes {@code globalBatch / K}

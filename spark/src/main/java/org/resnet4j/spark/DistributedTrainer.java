@@ -40,6 +40,9 @@ import scala.reflect.ClassTag$;
  * then ends on exactly the weights an unfailed run ends on. (Spark itself does not retry a failed barrier stage whose
  * tasks return results to the driver; a failure the retry cannot fix — workers that built different models, a worker
  * that cannot reach its neighbour — stops the run at once instead of {@code maxAttempts} times.)
+ *
+ * <p>Holds no state: each run builds its own model and optimizer and drives the cluster from the calling thread until
+ * it ends; two runs at once must not share a checkpoint directory.
  */
 public final class DistributedTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);

@@ -11,6 +11,9 @@ import org.resnet4j.models.ShortcutOption;
  * worker task. Every call must build the same architecture: the workers compare their models when they meet and
  * refuse to train on a mismatch. The weights it initializes only matter on the driver, whose initial state every
  * worker loads.
+ *
+ * <p>Threads: the tasks of one executor (or of {@code local[K]}) call it at once, each on its own deserialized copy, so
+ * each call must build a new network, shared with no other call.
  */
 @FunctionalInterface
 public interface ModelFactory extends Serializable {

@@ -18,6 +18,8 @@ import org.resnet4j.data.Seeds;
  * An epoch is {@code floor(S / b)} steps; a partial last batch is dropped, as the single-process loader does. With
  * K = 1 this is exactly the single-process loader's order.
  *
+ * <p>Immutable; safe to share between threads ({@link #order} returns a new array, the caller's).
+ *
  * @param datasetSize N
  * @param workers     K
  * @param batch       b, images per worker per step

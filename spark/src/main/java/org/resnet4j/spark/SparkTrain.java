@@ -23,6 +23,9 @@ import org.resnet4j.io.NormalizationMetadata;
  * Without spark-submit, {@code --master local[K]} runs every worker in this JVM. Last line:
  * {@code weights=<file> iterations=<n> train_error=<percent>% seconds=<n>}. Exit status 2 for a bad command line,
  * 1 for any other failure, with one line on standard error saying why.
+ *
+ * <p>{@link #main} is a process's entry point: it runs one training on the calling thread and exits the JVM on
+ * failure. It holds no state of its own.
  */
 public final class SparkTrain {
     private SparkTrain() {

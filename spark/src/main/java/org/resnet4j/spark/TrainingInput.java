@@ -12,6 +12,10 @@ import java.io.Serializable;
  * with a record of (file bytes or path, label), decoding with {@code org.resnet4j.images} and drawing its
  * {@code TrainingTransform} from (seed, epoch, index).
  *
+ * <p>Threads: each worker task calls it from one thread, on the copy that task deserialized, and the driver asks only
+ * for the sizes; an implementation need not be thread-safe, though one without mutable state (as {@link Cifar10Input})
+ * is.
+ *
  * @param <R> the record type of the input RDD
  */
 public interface TrainingInput<R> extends Serializable {

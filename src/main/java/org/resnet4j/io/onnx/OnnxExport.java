@@ -15,6 +15,8 @@ import org.resnet4j.models.ResNet;
  * A's shortcut as Slice and Pad. Initializers carry the state-dict names ({@code layer1.0.conv1.weight}).
  *
  * <p>The weights are read while the file is written, not copied first: don't change them (train, load) meanwhile.
+ *
+ * <p>Holds no state: exports may run on several threads at once, of one network too.
  */
 public final class OnnxExport {
     public static final int OPSET = 17;

@@ -5,6 +5,8 @@ import java.util.OptionalInt;
 /**
  * The exported graph's input {@code [N, 3, S, S]}: the batch N fixed, or dynamic (the symbolic dimension {@code N},
  * any batch at run time), and the image size S.
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public record OnnxInput(OptionalInt batch, int imageSize) {
 

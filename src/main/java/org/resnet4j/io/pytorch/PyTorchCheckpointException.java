@@ -7,6 +7,8 @@ import java.io.IOException;
  * something a state dict does not (a global outside the allow-list, an opcode that builds arbitrary objects), or
  * claims sizes its file cannot back. The message is one line naming the file, the zip entry and, inside the pickle,
  * the byte offset of the opcode, then the problem, fit to show a user as is.
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public final class PyTorchCheckpointException extends IOException {
 

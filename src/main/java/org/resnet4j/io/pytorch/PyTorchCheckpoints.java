@@ -30,6 +30,8 @@ import org.resnet4j.io.TensorEntry;
  * file's length (at least 1 MiB), which leaves room for tied and expanded weights but not for a tiny file that
  * expands one element into gigabytes. Every failure is a {@link PyTorchCheckpointException} naming the file, the
  * entry or pickle offset, and the problem.
+ *
+ * <p>Stateless: safe to call from several threads at once.
  */
 public final class PyTorchCheckpoints {
     /** Where training scripts keep the model's state dict inside a checkpoint dict, in the order they are tried. */

@@ -3,6 +3,8 @@ package org.resnet4j.io.pytorch;
 /**
  * Which dictionary of a checkpoint is the state dict, and how to rename its keys.
  *
+ * <p>Immutable; safe to share between threads.
+ *
  * @param key         the top-level key whose value is the state dict (as in {@code torch.save({"state_dict":
  *                    model.state_dict(), "epoch": 90}, path)}), or null to find it: the top-level dict itself when
  *                    it holds tensors, else the first of {@link PyTorchCheckpoints#NESTED_KEYS} that holds a dict of

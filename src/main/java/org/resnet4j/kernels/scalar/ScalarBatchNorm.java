@@ -6,6 +6,8 @@ import org.resnet4j.kernels.BatchNormKernels;
  * Batch normalization in plain loops over {@code x [rows][channels]} (NHWC with {@code rows = N*H*W}). The batch
  * statistics are summed in double with the two-pass variance (mean first, then squared deviations), so no
  * cancellation: this is the reference the SIMD version is held to.
+ *
+ * <p>Stateless: safe to call from several threads at once, on output arrays that no other call writes.
  */
 public final class ScalarBatchNorm implements BatchNormKernels {
 

@@ -6,6 +6,8 @@ import org.resnet4j.kernels.ConvolutionKernels;
 /**
  * The specification of 2-d convolution: each pass is the formula of {@link ConvolutionKernels}, written as plain
  * loops. Slow on purpose; the SIMD kernels are tested against it.
+ *
+ * <p>Stateless: safe to call from several threads at once, on output arrays that no other call writes.
  */
 public final class ScalarConvolution implements ConvolutionKernels {
 

@@ -2,7 +2,11 @@ package org.resnet4j.kernels.scalar;
 
 import org.resnet4j.kernels.ElementwiseKernels;
 
-/** Element-by-element operations in plain loops. */
+/**
+ * Element-by-element operations in plain loops.
+ *
+ * <p>Stateless: safe to call from several threads at once, on output arrays that no other call writes.
+ */
 public final class ScalarElementwise implements ElementwiseKernels {
 
     @Override

@@ -2,7 +2,7 @@ package org.resnet4j.kernels.scalar;
 
 import org.resnet4j.kernels.Kernels;
 
-/** Factory for the scalar kernel set. */
+/** Factory for the scalar kernel set. Safe to call from several threads at once; each call builds a new set. */
 public final class ScalarKernels {
     private ScalarKernels() {
     }

@@ -5,6 +5,8 @@ import org.resnet4j.kernels.LinearKernels;
 /**
  * A fully connected layer {@code y = x W^T + b} in plain loops: {@code x [batch][in]}, {@code weight [out][in]},
  * {@code y [batch][out]}. Dot products and batch sums run in double.
+ *
+ * <p>Stateless: safe to call from several threads at once, on output arrays that no other call writes.
  */
 public final class ScalarLinear implements LinearKernels {
 

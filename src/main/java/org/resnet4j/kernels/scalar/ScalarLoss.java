@@ -6,6 +6,8 @@ import org.resnet4j.kernels.LossKernels;
  * Softmax cross-entropy with label smoothing in plain loops. With {@code s} the smoothing and {@code C} the classes,
  * one sample's loss is {@code -(1 - s) * logp[label] - (s / C) * sum_c logp[c]}, where
  * {@code logp = logits - max - log(sum exp(logits - max))}.
+ *
+ * <p>Stateless: safe to call from several threads at once, on output arrays that no other call writes.
  */
 public final class ScalarLoss implements LossKernels {
 

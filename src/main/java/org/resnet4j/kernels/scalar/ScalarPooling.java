@@ -4,7 +4,11 @@ import java.util.Arrays;
 import org.resnet4j.kernels.PoolGeometry;
 import org.resnet4j.kernels.PoolingKernels;
 
-/** Max pooling and global average pooling on NHWC activations, in plain loops. */
+/**
+ * Max pooling and global average pooling on NHWC activations, in plain loops.
+ *
+ * <p>Stateless: safe to call from several threads at once, on output arrays that no other call writes.
+ */
 public final class ScalarPooling implements PoolingKernels {
 
     @Override

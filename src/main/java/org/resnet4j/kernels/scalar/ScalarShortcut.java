@@ -7,6 +7,8 @@ import org.resnet4j.kernels.ShortcutKernels;
  * The option-A shortcut in plain loops: {@code x [N][H][W][inChannels]} to
  * {@code y [N][ceil(H/s)][ceil(W/s)][outChannels]}, keeping rows and columns {@code 0, s, 2s, ...} and filling
  * channels {@code inChannels..outChannels-1} with zeros.
+ *
+ * <p>Stateless: safe to call from several threads at once, on output arrays that no other call writes.
  */
 public final class ScalarShortcut implements ShortcutKernels {
 

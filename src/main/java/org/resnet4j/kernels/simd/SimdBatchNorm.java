@@ -21,6 +21,9 @@ import org.resnet4j.kernels.Parallel;
  * second re-reads the 256 KB chunk from L2, so memory is read once); the chunks are merged in chunk order, in
  * double, by the exact decomposition {@code M2 = sum_k (M2_k + n_k (mean_k - mean)^2)}. That avoids the
  * {@code E[x^2] - E[x]^2} cancellation and gives the same bits whatever the thread count.
+ *
+ * <p>Safe to call from several threads at once, on output arrays that no other call writes: its work buffers are per
+ * calling thread.
  */
 public final class SimdBatchNorm implements BatchNormKernels {
     private final Scratch scratch = new Scratch();

@@ -12,6 +12,8 @@ import org.resnet4j.kernels.ElementwiseKernels;
  * Element-by-element operations, one vector at a time with a masked tail, split over the pool in fixed
  * {@link Ranges#CHUNK_ELEMENTS}-element pieces. They are memory-bound: the vectors keep one core at memory speed,
  * and the second core adds bandwidth on the ResNet-50 sized arrays (tens of millions of floats).
+ *
+ * <p>Stateless: safe to call from several threads at once, on output arrays that no other call writes.
  */
 public final class SimdElementwise implements ElementwiseKernels {
 

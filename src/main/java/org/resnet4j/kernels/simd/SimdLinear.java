@@ -14,6 +14,8 @@ import org.resnet4j.kernels.Parallel;
  * masked tail. The classifier heads are small next to the convolutions (ResNet-50's 2048x1000 is about 1% of its
  * FLOPs), so this is plain vector code without register blocking; the work splits by output features (forward,
  * weight gradient) or by input features (input gradient), so every task writes its own elements.
+ *
+ * <p>Stateless: safe to call from several threads at once, on output arrays that no other call writes.
  */
 public final class SimdLinear implements LinearKernels {
     /** Columns of {@code gradX} per task: 16 vectors, so each task's slice of a weight row is a few cache lines. */

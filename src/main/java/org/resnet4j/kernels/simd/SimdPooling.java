@@ -15,6 +15,8 @@ import org.resnet4j.kernels.PoolingKernels;
 /**
  * Max pooling and global average pooling on NHWC activations, one vector of channels at a time with a masked
  * channel tail, split over the pool by output rows (max pool forward) or images (the rest).
+ *
+ * <p>Stateless: safe to call from several threads at once, on output arrays that no other call writes.
  */
 public final class SimdPooling implements PoolingKernels {
 

@@ -12,6 +12,8 @@ import org.resnet4j.kernels.ShortcutKernels;
  * keeping rows and columns {@code 0, s, 2s, ...} and filling channels {@code inChannels..outChannels-1} with zeros.
  * Each pixel is a run of only 16-64 floats in the CIFAR networks, so vector copies beat a
  * {@code System.arraycopy} call per pixel; the work splits by output (forward) or input (backward) rows.
+ *
+ * <p>Stateless: safe to call from several threads at once, on output arrays that no other call writes.
  */
 public final class SimdShortcut implements ShortcutKernels {
 

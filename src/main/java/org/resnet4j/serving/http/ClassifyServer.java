@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * ({@code sun.net.httpserver.maxReqTime}, {@code maxRspTime}, in seconds), which stop a client that sends or reads
  * very slowly from holding a connection forever. The {@code serve} command sets them; an application embedding the
  * server sets its own.
+ *
+ * <p>Safe to share between threads: {@link #shutdown} and {@link #awaitShutdown} may be called from any threads at once
+ * (only the first shutdown does the work, the others wait for it).
  */
 public final class ClassifyServer {
     private static final Logger LOG = LoggerFactory.getLogger(ClassifyServer.class);

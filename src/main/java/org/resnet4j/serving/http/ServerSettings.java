@@ -3,6 +3,8 @@ package org.resnet4j.serving.http;
 import java.time.Duration;
 
 /**
+ * Immutable; safe to share between threads.
+ *
  * @param host           the address to listen on; 127.0.0.1 answers only this machine
  * @param port           the port, or 0 for any free one
  * @param maxBodyBytes   the largest request body; a declared Content-Length above it is refused before reading, a
