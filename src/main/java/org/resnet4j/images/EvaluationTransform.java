@@ -26,7 +26,7 @@ public record EvaluationTransform(int resize, int crop, float[] mean, float[] st
 
     /** torchvision's transform for its ImageNet weights: 256, 224, ImageNet's mean and std. */
     public static EvaluationTransform imagenet() {
-        return new EvaluationTransform(256, 224, PixelTensors.IMAGENET_MEAN, PixelTensors.IMAGENET_STD);
+        return new EvaluationTransform(256, 224, PixelTensors.imagenetMean(), PixelTensors.imagenetStd());
     }
 
     /** The geometric part: the resized, center-cropped image. */

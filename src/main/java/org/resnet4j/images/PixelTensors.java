@@ -7,15 +7,24 @@ package org.resnet4j.images;
  * size.
  *
  * <p>Its methods keep no state and are safe to call from several threads at once, on output arrays no other call
- * writes. {@link #IMAGENET_MEAN} and {@link #IMAGENET_STD} are arrays every caller shares: reading them is safe,
- * writing them would change them for all.
+ * writes.
  */
 public final class PixelTensors {
-    /** ImageNet's channel means and standard deviations, as torchvision's pretrained weights expect them. */
-    public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
-    public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+    // Private: a public array would let one caller's write change every later ImageNet normalization, silently.
+    private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+    private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
     private PixelTensors() {
+    }
+
+    /** ImageNet's channel means, as torchvision's pretrained weights expect them: a new array, the caller's. */
+    public static float[] imagenetMean() {
+        return IMAGENET_MEAN.clone();
+    }
+
+    /** ImageNet's channel standard deviations, as torchvision's pretrained weights expect them: a new array. */
+    public static float[] imagenetStd() {
+        return IMAGENET_STD.clone();
     }
 
     /**

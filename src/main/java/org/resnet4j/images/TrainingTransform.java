@@ -26,8 +26,8 @@ public record TrainingTransform(int size, double minScale, double maxScale, doub
 
     /** torchvision's defaults: scale (0.08, 1), ratio (3/4, 4/3), ImageNet's mean and std. */
     public static TrainingTransform imagenet(int size) {
-        return new TrainingTransform(size, 0.08, 1.0, 3.0 / 4, 4.0 / 3, PixelTensors.IMAGENET_MEAN,
-                PixelTensors.IMAGENET_STD);
+        return new TrainingTransform(size, 0.08, 1.0, 3.0 / 4, 4.0 / 3, PixelTensors.imagenetMean(),
+                PixelTensors.imagenetStd());
     }
 
     /** The augmented image: a random crop resized to {@code size x size}, mirrored half of the time. */

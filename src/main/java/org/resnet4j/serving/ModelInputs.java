@@ -68,7 +68,7 @@ public final class ModelInputs {
      */
     public static Tensor batch(List<RgbImage> images, int resize, Normalization recorded, int size) {
         EvaluationTransform transform = recorded == null
-                ? new EvaluationTransform(resize, size, PixelTensors.IMAGENET_MEAN, PixelTensors.IMAGENET_STD)
+                ? new EvaluationTransform(resize, size, PixelTensors.imagenetMean(), PixelTensors.imagenetStd())
                 : new EvaluationTransform(resize, size, null, null);
         Tensor pixels = transform.batch(images);
         return recorded == null ? pixels : recorded.normalize(pixels);

@@ -191,6 +191,6 @@ public final class FineTuner {
      * or ImageNet's.
      */
     private static Normalization inputNormalization(Normalization recorded) {
-        return recorded != null ? recorded : new Normalization(PixelTensors.IMAGENET_MEAN, PixelTensors.IMAGENET_STD);
+        return recorded != null ? recorded : new Normalization(PixelTensors.imagenetMean(), PixelTensors.imagenetStd());
     }
 }

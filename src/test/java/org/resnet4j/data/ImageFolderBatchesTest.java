@@ -26,10 +26,10 @@ import org.resnet4j.tensor.Layout;
 
 /** Image files through the background loader: the transform's values, in order, repeatable, resumable. */
 class ImageFolderBatchesTest {
-    private static final EvaluationTransform EVAL = new EvaluationTransform(20, 16, PixelTensors.IMAGENET_MEAN,
-            PixelTensors.IMAGENET_STD);
+    private static final EvaluationTransform EVAL = new EvaluationTransform(20, 16, PixelTensors.imagenetMean(),
+            PixelTensors.imagenetStd());
     private static final TrainingTransform TRAIN = new TrainingTransform(16, 0.3, 1, 0.75, 4.0 / 3,
-            PixelTensors.IMAGENET_MEAN, PixelTensors.IMAGENET_STD);
+            PixelTensors.imagenetMean(), PixelTensors.imagenetStd());
 
     @TempDir
     Path root;

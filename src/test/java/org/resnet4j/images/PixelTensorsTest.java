@@ -1,5 +1,6 @@
 package org.resnet4j.images;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,5 +63,16 @@ class PixelTensorsTest {
         assertThrows(IllegalArgumentException.class, () -> new TrainingTransform(40, 0.5, 1.0, 0.75, 4.0 / 3, mean,
                 std));
         assertThrows(IllegalArgumentException.class, () -> new EvaluationTransform(SIZE, SIZE, mean, null));
+    }
+
+    /** ImageNet's statistics are the caller's copy: writing one changes no later normalization. */
+    @Test
+    void imageNetStatisticsAreTheCallersCopy() {
+        float[] mean = PixelTensors.imagenetMean();
+        float[] std = PixelTensors.imagenetStd();
+        java.util.Arrays.fill(mean, 0);
+        java.util.Arrays.fill(std, 1);
+        assertArrayEquals(new float[] {0.485f, 0.456f, 0.406f}, PixelTensors.imagenetMean());
+        assertArrayEquals(new float[] {0.229f, 0.224f, 0.225f}, PixelTensors.imagenetStd());
     }
 }

@@ -40,7 +40,7 @@ class TorchvisionPreprocessingTest {
         SafeTensorsFile expected = ImageFixtures.expected();
         RgbImage decoded = ImageFixtures.image(expected, file + ".rgb");
 
-        Tensor tensor = new EvaluationTransform(40, 32, PixelTensors.IMAGENET_MEAN, PixelTensors.IMAGENET_STD)
+        Tensor tensor = new EvaluationTransform(40, 32, PixelTensors.imagenetMean(), PixelTensors.imagenetStd())
                 .apply(decoded);
 
         assertArrayEquals(expected.floats(file + ".tensor"), tensor.data(), file + ": normalized tensor");

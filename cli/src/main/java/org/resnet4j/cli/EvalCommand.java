@@ -78,7 +78,7 @@ final class EvalCommand {
             normalization = trained.weights().normalizationIfRecorded();
             if (normalization == null) {
                 LOG.info("{} records no input normalization: using torchvision's ImageNet mean and std", weights);
-                normalization = new Normalization(PixelTensors.IMAGENET_MEAN, PixelTensors.IMAGENET_STD);
+                normalization = new Normalization(PixelTensors.imagenetMean(), PixelTensors.imagenetStd());
             }
             Labels labels = ClassifyCommand.recordedOrDefault(trained.weights(), model.classes());
             List<String> names = labels.names();

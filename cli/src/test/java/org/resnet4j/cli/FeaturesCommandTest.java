@@ -72,7 +72,7 @@ class FeaturesCommandTest {
                 IMAGES.resolve("progressive.jpg").toString(), "--output", output.toString(), "--image-size", "64")
                 .assertSuccess();
 
-        Tensor input = new EvaluationTransform(73, 64, PixelTensors.IMAGENET_MEAN, PixelTensors.IMAGENET_STD)
+        Tensor input = new EvaluationTransform(73, 64, PixelTensors.imagenetMean(), PixelTensors.imagenetStd())
                 .batch(decode("progressive.jpg"));
         assertSameFeatures(model.freeze().features(input), SafeTensors.read(output), List.of("layer1", "layer2",
                 "layer3", "layer4", "flatten"));
