@@ -72,6 +72,25 @@ public record Architecture(String name, Family family, BlockType block, int[] bl
         return blocksPerStage.clone();
     }
 
+    /** Equal rows are equal by value: a record compares an array component by identity otherwise. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Architecture a && name.equals(a.name) && family == a.family && block == a.block
+                && Arrays.equals(blocksPerStage, a.blocksPerStage) && plain == a.plain;
+    }
+
+    @Override
+    public int hashCode() {
+        return ((name.hashCode() * 31 + family.hashCode()) * 31 + block.hashCode()) * 31
+                + Arrays.hashCode(blocksPerStage) * 2 + (plain ? 1 : 0);
+    }
+
+    @Override
+    public String toString() {
+        return "Architecture[name=" + name + ", family=" + family + ", block=" + block + ", blocksPerStage="
+                + Arrays.toString(blocksPerStage) + ", plain=" + plain + "]";
+    }
+
     /** Weighted layers: convolutions on the main path plus the classifier (6n+2 for CIFAR, 18/34/50... for ImageNet). */
     public int depth() {
         int convsPerBlock = block == BlockType.BASIC ? 2 : 3;

@@ -1,6 +1,7 @@
 package org.resnet4j.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -149,6 +150,22 @@ class ResNetsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResNets.create(
                 KernelProvider.scalar(), plain, new ModelOptions(10, null, false, true, 0L)));
         assertTrue(e.getMessage().contains(plain) && e.getMessage().contains("zero-init"), e.getMessage());
+    }
+
+    /** Two rows of the same values are equal, whatever arrays they were built from; they print their stages. */
+    @Test
+    void architecturesCompareByValue() {
+        Architecture a = new Architecture("x", Architecture.Family.CIFAR, Architecture.BlockType.BASIC,
+                new int[] {3, 3, 3}, false);
+        Architecture b = new Architecture("x", Architecture.Family.CIFAR, Architecture.BlockType.BASIC,
+                new int[] {3, 3, 3}, false);
+        assertEquals(a, b);
+        assertEquals(a.hashCode(), b.hashCode());
+        assertNotEquals(a, new Architecture("x", Architecture.Family.CIFAR, Architecture.BlockType.BASIC,
+                new int[] {3, 3, 4}, false));
+        assertNotEquals(a, new Architecture("x", Architecture.Family.CIFAR, Architecture.BlockType.BASIC,
+                new int[] {3, 3, 3}, true));
+        assertTrue(a.toString().contains("blocksPerStage=[3, 3, 3]"), a.toString());
     }
 
     @Test
