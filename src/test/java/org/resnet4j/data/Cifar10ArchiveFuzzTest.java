@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.testing.FuzzBytes;
@@ -22,6 +23,7 @@ import org.resnet4j.testing.FuzzBytes;
  * empty, with neither a partial member nor the staging folder in it. Input: a flags byte (bit 0: give every block a
  * correct checksum, see {@link TarChecksums}), then the tar.
  */
+@Tag("fuzz")
 class Cifar10ArchiveFuzzTest {
     @TempDir
     static Path dir;

@@ -9,6 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.testing.FuzzBytes;
@@ -21,6 +22,7 @@ import org.resnet4j.testing.FuzzBytes;
  * official class list; bit 2: fit the batch to size); without bit 1 the class list's length (2 bytes, little-endian,
  * modulo 513) and the list; then the batch.
  */
+@Tag("fuzz")
 class Cifar10ReaderFuzzTest {
     @TempDir
     static Path dir;

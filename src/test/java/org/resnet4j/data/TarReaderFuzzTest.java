@@ -8,6 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.resnet4j.testing.FuzzBytes;
 
@@ -17,6 +18,7 @@ import org.resnet4j.testing.FuzzBytes;
  * read before the end can claim more bytes than the whole stream has. Input: a flags byte (bit 0: give every block a
  * correct checksum, see {@link TarChecksums}; bit 1: read each member's content rather than skip it), then the tar.
  */
+@Tag("fuzz")
 class TarReaderFuzzTest {
     private static final String SOURCE = "fuzz.tar";
 

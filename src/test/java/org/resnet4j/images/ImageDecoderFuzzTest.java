@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.resnet4j.testing.FuzzContract.assertDocumentedFailure;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
  * {@link ImageDecodingException} naming the source; never another exception from ImageIO, a hang, or an image of a
  * size the header did not give. Seeds: the PNG and JPEG fixtures of every kind.
  */
+@Tag("fuzz")
 class ImageDecoderFuzzTest {
     private static final String SOURCE = "fuzz.img";
 

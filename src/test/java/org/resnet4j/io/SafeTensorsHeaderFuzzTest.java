@@ -3,6 +3,7 @@ package org.resnet4j.io;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.testing.FuzzBytes;
@@ -13,6 +14,7 @@ import org.resnet4j.testing.FuzzBytes;
  * {@link SafeTensorsContract}). Input: the data section's length (2 bytes, little-endian, modulo 1025), then the
  * header.
  */
+@Tag("fuzz")
 class SafeTensorsHeaderFuzzTest {
     @TempDir
     static Path dir;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
  * naming the file; never another exception, an allocation sized by the file beyond its length, or a hang. Seeds: real
  * {@code torch.save} files, a legacy one and a hostile one (the fuzzer mutates their zip entries and pickles).
  */
+@Tag("fuzz")
 class PyTorchCheckpointFuzzTest {
     private static final Path FILE = temporaryFile();
 
