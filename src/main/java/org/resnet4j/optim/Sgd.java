@@ -17,7 +17,7 @@ import org.resnet4j.nn.Parameter;
  * The momentum buffers are named after their parameters, so a checkpoint can save and restore them.
  *
  * <p>Not safe to share between threads: it writes its parameters and momentum buffers without locks, so one thread, the
- * one training the network, steps it; {@link #velocities()} hands out the live buffers.
+ * one training the network, steps it. {@link #velocities()} hands out copies; {@link #loadVelocities} copies in.
  */
 public final class Sgd {
     private final Kernels kernels;
@@ -82,9 +82,34 @@ public final class Sgd {
         parameters.values().forEach(Parameter::zeroGrad);
     }
 
-    /** The momentum buffers by parameter name (live arrays: a checkpoint reads them, a resume writes them). */
+    /** A copy of the momentum buffers by parameter name, in parameter order: the caller's, no later step changes it. */
     public Map<String, float[]> velocities() {
-        return java.util.Collections.unmodifiableMap(velocities);
+        Map<String, float[]> copy = new LinkedHashMap<>();
+        velocities.forEach((name, v) -> copy.put(name, v.clone()));
+        return copy;
+    }
+
+    /**
+     * Sets every momentum buffer (a checkpoint's, to resume): {@code values} must name exactly this optimizer's
+     * parameters, each with its number of values. All or nothing: a refused map leaves the buffers as they were. The
+     * arrays are copied.
+     */
+    public void loadVelocities(Map<String, float[]> values) {
+        if (!values.keySet().equals(velocities.keySet())) {
+            java.util.Set<String> missing = new java.util.TreeSet<>(velocities.keySet());
+            missing.removeAll(values.keySet());
+            java.util.Set<String> unknown = new java.util.TreeSet<>(values.keySet());
+            unknown.removeAll(velocities.keySet());
+            throw new IllegalArgumentException("SGD: momentum buffers must name exactly the optimizer's parameters; "
+                    + "missing " + missing + ", unknown " + unknown);
+        }
+        velocities.forEach((name, v) -> {
+            if (values.get(name).length != v.length) {
+                throw new IllegalArgumentException("SGD: momentum of " + name + " has " + values.get(name).length
+                        + " values, the parameter " + v.length);
+            }
+        });
+        velocities.forEach((name, v) -> System.arraycopy(values.get(name), 0, v, 0, v.length));
     }
 
     public double momentum() {

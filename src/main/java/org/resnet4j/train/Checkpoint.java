@@ -124,10 +124,7 @@ public final class Checkpoint {
             momentum.put(entry.getKey(), saved);
         }
         loadModelState(model, contents);
-        for (Map.Entry<String, float[]> entry : optimizer.velocities().entrySet()) {
-            float[] saved = momentum.get(entry.getKey());
-            System.arraycopy(saved, 0, entry.getValue(), 0, saved.length);
-        }
+        optimizer.loadVelocities(momentum);
         return state;
     }
 

@@ -1,11 +1,13 @@
 package org.resnet4j.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.resnet4j.kernels.Kernels;
@@ -32,6 +34,34 @@ class SgdTest {
         // d = 0.5 + 0.094 = 0.594; v = 0.9 * 0.6 + 0.594 = 1.134; w = 0.94 - 0.1134 = 0.8266
         assertEquals(0.8266f, w.value().data()[0], 1e-6f);
         assertEquals(1.134f, sgd.velocities().get("weight")[0], 1e-6f);
+    }
+
+    /** The momentum buffers handed out are the caller's copies; loading them is all or nothing, naming the problem. */
+    @Test
+    void velocitiesAreCopiesOutAndIn() {
+        Kernels k = KernelSets.named("scalar");
+        Linear layer = new Linear(k, 2, 1);
+        Sgd sgd = new Sgd(k, layer.namedParameters(), 0.9, 0.0, false);
+        layer.weight().grad().fill(1f);
+        sgd.step(0.1);
+        Map<String, float[]> first = sgd.velocities();
+        sgd.step(0.1);
+        assertArrayEquals(new float[] {1f, 1f}, first.get("weight"), "a later step leaves the returned copy alone");
+        first.get("weight")[0] = 42f;
+        assertArrayEquals(new float[] {1.9f, 1.9f}, sgd.velocities().get("weight"), 1e-6f);
+
+        sgd.loadVelocities(first);
+        assertArrayEquals(new float[] {42f, 1f}, sgd.velocities().get("weight"));
+        first.get("weight")[1] = 7f;
+        assertArrayEquals(new float[] {42f, 1f}, sgd.velocities().get("weight"), "loaded arrays are copied");
+
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> sgd.loadVelocities(Map.of("weight", new float[2])));
+        assertTrue(missing.getMessage().contains("missing [bias]"), missing.getMessage());
+        IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
+                () -> sgd.loadVelocities(Map.of("weight", new float[] {9f, 9f}, "bias", new float[3])));
+        assertTrue(length.getMessage().contains("momentum of bias has 3 values, the parameter 1"), length.getMessage());
+        assertArrayEquals(new float[] {42f, 1f}, sgd.velocities().get("weight"), "a refused load changes nothing");
     }
 
     @ParameterizedTest
