@@ -9,17 +9,20 @@ import org.resnet4j.tensor.Shape;
 /**
  * Per layer: name, kind, output shape, parameters and multiply-adds (convolutions and linear layers), with totals.
  *
- * <p>Safe to share between threads once built: {@link #of} gives it an unmodifiable list of immutable rows (a list
- * passed to the constructor is kept as it is, not copied).
+ * <p>Immutable (the rows are copied into an unmodifiable list); safe to share between threads.
  */
 public record ModelSummary(List<SummaryRow> rows, long parameters, long multiplyAdds) {
+
+    public ModelSummary {
+        rows = List.copyOf(rows);
+    }
 
     /** The summary of {@code model} for one image of {@code channels x size x size}. */
     public static ModelSummary of(Module model, int channels, int size) {
         List<SummaryRow> rows = new ArrayList<>();
         model.summarize("", Shape.of(1, channels, size, size), rows);
         long macs = rows.stream().mapToLong(SummaryRow::multiplyAdds).sum();
-        return new ModelSummary(List.copyOf(rows), model.parameterCount(), macs);
+        return new ModelSummary(rows, model.parameterCount(), macs);
     }
 
     /** The table as text; its last line is exactly {@code params=<integer> macs=<integer>}. */
