@@ -7,56 +7,34 @@ import org.resnet4j.tensor.Tensor;
 
 /**
  * One batch from a {@link BatchLoader}: {@code size} normalized images of {@code 3 x height x width} values and their
- * labels (CIFAR-10's are 32x32). The arrays belong to the loader and are reused: they are valid until the next call to
- * {@link BatchLoader#next()} or {@link BatchLoader#close()}. One thread at a time: the loader's while a
- * {@link BatchSource} fills it, the consumer's once {@link BatchLoader#next()} handed it out.
- *
- * <p>A batch holds arrays for a full batch and, made on first need, for the shorter last batch of an evaluation
- * epoch, so {@link #images()} always has exactly {@code size * 3 * height * width} values and steady state allocates
- * nothing.
+ * labels (CIFAR-10's are 32x32). Each batch has arrays of its own, exactly as long as its images need (the shorter last
+ * batch of an evaluation epoch too): once {@link BatchLoader#next()} hands it out it is the caller's, and no later call
+ * of the loader changes it, so batches may be kept (a validation set held in memory, say). One thread at a time: the
+ * loader's while a {@link BatchSource} fills it, the caller's after.
  */
 public final class Batch {
     private final Layout layout;
     private final int height;
     private final int width;
     private final int imageValues;
-    private final float[] fullImages;
-    private final int[] fullLabels;
-    private float[] tailImages;
-    private int[] tailLabels;
-    private float[] images;
-    private int[] labels;
-    private int epoch;
-    private int index;
+    private final float[] images;
+    private final int[] labels;
+    private final int epoch;
+    private final int index;
 
-    Batch(int capacity, Layout layout) {
-        this(capacity, Cifar10Dataset.HEIGHT, Cifar10Dataset.WIDTH, layout);
+    /** An empty batch of CIFAR-10's size (the loader's end-of-queue marker). */
+    Batch(int size, Layout layout) {
+        this(size, Cifar10Dataset.HEIGHT, Cifar10Dataset.WIDTH, layout, 0, 0);
     }
 
-    Batch(int capacity, int height, int width, Layout layout) {
+    /** A batch of {@code size} images, all values zero, for batch {@code index} of {@code epoch}. */
+    Batch(int size, int height, int width, Layout layout, int epoch, int index) {
         this.layout = layout;
         this.height = height;
         this.width = width;
         this.imageValues = Cifar10Dataset.CHANNELS * height * width;
-        this.fullImages = new float[capacity * imageValues];
-        this.fullLabels = new int[capacity];
-        this.images = fullImages;
-        this.labels = fullLabels;
-    }
-
-    /** Makes this batch hold {@code size} images for batch {@code index} of {@code epoch}. */
-    void prepare(int size, int epoch, int index) {
-        if (size == fullLabels.length) {
-            images = fullImages;
-            labels = fullLabels;
-        } else {
-            if (tailLabels == null || tailLabels.length != size) {
-                tailImages = new float[size * imageValues];
-                tailLabels = new int[size];
-            }
-            images = tailImages;
-            labels = tailLabels;
-        }
+        this.images = new float[size * imageValues];
+        this.labels = new int[size];
         this.epoch = epoch;
         this.index = index;
     }
@@ -68,13 +46,13 @@ public final class Batch {
 
     /**
      * The normalized images, {@code [B][3][H][W]} for {@link Layout#NCHW} or {@code [B][H][W][3]} for
-     * {@link Layout#NHWC}: exactly {@code B * 3 * H * W} values. The loader's array, not a copy.
+     * {@link Layout#NHWC}: exactly {@code B * 3 * H * W} values. This batch's own array (not a copy).
      */
     public float[] images() {
         return images;
     }
 
-    /** {@code [B]} class labels. The loader's array, not a copy. */
+    /** {@code [B]} class labels. This batch's own array (not a copy). */
     public int[] labels() {
         return labels;
     }

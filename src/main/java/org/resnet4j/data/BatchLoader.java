@@ -5,6 +5,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.resnet4j.images.EvaluationTransform;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * exactly the batches that would have followed, because nothing but (seed, epoch, image) feeds the randomness.
  *
  * <p>Threads and memory: one background thread prepares batches in order, reading the images of each batch on
- * {@link Builder#threads} threads; {@code prefetch + 1} batches are allocated once and recycled, so memory is bounded
- * whatever the data set's size. The batch returned by {@link #next()} is valid until the following call. A failure on
+ * {@link Builder#threads} threads, at most {@code prefetch} batches ahead of the caller, so memory is bounded whatever
+ * the data set's size. Each batch {@link #next()} returns is the caller's: no later call changes it. A failure on
  * the background thread is rethrown by {@link #next()}, after the batches completed before it. One consumer thread;
  * {@link #close()} stops the background thread.
  */
@@ -42,11 +43,13 @@ public final class BatchLoader implements AutoCloseable {
 
     private final BatchSource source;
     private final int endEpoch;
-    private final BlockingQueue<Batch> free;
+    // Permits for batches prepared but not yet handed out: the worker takes one per batch, next() gives it back.
+    private final Semaphore ahead;
     private final BlockingQueue<Batch> ready;
+    private final int imageSize;
+    private final Layout layout;
     private final Thread worker;
     private LoaderState next;
-    private Batch current;
     private volatile Throwable failure;
     private volatile boolean closed;
 
@@ -123,12 +126,11 @@ public final class BatchLoader implements AutoCloseable {
         this.source = source;
         this.next = start;
         this.endEpoch = endEpoch;
-        this.free = new ArrayBlockingQueue<>(prefetch + 1);
-        // Room for every buffer and the wake-up marker, so the worker's put never waits on this queue.
-        this.ready = new ArrayBlockingQueue<>(prefetch + 2);
-        for (int i = 0; i < prefetch + 1; i++) {
-            free.add(new Batch(start.batchSize(), source.imageSize(), source.imageSize(), layout));
-        }
+        this.ahead = new Semaphore(prefetch);
+        // Room for every batch ahead and the wake-up marker, so neither the worker's put nor its offer ever waits.
+        this.ready = new ArrayBlockingQueue<>(prefetch + 1);
+        this.imageSize = source.imageSize();
+        this.layout = layout;
         this.worker = Thread.ofPlatform().daemon().name("resnet4j-batch-loader-" + THREADS.incrementAndGet())
                 .unstarted(this::produce);
         worker.start();
@@ -139,17 +141,18 @@ public final class BatchLoader implements AutoCloseable {
         int batch = next.batch();
         try {
             while (epoch < endEpoch && !closed) {
-                Batch buffer = free.take();
-                buffer.prepare(source.batchLength(batch), epoch, batch);
-                source.fill(epoch, batch, buffer);
-                ready.put(buffer);
+                ahead.acquire();
+                Batch prepared = new Batch(source.batchLength(batch), imageSize, imageSize, layout, epoch, batch);
+                source.fill(epoch, batch, prepared);
+                ready.put(prepared);
                 if (++batch == source.batchesPerEpoch()) {
                     batch = 0;
                     epoch++;
                 }
             }
         } catch (InterruptedException e) {
-            // close() interrupts a worker that waits for a free buffer: a normal end. Any other interrupt is a failure.
+            // close() interrupts a worker that waits for the caller to catch up: a normal end. Any other interrupt is a
+            // failure.
             if (!closed) {
                 fail(epoch, batch, e);
             }
@@ -170,7 +173,7 @@ public final class BatchLoader implements AutoCloseable {
     }
 
     /**
-     * The next batch, waiting for it if it is not ready. Returns the previous batch's buffers to the loader.
+     * The next batch, waiting for it if it is not ready: a batch of its own arrays, the caller's to keep.
      *
      * @throws NoSuchElementException after the last configured epoch
      * @throws IllegalStateException  when preparing the batch failed (the cause attached) or the loader is closed
@@ -182,10 +185,6 @@ public final class BatchLoader implements AutoCloseable {
         if (!hasNext()) {
             throw new NoSuchElementException("batch loader: all " + endEpoch + " epochs have been handed out");
         }
-        if (current != null) {
-            free.add(current);
-            current = null;
-        }
         Batch batch = awaitReady();
         if (batch == WAKE_UP) {
             ready.offer(WAKE_UP);
@@ -194,7 +193,7 @@ public final class BatchLoader implements AutoCloseable {
             }
             throw new IllegalStateException(failure.getMessage(), failure.getCause());
         }
-        current = batch;
+        ahead.release();
         int following = next.batch() + 1;
         next = following == source.batchesPerEpoch() ? next.at(next.epoch() + 1, 0) : next.at(next.epoch(), following);
         return batch;
@@ -238,7 +237,7 @@ public final class BatchLoader implements AutoCloseable {
         return worker.isAlive();
     }
 
-    /** Stops the background thread and waits for it; idempotent. Batches handed out become invalid. */
+    /** Stops the background thread and waits for it; idempotent. Batches handed out stay as they are. */
     @Override
     public void close() {
         if (closed) {

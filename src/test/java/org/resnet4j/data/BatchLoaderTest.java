@@ -190,22 +190,61 @@ class BatchLoaderTest {
         });
     }
 
+    /** Every batch handed out is the caller's: kept to the end, each still holds what it held when it came. */
     @Test
-    void buffersAreRecycledNotAllocatedPerBatch() {
+    void batchesHandedOutAreTheCallers() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            try (BatchLoader loader = BatchLoader.evaluation(data, norm).batchSize(16).epochs(5).prefetch(2).build()) {
-                IdentityHashMap<float[], Boolean> arrays = new IdentityHashMap<>();
+            List<Batch> kept = new ArrayList<>();
+            List<Copy> atHandOut = new ArrayList<>();
+            try (BatchLoader loader = BatchLoader.evaluation(data, norm).batchSize(16).epochs(3).prefetch(2).build()) {
                 while (loader.hasNext()) {
-                    arrays.put(loader.next().images(), true);
+                    Batch batch = loader.next();
+                    kept.add(batch);
+                    atHandOut.add(Copy.of(batch));
                 }
-                // Three batch objects, each with a full and (once made) a short array.
-                assertTrue(arrays.size() <= 6, "distinct image arrays over 65 batches: " + arrays.size());
+            }
+            assertEquals(39, kept.size());
+            IdentityHashMap<float[], Boolean> arrays = new IdentityHashMap<>();
+            for (int i = 0; i < kept.size(); i++) {
+                atHandOut.get(i).assertSame(Copy.of(kept.get(i)));
+                arrays.put(kept.get(i).images(), true);
+            }
+            assertEquals(kept.size(), arrays.size(), "each batch has arrays of its own");
+        });
+    }
+
+    /** The loader prepares at most {@code prefetch} batches ahead of its caller, so memory stays bounded. */
+    @Test
+    void theLoaderRunsAtMostPrefetchBatchesAhead() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            java.util.concurrent.atomic.AtomicInteger fills = new java.util.concurrent.atomic.AtomicInteger();
+            BatchSource counting = new FailingSource() {
+                @Override
+                public void fill(int epoch, int batch, Batch out) {
+                    fills.incrementAndGet();
+                }
+            };
+            try (BatchLoader loader = BatchLoader.of(counting, Layout.NCHW, null, 10)) { // prefetch 2
+                awaitThenHold(fills, 2);
+                loader.next();
+                loader.next();
+                awaitThenHold(fills, 4);
             }
         });
     }
 
+    /** Waits for {@code count} to reach {@code expected}, then checks that it stays there for a while. */
+    private static void awaitThenHold(java.util.concurrent.atomic.AtomicInteger count, int expected)
+            throws InterruptedException {
+        while (count.get() < expected) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(200);
+        assertEquals(expected, count.get(), "batches prepared");
+    }
+
     /** A source that fails on one batch: the loader must rethrow, after the batches before it, and never hang. */
-    private static final class FailingSource implements BatchSource {
+    private static class FailingSource implements BatchSource {
         @Override
         public int batchSize() {
             return 2;
