@@ -43,18 +43,17 @@ final class ReplicaState {
     static SafeTensorsFile restore(ResNet model, Sgd optimizer, byte[] bytes, String source)
             throws SafeTensorsException {
         SafeTensorsFile file = SafeTensors.read(source, bytes);
+        Map<String, float[]> momentum = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, float[]> entry : optimizer.velocities().entrySet()) {
             float[] saved = file.floats(MOMENTUM_PREFIX + entry.getKey());
             if (saved.length != entry.getValue().length) {
                 throw new SafeTensorsException(source + ": momentum of " + entry.getKey() + " has " + saved.length
                         + " values, the parameter " + entry.getValue().length);
             }
+            momentum.put(entry.getKey(), saved);
         }
         StateDicts.load(model, file, MOMENTUM_PREFIX);
-        for (Map.Entry<String, float[]> entry : optimizer.velocities().entrySet()) {
-            float[] saved = file.floats(MOMENTUM_PREFIX + entry.getKey());
-            System.arraycopy(saved, 0, entry.getValue(), 0, saved.length);
-        }
+        optimizer.loadVelocities(momentum);
         return file;
     }
 
