@@ -16,14 +16,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The project's rule for public types: the class comment says whether the type is safe to share between threads.
- * Checked from the sources, so a new public type without that sentence fails the build, naming its file.
+ * Checked from the sources of the library and of the spark and cli modules beside it, so a new public type without
+ * that sentence fails the build, naming its file.
  */
 class ThreadSafetyDocsTest {
     /**
-     * This module's sources. Surefire names the module's directory in {@code basedir}; the working directory is not
-     * always it (the cli module's tests run from the repository's root).
+     * The library's sources and its sibling modules'. Surefire names the library's directory (the repository's root)
+     * in {@code basedir}.
      */
-    private static final Path SOURCES = Path.of(System.getProperty("basedir", ".")).resolve("src/main/java");
+    private static final Path ROOT = Path.of(System.getProperty("basedir", "."));
+    private static final List<Path> SOURCES = List.of(ROOT.resolve("src/main/java"),
+            ROOT.resolve("spark/src/main/java"), ROOT.resolve("cli/src/main/java"));
     /** A top-level public type: declared at the start of a line, whatever modifiers follow {@code public}. */
     private static final Pattern DECLARATION = Pattern.compile(
             "^public\\s+(?:(?:final|abstract|sealed|non-sealed|strictfp|static)\\s+)*(?:class|interface|enum|record"
@@ -33,11 +36,14 @@ class ThreadSafetyDocsTest {
 
     @Test
     void everyPublicTypeSaysWhetherItIsSafeToShareBetweenThreads() throws IOException {
-        assertTrue(Files.isDirectory(SOURCES), SOURCES.toAbsolutePath() + " is missing: the test reads the sources of "
-                + "the module it runs in (system property basedir, else the working directory)");
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(SOURCES)) {
-            files = walk.filter(f -> f.toString().endsWith(".java")).sorted().toList();
+        List<Path> files = new java.util.ArrayList<>();
+        for (Path sources : SOURCES) {
+            assertTrue(Files.isDirectory(sources), sources.toAbsolutePath() + " is missing: the test reads the sources "
+                    + "of the library and its modules from the repository's root (system property basedir, else the "
+                    + "working directory)");
+            try (Stream<Path> walk = Files.walk(sources)) {
+                files.addAll(walk.filter(f -> f.toString().endsWith(".java")).sorted().toList());
+            }
         }
         int publicTypes = 0;
         StringBuilder missing = new StringBuilder();
@@ -53,7 +59,7 @@ class ThreadSafetyDocsTest {
                 missing.append("\n  ").append(file);
             }
         }
-        assertTrue(publicTypes > 0, "no public type found under " + SOURCES.toAbsolutePath());
+        assertTrue(publicTypes > 100, "only " + publicTypes + " public types found under " + SOURCES);
         if (!missing.isEmpty()) {
             fail("the class comment of each public type says whether it is safe to share between threads; these do "
                     + "not mention threads:" + missing);
