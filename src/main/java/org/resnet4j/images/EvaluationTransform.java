@@ -24,6 +24,36 @@ public record EvaluationTransform(int resize, int crop, float[] mean, float[] st
         std = std == null ? null : std.clone();
     }
 
+    /** The normalization's mean (3 values, or a mean image), or null: a copy, the caller's. */
+    @Override
+    public float[] mean() {
+        return mean == null ? null : mean.clone();
+    }
+
+    /** The normalization's 3 standard deviations, or null: a copy, the caller's. */
+    @Override
+    public float[] std() {
+        return std == null ? null : std.clone();
+    }
+
+    /** Equal transforms are equal by value (a record compares array components by identity otherwise). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof EvaluationTransform t && resize == t.resize && crop == t.crop
+                && java.util.Arrays.equals(mean, t.mean) && java.util.Arrays.equals(std, t.std);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(resize, crop, java.util.Arrays.hashCode(mean), java.util.Arrays.hashCode(std));
+    }
+
+    @Override
+    public String toString() {
+        return "EvaluationTransform[resize=" + resize + ", crop=" + crop + ", mean=" + (mean == null ? "none"
+                : mean.length + " values") + ", std=" + java.util.Arrays.toString(std) + "]";
+    }
+
     /** torchvision's transform for its ImageNet weights: 256, 224, ImageNet's mean and std. */
     public static EvaluationTransform imagenet() {
         return new EvaluationTransform(256, 224, PixelTensors.imagenetMean(), PixelTensors.imagenetStd());

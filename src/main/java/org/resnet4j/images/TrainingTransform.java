@@ -24,6 +24,39 @@ public record TrainingTransform(int size, double minScale, double maxScale, doub
         std = std == null ? null : std.clone();
     }
 
+    /** The normalization's mean (3 values, or a mean image), or null: a copy, the caller's. */
+    @Override
+    public float[] mean() {
+        return mean == null ? null : mean.clone();
+    }
+
+    /** The normalization's 3 standard deviations, or null: a copy, the caller's. */
+    @Override
+    public float[] std() {
+        return std == null ? null : std.clone();
+    }
+
+    /** Equal transforms are equal by value (a record compares array components by identity otherwise). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TrainingTransform t && size == t.size && minScale == t.minScale
+                && maxScale == t.maxScale && minRatio == t.minRatio && maxRatio == t.maxRatio
+                && java.util.Arrays.equals(mean, t.mean) && java.util.Arrays.equals(std, t.std);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(size, minScale, maxScale, minRatio, maxRatio, java.util.Arrays.hashCode(mean),
+                java.util.Arrays.hashCode(std));
+    }
+
+    @Override
+    public String toString() {
+        return "TrainingTransform[size=" + size + ", scale=[" + minScale + ", " + maxScale + "], ratio=[" + minRatio
+                + ", " + maxRatio + "], mean=" + (mean == null ? "none" : mean.length + " values") + ", std="
+                + java.util.Arrays.toString(std) + "]";
+    }
+
     /** torchvision's defaults: scale (0.08, 1), ratio (3/4, 4/3), ImageNet's mean and std. */
     public static TrainingTransform imagenet(int size) {
         return new TrainingTransform(size, 0.08, 1.0, 3.0 / 4, 4.0 / 3, PixelTensors.imagenetMean(),

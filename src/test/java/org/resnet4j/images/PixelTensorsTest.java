@@ -75,4 +75,25 @@ class PixelTensorsTest {
         assertArrayEquals(new float[] {0.485f, 0.456f, 0.406f}, PixelTensors.imagenetMean());
         assertArrayEquals(new float[] {0.229f, 0.224f, 0.225f}, PixelTensors.imagenetStd());
     }
+
+    /**
+     * The transforms hand out copies of their normalization: a caller writing one changes no transform, which other
+     * threads may be using. Two transforms of the same values are equal.
+     */
+    @Test
+    void transformsAreImmutableAndEqualByValue() {
+        EvaluationTransform evaluation = EvaluationTransform.imagenet();
+        evaluation.mean()[0] = 9f;
+        evaluation.std()[0] = 9f;
+        assertEquals(EvaluationTransform.imagenet(), evaluation);
+        assertArrayEquals(PixelTensors.imagenetMean(), evaluation.mean());
+        assertEquals(EvaluationTransform.imagenet().hashCode(), evaluation.hashCode());
+
+        TrainingTransform training = TrainingTransform.imagenet(64);
+        training.mean()[1] = 9f;
+        training.std()[1] = 9f;
+        assertEquals(TrainingTransform.imagenet(64), training);
+        assertArrayEquals(PixelTensors.imagenetStd(), training.std());
+        assertTrue(!TrainingTransform.imagenet(64).equals(TrainingTransform.imagenet(32)));
+    }
 }
