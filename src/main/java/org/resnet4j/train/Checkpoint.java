@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,6 @@ import org.resnet4j.optim.Sgd;
 public final class Checkpoint {
     public static final String FILE = "checkpoint.safetensors";
     static final String FORMAT = ModelWeights.CHECKPOINT_FORMAT;
-    private static final String MOMENTUM_PREFIX = ModelWeights.CHECKPOINT_OPTIMIZER_PREFIX;
 
     /**
      * The position and running statistics of a run at a checkpoint.
@@ -66,8 +64,7 @@ public final class Checkpoint {
                       Map<String, String> runSettings) throws IOException {
         Objects.requireNonNull(state.recipe(), "a checkpoint is written with the recipe of its run");
         List<TensorEntry> entries = new ArrayList<>(StateDicts.entries(model));
-        optimizer.velocities().forEach((name, v) ->
-                entries.add(TensorEntry.ofFloats(MOMENTUM_PREFIX + name, new int[] {v.length}, v)));
+        entries.addAll(MomentumEntries.of(optimizer));
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", FORMAT);
         metadata.put(TrainedWeights.MODEL, modelName);
@@ -114,15 +111,7 @@ public final class Checkpoint {
         // as they were.
         State state = state(file, contents);
         check.accept(state, contents.metadata());
-        Map<String, float[]> momentum = new HashMap<>();
-        for (Map.Entry<String, float[]> entry : optimizer.velocities().entrySet()) {
-            float[] saved = contents.floats(MOMENTUM_PREFIX + entry.getKey());
-            if (saved.length != entry.getValue().length) {
-                throw new SafeTensorsException(file + ": momentum of " + entry.getKey() + " has " + saved.length
-                        + " values, the parameter " + entry.getValue().length);
-            }
-            momentum.put(entry.getKey(), saved);
-        }
+        Map<String, float[]> momentum = MomentumEntries.read(contents, optimizer, file.toString());
         loadModelState(model, contents);
         optimizer.loadVelocities(momentum);
         return state;

@@ -15,6 +15,7 @@ import org.resnet4j.models.ResNet;
 import org.resnet4j.nn.Parameter;
 import org.resnet4j.optim.Sgd;
 import org.resnet4j.tensor.Tensor;
+import org.resnet4j.train.MomentumEntries;
 
 /**
  * A replica's whole training state as safetensors bytes: the state dict under torchvision's names and the momentum
@@ -23,15 +24,14 @@ import org.resnet4j.tensor.Tensor;
  * a replica of another shape is refused with every differing name.
  */
 final class ReplicaState {
-    static final String MOMENTUM_PREFIX = "optimizer.momentum.";
+    static final String MOMENTUM_PREFIX = MomentumEntries.PREFIX;
 
     private ReplicaState() {
     }
 
     static List<TensorEntry> entries(ResNet model, Sgd optimizer) {
         List<TensorEntry> entries = new ArrayList<>(StateDicts.entries(model));
-        optimizer.velocities().forEach((name, v) ->
-                entries.add(TensorEntry.ofFloats(MOMENTUM_PREFIX + name, new int[] {v.length}, v)));
+        entries.addAll(MomentumEntries.of(optimizer));
         return entries;
     }
 
@@ -43,15 +43,7 @@ final class ReplicaState {
     static SafeTensorsFile restore(ResNet model, Sgd optimizer, byte[] bytes, String source)
             throws SafeTensorsException {
         SafeTensorsFile file = SafeTensors.read(source, bytes);
-        Map<String, float[]> momentum = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, float[]> entry : optimizer.velocities().entrySet()) {
-            float[] saved = file.floats(MOMENTUM_PREFIX + entry.getKey());
-            if (saved.length != entry.getValue().length) {
-                throw new SafeTensorsException(source + ": momentum of " + entry.getKey() + " has " + saved.length
-                        + " values, the parameter " + entry.getValue().length);
-            }
-            momentum.put(entry.getKey(), saved);
-        }
+        Map<String, float[]> momentum = MomentumEntries.read(file, optimizer, source);
         StateDicts.load(model, file, MOMENTUM_PREFIX);
         optimizer.loadVelocities(momentum);
         return file;
