@@ -48,6 +48,12 @@ public final class FrozenResNet extends Module {
         return inInferenceWorkspace(workspace -> StageFeatures.collect(children(), images, input, workspace));
     }
 
+    /** Inference reads the images and writes nothing there; training is refused. */
+    @Override
+    protected boolean isolatesCallerInput() {
+        return true;
+    }
+
     @Override
     public Tensor forward(Tensor input, Workspace workspace) {
         if (workspace.training()) {

@@ -192,6 +192,12 @@ public final class ResNet extends Module {
         return flow.size();
     }
 
+    /** The images are copied to NHWC for training; inference reads them and writes nothing there. */
+    @Override
+    protected boolean isolatesCallerInput() {
+        return true;
+    }
+
     @Override
     protected String displayName() {
         return architecture.name();

@@ -17,9 +17,10 @@ import org.resnet4j.tensor.Tensor;
  * ({@code layer2.0.downsample.0.weight}).
  *
  * <p>Two ways in. {@link #forward(Tensor, boolean)} and {@link #backward(Tensor)} are for callers: the tensor they
- * return belongs to the caller (no later call changes it). {@link #forward(Tensor, Workspace)} and
- * {@link #backward(Tensor, Workspace)} are how modules compose: outputs live in the {@link Workspace} and are
- * overwritten by its next pass, which is why steady-state training allocates nothing.
+ * return belongs to the caller (no later call changes it), and the input they are given stays the caller's: they
+ * never write to it and never read it after returning, so the caller may refill it before backward.
+ * {@link #forward(Tensor, Workspace)} and {@link #backward(Tensor, Workspace)} are how modules compose: outputs live in
+ * the {@link Workspace} and are overwritten by its next pass, which is why steady-state training allocates nothing.
  *
  * <p>Threads: inference ({@code forward(x, false)}) is safe to call from any number of threads at once; each call runs
  * in a workspace of its own and returns exactly what it returns alone. Training ({@code forward(x, true)}, then
@@ -40,6 +41,7 @@ public abstract class Module {
     private final CallGuard guard = new CallGuard(this::displayName);
     private final WorkspacePool inferenceWorkspaces = new WorkspacePool();
     private Workspace trainingWorkspace; // made by the first training call; guarded by the call guard
+    private final Object callerInput = new Object(); // the workspace key of this module's copy of a caller's input
 
     /**
      * Runs the module for a caller and returns a tensor the caller owns. In training mode batch norm uses batch
@@ -51,14 +53,40 @@ public abstract class Module {
             guard.enterTraining("training forward");
             boolean completed = false;
             try {
-                Tensor output = forward(input, trainingWorkspace()).copy();
+                Workspace workspace = trainingWorkspace();
+                Tensor output = forward(ownInput(input, workspace), workspace).copy();
                 completed = true;
                 return output;
             } finally {
                 guard.exitTraining(completed);
             }
         }
-        return inInferenceWorkspace(workspace -> forward(input, workspace).copy());
+        return inInferenceWorkspace(workspace -> forward(ownInput(input, workspace), workspace).copy());
+    }
+
+    /**
+     * The caller's input as this call may use it. A layer keeps its input for backward (a convolution's weight
+     * gradient reads it) and an in-place layer writes to it, while the caller may refill its array (a loader's next
+     * batch) before backward runs, or use it again: so the call works on a copy in its workspace, unless the module
+     * {@linkplain #isolatesCallerInput() does that itself}.
+     */
+    private Tensor ownInput(Tensor input, Workspace workspace) {
+        if (isolatesCallerInput()) {
+            return input;
+        }
+        Tensor own = workspace.output(callerInput, input.shape(), input.layout());
+        own.copyFrom(input);
+        return own;
+    }
+
+    /**
+     * True when {@link #forward(Tensor, Workspace)} never writes to its input and, in training, keeps a copy of it
+     * rather than the input itself (a network that brings its images to its own layout first), so that
+     * {@link #forward(Tensor, boolean)} need not copy the caller's input. False by default: the safe answer for any
+     * module.
+     */
+    protected boolean isolatesCallerInput() {
+        return false;
     }
 
     /**

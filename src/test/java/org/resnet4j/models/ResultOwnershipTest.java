@@ -11,7 +11,12 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.resnet4j.kernels.KernelProvider;
+import org.resnet4j.kernels.Kernels;
+import org.resnet4j.nn.BatchNorm2d;
 import org.resnet4j.nn.Conv2d;
+import org.resnet4j.nn.Linear;
+import org.resnet4j.nn.Module;
+import org.resnet4j.nn.ReLU;
 import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
@@ -81,6 +86,50 @@ class ResultOwnershipTest {
         model.backward(grad);
         assertArrayEquals(expected, model.namedParameters().get("conv1.weight").grad().data(),
                 "the stem's gradient read the caller's input after forward had returned");
+    }
+
+    /**
+     * The same for a layer trained on its own: a convolution, a batch norm and a linear layer used to keep the caller's
+     * tensor itself (an NHWC one, or any for the linear layer) as their saved input, so the weight gradient came from
+     * whatever the caller had written there since.
+     */
+    @Test
+    void aLayersTrainingStepDoesNotReadTheCallersInputAfterForward() {
+        Kernels k = KernelProvider.simd();
+        assertGradientIgnoresRefilledInput(new Conv2d(k, 3, 4, 3, 1, 1, false), Shape.of(2, 3, 7, 7), Layout.NHWC);
+        assertGradientIgnoresRefilledInput(new BatchNorm2d(k, 3), Shape.of(2, 3, 5, 5), Layout.NHWC);
+        assertGradientIgnoresRefilledInput(new Linear(k, 5, 3), Shape.of(4, 5), Layout.NCHW);
+    }
+
+    private void assertGradientIgnoresRefilledInput(Module layer, Shape shape, Layout layout) {
+        Tensor x = Tensor.wrap(RandomArrays.uniform(random, shape.size(), -1f, 1f), shape, layout);
+        Tensor out = layer.forward(x, true);
+        Tensor grad = Tensor.wrap(RandomArrays.uniform(random, out.size(), -1f, 1f), out.shape(), out.layout());
+        layer.zeroGrad();
+        layer.backward(grad);
+        float[] expected = layer.namedParameters().get("weight").grad().data().clone();
+
+        layer.forward(x, true);
+        Arrays.fill(x.data(), 0.5f); // the caller reuses its array before backward
+        layer.zeroGrad();
+        layer.backward(grad);
+        assertArrayEquals(expected, layer.namedParameters().get("weight").grad().data(),
+                layer.getClass().getSimpleName() + "'s weight gradient read the caller's input after forward returned");
+    }
+
+    /** An in-place ReLU works in place on its own copy: the caller's input is left as it was, in both modes. */
+    @Test
+    void anInPlaceLayerLeavesTheCallersInputAlone() {
+        ReLU relu = new ReLU(KernelProvider.simd(), true);
+        for (boolean training : new boolean[] {false, true}) {
+            Tensor x = Tensor.wrap(new float[] {-1f, 2f, -3f, 4f}, Shape.of(1, 4), Layout.NCHW);
+            Tensor out = relu.forward(x, training);
+            assertArrayEquals(new float[] {0f, 2f, 0f, 4f}, out.data());
+            assertArrayEquals(new float[] {-1f, 2f, -3f, 4f}, x.data(), "training " + training);
+            if (training) {
+                relu.backward(Tensor.wrap(new float[] {1f, 1f, 1f, 1f}, Shape.of(1, 4), Layout.NCHW));
+            }
+        }
     }
 
     @Test
