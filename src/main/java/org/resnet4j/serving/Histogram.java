@@ -44,7 +44,7 @@ public final class Histogram {
             running += counts[i].sum();
             cumulative[i] = running;
         }
-        return new Snapshot(bounds.clone(), cumulative, sum.sum());
+        return new Snapshot(bounds, cumulative, sum.sum());
     }
 
     /**
@@ -53,8 +53,47 @@ public final class Histogram {
      * @param sum        the sum of the observed values
      */
     public record Snapshot(double[] bounds, long[] cumulative, double sum) {
+        public Snapshot {
+            if (cumulative.length != bounds.length + 1) {
+                throw new IllegalArgumentException("a histogram snapshot of " + bounds.length + " bounds has "
+                        + (bounds.length + 1) + " cumulative counts, got " + cumulative.length);
+            }
+            bounds = bounds.clone();
+            cumulative = cumulative.clone();
+        }
+
+        /** The caller's copy. */
+        @Override
+        public double[] bounds() {
+            return bounds.clone();
+        }
+
+        /** The caller's copy. */
+        @Override
+        public long[] cumulative() {
+            return cumulative.clone();
+        }
+
         public long count() {
             return cumulative[cumulative.length - 1];
+        }
+
+        /** Equal snapshots are equal by value: a record compares an array component by identity otherwise. */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Snapshot s && Arrays.equals(bounds, s.bounds)
+                    && Arrays.equals(cumulative, s.cumulative) && Double.compare(sum, s.sum) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return (Arrays.hashCode(bounds) * 31 + Arrays.hashCode(cumulative)) * 31 + Double.hashCode(sum);
+        }
+
+        @Override
+        public String toString() {
+            return "Snapshot[bounds=" + Arrays.toString(bounds) + ", cumulative=" + Arrays.toString(cumulative)
+                    + ", sum=" + sum + "]";
         }
     }
 }

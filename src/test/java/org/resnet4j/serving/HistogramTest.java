@@ -21,6 +21,28 @@ class HistogramTest {
         assertEquals(116.5, snapshot.sum());
     }
 
+    /** A snapshot is a value: equal counts compare equal, and writing to what it hands out changes nothing. */
+    @Test
+    void snapshotsAreValues() {
+        Histogram histogram = new Histogram(1, 2);
+        histogram.observe(1.5);
+        Histogram.Snapshot snapshot = histogram.snapshot();
+        assertEquals(snapshot, histogram.snapshot());
+        assertEquals(snapshot.hashCode(), histogram.snapshot().hashCode());
+        assertEquals("Snapshot[bounds=[1.0, 2.0], cumulative=[0, 1, 1], sum=1.5]", snapshot.toString());
+
+        snapshot.cumulative()[1] = 9;
+        snapshot.bounds()[0] = 9;
+        assertArrayEquals(new long[] {0, 1, 1}, snapshot.cumulative());
+        assertArrayEquals(new double[] {1, 2}, snapshot.bounds());
+
+        long[] counts = {0, 1, 1};
+        Histogram.Snapshot built = new Histogram.Snapshot(new double[] {1, 2}, counts, 1.5);
+        counts[2] = 7;
+        assertEquals(snapshot, built, "the constructor keeps a copy");
+        assertThrows(IllegalArgumentException.class, () -> new Histogram.Snapshot(new double[] {1}, counts, 0));
+    }
+
     @Test
     void boundsMustIncrease() {
         assertThrows(IllegalArgumentException.class, () -> new Histogram(1, 1));
