@@ -69,10 +69,15 @@ public final class BatchNorm2d extends Module {
         return beta;
     }
 
+    /**
+     * The live running mean, as PyTorch's {@code running_mean}: every training forward updates it, and writing to it
+     * changes the layer. Copy it to keep a snapshot.
+     */
     public Tensor runningMean() {
         return runningMean;
     }
 
+    /** The live running variance (see {@link #runningMean()}). */
     public Tensor runningVar() {
         return runningVar;
     }

@@ -274,14 +274,17 @@ public abstract class Module {
         return result;
     }
 
-    /** Every float buffer (running statistics) under its full dotted name. */
+    /**
+     * Every float buffer (running statistics) under its full dotted name: the live tensors, which training forwards
+     * update and loading writes (copy them to keep a snapshot); the map is the caller's.
+     */
     public final Map<String, Tensor> namedBuffers() {
         Map<String, Tensor> result = new LinkedHashMap<>();
         collect("", null, result, null);
         return result;
     }
 
-    /** Every integer buffer ({@code num_batches_tracked}) under its full dotted name. */
+    /** Every integer buffer ({@code num_batches_tracked}) by full dotted name; live, as {@link #namedBuffers()}. */
     public final Map<String, long[]> namedCounters() {
         Map<String, long[]> result = new LinkedHashMap<>();
         collect("", null, null, result);
