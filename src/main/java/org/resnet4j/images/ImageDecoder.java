@@ -11,10 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -29,7 +27,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *
  * <p>Baseline and progressive JPEG, grey, colour and CMYK: the JDK 25 decoder reads them all, and gives Pillow's bytes
  * exactly on the test files and photographs (libjpeg-turbo and the JDK's libjpeg agree there), so no third-party plugin
- * is needed. Embedded colour profiles are ignored, as Pillow ignores them (see {@link JpegProfiles}).
+ * is needed, and none is used even where the application registers one (see {@link JdkImageReaders}). Embedded colour profiles are ignored, as Pillow ignores them (see {@link JpegProfiles}).
  * Anything else, a truncated or corrupt file (where ImageIO would warn and fill with grey, Pillow refuses), or a size
  * above {@link #MAX_PIXELS}: an {@link ImageDecodingException} naming the file and the problem. Immutable; safe to
  * share between threads.
@@ -89,11 +87,7 @@ public final class ImageDecoder {
         // The bytes are in memory already: ImageIO.createImageInputStream would copy them to a temporary file first
         // (its default cache), one file per decode, which a server decoding every request must not do.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
-            if (!readers.hasNext()) {
-                throw new ImageDecodingException(source + ": no " + format + " decoder available");
-            }
-            ImageReader reader = readers.next();
+            ImageReader reader = JdkImageReaders.forFormat(format, source);
             try {
                 reader.setInput(in, true, true);
                 // ImageIO decodes a truncated or damaged JPEG with warnings and grey where data is missing; Pillow

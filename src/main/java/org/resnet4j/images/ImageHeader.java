@@ -2,9 +2,7 @@ package org.resnet4j.images;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -44,11 +42,7 @@ public record ImageHeader(String format, int width, int height) {
             return stored;
         }
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
-            if (!readers.hasNext()) {
-                throw new ImageDecodingException(source + ": no " + format + " decoder available");
-            }
-            ImageReader reader = readers.next();
+            ImageReader reader = JdkImageReaders.forFormat(format, source);
             try {
                 reader.setInput(in, true, true);
                 return new ImageHeader(format, reader.getWidth(0), reader.getHeight(0));
