@@ -73,6 +73,9 @@ public final class DistributedTrainer {
 
     /** The trained replica (worker 0's state at the end) and the segments that made it. */
     public record Result(ResNet model, long steps, List<Segment> segments) {
+        public Result {
+            segments = List.copyOf(segments);
+        }
     }
 
     /**
