@@ -29,6 +29,11 @@ public final class NormalizationMetadata {
     /** The normalization in {@code metadata}, or null when the file carries none. */
     public static Normalization fromMetadata(Map<String, String> metadata, String source) {
         if (!metadata.containsKey(Normalization.MEAN_KEY)) {
+            if (metadata.containsKey(Normalization.STD_KEY)) {
+                // Half a normalization is a damaged file, not an absent one (which means ImageNet's statistics).
+                throw new IllegalArgumentException(source + ": metadata has " + Normalization.STD_KEY + " but no "
+                        + Normalization.MEAN_KEY);
+            }
             return null;
         }
         Map<String, float[]> arrays = new LinkedHashMap<>();

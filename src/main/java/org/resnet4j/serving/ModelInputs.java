@@ -31,6 +31,22 @@ public final class ModelInputs {
         return model.architecture().family().imageSize();
     }
 
+    /**
+     * The normalization {@code model}'s inputs get: {@code recorded}, the one its weights record, or null for
+     * torchvision's ImageNet statistics, which only an ImageNet network may fall back to. A CIFAR network has no
+     * standard normalization, so without a recorded one it is refused rather than fed images it never saw the like of.
+     *
+     * @param source how the error names the weights
+     */
+    public static Normalization normalizationFor(ResNet model, Normalization recorded, String source) {
+        if (recorded == null && !imagenet(model)) {
+            throw new IllegalArgumentException(source + ": the weights record no input normalization, and a CIFAR "
+                    + "network (" + model.architecture().name() + ") has no standard one; weights written by 'train' "
+                    + "record theirs, and 'convert --mean R,G,B --std R,G,B' records it in converted PyTorch weights");
+        }
+        return recorded;
+    }
+
     static boolean imagenet(ResNet model) {
         return model.architecture().family() == Architecture.Family.IMAGENET;
     }

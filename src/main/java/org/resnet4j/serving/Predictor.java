@@ -8,7 +8,6 @@ import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.images.ImageDecodingException;
 import org.resnet4j.images.ImageHeader;
 import org.resnet4j.images.RgbImage;
-import org.resnet4j.models.Architecture;
 import org.resnet4j.models.FrozenResNet;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.tensor.Tensor;
@@ -78,7 +77,6 @@ public final class Predictor implements BatchModel {
     public Predictor(ResNet model, Normalization normalization, Labels labels, int imageSize, int resize,
                      long maxPixels) {
         this.modelName = model.architecture().name();
-        boolean cifar = model.architecture().family() == Architecture.Family.CIFAR;
         if (imageSize < 1) {
             throw new IllegalArgumentException("image size must be >= 1, got " + imageSize);
         }
@@ -98,10 +96,7 @@ public final class Predictor implements BatchModel {
             throw new IllegalArgumentException(labels.size() + " labels for " + modelName + " with " + model.classes()
                     + " classes");
         }
-        if (normalization == null && cifar) {
-            throw new IllegalArgumentException(modelName + ": the weights record no input normalization, and a CIFAR "
-                    + "network has no standard one; weights written by 'train' record theirs");
-        }
+        ModelInputs.normalizationFor(model, normalization, modelName);
         if (normalization != null && normalization.perPixel() && imageSize != normalization.meanImageSize()) {
             throw new IllegalArgumentException("the weights' per-pixel mean image is " + normalization.meanImageSize()
                     + "x" + normalization.meanImageSize() + ", but the images would be " + imageSize + "x" + imageSize);

@@ -88,6 +88,18 @@ class ModelWeightsTest {
         assertEquals(List.of("cat", "dog", "fish"), weights.labelsIfRecorded());
     }
 
+    /**
+     * Half a normalization is a damaged file: a std without its mean used to read as no normalization at all, and so
+     * as ImageNet's statistics.
+     */
+    @Test
+    void aStdWithoutItsMeanIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NormalizationMetadata
+                .fromMetadata(Map.of(Normalization.STD_KEY, "0.2,0.2,0.2"), "w.safetensors"));
+        assertEquals("w.safetensors: metadata has normalization.std but no normalization.mean", e.getMessage());
+        assertNull(NormalizationMetadata.fromMetadata(Map.of("model", "resnet20"), "w.safetensors"));
+    }
+
     /** What a file says of the network to build for it: its recorded name and its classifier's class count. */
     @Test
     void theFileDescribesItsNetwork(@TempDir Path dir) throws IOException {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.resnet4j.data.Normalization;
 import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
@@ -54,8 +55,9 @@ final class ClassifyCommand {
         ModelWeights trained = ModelWeights.load(model, weights, file);
         ImageCrop crop = cropOptions.resolve("classify", model, trained);
         Labels labels = labels(labelsOption, trained, model.classes());
-        Tensor logits = model.freeze().forward(ModelInputs.load(images, crop.resize(),
-                trained.normalizationIfRecorded(), crop.size()));
+        Normalization normalization =
+                ModelInputs.normalizationFor(model, trained.normalizationIfRecorded(), weights.toString());
+        Tensor logits = model.freeze().forward(ModelInputs.load(images, crop.resize(), normalization, crop.size()));
         int classes = model.classes();
         for (int i = 0; i < images.size(); i++) {
             float[] row = java.util.Arrays.copyOfRange(logits.data(), i * classes, (i + 1) * classes);

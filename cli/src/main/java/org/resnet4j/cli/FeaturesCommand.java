@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.resnet4j.data.Normalization;
 import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
@@ -38,7 +39,9 @@ final class FeaturesCommand {
         ResNet model = modelArguments.buildFor(file, weights);
         ModelWeights trained = ModelWeights.load(model, weights, file);
         ImageCrop crop = cropOptions.resolve("features", model, trained);
-        Tensor input = ModelInputs.load(images, crop.resize(), trained.normalizationIfRecorded(), crop.size());
+        Normalization normalization =
+                ModelInputs.normalizationFor(model, trained.normalizationIfRecorded(), weights.toString());
+        Tensor input = ModelInputs.load(images, crop.resize(), normalization, crop.size());
         Map<String, Tensor> features = model.freeze().features(input);
         List<TensorEntry> entries = new ArrayList<>();
         features.forEach((name, t) -> entries.add(TensorEntry.ofFloats(name, t.shape().dims(), t.data())));

@@ -138,6 +138,7 @@ public final class Main {
                   export  [--model NAME] --weights W.safetensors|W.pth --onnx OUT.onnx [--batch N|dynamic]
                           [--image-size S] [--classes N]
                   convert --input X.pth --output Y.safetensors [--key NAME] [--strip-prefix P]
+                          [--mean R,G,B --std R,G,B]
                   features [--model NAME] --weights W.safetensors|W.pth --image FILE [FILE ...]
                           --output F.safetensors [--image-size S] [--resize R]
                   figure6 --run DIR [DIR ...] --output figure6.png

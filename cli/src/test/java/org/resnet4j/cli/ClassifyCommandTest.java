@@ -96,6 +96,31 @@ class ClassifyCommandTest {
         assertEquals(3, named.stream().distinct().count(), "every class once: " + named);
     }
 
+    /**
+     * CIFAR weights that record no normalization (a PyTorch state dict, converted) are refused by classify and
+     * features, as by serve and eval: there is no standard CIFAR normalization to fall back to. They used to get
+     * ImageNet's mean and std, and printed classes without a word.
+     */
+    @Test
+    void cifarWeightsWithoutNormalizationAreRefusedUntilConvertRecordsOne() throws IOException {
+        ResNet model = ResNets.create("resnet20", ModelOptions.defaults(10).withSeed(8));
+        Path bare = dir.resolve("bare.safetensors");
+        StateDicts.save(model, bare, Map.of());
+        String image = IMAGES.resolve("rgb.png").toString();
+        String refusal = bare + ": the weights record no input normalization, and a CIFAR network (resnet20) has no "
+                + "standard one";
+        Cli.run("classify", "--model", "resnet20", "--weights", bare.toString(), "--image", image)
+                .assertFailure(1, refusal);
+        Cli.run("features", "--model", "resnet20", "--weights", bare.toString(), "--image", image, "--output",
+                dir.resolve("f.safetensors").toString()).assertFailure(1, refusal);
+
+        // What convert --mean --std records (ConvertCommandTest) makes the same weights classify.
+        Path recorded = dir.resolve("recorded.safetensors");
+        StateDicts.save(model, recorded, Map.of("normalization.mean", "0.4914,0.4822,0.4465", "normalization.std",
+                "0.247,0.2435,0.2616"));
+        Cli.run("classify", "--model", "resnet20", "--weights", recorded.toString(), "--image", image).assertSuccess();
+    }
+
     /** ImageNet weights that record nothing: torchvision's preprocessing and mean/std, ImageNet's class names. */
     @Test
     void imagenetNamesForAThousandClasses() throws IOException {

@@ -1,5 +1,6 @@
 package org.resnet4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.io.NormalizationMetadata;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.SafeTensorsFixtures;
@@ -45,6 +48,34 @@ class ConvertCommandTest {
         assertEquals("tiny_checkpoint.pth", written.metadataValue("converted_from"));
         assertEquals("state_dict", written.metadataValue("state_dict_key"));
         assertEquals("module.", written.metadataValue("stripped_prefix"));
+    }
+
+    /** --mean and --std record the normalization a CIFAR network needs to be evaluated, classified or served. */
+    @Test
+    void meanAndStdAreRecordedAsTheNormalization() throws IOException {
+        Path output = dir.resolve("tiny.safetensors");
+        Cli.run("convert", "--input", fixture("tiny_checkpoint.pth").toString(), "--output", output.toString(),
+                "--strip-prefix", "module.", "--mean", "0.4914, 0.4822,0.4465", "--std", "0.247,0.2435,0.2616")
+                .assertSuccess();
+        SafeTensorsFile written = SafeTensors.read(output);
+        Normalization normalization = NormalizationMetadata.fromMetadata(written.metadata(), output.toString());
+        assertArrayEquals(new float[] {0.4914f, 0.4822f, 0.4465f}, normalization.mean());
+        assertArrayEquals(new float[] {0.247f, 0.2435f, 0.2616f}, normalization.std());
+    }
+
+    @Test
+    void aNormalizationThatCannotBeIsRefusedBeforeReading() throws IOException {
+        String input = fixture("tiny_checkpoint.pth").toString();
+        String output = dir.resolve("y.safetensors").toString();
+        Cli.run("convert", "--input", input, "--output", output, "--mean", "0.5,0.5,0.5")
+                .assertFailure(2, "convert: --mean and --std go together (the normalization has both), got only --mean");
+        Cli.run("convert", "--input", input, "--output", output, "--mean", "0.5,0.5", "--std", "0.2,0.2,0.2")
+                .assertFailure(2, "convert: --mean takes three comma-separated values (R,G,B), got '0.5,0.5'");
+        Cli.run("convert", "--input", input, "--output", output, "--mean", "0.5,x,0.5", "--std", "0.2,0.2,0.2")
+                .assertFailure(2, "convert: --mean value 1 is not a number: 'x'");
+        Cli.run("convert", "--input", input, "--output", output, "--mean", "125,123,114", "--std", "0.2,0.2,0.2")
+                .assertFailure(2, "normalization.mean[0] is 125.0, must be in [0, 1]");
+        assertEquals(List.of("tiny_checkpoint.pth"), files());
     }
 
     @Test

@@ -82,7 +82,8 @@ class FeaturesCommandTest {
     void anUnreadableImageIsOneLineNamingIt() throws IOException {
         ResNet model = ResNets.create("resnet20", ModelOptions.defaults(10));
         Path weights = dir.resolve("w.safetensors");
-        StateDicts.save(model, weights, Map.of("model", "resnet20"));
+        StateDicts.save(model, weights, Map.of("model", "resnet20", Normalization.MEAN_KEY, "0.49,0.48,0.45",
+                Normalization.STD_KEY, "0.25,0.24,0.26"));
         Path text = dir.resolve("notes.png");
         java.nio.file.Files.writeString(text, "not an image");
 
