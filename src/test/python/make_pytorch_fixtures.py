@@ -19,10 +19,13 @@ reader must give for it: the same tensors, made contiguous by PyTorch, written b
   tiny_checkpoint.pth a training script's checkpoint: {"epoch", "arch", "state_dict" (of a DataParallel model, so
                       every key starts with "module."), "best_acc1", "optimizer" (SGD with momentum buffers),
                       "scheduler", "extras" (None, bools, negative, 4-byte and >64-bit ints, a tuple, a nested list)}
+  tiny_examples_checkpoint.pth
+                      what pytorch/examples' ImageNet script saves: tiny_checkpoint.pth's keys but "extras", with
+                      "best_acc1" a 0-dim tensor (its running average of accuracy tensors) beside the plain values
   tiny_model_key.pth  {"model": state_dict, "epoch": 3}, as torchvision's reference scripts save (without "args")
   tiny_protocol4.pth  the state dict with pickle_protocol=4 (STACK_GLOBAL, FRAME, MEMOIZE, SHORT_BINUNICODE)
   tiny_parameters.pth dict(model.named_parameters()): nn.Parameter objects (torch._utils._rebuild_parameter)
-                      expected for all four: tiny.safetensors (the state dict without the prefix)
+                      expected for all five: tiny.safetensors (the state dict without the prefix)
   tiny_legacy.pth     the state dict with _use_new_zipfile_serialization=False (the pre-1.6 format: refused; its
                       storage keys are memory addresses, so only this file changes from run to run)
   evil_*.pth          refused: torch.save archives whose data.pkl (written by Python's pickle) calls posix.system,
@@ -177,6 +180,9 @@ def tiny():
                   "extras": [None, True, False, -5, 70000, -(2 ** 40), 2 ** 70, (1, 2.5, "x"), [[1], {"k": 1.5}]]}
     assert all(k.startswith("module.") for k in checkpoint["state_dict"])
     write_pth("tiny_checkpoint.pth", checkpoint)
+    write_pth("tiny_examples_checkpoint.pth", {"epoch": 7, "arch": "tiny", "state_dict": wrapped.state_dict(),
+                                               "best_acc1": torch.tensor(87.5), "optimizer": optimizer.state_dict(),
+                                               "scheduler": scheduler.state_dict()})
     write_pth("tiny_model_key.pth", {"model": sd, "epoch": 3})
     write_pth("tiny_protocol4.pth", sd, pickle_protocol=4)
     write_pth("tiny_parameters.pth", dict(model.named_parameters()))

@@ -8,8 +8,9 @@ import org.resnet4j.io.pytorch.PyValues.PyDict;
 
 /**
  * Finds the state dict in what a checkpoint's pickle holds, and applies {@link StateDictOptions}: the top-level dict
- * when it holds tensors ({@code torch.save(model.state_dict())}), else the dict under a training script's key
- * ({@code {"epoch": 90, "state_dict": ..., "optimizer": ...}}). Only the chosen dict's tensors are read; the others
+ * when it holds only tensors ({@code torch.save(model.state_dict())}), else the dict under a training script's key
+ * ({@code {"epoch": 90, "state_dict": ..., "best_acc1": tensor(75.2), "optimizer": ...}}), else a top level that
+ * holds some tensors (whose other values are then named as the error). Only the chosen dict's tensors are read; the others
  * (optimizer momentum, for instance) are never loaded.
  */
 final class StateDictSelector {
@@ -35,9 +36,12 @@ final class StateDictSelector {
                         : "no top-level key '" + key + "' (it has " + keys(top) + ")"));
             }
             chosen = nested;
-        } else if (holdsTensors(top)) {
+        } else if (holdsOnlyTensors(top)) {
             chosen = top;
         } else {
+            // A training script's checkpoint may keep a tensor among its plain values (pytorch/examples' ImageNet
+            // script saves best_acc1 as one), so a top level that mixes them is a state dict only when no key of a
+            // training script holds one.
             chosen = null;
             for (String candidate : PyTorchCheckpoints.NESTED_KEYS) {
                 if (top.items.get(candidate) instanceof PyDict nested && holdsTensors(nested)) {
@@ -46,7 +50,9 @@ final class StateDictSelector {
                     break;
                 }
             }
-            if (chosen == null) {
+            if (chosen == null && holdsTensors(top)) {
+                chosen = top; // a state dict with a stray value: its reading names that value
+            } else if (chosen == null) {
                 throw new PyTorchCheckpointException(source + ": no state dict found: the top-level dict holds no "
                         + "tensors and none of " + PyTorchCheckpoints.NESTED_KEYS + " holds a dict of them (it has "
                         + keys(top) + "); name the key that does");
@@ -54,6 +60,10 @@ final class StateDictSelector {
         }
         String where = key == null ? "" : " under '" + key + "'";
         return new Selection(rename(chosen, options.stripPrefix(), source, where), key);
+    }
+
+    private static boolean holdsOnlyTensors(PyDict dict) {
+        return !dict.items.isEmpty() && dict.items.values().stream().allMatch(TensorRef.class::isInstance);
     }
 
     private static boolean holdsTensors(PyDict dict) {

@@ -68,6 +68,19 @@ class PyTorchCheckpointsTest {
         assertEquals("module.", file.metadata().get("stripped_prefix"));
     }
 
+    /**
+     * pytorch/examples' ImageNet script keeps best_acc1 as a tensor beside the epoch and the architecture's name. That
+     * one tensor made the top level pass for the state dict, which then failed on 'epoch', an int.
+     */
+    @Test
+    void aTensorAmongATrainingScriptsPlainValuesDoesNotHideItsStateDict() throws IOException {
+        SafeTensorsFile file = PyTorchCheckpoints.read(path("tiny_examples_checkpoint.pth"),
+                StateDictOptions.DEFAULTS.withStrippedPrefix("module."));
+
+        assertSameTensors(expected("tiny.safetensors").tensors(), file.tensors());
+        assertEquals("state_dict", file.metadata().get("state_dict_key"));
+    }
+
     @Test
     void withoutStrippingTheDataParallelPrefixStays() throws IOException {
         SafeTensorsFile file = PyTorchCheckpoints.read(path("tiny_checkpoint.pth"));
