@@ -14,8 +14,8 @@ public record Prediction(List<ClassScore> top) {
     }
 
     /**
-     * The {@code k} classes of highest softmax probability, ties broken by the lower index so the order is always the
-     * same. Probabilities are {@code exp(l_i - max) / sum_j exp(l_j - max)} in double, rounded to float once;
+     * The {@code k} classes of highest softmax probability, ranked by logit as {@code torch.topk} ranks them (equal
+     * logits by the lower index, so the order is always the same). Probabilities are {@code exp(l_i - max) / sum_j exp(l_j - max)} in double, rounded to float once;
      * {@code StrictMath.exp}, so the bits are the same on every JVM and in the interpreter as in compiled code.
      *
      * @throws IllegalStateException if a logit is NaN or infinite (no probability can be given)
@@ -28,14 +28,14 @@ public record Prediction(List<ClassScore> top) {
             throw new IllegalArgumentException("k must be in [1, " + logits.length + "], got " + k);
         }
         float[] probabilities = softmax(logits);
-        // Selection, not a sort: k is small (5 by default) next to the classes (up to 1000). Ranked by the rounded
-        // probability a client sees, so equal numbers always come in index order.
+        // Selection, not a sort: k is small (5 by default) next to the classes (up to 1000). Ranked by logit, not by
+        // the rounded probability: far below the best class, distinct logits round to equal probabilities (0 at last).
         boolean[] taken = new boolean[logits.length];
         List<ClassScore> top = new ArrayList<>(k);
         for (int rank = 0; rank < k; rank++) {
             int best = -1;
             for (int i = 0; i < logits.length; i++) {
-                if (!taken[i] && (best < 0 || probabilities[i] > probabilities[best])) {
+                if (!taken[i] && (best < 0 || logits[i] > logits[best])) {
                     best = i;
                 }
             }

@@ -29,11 +29,22 @@ class PredictionTest {
     }
 
     @Test
-    void equalProbabilitiesComeInIndexOrder() {
+    void equalLogitsComeInIndexOrder() {
         float[] logits = {1f, 4f, 1f, 4f, 4f, 0f, 0f, 0f, 0f, 0f};
         Prediction prediction = Prediction.of(logits, labels, 4);
 
         assertEquals(List.of(1, 3, 4, 0), prediction.top().stream().map(ClassScore::index).toList());
+    }
+
+    /** Far below the best class the probabilities round to 0; the ranking still follows the logits, as torch.topk. */
+    @Test
+    void classesWhoseProbabilitiesRoundEqualAreRankedByLogit() {
+        float[] logits = {0f, -200f, -150f, -300f, -250f, -400f, -350f, -500f, -450f, -600f};
+        Prediction prediction = Prediction.of(logits, labels, 4);
+
+        assertEquals(List.of(0, 2, 1, 4), prediction.top().stream().map(ClassScore::index).toList());
+        assertEquals(0f, prediction.top().get(1).probability(), "the probabilities are equal, or this shows nothing");
+        assertEquals(0f, prediction.top().get(3).probability());
     }
 
     @Test

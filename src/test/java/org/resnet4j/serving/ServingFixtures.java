@@ -132,7 +132,7 @@ public final class ServingFixtures {
     public record Expected(int index, float probability) {
     }
 
-    /** Softmax in double with StrictMath.exp, rounded once; best first, ties by lower index. */
+    /** Softmax in double with StrictMath.exp, rounded once; ranked by logit, equal logits by lower index. */
     public static List<Expected> expectedTop(float[] logits, int k) {
         double max = Double.NEGATIVE_INFINITY;
         for (float l : logits) {
@@ -148,8 +148,8 @@ public final class ServingFixtures {
         for (int i = 0; i < logits.length; i++) {
             all.add(new Expected(i, (float) (e[i] / sum)));
         }
-        all.sort((a, b) -> a.probability() != b.probability()
-                ? Float.compare(b.probability(), a.probability()) : Integer.compare(a.index(), b.index()));
+        all.sort((a, b) -> logits[a.index()] != logits[b.index()]
+                ? Float.compare(logits[b.index()], logits[a.index()]) : Integer.compare(a.index(), b.index()));
         return all.subList(0, k);
     }
 }
