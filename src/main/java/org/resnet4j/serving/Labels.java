@@ -21,8 +21,13 @@ public final class Labels {
 
     /** CIFAR-10's names for 10 classes; for any other count each class is named by its index ("0", "1", ...). */
     public static Labels defaultFor(int classes) {
-        if (classes == CIFAR10.size()) {
-            return new Labels(CIFAR10);
+        return classes == CIFAR10.size() ? new Labels(CIFAR10) : indices(classes);
+    }
+
+    /** Each class named by its index: "0", "1", ... */
+    public static Labels indices(int classes) {
+        if (classes < 1) {
+            throw new IllegalArgumentException("a network has at least one class, got " + classes);
         }
         List<String> names = new ArrayList<>(classes);
         for (int i = 0; i < classes; i++) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,8 @@ class LabelsTest {
         assertEquals(1000, labels.size());
         assertEquals("0", labels.name(0));
         assertEquals("999", labels.name(999));
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), Labels.indices(10).names());
+        assertThrows(IllegalArgumentException.class, () -> Labels.indices(0));
     }
 
     /** A Windows editor's UTF-8 byte-order mark is not part of the first name (it would never match a class). */

@@ -12,6 +12,7 @@ import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.TensorEntry;
 import org.resnet4j.io.WeightFiles;
+import org.resnet4j.models.Architecture;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.serving.ClassScore;
 import org.resnet4j.serving.Labels;
@@ -54,7 +55,7 @@ final class ClassifyCommand {
         }
         ModelWeights trained = ModelWeights.load(model, weights, file);
         ImageCrop crop = cropOptions.resolve("classify", model, trained);
-        Labels labels = labels(labelsOption, trained, model.classes());
+        Labels labels = labels(labelsOption, trained, model);
         Normalization normalization =
                 ModelInputs.normalizationFor(model, trained.normalizationIfRecorded(), weights.toString());
         Tensor logits = model.freeze().forward(ModelInputs.load(images, crop.resize(), normalization, crop.size()));
@@ -75,25 +76,31 @@ final class ClassifyCommand {
         return 0;
     }
 
-    private static Labels labels(String option, ModelWeights trained, int classes) throws java.io.IOException {
+    private static Labels labels(String option, ModelWeights trained, ResNet model) throws java.io.IOException {
+        int classes = model.classes();
         if (option != null) {
             return option.equals("imagenet") ? checked(Labels.imagenet(), classes, "imagenet")
                     : Labels.read(Path.of(option), classes);
         }
-        return recordedOrDefault(trained, classes);
+        return recordedOrDefault(trained, model);
     }
 
     /**
-     * The labels when none are given: the class names the weights record (a {@code finetune} run), else ImageNet's for
-     * 1,000 classes, else {@link Labels#defaultFor} (CIFAR-10's for 10, the index otherwise). {@code serve} names its
-     * classes the same way.
+     * The labels when none are given: the class names the weights record (a {@code finetune} run), else CIFAR-10's for
+     * a 10-class CIFAR network, ImageNet's for a 1,000-class ImageNet one, the index otherwise (a converted 10-class
+     * ImageNet network is no CIFAR-10 classifier). {@code serve} and {@code eval} name classes the same way.
      */
-    static Labels recordedOrDefault(ModelWeights trained, int classes) {
+    static Labels recordedOrDefault(ModelWeights trained, ResNet model) {
+        int classes = model.classes();
         String recorded = trained.metadata().get(ModelWeights.LABELS);
         if (recorded != null) {
             return checked(Labels.of(recorded.lines().toList()), classes, "the weights' " + ModelWeights.LABELS);
         }
-        return classes == 1000 ? Labels.imagenet() : Labels.defaultFor(classes);
+        boolean imagenet = model.architecture().family() == Architecture.Family.IMAGENET;
+        if (imagenet && classes == 1000) {
+            return Labels.imagenet();
+        }
+        return !imagenet && classes == Labels.CIFAR10.size() ? Labels.defaultFor(classes) : Labels.indices(classes);
     }
 
     private static Labels checked(Labels labels, int classes, String source) {

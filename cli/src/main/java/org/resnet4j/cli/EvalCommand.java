@@ -80,7 +80,7 @@ final class EvalCommand {
                 LOG.info("{} records no input normalization: using torchvision's ImageNet mean and std", weights);
                 normalization = new Normalization(PixelTensors.imagenetMean(), PixelTensors.imagenetStd());
             }
-            Labels labels = ClassifyCommand.recordedOrDefault(trained.weights(), model.classes());
+            Labels labels = ClassifyCommand.recordedOrDefault(trained.weights(), model);
             List<String> names = labels.names();
             ImageFolder images = ImageFolder.scan(data);
             if (trained.weights().labelsIfRecorded() == null && !names.containsAll(images.classNames())

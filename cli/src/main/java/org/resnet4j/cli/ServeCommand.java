@@ -81,7 +81,7 @@ final class ServeCommand {
             LOG.info("{} records no input normalization: using torchvision's ImageNet mean and std", weights);
         }
         // As classify names them: a fine-tuned network's recorded names, not CIFAR-10's or the index.
-        Labels labels = labelsFile == null ? ClassifyCommand.recordedOrDefault(trained, model.classes())
+        Labels labels = labelsFile == null ? ClassifyCommand.recordedOrDefault(trained, model)
                 : Labels.read(labelsFile, model.classes());
         Predictor predictor = new Predictor(model, normalization, labels, crop.size(), resize, maxPixels);
         // One pass before the port opens, so the first client does not pay for compiling the kernels.

@@ -121,6 +121,21 @@ class ClassifyCommandTest {
         Cli.run("classify", "--model", "resnet20", "--weights", recorded.toString(), "--image", image).assertSuccess();
     }
 
+    /** A 10-class ImageNet network (converted, no names recorded) is no CIFAR-10 classifier: its classes are indices. */
+    @Test
+    void tenImagenetClassesAreNamedByIndexNotAsCifar() throws IOException {
+        Path weights = dir.resolve("r18-10.safetensors");
+        StateDicts.save(ResNets.create("resnet18", ModelOptions.defaults(10).withSeed(9)), weights, Map.of());
+        Cli result = Cli.run("classify", "--model", "resnet18", "--classes", "10", "--weights", weights.toString(),
+                "--image", IMAGES.resolve("rgb.png").toString(), "--top", "3", "--image-size", "64").assertSuccess();
+        List<String> lines = result.outLines().stream().filter(l -> l.startsWith("image=")).toList();
+        assertEquals(3, lines.size(), result.out());
+        for (String line : lines) {
+            String index = line.replaceAll(".* index=(\\d+) .*", "$1");
+            assertTrue(line.endsWith(" label=" + index), line);
+        }
+    }
+
     /** ImageNet weights that record nothing: torchvision's preprocessing and mean/std, ImageNet's class names. */
     @Test
     void imagenetNamesForAThousandClasses() throws IOException {
