@@ -22,7 +22,9 @@ import java.util.zip.ZipFile;
  * confuse a reader: every entry name is relative, without {@code .} or {@code ..} segments, backslashes, colons or
  * control characters, unique, and under the same top folder. A record is read only after its declared sizes were
  * checked against the real file length (stored: at most the file; deflated: at most 1032 times its compressed bytes,
- * deflate's largest ratio), must then give exactly its declared size, and must match its CRC-32.
+ * deflate's largest ratio), must then give exactly its declared size, and must match its CRC-32, unless the archive
+ * records none at all: {@code torch.save} after {@code torch.serialization.set_crc32_options(False)} leaves every
+ * CRC field 0, and {@code torch.load} reads such a file.
  */
 final class CheckpointArchive implements Closeable {
     /** data.pkl of a ResNet-152 checkpoint with its SGD momentum buffers is 161 KB; one this large is hostile. */
@@ -36,6 +38,8 @@ final class CheckpointArchive implements Closeable {
     private final long fileLength;
     private final String top;
     private final Map<String, ZipEntry> entries;
+    /** False when every entry's CRC field is 0: the writer computed none (data.pkl is never empty, so its CRC is not). */
+    private final boolean crcsRecorded;
 
     private CheckpointArchive(ZipFile zip, String source, long fileLength, String top, Map<String, ZipEntry> entries) {
         this.zip = zip;
@@ -43,6 +47,7 @@ final class CheckpointArchive implements Closeable {
         this.fileLength = fileLength;
         this.top = top;
         this.entries = entries;
+        this.crcsRecorded = entries.values().stream().anyMatch(entry -> entry.getCrc() != 0);
     }
 
     static CheckpointArchive open(Path path) throws IOException {
@@ -204,7 +209,7 @@ final class CheckpointArchive implements Closeable {
         }
         CRC32 crc = new CRC32();
         crc.update(data);
-        if (crc.getValue() != entry.getCrc()) {
+        if (crcsRecorded && crc.getValue() != entry.getCrc()) {
             throw new PyTorchCheckpointException(String.format("%s: CRC-32 mismatch (the zip says %08x, the bytes give "
                     + "%08x): the file is corrupt", where, entry.getCrc(), crc.getValue()));
         }

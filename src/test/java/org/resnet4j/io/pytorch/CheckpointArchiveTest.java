@@ -1,6 +1,7 @@
 package org.resnet4j.io.pytorch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -164,6 +165,23 @@ class CheckpointArchiveTest {
         zip[at + 5] ^= 0x40;
 
         assertRefused(write("crc.pth", zip), "zip entry archive/data/0: CRC-32 mismatch");
+    }
+
+    /**
+     * {@code torch.save} after {@code set_crc32_options(False)} records no CRC-32 (every field 0), and
+     * {@code torch.load} reads such a file: so does this reader. One entry without its CRC among entries with theirs is
+     * still a mismatch.
+     */
+    @Test
+    void anArchiveThatRecordsNoCrcAtAllReads() throws IOException {
+        byte[] whole = Files.readAllBytes(PyTorchFixtures.path("tiny_checkpoint.pth"));
+        SafeTensorsFile expected = PyTorchCheckpoints.read(PyTorchFixtures.path("tiny_checkpoint.pth"));
+
+        Path none = write("no-crc.pth", CheckpointZips.zeroCrcs(whole, null));
+        assertEquals(expected.tensors(), PyTorchCheckpoints.read(none).tensors());
+
+        Path one = write("one-crc-zeroed.pth", CheckpointZips.zeroCrcs(whole, "tiny_checkpoint/data.pkl"));
+        assertRefused(one, "zip entry tiny_checkpoint/data.pkl: CRC-32 mismatch (the zip says 00000000");
     }
 
     @Test

@@ -83,6 +83,38 @@ final class CheckpointZips {
         throw new IllegalArgumentException("no central directory entry " + name);
     }
 
+    /**
+     * The CRC-32 that the central directory and the local header record for entry {@code name}, or for every entry
+     * when {@code name} is null, set to 0: what {@code torch.save} writes after
+     * {@code torch.serialization.set_crc32_options(False)} (PyTorch 2.4 and later).
+     */
+    static byte[] zeroCrcs(byte[] zip, String name) {
+        byte[] patched = zip.clone();
+        ByteBuffer buffer = ByteBuffer.wrap(patched).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] wanted = name == null ? null : name.getBytes(StandardCharsets.UTF_8);
+        int count = 0;
+        for (int at = 0; at + 46 <= patched.length; at++) {
+            if (buffer.getInt(at) != 0x02014b50) {
+                continue;
+            }
+            int nameLength = Short.toUnsignedInt(buffer.getShort(at + 28));
+            if (wanted == null || nameLength == wanted.length
+                    && Arrays.equals(patched, at + 46, at + 46 + wanted.length, wanted, 0, wanted.length)) {
+                buffer.putInt(at + 16, 0);
+                int local = buffer.getInt(at + 42);
+                if (buffer.getInt(local) != 0x04034b50) {
+                    throw new IllegalArgumentException("no local header at " + local);
+                }
+                buffer.putInt(local + 14, 0);
+                count++;
+            }
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("no central directory entry " + name);
+        }
+        return patched;
+    }
+
     /** Every occurrence of {@code from} replaced by {@code to} (same length), e.g. to rename an entry everywhere. */
     static byte[] replaceAll(byte[] bytes, byte[] from, byte[] to) {
         byte[] patched = bytes.clone();
