@@ -39,6 +39,14 @@ public final class ModelWeights {
      * network's inference takes by default ({@code train}: the whole image, resized to the crop's side).
      */
     public static final String RESIZE = "resize";
+    /**
+     * The metadata key of where a Bottleneck network's stride sits: {@value #STRIDE_ON_3X3} (torchvision's "v1.5",
+     * the default) or {@value #STRIDE_ON_1X1} (the paper's "v1"). The two have the same tensor names and shapes, so
+     * only this tells them apart.
+     */
+    public static final String BOTTLENECK_STRIDE = "bottleneck_stride";
+    public static final String STRIDE_ON_3X3 = "3x3";
+    public static final String STRIDE_ON_1X1 = "1x1";
     /** The metadata value of {@code format} that marks a training checkpoint. */
     public static final String CHECKPOINT_FORMAT = "resnet4j-checkpoint-1";
     /** The metadata value of {@code format} that marks a checkpoint of a Spark run (module resnet4j-spark). */
@@ -85,6 +93,7 @@ public final class ModelWeights {
             throw new IllegalArgumentException(path + ": weights of " + recorded + ", not " + architecture
                     + " (the file's metadata '" + MODEL + "'); build " + recorded + " to load them");
         }
+        requireSameStridePlacement(model, path, file);
         boolean checkpoint = isCheckpoint(file) || isSparkCheckpoint(file);
         try {
             if (checkpoint) {
@@ -96,6 +105,53 @@ public final class ModelWeights {
             throw withClassHint(e, file, model);
         }
         return new ModelWeights(path, file.metadata(), checkpoint);
+    }
+
+    /**
+     * What a file records of {@code model} that its tensors do not show: for a Bottleneck network, where its stride
+     * sits ({@value #BOTTLENECK_STRIDE}); nothing for a network of basic blocks. Every writer of weights adds it.
+     */
+    public static Map<String, String> layoutMetadata(ResNet model) {
+        if (model.architecture().block() != Architecture.BlockType.BOTTLENECK) {
+            return Map.of();
+        }
+        return Map.of(BOTTLENECK_STRIDE, stridePlacement(model));
+    }
+
+    private static String stridePlacement(ResNet model) {
+        return model.options().strideOnFirst1x1() ? STRIDE_ON_1X1 : STRIDE_ON_3X3;
+    }
+
+    /**
+     * Weights trained with the stride on the first 1x1 give other outputs in a network with it on the 3x3, and the
+     * other way round, with every tensor fitting: a file that records its placement loads only into a network built
+     * the same way. A file that records none (torchvision's, a converted one) is taken as it is, with a warning when
+     * the network is "v1", since torchvision's Bottleneck weights are "v1.5".
+     */
+    public static void requireSameStridePlacement(ResNet model, Path path, SafeTensorsFile file) {
+        if (model.architecture().block() != Architecture.BlockType.BOTTLENECK) {
+            return;
+        }
+        String recorded = file.metadata().get(BOTTLENECK_STRIDE);
+        String built = stridePlacement(model);
+        if (recorded == null) {
+            if (built.equals(STRIDE_ON_1X1)) {
+                LOG.warn("{} does not record where its Bottleneck stride sits; the network has it on the first 1x1 "
+                        + "(v1), torchvision's weights on the 3x3 (v1.5)", path);
+            }
+            return;
+        }
+        if (!recorded.equals(STRIDE_ON_3X3) && !recorded.equals(STRIDE_ON_1X1)) {
+            throw new IllegalArgumentException(path + ": metadata " + BOTTLENECK_STRIDE + " is '" + recorded
+                    + "', expected " + STRIDE_ON_3X3 + " or " + STRIDE_ON_1X1);
+        }
+        if (!recorded.equals(built)) {
+            throw new IllegalArgumentException(path + ": weights of a " + model.architecture().name()
+                    + " with the Bottleneck stride on the " + recorded + ", the network has it on the " + built
+                    + " (the file's metadata '" + BOTTLENECK_STRIDE + "'); build it "
+                    + (recorded.equals(STRIDE_ON_1X1) ? "with" : "without") + " the stride on the first 1x1 "
+                    + "(on the command line: --stride-on-first-1x1)");
+        }
     }
 
     /**

@@ -68,6 +68,7 @@ public final class Checkpoint {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", FORMAT);
         metadata.put(TrainedWeights.MODEL, modelName);
+        metadata.putAll(ModelWeights.layoutMetadata(model));
         metadata.put("iteration", Long.toString(state.iteration()));
         metadata.put("loader", join(state.loader().toArray()));
         metadata.put("train_loss_sum", Double.toString(state.lossSum()));
@@ -111,6 +112,7 @@ public final class Checkpoint {
         // as they were.
         State state = state(file, contents);
         check.accept(state, contents.metadata());
+        ModelWeights.requireSameStridePlacement(model, file, contents);
         Map<String, float[]> momentum = MomentumEntries.read(contents, optimizer, file.toString());
         loadModelState(model, contents);
         optimizer.loadVelocities(momentum);

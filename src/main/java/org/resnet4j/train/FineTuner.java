@@ -156,6 +156,7 @@ public final class FineTuner {
         Path weights = dir.resolve(Trainer.WEIGHTS_FILE);
         Map<String, String> metadata = new LinkedHashMap<>(NormalizationMetadata.toMetadata(normalization));
         metadata.put(TrainedWeights.MODEL, config.model());
+        metadata.putAll(ModelWeights.layoutMetadata(model));
         metadata.put(LABELS, String.join("\n", folder.classNames()));
         metadata.put(IMAGE_SIZE, Integer.toString(size));
         metadata.put("iterations", Long.toString(end.iteration()));

@@ -144,6 +144,7 @@ final class TrainingRun {
         Path weights = options.checkpointDirectory.resolve(Trainer.WEIGHTS_FILE);
         Map<String, String> metadata = new LinkedHashMap<>(NormalizationMetadata.toMetadata(normalization));
         metadata.put(TrainedWeights.MODEL, name);
+        metadata.putAll(ModelWeights.layoutMetadata(options.model));
         metadata.put("iterations", Long.toString(end.iteration()));
         metadata.putAll(recipe.toMetadata());
         metadata.put("training_images", Integer.toString(options.trainingData.size()));

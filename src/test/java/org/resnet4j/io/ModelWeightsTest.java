@@ -17,6 +17,8 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.kernels.KernelProvider;
+import org.resnet4j.models.Architecture;
 import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
@@ -98,6 +100,38 @@ class ModelWeightsTest {
                 .fromMetadata(Map.of(Normalization.STD_KEY, "0.2,0.2,0.2"), "w.safetensors"));
         assertEquals("w.safetensors: metadata has normalization.std but no normalization.mean", e.getMessage());
         assertNull(NormalizationMetadata.fromMetadata(Map.of("model", "resnet20"), "w.safetensors"));
+    }
+
+    /**
+     * A Bottleneck network with its stride on the first 1x1 ("v1") and one with it on the 3x3 ("v1.5", torchvision's)
+     * have the same tensors: weights record their placement, and load only into a network built the same way. They
+     * used to load into either, and give other outputs without a word.
+     */
+    @Test
+    void bottleneckWeightsLoadOnlyWithTheirStridePlacement(@TempDir Path dir) throws IOException {
+        Architecture tiny = new Architecture("tiny-bottleneck", Architecture.Family.IMAGENET,
+                Architecture.BlockType.BOTTLENECK, new int[] {1, 1, 1, 1}, false);
+        ModelOptions v15 = ModelOptions.defaults(3).withSeed(6);
+        ModelOptions v1 = new ModelOptions(3, null, true, false, 6);
+        ResNet trainedV1 = new ResNet(KernelProvider.simd(), tiny, v1);
+        assertEquals(Map.of("bottleneck_stride", "1x1"), ModelWeights.layoutMetadata(trainedV1));
+        assertEquals(Map.of(), ModelWeights.layoutMetadata(ResNets.create("resnet20")), "basic blocks: nothing");
+
+        Path file = dir.resolve("v1.safetensors");
+        Map<String, String> metadata = new LinkedHashMap<>(ModelWeights.layoutMetadata(trainedV1));
+        metadata.put(ModelWeights.MODEL, "tiny-bottleneck");
+        StateDicts.save(trainedV1, file, metadata);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelWeights.load(new ResNet(KernelProvider.simd(), tiny, v15), file));
+        assertEquals(file + ": weights of a tiny-bottleneck with the Bottleneck stride on the 1x1, the network has it "
+                + "on the 3x3 (the file's metadata 'bottleneck_stride'); build it with the stride on the first 1x1 (on "
+                + "the command line: --stride-on-first-1x1)", e.getMessage());
+        ModelWeights.load(new ResNet(KernelProvider.simd(), tiny, v1), file);
+
+        Path unrecorded = dir.resolve("torchvision-like.safetensors");
+        StateDicts.save(trainedV1, unrecorded, Map.of());
+        ModelWeights.load(new ResNet(KernelProvider.simd(), tiny, v15), unrecorded); // names and shapes fit: loads
     }
 
     /** What a file says of the network to build for it: its recorded name and its classifier's class count. */

@@ -137,6 +137,7 @@ public final class DistributedTrainer {
         }
         Map<String, String> weightsMetadata = new LinkedHashMap<>();
         weightsMetadata.put("model", model.architecture().name());
+        weightsMetadata.putAll(ModelWeights.layoutMetadata(model));
         weightsMetadata.put("iterations", Long.toString(step));
         weightsMetadata.putAll(metadata);
         if (input.height() == input.width()) {
