@@ -46,10 +46,10 @@ def java_home():
     sys.exit("set JAVA_HOME to a JDK 25")
 
 
-def rate(cmd):
+def rate(cmd, env=None):
     """images/s from the command's last `images_per_second=` line, and the command's peak resident memory in MB."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        child = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, cwd=ROOT)
+        child = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, cwd=ROOT, env=env)
         # wait4 gives this child's own rusage (ru_maxrss in KB on Linux), not the running total of all children.
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -69,6 +69,9 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--only", default="", help="comma-separated model:mode:batch to run")
     p.add_argument("--peak", type=float, default=0, help="FP32 peak GFLOP/s for the % column")
+    p.add_argument("--isa", choices=["native", "avx2"], default="native",
+                   help="avx2: both sides limited to AVX2 on an AVX-512 machine (the JVM with -XX:UseAVX=2, so 8-lane "
+                        "vectors and 16 registers; PyTorch with ATEN_CPU_CAPABILITY=avx2, oneDNN and MKL likewise)")
     p.add_argument("--scaling", action="store_true",
                    help="instead of PyTorch, run resnet4j on 1 thread and on --threads, and print their ratio")
     a = p.parse_args()
@@ -77,14 +80,19 @@ def main():
     only = set(filter(None, a.only.split(",")))
     peak = a.peak or PEAK_PER_THREAD * a.threads
 
+    jvm_isa = ["-XX:UseAVX=2"] if a.isa == "avx2" else []
+    torch_env = dict(os.environ, ATEN_CPU_CAPABILITY="avx2", DNNL_MAX_CPU_ISA="AVX2", ONEDNN_MAX_CPU_ISA="AVX2",
+                     MKL_ENABLE_INSTRUCTIONS="AVX2") if a.isa == "avx2" else None
+
     def ours(model, mode, batch, threads):
-        return rate([java, "--add-modules", "jdk.incubator.vector", "-XX:+UseSerialGC", "-jar", jar, "bench",
+        return rate([java, "--add-modules", "jdk.incubator.vector", "-XX:+UseSerialGC"] + jvm_isa + ["-jar", jar, "bench",
                      "--model", model, "--mode", mode, "--batch", str(batch), "--threads", str(threads),
                      "--seconds", str(a.seconds)])
 
     def pytorch(model, mode, batch, flags):
         return rate(["/usr/bin/python3", os.path.join(HERE, "pytorch_workloads.py"), "--model", model, "--mode",
-                     mode, "--batch", str(batch), "--threads", str(a.threads), "--seconds", str(a.seconds)] + flags)
+                     mode, "--batch", str(batch), "--threads", str(a.threads), "--seconds", str(a.seconds)] + flags,
+                    torch_env)
 
     if a.scaling:
         print(f"| workload | 1 thread images/s | {a.threads} threads images/s | speed-up |")
