@@ -31,7 +31,8 @@ class WeightsNameTheirNetworkTest {
     private Path threeClassResnet20() throws IOException {
         Path weights = dir.resolve("three.safetensors");
         StateDicts.save(ResNets.create("resnet20", ModelOptions.defaults(3).withSeed(4)), weights,
-                Map.of("model", "resnet20", "labels", "ant\nbee\ncricket"));
+                Map.of("model", "resnet20", "labels", "ant\nbee\ncricket", "normalization.mean", "0.49,0.48,0.45",
+                        "normalization.std", "0.25,0.24,0.26"));
         return weights;
     }
 
