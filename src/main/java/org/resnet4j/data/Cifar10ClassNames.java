@@ -1,14 +1,6 @@
 package org.resnet4j.data;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,17 +19,9 @@ final class Cifar10ClassNames {
     /** The non-blank lines of {@code file}, stripped; exactly {@value Cifar10Dataset#CLASSES} of them. */
     static List<String> read(Path file) throws IOException {
         String where = file.getFileName() + " (" + file + ")";
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            // Bounded, so that a huge file costs no more than the limit.
-            bytes = in.readNBytes(MAX_BYTES + 1);
-        }
-        if (bytes.length > MAX_BYTES) {
-            throw new MalformedDataException(where + ": more than " + MAX_BYTES + " bytes, too big for a list of "
-                    + Cifar10Dataset.CLASSES + " class names");
-        }
+        String text = Utf8Files.read(file, MAX_BYTES, "a list of " + Cifar10Dataset.CLASSES + " class names");
         List<String> names = new ArrayList<>();
-        for (String line : utf8(where, bytes).split("\r\n|\r|\n")) {
+        for (String line : text.split("\r\n|\r|\n")) {
             if (!line.isBlank()) {
                 names.add(line.strip());
             }
@@ -47,21 +31,6 @@ final class Cifar10ClassNames {
                     + "line, found " + names.size() + shown(names));
         }
         return names;
-    }
-
-    private static String utf8(String where, byte[] bytes) throws MalformedDataException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        try {
-            CharBuffer text = decoder.decode(in);
-            return text.toString();
-        } catch (CharacterCodingException e) {
-            // decode() leaves the buffer at the first byte it could not take.
-            throw new MalformedDataException(where + ": not UTF-8 text: byte 0x"
-                    + Integer.toHexString(bytes[in.position()] & 0xFF) + " at byte offset " + in.position(), e);
-        }
     }
 
     /** The first names, each cut short and with control characters escaped, so the message stays one short line. */

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -24,6 +25,11 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -34,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * Fetches the official CIFAR-10 binary archive and unpacks the files {@link Cifar10Reader} needs.
  *
  * <p>Steps: download to a temporary file in the target directory (java.net.http, connect timeout 10 s, so an offline
- * machine fails fast with a message saying what to fetch by hand and where to put it); check the archive's SHA-256;
+ * machine fails fast with a message saying what to fetch by hand and where to put it; a server that stops sending for
+ * 60 s stops the download, which would otherwise wait forever); check the archive's SHA-256;
  * extract the seven members of {@code cifar-10-batches-bin/} into a temporary folder; then move each file into place
  * with an atomic rename, so a file in the target directory is always complete. Temporary files are deleted even on
  * failure, and those of a download that was killed (no finally block runs then) by the next download into the same
@@ -52,16 +59,20 @@ public final class Cifar10Downloader {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How long the server may take to start answering once connected. */
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    /** How long the body may stall (no byte arrives) before the download is stopped. */
+    static final Duration DEFAULT_STALL_LIMIT = Duration.ofSeconds(60);
     /** The members extracted from the archive's {@value Cifar10Reader#ARCHIVE_FOLDER} folder. */
     public static final List<String> MEMBERS = members();
     /** The partial archive, {@code .cifar-10-binary-<digits>.tar.gz.part}, and the staging folder, likewise named. */
     private static final String PART_PREFIX = ".cifar-10-binary-";
     private static final String PART_SUFFIX = ".tar.gz.part";
     private static final String STAGING_PREFIX = ".cifar-10-extract-";
+    private static final long NOT_READING = Long.MIN_VALUE;
 
     private final URI source;
     private final String sha256;
     private final Duration connectTimeout;
+    private final Duration stallLimit;
 
     /** A downloader of the official archive. */
     public Cifar10Downloader() {
@@ -74,6 +85,15 @@ public final class Cifar10Downloader {
      * @param sha256 64 hex digits
      */
     public Cifar10Downloader(URI source, String sha256, Duration connectTimeout) {
+        this(source, sha256, connectTimeout, DEFAULT_STALL_LIMIT);
+    }
+
+    /** As the public constructor, with the time the body may go without a byte before the download is stopped. */
+    Cifar10Downloader(URI source, String sha256, Duration connectTimeout, Duration stallLimit) {
+        if (stallLimit.isNegative() || stallLimit.isZero()) {
+            throw new IllegalArgumentException("the stall limit must be positive, got " + stallLimit);
+        }
+        this.stallLimit = stallLimit;
         if (!sha256.matches("[0-9a-fA-F]{64}")) {
             throw new IllegalArgumentException("SHA-256 must be 64 hex digits, got '" + sha256 + "'");
         }
@@ -113,7 +133,7 @@ public final class Cifar10Downloader {
                 if (response.statusCode() != 200) {
                     throw new IOException("HTTP status " + response.statusCode());
                 }
-                body.transferTo(out);
+                copy(body, out, client, response.headers().firstValueAsLong("Content-Length").orElse(-1));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -123,6 +143,62 @@ public final class Cifar10Downloader {
                     + "machine is offline, fetch " + Cifar10Reader.ARCHIVE_URL + " elsewhere, extract it, and copy "
                     + String.join(", ", MEMBERS) + " from its " + Cifar10Reader.ARCHIVE_FOLDER + " folder into "
                     + directory.toAbsolutePath(), e);
+        }
+    }
+
+    /**
+     * Copies the body to {@code out}, stopping the download when a read waits longer than the stall limit: the request's
+     * timeout ends once the headers arrive, so a server that stops sending would otherwise block the read forever.
+     *
+     * @param expected the Content-Length, or -1, for the message
+     */
+    private void copy(InputStream body, OutputStream out, HttpClient client, long expected) throws IOException {
+        long limit = stallLimit.toNanos();
+        // When the read now waiting began, or NOT_READING between reads (a slow disk is not the server's stall).
+        AtomicLong readingSince = new AtomicLong(NOT_READING);
+        AtomicBoolean stalled = new AtomicBoolean();
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "cifar10-download-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = Math.clamp(limit / 4, 1_000_000L, 1_000_000_000L);
+        watchdog.scheduleAtFixedRate(() -> {
+            long since = readingSince.get();
+            if (since != NOT_READING && System.nanoTime() - since > limit && stalled.compareAndSet(false, true)) {
+                // Closing the body wakes the blocked read (it then throws); shutting the client down drops the
+                // connection, so nothing waits on the server any more.
+                try {
+                    body.close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("closing the stalled download's body", e);
+                }
+                client.shutdownNow();
+            }
+        }, period, period, TimeUnit.NANOSECONDS);
+        long received = 0;
+        try {
+            byte[] buffer = new byte[1 << 16];
+            while (true) {
+                readingSince.set(System.nanoTime());
+                int n = body.read(buffer);
+                readingSince.set(NOT_READING);
+                if (n < 0) {
+                    break;
+                }
+                out.write(buffer, 0, n);
+                received += n;
+            }
+        } catch (IOException e) {
+            if (!stalled.get()) {
+                throw e;
+            }
+        } finally {
+            watchdog.shutdownNow();
+        }
+        if (stalled.get()) {
+            throw new HttpTimeoutException("the server sent nothing for " + stallLimit.toSeconds() + " s after "
+                    + received + (expected >= 0 ? " of " + expected : "") + " bytes, so the download was stopped");
         }
     }
 

@@ -68,8 +68,20 @@ public final class Cifar10Reader {
         expected.add(META_FILE);
         requirePresent(directory, expected);
         List<String> classNames = readClassNames(directory.resolve(META_FILE));
-        int recordsTotal = Math.multiplyExact(recordsPerFile, files.size());
-        byte[] pixels = new byte[Math.multiplyExact(recordsTotal, Cifar10Dataset.IMAGE_BYTES)];
+        // Sizes first: a records-per-file count the files do not have must not cost an allocation of its size (or an
+        // int overflow) before the files say it is wrong.
+        long expectedBytes = (long) recordsPerFile * RECORD_BYTES;
+        for (String file : files) {
+            Path path = directory.resolve(file);
+            requireSize(path, Files.size(path), expectedBytes);
+        }
+        long pixelBytes = (long) recordsPerFile * files.size() * Cifar10Dataset.IMAGE_BYTES;
+        if (pixelBytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(directory + ": " + files.size() + " files of " + recordsPerFile
+                    + " records per file are " + pixelBytes + " pixel bytes, more than one array holds");
+        }
+        int recordsTotal = recordsPerFile * files.size();
+        byte[] pixels = new byte[(int) pixelBytes];
         byte[] labels = new byte[recordsTotal];
         for (int f = 0; f < files.size(); f++) {
             readBatch(directory.resolve(files.get(f)), pixels, labels, f * recordsPerFile);
@@ -114,7 +126,7 @@ public final class Cifar10Reader {
         String found = actual % RECORD_BYTES != 0
                 ? "which is not a multiple of " + RECORD_BYTES + " (1 label byte + 3072 pixel bytes): the file is "
                         + "truncated or not a CIFAR-10 binary batch"
-                : "= " + actual / RECORD_BYTES + " records; a CIFAR-10 batch has exactly " + recordsPerFile;
+                : "= " + actual / RECORD_BYTES + " records, not the " + recordsPerFile + " records per file expected";
         throw new MalformedDataException(file.getFileName() + " (" + file + "): expected " + expected + " bytes ("
                 + recordsPerFile + " records of " + RECORD_BYTES + " bytes), found " + actual + " bytes, " + found);
     }

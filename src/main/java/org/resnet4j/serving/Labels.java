@@ -2,16 +2,19 @@ package org.resnet4j.serving;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.resnet4j.data.Utf8Files;
 
 /** The names of a network's classes, in output order. Immutable; safe to share between threads. */
 public final class Labels {
     /** CIFAR-10's classes in label order, as its {@code batches.meta.txt} lists them. */
     public static final List<String> CIFAR10 = List.of(
             "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+
+    /** ImageNet's 1,000 names are about 21 KB; a file fifty times that is no list of class names. */
+    static final int MAX_FILE_BYTES = 1 << 20;
 
     private final List<String> names;
 
@@ -46,10 +49,14 @@ public final class Labels {
 
     /**
      * One name per line (UTF-8, the format of CIFAR-10's {@code batches.meta.txt}); blank lines at the end are
-     * ignored. There must be exactly {@code classes} names.
+     * ignored. There must be exactly {@code classes} names, in at most {@value #MAX_FILE_BYTES} bytes.
+     *
+     * @throws org.resnet4j.data.MalformedDataException naming the file when it is too big or not UTF-8 (the offset
+     *                                                  and value of the first bad byte)
      */
     public static Labels read(Path file, int classes) throws IOException {
-        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        List<String> lines = new ArrayList<>(Utf8Files.read(file, MAX_FILE_BYTES, "a list of class names").lines()
+                .toList());
         // A byte-order mark (Windows editors write one) is not part of the first class's name.
         if (!lines.isEmpty() && lines.getFirst().startsWith("\uFEFF")) {
             lines.set(0, lines.getFirst().substring(1));

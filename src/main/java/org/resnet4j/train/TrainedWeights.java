@@ -25,6 +25,10 @@ public final class TrainedWeights {
     public static final String MODEL = ModelWeights.MODEL;
     static final String VALIDATION_SIZE = "validation_size";
     private static final String SPLIT_SEED = "split_seed";
+    /** The final weights' count of the images trained on (TrainingRun writes it). */
+    private static final String TRAINING_IMAGES = "training_images";
+    /** A checkpoint's loader position, whose last value is the number of images trained on (Checkpoint writes it). */
+    private static final String LOADER = "loader";
 
     private final ModelWeights weights;
     private final Path path;
@@ -86,13 +90,57 @@ public final class TrainedWeights {
                 throw new IllegalArgumentException(path + ": the checkpoint predates recorded recipes, so it does not "
                         + "record the validation split; only --split test can be evaluated with it");
             }
+            requireSameData(training, recipe.validationSize());
             return TrainValidationSplit.of(training, recipe.validationSize(), recipe.seed());
         }
+        int validationSize;
+        long seed;
         try {
-            return TrainValidationSplit.of(training, Integer.parseInt(required(VALIDATION_SIZE).trim()),
-                    Long.parseLong(required(SPLIT_SEED).trim()));
+            validationSize = Integer.parseInt(required(VALIDATION_SIZE).trim());
+            seed = Long.parseLong(required(SPLIT_SEED).trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(path + ": metadata " + VALIDATION_SIZE + " or " + SPLIT_SEED
+                    + " is not a whole number (" + e.getMessage() + ")");
+        }
+        requireSameData(training, validationSize);
+        return TrainValidationSplit.of(training, validationSize, seed);
+    }
+
+    /**
+     * Refuses data of another size than the run split: the split is recomputed from the data's size, so other data
+     * gives other held-out images, possibly ones the run trained on, evaluated without a word. Files that record
+     * neither the training images nor the loader are not compared.
+     */
+    private void requireSameData(Cifar10Dataset training, int validationSize) {
+        Long trained = trainingImages();
+        if (trained == null || trained + validationSize == training.size()) {
+            return;
+        }
+        throw new IllegalArgumentException(path + ": the run trained on " + trained + " images and held out "
+                + validationSize + " (" + (trained + validationSize) + " in all), but the data given has "
+                + training.size() + " training images; the held-out images are recomputed from the data, so it must "
+                + "be the run's (the same files and records per file)");
+    }
+
+    /**
+     * The number of images the run trained on: the final weights' {@code training_images}, or the dataset size of a
+     * checkpoint's loader position; null when the file records neither.
+     */
+    private Long trainingImages() {
+        try {
+            String recorded = metadata.get(TRAINING_IMAGES);
+            if (recorded != null) {
+                return Long.parseLong(recorded.trim());
+            }
+            String loader = weights.checkpoint() ? metadata.get(LOADER) : null;
+            if (loader != null) {
+                // {seed, epoch, batch, batchSize, datasetSize}, as LoaderState.toArray lists them.
+                String[] values = loader.split(",");
+                return values.length == 5 ? Long.parseLong(values[4].trim()) : null;
+            }
+            return null;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(path + ": metadata " + TRAINING_IMAGES + " or " + LOADER
                     + " is not a whole number (" + e.getMessage() + ")");
         }
     }

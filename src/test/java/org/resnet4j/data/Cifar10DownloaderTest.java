@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -176,5 +182,48 @@ class Cifar10DownloaderTest {
         assertTrue(message.contains("data_batch_1.bin"), message);
         assertTrue(message.contains(target.toAbsolutePath().toString()), message);
         assertEquals(List.of(), listing(target), "the partial download is removed");
+    }
+
+    /**
+     * A server that sends its headers and a few bytes, then nothing: the request's timeout no longer applies once the
+     * headers are in, so the download waited forever. With a stall limit of 1 s it stops, naming the address and the
+     * bytes that arrived, and leaves nothing behind.
+     */
+    @Test
+    void aServerThatStopsSendingStopsTheDownload() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService handlers = Executors.newSingleThreadExecutor();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(handlers);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.sendResponseHeaders(200, 1_000_000);
+                exchange.getResponseBody().write(new byte[10]);
+                exchange.getResponseBody().flush();
+                release.await(60, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException e) {
+                // The client hung up, or the test is over: either way this exchange is done.
+            }
+        });
+        server.start();
+        try {
+            URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/cifar-10-binary.tar.gz");
+            Cifar10Downloader downloader = new Cifar10Downloader(uri, Cifar10Downloader.OFFICIAL_SHA256,
+                    Duration.ofSeconds(2), Duration.ofSeconds(1));
+            Path target = dir.resolve("cifar");
+
+            IOException e = assertTimeoutPreemptively(Duration.ofSeconds(15),
+                    () -> assertThrows(IOException.class, () -> downloader.download(target)));
+
+            String message = e.getMessage();
+            assertTrue(message.contains("Could not download CIFAR-10 from " + uri), message);
+            assertTrue(message.contains("sent nothing for 1 s after 10 of 1000000 bytes"), message);
+            assertEquals(List.of(), listing(target), "the partial download is removed");
+        } finally {
+            release.countDown();
+            server.stop(0);
+            handlers.shutdownNow();
+            assertTrue(handlers.awaitTermination(10, TimeUnit.SECONDS), "the test server's thread ends");
+        }
     }
 }

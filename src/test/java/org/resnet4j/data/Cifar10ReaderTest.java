@@ -89,6 +89,24 @@ class Cifar10ReaderTest {
         assertTrue(!message.contains("not a multiple"), message);
     }
 
+    /**
+     * A records-per-file count far above the files' is refused by their sizes before anything of its size is
+     * allocated: 1,000,000 records per file overflowed an int ("integer overflow"), 100,000 allocated 1.5 GB first.
+     */
+    @Test
+    void aHugeRecordsPerFileIsRefusedByTheFileSizesBeforeAllocating() throws IOException {
+        Cifar10Fixtures.writeTrainingDirectory(dir, 24);
+
+        MalformedDataException e = assertThrows(MalformedDataException.class,
+                () -> new Cifar10Reader(1_000_000).readTraining(dir));
+
+        String message = e.getMessage();
+        assertTrue(message.contains("data_batch_1.bin"), message);
+        assertTrue(message.contains("found " + 24 * 3073 + " bytes"), message);
+        assertTrue(message.contains("expected " + 1_000_000L * 3073 + " bytes"), message);
+        assertTrue(message.contains("1000000 records per file"), message);
+    }
+
     @Test
     void outOfRangeLabelIsReportedWithRecordOffsetAndValue() throws IOException {
         Cifar10Fixtures.writeTrainingDirectory(dir, RECORDS);

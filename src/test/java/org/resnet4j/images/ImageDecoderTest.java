@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,6 +96,34 @@ class ImageDecoderTest {
             assertTrue(e.getMessage().startsWith(cut + ": ") && (e.getMessage().contains("cannot decode the ")
                     || e.getMessage().contains("truncated")), e.getMessage());
         }
+    }
+
+    /**
+     * A file that cannot be read is refused with the reason: an AccessDeniedException's message is the bare path, and
+     * callers (image folders) show only the message, so "error: data/cat/3.jpg" said nothing of permissions.
+     */
+    @Test
+    void anUnreadableFileIsRefusedSayingPermissionDenied() throws IOException {
+        Path file = write("locked.png", Files.readAllBytes(ImageFixtures.DIRECTORY.resolve("rgb.png")));
+        assumeTrue(Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class),
+                "POSIX permissions");
+        Files.setPosixFilePermissions(file, Set.of());
+        try {
+            assumeFalse(Files.isReadable(file), "the file stays readable (running as root?)");
+            assertRefused(ImageDecoder.standard(), file, "cannot read: permission denied");
+        } finally {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    /** Any other failure to read the file names the file and the file system's reason, even as root. */
+    @Test
+    void aPathThroughARegularFileIsRefusedWithTheReason() throws IOException {
+        Path file = write("plain.png", new byte[] {1, 2, 3});
+        ImageDecodingException e = assertThrows(ImageDecodingException.class,
+                () -> ImageDecoder.standard().decode(file.resolve("inside.png")));
+        assertTrue(e.getMessage().startsWith(file.resolve("inside.png") + ": cannot read: "), e.getMessage());
+        assertTrue(e.getMessage().contains("Not a directory"), e.getMessage());
     }
 
     /** A PNG cut right after its pixel data (no IEND) decodes in ImageIO as if whole: refused here. */

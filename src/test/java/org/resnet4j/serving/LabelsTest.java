@@ -61,4 +61,23 @@ class LabelsTest {
         e = assertThrows(IllegalArgumentException.class, () -> Labels.read(blank, 3));
         assertTrue(e.getMessage().contains("line 2 is blank"), e.getMessage());
     }
+
+    /** A file in Latin-1 failed with the decoder's bare "Input length = 1", naming neither the file nor the byte. */
+    @Test
+    void aFileThatIsNotUtf8IsRefusedNamingTheFileAndTheByte() throws IOException {
+        Path file = Files.write(dir.resolve("latin1.txt"), new byte[] {'c', 'a', 't', '\n', (byte) 0xE9, '\n'});
+        IOException e = assertThrows(IOException.class, () -> Labels.read(file, 2));
+        assertTrue(e.getMessage().contains("latin1.txt"), e.getMessage());
+        assertTrue(e.getMessage().contains("not UTF-8"), e.getMessage());
+        assertTrue(e.getMessage().contains("0xe9 at byte offset 4"), e.getMessage());
+    }
+
+    /** A huge file is refused by its size, without reading it all. */
+    @Test
+    void aHugeFileIsRefusedByItsSize() throws IOException {
+        Path file = Files.write(dir.resolve("huge.txt"), "x\n".repeat(Labels.MAX_FILE_BYTES).getBytes());
+        IOException e = assertThrows(IOException.class, () -> Labels.read(file, 2));
+        assertTrue(e.getMessage().contains("huge.txt"), e.getMessage());
+        assertTrue(e.getMessage().contains("more than " + Labels.MAX_FILE_BYTES + " bytes"), e.getMessage());
+    }
 }

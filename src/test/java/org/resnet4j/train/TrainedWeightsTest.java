@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Cifar10Dataset;
+import org.resnet4j.data.Cifar10Fixtures;
+import org.resnet4j.data.Cifar10Reader;
 import org.resnet4j.data.TrainValidationSplit;
 import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNet;
@@ -74,6 +76,38 @@ class TrainedWeightsTest {
                     .split(all);
             assertArrayEquals(split.validationIndices(), read.validationIndices(), file.toString());
             assertArrayEquals(split.trainIndices(), read.trainIndices(), file.toString());
+        }
+    }
+
+    /**
+     * Weights of a run on 5 x 24 records with 24 held out, evaluated on 5 x 48 records: the split was recomputed over
+     * 240 images and eval printed figures for 24 images chosen from them, possibly trained on, without a word. Both
+     * the final weights (training_images) and the checkpoint (its loader's dataset size) now refuse other data, naming
+     * both counts; the run's own data still gives its split.
+     */
+    @Test
+    void dataOfAnotherSizeThanTheRunSplitIsRefused() throws IOException {
+        Path small = dir.resolve("d24");
+        Path large = dir.resolve("d48");
+        Cifar10Fixtures.writeLearnableDirectory(small, 24, 1);
+        Cifar10Fixtures.writeLearnableDirectory(large, 48, 1);
+        Path run = dir.resolve("run");
+        TrainingConfig config = new TrainingConfig("resnet20", small, 24, 2, 8, 0.1, "paper", 0, 0.01, 0.9, 1e-4, 24,
+                "channel", 3, 0, run, 1, 1, 1, false);
+        new Trainer(config).run();
+        Cifar10Dataset own = new Cifar10Reader(24).readTraining(small);
+        Cifar10Dataset other = new Cifar10Reader(48).readTraining(large);
+
+        for (Path file : List.of(Checkpoint.path(run), run.resolve(Trainer.WEIGHTS_FILE))) {
+            TrainedWeights trained = TrainedWeights.load(ResNets.create("resnet20", ModelOptions.defaults(10)), file);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trained.split(other),
+                    file.toString());
+            assertTrue(e.getMessage().contains("trained on 96 images and held out 24 (120 in all)"), e.getMessage());
+            assertTrue(e.getMessage().contains("has 240 training images"), e.getMessage());
+
+            TrainValidationSplit split = trained.split(own);
+            assertArrayEquals(TrainValidationSplit.of(own, 24, 3).validationIndices(), split.validationIndices(),
+                    file.toString());
         }
     }
 }
