@@ -2,9 +2,11 @@ package org.resnet4j.train;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.resnet4j.data.Cifar10Dataset;
+import org.resnet4j.data.LoaderState;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.data.TrainValidationSplit;
 import org.resnet4j.io.ModelWeights;
@@ -134,14 +136,13 @@ public final class TrainedWeights {
             }
             String loader = weights.checkpoint() ? metadata.get(LOADER) : null;
             if (loader != null) {
-                // {seed, epoch, batch, batchSize, datasetSize}, as LoaderState.toArray lists them.
-                String[] values = loader.split(",");
-                return values.length == 5 ? Long.parseLong(values[4].trim()) : null;
+                return (long) LoaderState.fromArray(Arrays.stream(loader.split(",")).map(String::trim)
+                        .mapToLong(Long::parseLong).toArray()).datasetSize();
             }
             return null;
-        } catch (NumberFormatException e) {
+        } catch (IllegalArgumentException e) { // a number that does not parse, or a loader position that does not fit
             throw new IllegalArgumentException(path + ": metadata " + TRAINING_IMAGES + " or " + LOADER
-                    + " is not a whole number (" + e.getMessage() + ")");
+                    + " is malformed (" + e.getMessage() + ")", e);
         }
     }
 
