@@ -1,5 +1,6 @@
 package org.resnet4j.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,6 +28,7 @@ import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
 import org.resnet4j.optim.Sgd;
 import org.resnet4j.tensor.Layout;
+import org.resnet4j.train.TrainingDivergedException;
 import org.resnet4j.train.TrainingStep;
 
 /** Spark in local mode, two task threads: the distributed run against one process. */
@@ -169,5 +171,57 @@ class DistributedTrainingTest {
                 () -> run(spark, records, RESNET20, CONFIG, run));
         assertTrue(e.getMessage().endsWith("holds a run's checkpoint: resume it, or give the new run another "
                 + "checkpoint directory"), e.getMessage());
+    }
+
+    /**
+     * A learning rate that diverges stops the run with the single-process trainer's exception, at once: it used to
+     * train on and overwrite the checkpoint and the weights with NaN. Here two steps at the warm-up rate are
+     * checkpointed (the run then gives up on an injected failure), and the resumed run diverges at 1e30.
+     */
+    @Test
+    void aDivergingRunStopsWithoutRetryingAndKeepsTheLastCheckpoint(@TempDir Path run) throws Exception {
+        DistributedConfig diverging = CONFIG.withIterations(4).withCheckpointEvery(2).withWarmup(2, 0.01)
+                .withOptimizer(1e30, "paper", 0.9, 1e-4);
+        assertThrows(IllegalStateException.class, () -> run(spark, records, RESNET20, diverging.withMaxAttempts(1)
+                .withFailure(new DistributedConfig.InjectedFailure(2, 0)), run));
+        byte[] checkpoint = Files.readAllBytes(run.resolve(SparkCheckpoint.FILE));
+        // The group a segment sets stays on the thread for later jobs: cleared, the count below holds segments only.
+        spark.clearJobGroup();
+        int jobsBefore = spark.statusTracker().getJobIdsForGroup("resnet4j-steps-2").length;
+
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> DistributedTrainer.train(
+                spark, records, INPUT, RESNET20, diverging, run, true, NormalizationMetadata.toMetadata(NORMALIZATION)));
+
+        assertTrue(e.getMessage().startsWith("training diverged: "), e.getMessage());
+        assertTrue(e.iteration() >= 2 && e.iteration() < 4, e.getMessage());
+        assertArrayEquals(checkpoint, Files.readAllBytes(run.resolve(SparkCheckpoint.FILE)));
+        assertFalse(Files.exists(run.resolve(DistributedTrainer.WEIGHTS_FILE)));
+        assertEquals(jobsBefore + 1, spark.statusTracker().getJobIdsForGroup("resnet4j-steps-2").length,
+                "the diverged segment ran once, not retried as a fault");
+    }
+
+    /**
+     * Diverging in the first segment leaves the directory without a checkpoint or weights; both checks name the step:
+     * the weights after a segment (an update can overflow while its loss was finite), and the losses in it. A rate of
+     * 1e300 is infinite as a float: step 0's update leaves weights that are not finite, and step 1's loss is NaN.
+     */
+    @Test
+    void aRunDivergingBeforeItsFirstCheckpointWritesNothing(@TempDir Path weightsRun, @TempDir Path lossRun)
+            throws Exception {
+        DistributedConfig diverging = CONFIG.withIterations(2).withOptimizer(1e300, "paper", 0.9, 1e-4);
+
+        TrainingDivergedException weights = assertThrows(TrainingDivergedException.class,
+                () -> run(spark, records, RESNET20, diverging.withCheckpointEvery(1), weightsRun));
+        TrainingDivergedException loss = assertThrows(TrainingDivergedException.class,
+                () -> run(spark, records, RESNET20, diverging.withCheckpointEvery(2), lossRun));
+
+        assertTrue(weights.getMessage().startsWith("training diverged: the update of iteration 0 left "),
+                weights.getMessage());
+        assertTrue(loss.getMessage().startsWith("training diverged: the loss at iteration 1 is "), loss.getMessage());
+        for (Path run : List.of(weightsRun, lossRun)) {
+            try (var files = Files.list(run)) {
+                assertEquals(List.of(), files.toList());
+            }
+        }
     }
 }
