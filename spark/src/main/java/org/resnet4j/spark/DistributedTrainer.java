@@ -2,6 +2,7 @@ package org.resnet4j.spark;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,13 +95,15 @@ public final class DistributedTrainer {
      * @throws TrainingDivergedException  when a loss, weight, running statistic or momentum value of a segment is NaN
      *                                    or infinite: the segment is not retried and its checkpoint not written, so the
      *                                    last one (if any) stays as it was
+     * @throws FileSystemException        naming {@code checkpointDir}, before any training, when no file can be made
+     *                                    in it
      */
     public static <R> Result train(JavaSparkContext spark, JavaRDD<R> records, TrainingInput<R> input,
             ModelFactory factory, DistributedConfig config, Path checkpointDir, boolean resume,
             Map<String, String> metadata) throws IOException {
         Objects.requireNonNull(checkpointDir, "checkpointDir");
         requireSlots(spark, config.workers());
-        Files.createDirectories(checkpointDir);
+        requireWritable(checkpointDir);
         AtomicFiles.deleteLeftovers(checkpointDir.resolve(SparkCheckpoint.FILE));
         AtomicFiles.deleteLeftovers(checkpointDir.resolve(WEIGHTS_FILE));
 
@@ -276,6 +279,27 @@ public final class DistributedTrainer {
             if (!Float.isFinite(v)) {
                 throw new TrainingDivergedException(step, name, v);
             }
+        }
+    }
+
+    /**
+     * Creates the checkpoint directory if missing and checks that files can be made in it, so that a directory the
+     * run cannot write fails now, naming it, rather than after the first segment's training.
+     */
+    private static void requireWritable(Path checkpointDir) throws IOException {
+        try {
+            Files.createDirectories(checkpointDir);
+            Files.delete(Files.createTempFile(checkpointDir, ".write-probe-", ".tmp"));
+        } catch (IOException e) {
+            // The JDK's own message can be the bare path (a file in the directory's place, a denied directory).
+            String reason = Files.exists(checkpointDir) && !Files.isDirectory(checkpointDir) ? "not a directory"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e instanceof FileSystemException ? e.getClass().getSimpleName() : e.getMessage();
+            FileSystemException named = new FileSystemException(checkpointDir.toString(), null,
+                    "cannot write checkpoints into this directory: " + reason);
+            named.initCause(e);
+            throw named;
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -222,6 +224,38 @@ class DistributedTrainingTest {
             try (var files = Files.list(run)) {
                 assertEquals(List.of(), files.toList());
             }
+        }
+    }
+
+    /**
+     * A checkpoint directory the run cannot write fails before any training, naming it: the first checkpoint used to
+     * fail after the first segment, with the JDK's bare path (here a file stands where the directory should be).
+     */
+    @Test
+    void aCheckpointDirectoryThatCannotBeWrittenIsRefusedBeforeTraining(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("runs"), "not a directory");
+        FileSystemException e = assertThrows(FileSystemException.class,
+                () -> run(spark, records, RESNET20, CONFIG, file));
+        assertEquals(file.toString(), e.getFile());
+        assertEquals(file + ": cannot write checkpoints into this directory: not a directory", e.getMessage());
+    }
+
+    /** A directory without write permission: found by a probe file before the first segment (not as root). */
+    @Test
+    void aReadOnlyCheckpointDirectoryIsRefusedBeforeTraining(@TempDir Path dir) throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("runs"));
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Assumptions.assumeFalse(Files.isWritable(readOnly), "root writes any directory");
+            int jobsBefore = spark.statusTracker().getJobIdsForGroup("resnet4j-steps-0").length;
+            FileSystemException e = assertThrows(FileSystemException.class,
+                    () -> run(spark, records, RESNET20, CONFIG, readOnly));
+            assertEquals(readOnly + ": cannot write checkpoints into this directory: permission denied",
+                    e.getMessage());
+            assertEquals(jobsBefore, spark.statusTracker().getJobIdsForGroup("resnet4j-steps-0").length,
+                    "no segment ran");
+        } finally {
+            Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }
 }
