@@ -45,7 +45,7 @@ import scala.reflect.ClassTag$;
  * same state, the last checkpoint; because the data order, the augmentation and the kernels are deterministic, the run
  * then ends on exactly the weights an unfailed run ends on. (Spark itself does not retry a failed barrier stage whose
  * tasks return results to the driver; a failure the retry cannot fix — workers that built different models, a worker
- * that cannot reach its neighbour — stops the run at once instead of {@code maxAttempts} times.)
+ * that cannot reach its neighbour, a malformed record — stops the run at once instead of {@code maxAttempts} times.)
  *
  * <p>Holds no state: each run builds its own model and optimizer and drives the cluster from the calling thread until
  * it ends; two runs at once must not share a checkpoint directory.

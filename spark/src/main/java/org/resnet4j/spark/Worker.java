@@ -213,8 +213,14 @@ final class Worker<R> extends AbstractFunction1<scala.collection.Iterator<Tuple2
             for (int k = 0; k < b; k++) {
                 int local = order[position + k];
                 R record = records.get(local);
-                input.write(record, shards.index(rank, local), config.seed(), epoch, images, k * sample);
-                labels[k] = input.label(record);
+                long index = shards.index(rank, local);
+                try {
+                    input.write(record, index, config.seed(), epoch, images, k * sample);
+                    labels[k] = input.label(record);
+                } catch (IllegalArgumentException e) {
+                    // A malformed record stays malformed: stop the run at once rather than retry the segment.
+                    throw new WorkerSetupException("record " + index + " of the input: " + e.getMessage(), e);
+                }
             }
             Tensor logits = model.forward(batch, true);
             int classes = logits.shape().dim(1);

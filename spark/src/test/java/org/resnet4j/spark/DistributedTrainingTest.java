@@ -258,4 +258,37 @@ class DistributedTrainingTest {
             Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }
+
+    /** {@link #DATASET}'s records, record 57's label byte set to 200 (read as a signed byte, it was "label -56"). */
+    private static JavaRDD<byte[]> recordsWithLabel200() {
+        List<byte[]> list = new java.util.ArrayList<>();
+        for (int i = 0; i < DATASET.size(); i++) {
+            byte[] record = new byte[Cifar10Input.RECORD_BYTES];
+            record[0] = (byte) (i == 57 ? 200 : DATASET.label(i));
+            System.arraycopy(DATASET.pixels(), Cifar10Dataset.offset(i), record, 1, Cifar10Dataset.IMAGE_BYTES);
+            list.add(record);
+        }
+        return spark.parallelize(list, 2);
+    }
+
+    /** The statistics read every record before training: a label out of range is found there, by its position. */
+    @Test
+    void aLabelOutOfRangeIsFoundByTheStatisticsPassNamingTheRecord() {
+        JavaRDD<byte[]> bad = recordsWithLabel200();
+        for (org.junit.jupiter.api.function.Executable statistics : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> Cifar10Input.perChannel(bad), () -> Cifar10Input.perPixelMean(bad))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, statistics);
+            assertTrue(e.getMessage().startsWith("CIFAR-10 record 57 (0-based, counting through the files in order) "
+                    + "has label 200, must be in 0..9"), e.getMessage());
+        }
+    }
+
+    /** Met in training (statistics given, not computed), a bad record stops the run at once, not after retries. */
+    @Test
+    void aLabelOutOfRangeMetInTrainingStopsTheRunWithoutRetrying(@TempDir Path run) {
+        WorkerSetupException e = assertThrows(WorkerSetupException.class,
+                () -> run(spark, recordsWithLabel200(), RESNET20, CONFIG, run));
+        assertTrue(e.getMessage().startsWith("record 57 of the input: CIFAR-10 record with label 200, must be in "
+                + "0..9"), e.getMessage());
+    }
 }
