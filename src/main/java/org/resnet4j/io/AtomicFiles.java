@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -45,11 +47,14 @@ public final class AtomicFiles {
     /**
      * Replaces {@code target} with what {@code writer} writes. The directory must exist (a missing one is a
      * {@link java.nio.file.NoSuchFileException}, never created by accident).
+     *
+     * @throws FileSystemException naming {@code target} (never the temporary file) and the reason, with the original
+     *                             failure as its cause, when writing, flushing or renaming fails
      */
     public static void write(Path target, Writer writer) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path directory = absolute.getParent();
-        Path temporary = createTemporary(absolute);
+        Path temporary = createTemporary(target, absolute);
         boolean moved = false;
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
@@ -64,6 +69,8 @@ public final class AtomicFiles {
                 Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
             }
             moved = true;
+        } catch (IOException e) {
+            throw failure(target, e);
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temporary);
@@ -120,28 +127,54 @@ public final class AtomicFiles {
         return "." + targetName + ".";
     }
 
-    /** A new empty file beside {@code target}, with default permissions so the final file gets the usual mode. */
-    private static Path createTemporary(Path target) throws IOException {
-        String base = temporaryPrefix(target.getFileName().toString());
+    /**
+     * The failure {@code e} of writing {@code target}, as the reader should see it: the JDK names the temporary file
+     * (a hidden name the user never gave, gone by the time they look) or no file at all ("No space left on device").
+     */
+    private static FileSystemException failure(Path target, IOException e) {
+        String reason;
+        if (e instanceof AccessDeniedException) {
+            reason = "permission denied";
+        } else if (e instanceof FileSystemException f && f.getReason() == null) {
+            reason = e instanceof NoSuchFileException ? "no such file or directory"
+                    : e instanceof FileAlreadyExistsException ? "file already exists" : e.getClass().getSimpleName();
+        } else if (e instanceof FileSystemException f) {
+            reason = f.getReason();
+        } else {
+            reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        }
+        FileSystemException named = new FileSystemException(target.toString(), null, "cannot write: " + reason);
+        named.initCause(e);
+        return named;
+    }
+
+    /**
+     * A new empty file beside {@code absolute} ({@code target} made absolute), with default permissions so the final
+     * file gets the usual mode.
+     */
+    private static Path createTemporary(Path target, Path absolute) throws IOException {
+        String base = temporaryPrefix(absolute.getFileName().toString());
         for (int attempt = 0; ; attempt++) {
-            Path temporary = target.resolveSibling(base + HEX.toHexDigits(ThreadLocalRandom.current().nextLong())
+            Path temporary = absolute.resolveSibling(base + HEX.toHexDigits(ThreadLocalRandom.current().nextLong())
                     + SUFFIX);
             try {
                 FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW).close();
                 return temporary;
             } catch (NoSuchFileException e) {
                 // Name the missing directory: the temporary file's name would send the reader looking for that.
-                if (!Files.isDirectory(target.getParent())) {
-                    NoSuchFileException missing = new NoSuchFileException(target.getParent().toString(), null,
-                            "no such directory to write " + target.getFileName() + " into");
+                if (!Files.isDirectory(absolute.getParent())) {
+                    NoSuchFileException missing = new NoSuchFileException(absolute.getParent().toString(), null,
+                            "no such directory to write " + absolute.getFileName() + " into");
                     missing.initCause(e);
                     throw missing;
                 }
-                throw e;
+                throw failure(target, e);
             } catch (FileAlreadyExistsException e) {
                 if (attempt == 9) {
-                    throw e;
+                    throw failure(target, e);
                 }
+            } catch (IOException e) {
+                throw failure(target, e); // e.g. a directory we may not write into
             }
         }
     }

@@ -38,9 +38,10 @@ public final class Sgd {
     /** As {@link #Sgd(Map, double, double)} on the given kernels, optionally with Nesterov momentum. */
     public Sgd(Kernels kernels, Map<String, Parameter> parameters, double momentum, double weightDecay,
                boolean nesterov) {
-        if (momentum < 0 || momentum >= 1 || weightDecay < 0) {
-            throw new IllegalArgumentException("SGD: momentum must be in [0, 1) and weight decay >= 0, got momentum="
-                    + momentum + " weightDecay=" + weightDecay);
+        // Written so that NaN fails: it compares false with every bound.
+        if (!(momentum >= 0 && momentum < 1) || !(weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("SGD: momentum must be in [0, 1) and weight decay finite and >= 0, got "
+                    + "momentum=" + momentum + " weightDecay=" + weightDecay);
         }
         if (nesterov && momentum == 0) {
             throw new IllegalArgumentException("SGD: Nesterov momentum needs momentum > 0");

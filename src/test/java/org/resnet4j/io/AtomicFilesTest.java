@@ -2,10 +2,12 @@ package org.resnet4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,5 +89,39 @@ class AtomicFilesTest {
         assertEquals(List.of(), AtomicFiles.deleteLeftovers(dir.resolve("metrics.csv")));
         assertEquals(List.of(), AtomicFiles.deleteLeftovers(dir.resolve("absent").resolve("metrics.csv")));
         assertEquals(List.of("metrics.csv"), listing());
+    }
+
+    /**
+     * A directory where the file belongs: the rename fails, and the error used to name the hidden temporary file
+     * (".out.<hex>.tmp: Is a directory"), a file the user never asked for and that no longer exists.
+     */
+    @Test
+    void aDirectoryInTheTargetsPlaceIsNamedNotTheTemporaryFile() throws IOException {
+        Path target = Files.createDirectory(dir.resolve("out"));
+
+        FileSystemException e = assertThrows(FileSystemException.class,
+                () -> AtomicFiles.write(target, out -> out.write(1)));
+
+        assertEquals(target.toString(), e.getFile());
+        assertFalse(e.getMessage().contains(".tmp"), e.getMessage());
+        assertEquals(List.of("out"), listing());
+    }
+
+    /** A failure while writing (a full disk) names the file being written and the reason, and leaves no debris. */
+    @Test
+    void aFailedWriteNamesTheTargetAndTheReason() throws IOException {
+        Path target = dir.resolve("checkpoint.safetensors");
+        Files.writeString(target, "the previous checkpoint");
+
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
+            out.write(new byte[100]);
+            throw new IOException("No space left on device");
+        }));
+
+        assertTrue(e.getMessage().contains(target.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+        assertFalse(e.getMessage().contains(".tmp"), e.getMessage());
+        assertEquals(List.of("checkpoint.safetensors"), listing());
+        assertEquals("the previous checkpoint", Files.readString(target));
     }
 }

@@ -96,4 +96,19 @@ class SgdTest {
                 () -> new Sgd(k, merged, 0.9, 0.0, false));
         assertTrue(e.getMessage().contains("'fc.weight'") && e.getMessage().contains("'head.weight'"), e.getMessage());
     }
+
+    /** NaN compares false with every bound, so a range check written as "refuse if out of range" let it through. */
+    @Test
+    void nanOrInfiniteMomentumOrWeightDecayIsRefused() {
+        Kernels k = KernelSets.named("scalar");
+        Map<String, Parameter> parameters = new Linear(k, 1, 1).namedParameters();
+        double[][] bad = {{Double.NaN, 0}, {0.9, Double.NaN}, {0.9, Double.POSITIVE_INFINITY},
+                {Double.NEGATIVE_INFINITY, 0}};
+        for (double[] settings : bad) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new Sgd(k, parameters, settings[0], settings[1], false));
+            assertTrue(e.getMessage().contains("momentum=" + settings[0] + " weightDecay=" + settings[1]),
+                    e.getMessage());
+        }
+    }
 }

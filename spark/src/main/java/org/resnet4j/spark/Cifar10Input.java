@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.data.RandomCropFlip;
+import scala.Tuple2;
 
 /**
  * CIFAR-10 records as Spark input: each record is one entry of the official binary files, {@value #RECORD_BYTES}
@@ -58,8 +59,12 @@ public final class Cifar10Input implements TrainingInput<byte[]> {
      */
     public static Normalization perChannel(JavaRDD<byte[]> records) {
         int c = Cifar10Dataset.CHANNELS;
-        long[] sums = records.aggregate(new long[2 * c + 1], (acc, record) -> {
+        // The last slot counts labels out of range: this pass reads every record before training, so it checks them.
+        long[] sums = records.aggregate(new long[2 * c + 2], (acc, record) -> {
             requireRecord(record);
+            if (!validLabel(record)) {
+                acc[2 * c + 1]++;
+            }
             for (int channel = 0; channel < c; channel++) {
                 int base = 1 + channel * Cifar10Dataset.PLANE;
                 for (int p = 0; p < Cifar10Dataset.PLANE; p++) {
@@ -71,6 +76,7 @@ public final class Cifar10Input implements TrainingInput<byte[]> {
             acc[2 * c]++;
             return acc;
         }, Cifar10Input::addInto);
+        requireLabels(records, sums[2 * c + 1]);
         return Normalization.perChannel(Arrays.copyOfRange(sums, 0, c),
                 Arrays.copyOfRange(sums, c, 2 * c), sums[2 * c] * Cifar10Dataset.PLANE);
     }
@@ -81,15 +87,38 @@ public final class Cifar10Input implements TrainingInput<byte[]> {
      */
     public static Normalization perPixelMean(JavaRDD<byte[]> records) {
         int values = Cifar10Dataset.IMAGE_BYTES;
-        long[] sums = records.aggregate(new long[values + 1], (acc, record) -> {
+        long[] sums = records.aggregate(new long[values + 2], (acc, record) -> {
             requireRecord(record);
+            if (!validLabel(record)) {
+                acc[values + 1]++;
+            }
             for (int i = 0; i < values; i++) {
                 acc[i] += record[1 + i] & 0xFF;
             }
             acc[values]++;
             return acc;
         }, Cifar10Input::addInto);
+        requireLabels(records, sums[values + 1]);
         return Normalization.perPixelMean(Arrays.copyOf(sums, values), sums[values]);
+    }
+
+    private static boolean validLabel(byte[] record) {
+        return (record[0] & 0xFF) < Cifar10Dataset.CLASSES; // unsigned: a byte of 200 is label 200, not -56
+    }
+
+    /**
+     * Throws naming the first record with a label out of range, when there are {@code bad} of them. Finding it takes
+     * another pass, made only then, so the statistics of good data cost one pass as before.
+     */
+    private static void requireLabels(JavaRDD<byte[]> records, long bad) {
+        if (bad == 0) {
+            return;
+        }
+        Tuple2<byte[], Long> first = records.zipWithIndex().filter(t -> !validLabel(t._1())).first();
+        throw new IllegalArgumentException("CIFAR-10 record " + first._2() + " (0-based, counting through the files "
+                + "in order) has label " + (first._1()[0] & 0xFF) + ", must be in 0.." + (Cifar10Dataset.CLASSES - 1)
+                + (bad > 1 ? " (" + bad + " records have a label out of range)" : "") + ": is the input CIFAR-10's "
+                + "binary format (not the Python pickles)?");
     }
 
     private static long[] addInto(long[] a, long[] b) {
@@ -124,8 +153,8 @@ public final class Cifar10Input implements TrainingInput<byte[]> {
     @Override
     public int label(byte[] record) {
         requireRecord(record);
-        int label = record[0];
-        if (label < 0 || label >= Cifar10Dataset.CLASSES) {
+        int label = record[0] & 0xFF;
+        if (label >= Cifar10Dataset.CLASSES) {
             throw new IllegalArgumentException("CIFAR-10 record with label " + label + ", must be in 0.."
                     + (Cifar10Dataset.CLASSES - 1) + ": is the input in the binary format (not the Python pickles)?");
         }

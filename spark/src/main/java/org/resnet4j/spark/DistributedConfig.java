@@ -64,7 +64,19 @@ public record DistributedConfig(String model, int workers, int globalBatch, long
             throw new IllegalArgumentException("iterations, checkpointEvery and maxAttempts must be >= 1, got "
                     + iterations + ", " + checkpointEvery + ", " + maxAttempts);
         }
-        if (warmupIterations < 0 || (warmupIterations > 0 && !(warmupRate > 0))) {
+        // Each written so that NaN fails (it compares false with every bound): a NaN or infinite setting trains
+        // NaN weights, and they would overwrite the checkpoint.
+        if (!(learningRate > 0 && learningRate < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("learning rate must be a finite number > 0, got " + learningRate);
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("weight decay must be a finite number >= 0, got " + weightDecay);
+        }
+        if (warmupIterations < 0 || (warmupIterations > 0
+                && !(warmupRate > 0 && warmupRate < Double.POSITIVE_INFINITY))) {
             throw new IllegalArgumentException("warm-up: iterations must be >= 0 and the rate > 0, got "
                     + warmupIterations + " at " + warmupRate);
         }

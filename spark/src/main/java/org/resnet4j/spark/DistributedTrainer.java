@@ -2,6 +2,7 @@ package org.resnet4j.spark;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +23,10 @@ import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ResNet;
+import org.resnet4j.nn.Parameter;
 import org.resnet4j.optim.Sgd;
+import org.resnet4j.tensor.Tensor;
+import org.resnet4j.train.TrainingDivergedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -34,12 +38,14 @@ import scala.reflect.ClassTag$;
  *
  * <p>The run is cut into segments at the checkpoints (every {@code checkpointEvery} steps). Each segment is one Spark
  * job with one barrier stage of K tasks ({@link Worker}) that starts from the driver's state — broadcast as
- * safetensors bytes — and returns worker 0's state at its end; the driver then writes the checkpoint atomically. When
+ * safetensors bytes — and returns worker 0's state at its end; the driver then writes the checkpoint atomically,
+ * unless a loss or a value of that state is NaN or infinite (then the run stops, as the single-process trainer does,
+ * with {@link org.resnet4j.train.TrainingDivergedException}, and the last checkpoint stays). When
  * a task or an executor fails, Spark stops every task of the stage and the driver runs the segment again from the
  * same state, the last checkpoint; because the data order, the augmentation and the kernels are deterministic, the run
  * then ends on exactly the weights an unfailed run ends on. (Spark itself does not retry a failed barrier stage whose
  * tasks return results to the driver; a failure the retry cannot fix — workers that built different models, a worker
- * that cannot reach its neighbour — stops the run at once instead of {@code maxAttempts} times.)
+ * that cannot reach its neighbour, a malformed record — stops the run at once instead of {@code maxAttempts} times.)
  *
  * <p>Holds no state: each run builds its own model and optimizer and drives the cluster from the calling thread until
  * it ends; two runs at once must not share a checkpoint directory.
@@ -86,13 +92,18 @@ public final class DistributedTrainer {
      * @param resume        continue from the checkpoint there (it must be of the same recipe and data set size, and
      *                      record the same {@code metadata})
      * @param metadata      extra metadata for the checkpoints and the final weights (e.g. the input normalization)
+     * @throws TrainingDivergedException  when a loss, weight, running statistic or momentum value of a segment is NaN
+     *                                    or infinite: the segment is not retried and its checkpoint not written, so the
+     *                                    last one (if any) stays as it was
+     * @throws FileSystemException        naming {@code checkpointDir}, before any training, when no file can be made
+     *                                    in it
      */
     public static <R> Result train(JavaSparkContext spark, JavaRDD<R> records, TrainingInput<R> input,
             ModelFactory factory, DistributedConfig config, Path checkpointDir, boolean resume,
             Map<String, String> metadata) throws IOException {
         Objects.requireNonNull(checkpointDir, "checkpointDir");
         requireSlots(spark, config.workers());
-        Files.createDirectories(checkpointDir);
+        requireWritable(checkpointDir);
         AtomicFiles.deleteLeftovers(checkpointDir.resolve(SparkCheckpoint.FILE));
         AtomicFiles.deleteLeftovers(checkpointDir.resolve(WEIGHTS_FILE));
 
@@ -202,7 +213,18 @@ public final class DistributedTrainer {
         for (SegmentOutput.StatePiece piece : pieces) {
             state.write(piece.bytes());
         }
+        // Before the replicas' hashes: NaN weights may differ in their bits from worker to worker.
+        SegmentOutput.WorkerReport first = null;
+        for (SegmentOutput.WorkerReport report : reports) {
+            if (report.divergedStep() >= 0 && (first == null || report.divergedStep() < first.divergedStep())) {
+                first = report;
+            }
+        }
+        if (first != null) {
+            throw new TrainingDivergedException(first.divergedStep(), first.divergedLoss());
+        }
         ReplicaState.restore(model, optimizer, state.toByteArray(), "worker 0's state at step " + to);
+        requireFinite(model, optimizer, to - 1);
         long hash = ReplicaState.hash(model, optimizer);
         double lossSum = 0;
         long correct = 0;
@@ -234,6 +256,51 @@ public final class DistributedTrainer {
                 100 * allReduce / Math.max(1e-9, compute + allReduce),
                 segment.bytesSent(), attempts > 1 ? ", after " + (attempts - 1) + " failed attempt(s)" : ""));
         return segment;
+    }
+
+    /**
+     * Throws if a weight, running statistic or momentum value is NaN or infinite (an update can overflow while the
+     * loss it came from was finite), so that no checkpoint keeps it.
+     */
+    private static void requireFinite(ResNet model, Sgd optimizer, long step) {
+        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+            requireFinite(step, e.getKey(), e.getValue().value().data());
+        }
+        for (Map.Entry<String, Tensor> e : model.namedBuffers().entrySet()) {
+            requireFinite(step, e.getKey(), e.getValue().data());
+        }
+        for (Map.Entry<String, float[]> e : optimizer.velocities().entrySet()) {
+            requireFinite(step, "momentum of " + e.getKey(), e.getValue());
+        }
+    }
+
+    private static void requireFinite(long step, String name, float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                throw new TrainingDivergedException(step, name, v);
+            }
+        }
+    }
+
+    /**
+     * Creates the checkpoint directory if missing and checks that files can be made in it, so that a directory the
+     * run cannot write fails now, naming it, rather than after the first segment's training.
+     */
+    private static void requireWritable(Path checkpointDir) throws IOException {
+        try {
+            Files.createDirectories(checkpointDir);
+            Files.delete(Files.createTempFile(checkpointDir, ".write-probe-", ".tmp"));
+        } catch (IOException e) {
+            // The JDK's own message can be the bare path (a file in the directory's place, a denied directory).
+            String reason = Files.exists(checkpointDir) && !Files.isDirectory(checkpointDir) ? "not a directory"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e instanceof FileSystemException ? e.getClass().getSimpleName() : e.getMessage();
+            FileSystemException named = new FileSystemException(checkpointDir.toString(), null,
+                    "cannot write checkpoints into this directory: " + reason);
+            named.initCause(e);
+            throw named;
+        }
     }
 
     /**

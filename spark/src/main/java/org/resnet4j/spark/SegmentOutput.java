@@ -20,9 +20,12 @@ sealed interface SegmentOutput extends Serializable {
      * @param setupSeconds     reading its shard, building the replica, meeting and connecting to the others
      * @param computeSeconds   batches, forward and backward passes, SGD steps
      * @param allReduceSeconds summing gradients (waiting for slower workers included)
+     * @param divergedStep     the first step whose loss was NaN or infinite, or -1 when every loss was finite
+     * @param divergedLoss     that step's loss
      */
     record WorkerReport(int rank, double lossSum, long correct, long images, long replicaHash, long bytesSent,
-                        double setupSeconds, double computeSeconds, double allReduceSeconds)
+                        double setupSeconds, double computeSeconds, double allReduceSeconds, long divergedStep,
+                        double divergedLoss)
             implements SegmentOutput {
     }
 }

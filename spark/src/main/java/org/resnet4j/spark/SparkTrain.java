@@ -157,11 +157,17 @@ public final class SparkTrain {
 
         double real(String name, double fallback) {
             String text = value(name, null);
+            double value;
             try {
-                return text == null ? fallback : Double.parseDouble(text);
+                value = text == null ? fallback : Double.parseDouble(text);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(name + " must be a number, got '" + text + "'");
             }
+            // parseDouble reads "NaN" and "Infinity", which no setting takes: they would train NaN weights.
+            if (!Double.isFinite(value)) {
+                throw new IllegalArgumentException(name + " must be a finite number, got '" + text + "'");
+            }
+            return value;
         }
 
         DistributedConfig.InjectedFailure failure() {

@@ -197,6 +197,8 @@ final class Worker<R> extends AbstractFunction1<scala.collection.Iterator<Tuple2
         int[] order = null;
         int orderEpoch = -1;
         double lossSum = 0;
+        long divergedStep = -1;
+        double divergedLoss = 0;
         long correct = 0;
         double compute = 0;
         double allReduce = 0;
@@ -211,8 +213,14 @@ final class Worker<R> extends AbstractFunction1<scala.collection.Iterator<Tuple2
             for (int k = 0; k < b; k++) {
                 int local = order[position + k];
                 R record = records.get(local);
-                input.write(record, shards.index(rank, local), config.seed(), epoch, images, k * sample);
-                labels[k] = input.label(record);
+                long index = shards.index(rank, local);
+                try {
+                    input.write(record, index, config.seed(), epoch, images, k * sample);
+                    labels[k] = input.label(record);
+                } catch (IllegalArgumentException e) {
+                    // A malformed record stays malformed: stop the run at once rather than retry the segment.
+                    throw new WorkerSetupException("record " + index + " of the input: " + e.getMessage(), e);
+                }
             }
             Tensor logits = model.forward(batch, true);
             int classes = logits.shape().dim(1);
@@ -220,8 +228,14 @@ final class Worker<R> extends AbstractFunction1<scala.collection.Iterator<Tuple2
                 probabilities = new float[logits.size()];
                 gradLogits = Tensor.zeros(Shape.of(b, classes), Layout.NCHW);
             }
-            lossSum += kernels.loss().softmaxCrossEntropyForward(b, classes, logits.data(), labels, 0f,
+            double loss = kernels.loss().softmaxCrossEntropyForward(b, classes, logits.data(), labels, 0f,
                     probabilities);
+            if (!Double.isFinite(loss) && divergedStep < 0) {
+                // Not stopped here: the others would wait for this worker's gradients. The driver refuses the state.
+                divergedStep = step;
+                divergedLoss = loss;
+            }
+            lossSum += loss;
             correct += Evaluation.countCorrect(logits.data(), labels, b, classes);
             kernels.loss().softmaxCrossEntropyBackward(b, classes, probabilities, labels, 0f, gradLogits.data());
             optimizer.zeroGrad();
@@ -247,16 +261,22 @@ final class Worker<R> extends AbstractFunction1<scala.collection.Iterator<Tuple2
             allReduce += (t2 - t1) / 1e9;
         }
         long hash = ReplicaState.hash(model, optimizer);
-        String[] hashes = context.allGather(Long.toString(hash));
-        for (int r = 0; r < hashes.length; r++) {
-            if (Long.parseLong(hashes[r]) != hash) {
+        String[] gathered = context.allGather(hash + " " + divergedStep);
+        // Once the loss is NaN the replicas' NaNs may differ in their bits: the driver reports the divergence, not a
+        // mismatch (which it would take for a fault and retry).
+        boolean anyDiverged = false;
+        for (String g : gathered) {
+            anyDiverged |= Long.parseLong(g.split(" ")[1]) >= 0;
+        }
+        for (int r = 0; r < gathered.length && !anyDiverged; r++) {
+            if (Long.parseLong(gathered[r].split(" ")[0]) != hash) {
                 throw new IllegalStateException("replicas diverged: after step " + to + " worker " + r + "'s weights "
                         + "differ from worker " + rank + "'s (every replica should apply the same update)");
             }
         }
         List<SegmentOutput> outputs = new ArrayList<>();
         outputs.add(new SegmentOutput.WorkerReport(rank, lossSum, correct, (to - from) * b, hash,
-                ring.allReduce.bytesSent(), setupSeconds, compute, allReduce));
+                ring.allReduce.bytesSent(), setupSeconds, compute, allReduce, divergedStep, divergedLoss));
         if (rank == 0) {
             byte[] bytes = ReplicaState.capture(model, optimizer, java.util.Map.of());
             for (int i = 0; i * (long) PIECE_BYTES < bytes.length; i++) {

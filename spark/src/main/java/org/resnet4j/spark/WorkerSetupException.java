@@ -2,7 +2,7 @@ package org.resnet4j.spark;
 
 /**
  * A worker cannot take part in the run for a reason that trying again would not change: the workers built different
- * models, or a worker cannot reach its ring neighbour. The driver stops the run at once on it, instead of restarting
+ * models, a worker cannot reach its ring neighbour, or a record of the input is malformed. The driver stops the run at once on it, instead of restarting
  * the segment from its checkpoint as it does after other failures.
  *
  * <p>Immutable; safe to share between threads.

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.optim.LearningRateSchedule;
@@ -60,5 +61,30 @@ class DistributedConfigTest {
         SafeTensors.write(dir.resolve(SparkCheckpoint.FILE), List.of(), SparkCheckpoint.metadata(TWENTY, 5, 50, Map.of()));
         e = assertThrows(IllegalArgumentException.class, () -> SparkCheckpoint.read(dir, warm, 50, Map.of()));
         assertTrue(e.getMessage().contains("warmup_iterations saved null, asked 10"), e.getMessage());
+    }
+
+    /** A NaN or infinite setting trains NaN weights: refused up front, naming the setting and its value. */
+    @Test
+    void nanInfiniteOrZeroRatesAndNanMomentumAreRefused() {
+        List<Executable> settings = List.of(
+                () -> TWENTY.withOptimizer(0.1, "paper", Double.NaN, 1e-4),
+                () -> TWENTY.withOptimizer(0.1, "paper", 1.0, 1e-4),
+                () -> TWENTY.withOptimizer(0.1, "paper", 0.9, Double.POSITIVE_INFINITY),
+                () -> TWENTY.withOptimizer(0.1, "paper", 0.9, Double.NaN),
+                () -> TWENTY.withOptimizer(0, "paper", 0.9, 1e-4),
+                () -> TWENTY.withOptimizer(Double.NaN, "paper", 0.9, 1e-4),
+                () -> TWENTY.withOptimizer(Double.POSITIVE_INFINITY, "paper", 0.9, 1e-4),
+                () -> TWENTY.withWarmup(5, Double.POSITIVE_INFINITY));
+        List<String> messages = List.of("momentum must be in [0, 1), got NaN", "momentum must be in [0, 1), got 1.0",
+                "weight decay must be a finite number >= 0, got Infinity",
+                "weight decay must be a finite number >= 0, got NaN",
+                "learning rate must be a finite number > 0, got 0.0",
+                "learning rate must be a finite number > 0, got NaN",
+                "learning rate must be a finite number > 0, got Infinity",
+                "warm-up: iterations must be >= 0 and the rate > 0, got 5 at Infinity");
+        for (int i = 0; i < settings.size(); i++) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, settings.get(i));
+            assertEquals(messages.get(i), e.getMessage());
+        }
     }
 }

@@ -1,10 +1,12 @@
 package org.resnet4j.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +30,7 @@ import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
 import org.resnet4j.optim.Sgd;
 import org.resnet4j.tensor.Layout;
+import org.resnet4j.train.TrainingDivergedException;
 import org.resnet4j.train.TrainingStep;
 
 /** Spark in local mode, two task threads: the distributed run against one process. */
@@ -169,5 +173,122 @@ class DistributedTrainingTest {
                 () -> run(spark, records, RESNET20, CONFIG, run));
         assertTrue(e.getMessage().endsWith("holds a run's checkpoint: resume it, or give the new run another "
                 + "checkpoint directory"), e.getMessage());
+    }
+
+    /**
+     * A learning rate that diverges stops the run with the single-process trainer's exception, at once: it used to
+     * train on and overwrite the checkpoint and the weights with NaN. Here two steps at the warm-up rate are
+     * checkpointed (the run then gives up on an injected failure), and the resumed run diverges at 1e30.
+     */
+    @Test
+    void aDivergingRunStopsWithoutRetryingAndKeepsTheLastCheckpoint(@TempDir Path run) throws Exception {
+        DistributedConfig diverging = CONFIG.withIterations(4).withCheckpointEvery(2).withWarmup(2, 0.01)
+                .withOptimizer(1e30, "paper", 0.9, 1e-4);
+        assertThrows(IllegalStateException.class, () -> run(spark, records, RESNET20, diverging.withMaxAttempts(1)
+                .withFailure(new DistributedConfig.InjectedFailure(2, 0)), run));
+        byte[] checkpoint = Files.readAllBytes(run.resolve(SparkCheckpoint.FILE));
+        // The group a segment sets stays on the thread for later jobs: cleared, the count below holds segments only.
+        spark.clearJobGroup();
+        int jobsBefore = spark.statusTracker().getJobIdsForGroup("resnet4j-steps-2").length;
+
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> DistributedTrainer.train(
+                spark, records, INPUT, RESNET20, diverging, run, true, NormalizationMetadata.toMetadata(NORMALIZATION)));
+
+        assertTrue(e.getMessage().startsWith("training diverged: "), e.getMessage());
+        assertTrue(e.iteration() >= 2 && e.iteration() < 4, e.getMessage());
+        assertArrayEquals(checkpoint, Files.readAllBytes(run.resolve(SparkCheckpoint.FILE)));
+        assertFalse(Files.exists(run.resolve(DistributedTrainer.WEIGHTS_FILE)));
+        assertEquals(jobsBefore + 1, spark.statusTracker().getJobIdsForGroup("resnet4j-steps-2").length,
+                "the diverged segment ran once, not retried as a fault");
+    }
+
+    /**
+     * Diverging in the first segment leaves the directory without a checkpoint or weights; both checks name the step:
+     * the weights after a segment (an update can overflow while its loss was finite), and the losses in it. A rate of
+     * 1e300 is infinite as a float: step 0's update leaves weights that are not finite, and step 1's loss is NaN.
+     */
+    @Test
+    void aRunDivergingBeforeItsFirstCheckpointWritesNothing(@TempDir Path weightsRun, @TempDir Path lossRun)
+            throws Exception {
+        DistributedConfig diverging = CONFIG.withIterations(2).withOptimizer(1e300, "paper", 0.9, 1e-4);
+
+        TrainingDivergedException weights = assertThrows(TrainingDivergedException.class,
+                () -> run(spark, records, RESNET20, diverging.withCheckpointEvery(1), weightsRun));
+        TrainingDivergedException loss = assertThrows(TrainingDivergedException.class,
+                () -> run(spark, records, RESNET20, diverging.withCheckpointEvery(2), lossRun));
+
+        assertTrue(weights.getMessage().startsWith("training diverged: the update of iteration 0 left "),
+                weights.getMessage());
+        assertTrue(loss.getMessage().startsWith("training diverged: the loss at iteration 1 is "), loss.getMessage());
+        for (Path run : List.of(weightsRun, lossRun)) {
+            try (var files = Files.list(run)) {
+                assertEquals(List.of(), files.toList());
+            }
+        }
+    }
+
+    /**
+     * A checkpoint directory the run cannot write fails before any training, naming it: the first checkpoint used to
+     * fail after the first segment, with the JDK's bare path (here a file stands where the directory should be).
+     */
+    @Test
+    void aCheckpointDirectoryThatCannotBeWrittenIsRefusedBeforeTraining(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("runs"), "not a directory");
+        FileSystemException e = assertThrows(FileSystemException.class,
+                () -> run(spark, records, RESNET20, CONFIG, file));
+        assertEquals(file.toString(), e.getFile());
+        assertEquals(file + ": cannot write checkpoints into this directory: not a directory", e.getMessage());
+    }
+
+    /** A directory without write permission: found by a probe file before the first segment (not as root). */
+    @Test
+    void aReadOnlyCheckpointDirectoryIsRefusedBeforeTraining(@TempDir Path dir) throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("runs"));
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Assumptions.assumeFalse(Files.isWritable(readOnly), "root writes any directory");
+            int jobsBefore = spark.statusTracker().getJobIdsForGroup("resnet4j-steps-0").length;
+            FileSystemException e = assertThrows(FileSystemException.class,
+                    () -> run(spark, records, RESNET20, CONFIG, readOnly));
+            assertEquals(readOnly + ": cannot write checkpoints into this directory: permission denied",
+                    e.getMessage());
+            assertEquals(jobsBefore, spark.statusTracker().getJobIdsForGroup("resnet4j-steps-0").length,
+                    "no segment ran");
+        } finally {
+            Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    /** {@link #DATASET}'s records, record 57's label byte set to 200 (read as a signed byte, it was "label -56"). */
+    private static JavaRDD<byte[]> recordsWithLabel200() {
+        List<byte[]> list = new java.util.ArrayList<>();
+        for (int i = 0; i < DATASET.size(); i++) {
+            byte[] record = new byte[Cifar10Input.RECORD_BYTES];
+            record[0] = (byte) (i == 57 ? 200 : DATASET.label(i));
+            System.arraycopy(DATASET.pixels(), Cifar10Dataset.offset(i), record, 1, Cifar10Dataset.IMAGE_BYTES);
+            list.add(record);
+        }
+        return spark.parallelize(list, 2);
+    }
+
+    /** The statistics read every record before training: a label out of range is found there, by its position. */
+    @Test
+    void aLabelOutOfRangeIsFoundByTheStatisticsPassNamingTheRecord() {
+        JavaRDD<byte[]> bad = recordsWithLabel200();
+        for (org.junit.jupiter.api.function.Executable statistics : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> Cifar10Input.perChannel(bad), () -> Cifar10Input.perPixelMean(bad))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, statistics);
+            assertTrue(e.getMessage().startsWith("CIFAR-10 record 57 (0-based, counting through the files in order) "
+                    + "has label 200, must be in 0..9"), e.getMessage());
+        }
+    }
+
+    /** Met in training (statistics given, not computed), a bad record stops the run at once, not after retries. */
+    @Test
+    void aLabelOutOfRangeMetInTrainingStopsTheRunWithoutRetrying(@TempDir Path run) {
+        WorkerSetupException e = assertThrows(WorkerSetupException.class,
+                () -> run(spark, recordsWithLabel200(), RESNET20, CONFIG, run));
+        assertTrue(e.getMessage().startsWith("record 57 of the input: CIFAR-10 record with label 200, must be in "
+                + "0..9"), e.getMessage());
     }
 }

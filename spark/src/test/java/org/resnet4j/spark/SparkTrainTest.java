@@ -67,5 +67,11 @@ class SparkTrainTest {
                 new String[] {"--data", "x", "--workers", "2", "--warmup-iterations", "7", "--warmup-lr", "-1"}));
         assertTrue(warmup.getMessage().startsWith("warm-up: iterations must be >= 0 and the rate > 0, got 7 at -1.0"),
                 warmup.getMessage());
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class, () -> SparkTrain.run(
+                new String[] {"--data", "x", "--workers", "2", "--momentum", "NaN"}));
+        assertEquals("--momentum must be a finite number, got 'NaN'", nan.getMessage());
+        IllegalArgumentException infinite = assertThrows(IllegalArgumentException.class, () -> SparkTrain.run(
+                new String[] {"--data", "x", "--workers", "2", "--weight-decay", "Infinity"}));
+        assertEquals("--weight-decay must be a finite number, got 'Infinity'", infinite.getMessage());
     }
 }
