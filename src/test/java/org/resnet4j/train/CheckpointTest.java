@@ -102,7 +102,7 @@ class CheckpointTest {
             throw new IOException("no space left on device (simulated)");
         }));
 
-        assertEquals("no space left on device (simulated)", e.getMessage());
+        assertEquals(Checkpoint.path(dir) + ": cannot write: no space left on device (simulated)", e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(Checkpoint.path(dir)));
         try (var files = Files.list(dir)) {
             assertEquals(List.of(Checkpoint.FILE), files.map(p -> p.getFileName().toString()).toList());
