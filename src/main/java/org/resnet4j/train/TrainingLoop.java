@@ -9,10 +9,8 @@ import org.resnet4j.data.Batch;
 import org.resnet4j.data.BatchLoader;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ResNet;
-import org.resnet4j.nn.Parameter;
 import org.resnet4j.optim.LearningRateSchedule;
 import org.resnet4j.optim.Sgd;
-import org.resnet4j.tensor.Tensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +89,7 @@ record TrainingLoop(ResNet model, String modelName, Sgd sgd, Kernels kernels, Re
             }
             if (iteration % checkpointEvery == 0 || last) {
                 // The loss was finite before this step's update; the update itself may still have overflowed.
-                requireFinite(iteration - 1);
+                FiniteState.require(model, sgd, iteration - 1);
                 Checkpoint.write(directory, modelName, model, sgd, new Checkpoint.State(iteration, loader.state(),
                         start.normalization(), lossSum, correct, images, progress.elapsedSeconds(), recipe),
                         runSettings);
@@ -107,27 +105,6 @@ record TrainingLoop(ResNet model, String modelName, Sgd sgd, Kernels kernels, Re
             result = validation.get(); // a finished run resumed: nothing was trained, so measure what it reports
         }
         return new End(iteration, lastTrainError, result, progress.elapsedSeconds());
-    }
-
-    /** Throws if a weight, running statistic or momentum value is NaN or infinite, so no checkpoint keeps it. */
-    private void requireFinite(long iteration) {
-        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-            requireFinite(iteration, e.getKey(), e.getValue().value().data());
-        }
-        for (Map.Entry<String, Tensor> e : model.namedBuffers().entrySet()) {
-            requireFinite(iteration, e.getKey(), e.getValue().data());
-        }
-        for (Map.Entry<String, float[]> e : sgd.velocities().entrySet()) {
-            requireFinite(iteration, "momentum of " + e.getKey(), e.getValue());
-        }
-    }
-
-    private static void requireFinite(long iteration, String name, float[] values) {
-        for (float v : values) {
-            if (!Float.isFinite(v)) {
-                throw new TrainingDivergedException(iteration, name, v);
-            }
-        }
     }
 
     private static String percent(double fraction) {

@@ -23,9 +23,8 @@ import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ResNet;
-import org.resnet4j.nn.Parameter;
 import org.resnet4j.optim.Sgd;
-import org.resnet4j.tensor.Tensor;
+import org.resnet4j.train.FiniteState;
 import org.resnet4j.train.TrainingDivergedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -224,7 +223,7 @@ public final class DistributedTrainer {
             throw new TrainingDivergedException(first.divergedStep(), first.divergedLoss());
         }
         ReplicaState.restore(model, optimizer, state.toByteArray(), "worker 0's state at step " + to);
-        requireFinite(model, optimizer, to - 1);
+        FiniteState.require(model, optimizer, to - 1);
         long hash = ReplicaState.hash(model, optimizer);
         double lossSum = 0;
         long correct = 0;
@@ -256,30 +255,6 @@ public final class DistributedTrainer {
                 100 * allReduce / Math.max(1e-9, compute + allReduce),
                 segment.bytesSent(), attempts > 1 ? ", after " + (attempts - 1) + " failed attempt(s)" : ""));
         return segment;
-    }
-
-    /**
-     * Throws if a weight, running statistic or momentum value is NaN or infinite (an update can overflow while the
-     * loss it came from was finite), so that no checkpoint keeps it.
-     */
-    private static void requireFinite(ResNet model, Sgd optimizer, long step) {
-        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-            requireFinite(step, e.getKey(), e.getValue().value().data());
-        }
-        for (Map.Entry<String, Tensor> e : model.namedBuffers().entrySet()) {
-            requireFinite(step, e.getKey(), e.getValue().data());
-        }
-        for (Map.Entry<String, float[]> e : optimizer.velocities().entrySet()) {
-            requireFinite(step, "momentum of " + e.getKey(), e.getValue());
-        }
-    }
-
-    private static void requireFinite(long step, String name, float[] values) {
-        for (float v : values) {
-            if (!Float.isFinite(v)) {
-                throw new TrainingDivergedException(step, name, v);
-            }
-        }
     }
 
     /**

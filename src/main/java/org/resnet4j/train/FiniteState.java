@@ -1,0 +1,40 @@
+package org.resnet4j.train;
+
+import java.util.Map;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.nn.Parameter;
+import org.resnet4j.optim.Sgd;
+import org.resnet4j.tensor.Tensor;
+
+/**
+ * The check a training run makes before it writes a checkpoint: every weight, running statistic and momentum value is
+ * finite. An update can overflow while the loss it came from was finite, and a checkpoint that kept a NaN would
+ * replace the last good one. Single-process and Spark training both call it.
+ *
+ * <p>Holds no state: safe to call from several threads at once, each on a model and optimizer it does not share.
+ */
+public final class FiniteState {
+    private FiniteState() {
+    }
+
+    /** @throws TrainingDivergedException naming the first tensor holding a NaN or infinity, and the value */
+    public static void require(ResNet model, Sgd optimizer, long iteration) {
+        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+            require(iteration, e.getKey(), e.getValue().value().data());
+        }
+        for (Map.Entry<String, Tensor> e : model.namedBuffers().entrySet()) {
+            require(iteration, e.getKey(), e.getValue().data());
+        }
+        for (Map.Entry<String, float[]> e : optimizer.velocities().entrySet()) {
+            require(iteration, "momentum of " + e.getKey(), e.getValue());
+        }
+    }
+
+    private static void require(long iteration, String name, float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                throw new TrainingDivergedException(iteration, name, v);
+            }
+        }
+    }
+}
