@@ -95,10 +95,19 @@ final class Arguments {
         return values.containsKey(name);
     }
 
+    /** A switch: absent, given alone, or given as {@code --name=true} or {@code --name=false} (any case). */
     boolean flag(String name) {
         used.add(name);
         String value = values.get(name);
-        return value != null && !value.equals("false");
+        if (value == null || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        // --overwrite=no must not mean yes: only the two words are read.
+        throw new UsageException(command + ": --" + name + " is a switch: give it alone, or as --" + name
+                + "=true or --" + name + "=false, got '" + value + "'");
     }
 
     Path path(String name) {

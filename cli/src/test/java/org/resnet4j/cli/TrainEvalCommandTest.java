@@ -215,6 +215,37 @@ class TrainEvalCommandTest {
         assertEquals(2, Files.readAllLines(other.resolve("metrics.csv")).size(), "header and one row: a new run");
     }
 
+    /** A small finished run in {@code root/name}, and the arguments that made it. */
+    private static List<String> smallRun(String name) {
+        List<String> args = List.of("train", "--model", "resnet20", "--data", data.toString(), "--records-per-file",
+                "24", "--batch", "8", "--val-size", "24", "--seed", "3", "--checkpoint-dir",
+                root.resolve(name).toString(), "--iterations", "2", "--eval-every", "2");
+        Cli.run(args.toArray(String[]::new)).assertSuccess();
+        return args;
+    }
+
+    private static String[] with(List<String> args, String... extra) {
+        List<String> all = new java.util.ArrayList<>(args);
+        all.addAll(List.of(extra));
+        return all.toArray(String[]::new);
+    }
+
+    /** --overwrite=no is not a yes: it once cleared the run and trained a new one. */
+    @Test
+    void aSwitchGivenAnotherWordIsRefusedAndTheRunStays() throws IOException {
+        List<String> args = smallRun("switch-word");
+        Path dir = root.resolve("switch-word");
+        byte[] weights = Files.readAllBytes(dir.resolve("model.safetensors"));
+        byte[] metrics = Files.readAllBytes(dir.resolve("metrics.csv"));
+
+        Cli.run(with(args, "--overwrite=no")).assertFailure(2, "--overwrite is a switch: give it alone, or as "
+                + "--overwrite=true or --overwrite=false, got 'no'");
+        Cli.run(with(args, "--resume=0")).assertFailure(2, "--resume is a switch: give it alone, or as --resume=true or "
+                + "--resume=false, got '0'");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(weights, Files.readAllBytes(dir.resolve("model.safetensors")));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(metrics, Files.readAllBytes(dir.resolve("metrics.csv")));
+    }
+
     /** Trained on every image (--val-size 0): training figures only, never NaN; eval --split val says why not. */
     @Test
     void aRunWithoutValidationReportsTrainingFiguresAndNoNaN() throws IOException {
