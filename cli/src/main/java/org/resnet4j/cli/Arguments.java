@@ -53,6 +53,11 @@ final class Arguments {
                 if (i + 1 >= args.length) {
                     throw new UsageException(command + ": option --" + name + " needs a value");
                 }
+                // No option takes a value that starts with "--": one that does is the next option, left without its
+                // value by mistake (or a switch this command does not know), never something to swallow silently.
+                if (args[i + 1].startsWith("--")) {
+                    throw new UsageException(command + ": --" + name + " needs a value, got option " + args[i + 1]);
+                }
                 value = args[++i];
             }
             if (repeatable.contains(name)) {

@@ -2,7 +2,6 @@ package org.resnet4j.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
-import java.util.Set;
 import java.util.SplittableRandom;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.kernels.Parallel;
@@ -28,8 +27,7 @@ final class BenchCommand {
     }
 
     static int run(String[] argv, PrintStream out) {
-        Arguments args = Arguments.parse("bench", argv, 1, Set.of("stride-on-first-1x1", "zero-init-residual",
-                "freeze-backbone"));
+        Arguments args = Arguments.parse("bench", argv, 1, ModelArguments.switchesAnd("freeze-backbone"));
         String mode = args.string("mode", "train").toLowerCase(Locale.ROOT);
         if (!mode.equals("train") && !mode.equals("infer")) {
             throw new UsageException("bench: --mode must be train or infer, got '" + mode + "'");

@@ -39,7 +39,7 @@ final class EvalCommand {
     }
 
     static int run(String[] argv, PrintStream out) throws Exception {
-        Arguments args = Arguments.parse("eval", argv, 1, Set.of());
+        Arguments args = Arguments.parse("eval", argv, 1, ModelArguments.SWITCHES);
         ModelArguments modelArguments = ModelArguments.parse(args, "resnet20");
         Path weights = args.path("weights");
         Path data = args.path("data");

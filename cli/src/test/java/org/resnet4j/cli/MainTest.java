@@ -122,6 +122,15 @@ class MainTest {
         Cli.run("summary", "--model", "resnet20", "--zero-init-residual=True").assertSuccess();
     }
 
+    /** An option whose value is left out does not take the next option as its value. */
+    @Test
+    void anOptionDoesNotSwallowTheNextOptionAsItsValue() {
+        Cli.run("summary", "--model", "resnet20", "--classes", "--zero-init-residual")
+                .assertFailure(2, "summary: --classes needs a value, got option --zero-init-residual");
+        Cli.run("summary", "--model", "--classes", "10")
+                .assertFailure(2, "summary: --model needs a value, got option --classes");
+    }
+
     @Test
     void trainValuesTheRecipeCannotUseAreUsageErrors() {
         Cli.run("train", "--data", "none", "--lr", "-0.1").assertFailure(2, "learning rate > 0");

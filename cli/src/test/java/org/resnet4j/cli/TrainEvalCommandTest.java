@@ -215,6 +215,17 @@ class TrainEvalCommandTest {
         assertEquals(2, Files.readAllLines(other.resolve("metrics.csv")).size(), "header and one row: a new run");
     }
 
+    /** eval takes the shared model switches as switches: "--zero-init-residual --weights W" was "unexpected 'W'". */
+    @Test
+    void evalTakesTheSharedModelSwitches() {
+        Cli plain = Cli.run("eval", "--model", "resnet20", "--weights", run.resolve("model.safetensors").toString(),
+                "--data", data.toString(), "--records-per-file", "24").assertSuccess();
+        Cli switched = Cli.run("eval", "--model", "resnet20", "--zero-init-residual", "--weights",
+                run.resolve("model.safetensors").toString(), "--stride-on-first-1x1", "--data", data.toString(),
+                "--records-per-file", "24").assertSuccess();
+        assertEquals(plain.lastLine(), switched.lastLine(), "the weights replace what the switches initialize");
+    }
+
     /** A small finished run in {@code root/name}, and the arguments that made it. */
     private static List<String> smallRun(String name) {
         List<String> args = List.of("train", "--model", "resnet20", "--data", data.toString(), "--records-per-file",
