@@ -34,7 +34,7 @@ final class BenchCommand {
         }
         int batch = args.integer("batch", 128, 1);
         if (args.has("threads")) {
-            Parallel.setThreads(args.integer("threads", 1, 1));
+            Parallel.setThreads(args.integer("threads", 1, 1, Arguments.MAX_THREADS));
         }
         double seconds = args.decimal("seconds", 10);
         if (!(seconds > 0)) {
@@ -42,7 +42,7 @@ final class BenchCommand {
         }
         ResNet model = ModelArguments.parse(args, "resnet20").build();
         int size = args.integer("image-size",
-                model.architecture().family() == Architecture.Family.CIFAR ? 32 : 224, 1);
+                model.architecture().family() == Architecture.Family.CIFAR ? 32 : 224, 1, Arguments.MAX_IMAGE_SIZE);
         boolean freezeBackbone = args.flag("freeze-backbone");
         args.rejectUnknown();
         if (freezeBackbone) {

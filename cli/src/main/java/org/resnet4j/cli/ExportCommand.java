@@ -32,7 +32,7 @@ final class ExportCommand {
         Path onnx = args.path("onnx");
         boolean dynamic = args.string("batch", DYNAMIC).equals(DYNAMIC);
         int batch = dynamic ? 0 : batch(args);
-        OptionalInt sizeOption = args.has("image-size") ? OptionalInt.of(args.integer("image-size", 0, 1))
+        OptionalInt sizeOption = args.has("image-size") ? OptionalInt.of(args.integer("image-size", 0, 1, Arguments.MAX_IMAGE_SIZE))
                 : OptionalInt.empty();
         args.rejectUnknown();
 

@@ -94,7 +94,7 @@ record ModelArguments(Optional<String> model, String defaultModel, OptionalInt c
         try {
             ResNets.architecture(name);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw UsageException.of(e);
         }
     }
 }

@@ -45,7 +45,7 @@ final class ServeCommand {
             throw new UsageException("serve: --port must be at most 65535, got " + port);
         }
         if (args.has("threads")) {
-            Parallel.setThreads(args.integer("threads", 1, 1));
+            Parallel.setThreads(args.integer("threads", 1, 1, Arguments.MAX_THREADS));
         }
         int workers = args.integer("workers", 1, 1);
         int maxBatch = args.integer("max-batch", 32, 1);

@@ -22,7 +22,7 @@ final class SummaryCommand {
         Arguments args = Arguments.parse("summary", argv, 1, ModelArguments.SWITCHES);
         ResNet model = ModelArguments.parse(args, "resnet20").build();
         int defaultSize = model.architecture().family() == Architecture.Family.CIFAR ? 32 : 224;
-        int size = args.integer("image-size", defaultSize, 1);
+        int size = args.integer("image-size", defaultSize, 1, Arguments.MAX_IMAGE_SIZE);
         int batch = args.integer("batch", DEFAULT_BATCH, 1);
         args.rejectUnknown();
         if (model.architecture().family() == Architecture.Family.IMAGENET && size < 32) {
