@@ -46,14 +46,14 @@ final class FinetuneCommand {
         }
         boolean overwrite = args.flag("overwrite");
         args.rejectUnknown();
-        RunDirectory.prepare("finetune", config.checkpointDirectory(), config.resume(), overwrite);
+        RunDirectory.check("finetune", config.checkpointDirectory(), config.resume(), overwrite);
         Architecture architecture = ResNets.architecture(model);
         int size = config.imageSize() > 0 ? config.imageSize() : architecture.family().imageSize();
         Workload.announce(new Workload(architecture, ModelOptions.defaults(ResNets.defaultClasses(model)), size,
                 config.batchSize(), true));
         Trainer.Summary summary;
         try {
-            summary = new FineTuner(config).run();
+            summary = new FineTuner(config).overwrite(overwrite).run();
         } catch (IllegalArgumentException e) {
             // What the request asks but its files refuse (a resume on other settings or images, an image size the
             // weights' mean image cannot take): a bad command line, as train reports it.

@@ -85,7 +85,7 @@ final class TrainCommand {
         }
         boolean overwrite = args.flag("overwrite");
         args.rejectUnknown();
-        RunDirectory.prepare("train", config.checkpointDirectory(), config.resume(), overwrite);
+        RunDirectory.check("train", config.checkpointDirectory(), config.resume(), overwrite);
         if (!folder && !Cifar10Reader.TRAINING_FILES.stream().allMatch(f -> Files.isRegularFile(data.resolve(f)))) {
             // Fetches the official archive where the network allows; offline it fails fast, naming the files and folder.
             new Cifar10Downloader().ensurePresent(data);
@@ -97,9 +97,9 @@ final class TrainCommand {
         Trainer.Summary summary;
         try {
             Path name = data.toAbsolutePath().normalize().getFileName();
-            summary = folder ? new Trainer(config).run(images.train(), images.validation(),
-                    name == null ? data.toString() : name.toString())
-                    : new Trainer(config).run();
+            Trainer trainer = new Trainer(config).overwrite(overwrite);
+            summary = folder ? trainer.run(images.train(), images.validation(),
+                    name == null ? data.toString() : name.toString()) : trainer.run();
         } catch (IllegalArgumentException e) {
             throw UsageException.of(e);
         }

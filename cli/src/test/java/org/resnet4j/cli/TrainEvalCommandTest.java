@@ -257,6 +257,27 @@ class TrainEvalCommandTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(metrics, Files.readAllBytes(dir.resolve("metrics.csv")));
     }
 
+    /**
+     * --overwrite deletes the earlier run only once the new one has passed every check: a momentum the recipe refuses
+     * (checked after the data are read) used to leave the directory emptied and the command failed.
+     */
+    @Test
+    void anOverwriteRefusedForItsSettingsLeavesTheEarlierRunWhole() throws IOException {
+        List<String> args = smallRun("overwrite-refused");
+        Path dir = root.resolve("overwrite-refused");
+        Map<String, byte[]> before = new HashMap<>();
+        for (String file : List.of("checkpoint.safetensors", "model.safetensors", "metrics.csv", "curves.png")) {
+            before.put(file, Files.readAllBytes(dir.resolve(file)));
+        }
+
+        Cli.run(with(args, "--overwrite", "--momentum", "1.5")).assertFailure(2, "momentum must be in [0, 1), got 1.5");
+        Cli.run(with(args, "--overwrite", "--warmup-lr", "-1")).assertFailure(2, "warmup rate must be >= 0");
+        for (Map.Entry<String, byte[]> file : before.entrySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(file.getValue(),
+                    Files.readAllBytes(dir.resolve(file.getKey())), file.getKey());
+        }
+    }
+
     /** Trained on every image (--val-size 0): training figures only, never NaN; eval --split val says why not. */
     @Test
     void aRunWithoutValidationReportsTrainingFiguresAndNoNaN() throws IOException {
