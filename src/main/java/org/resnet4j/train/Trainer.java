@@ -148,7 +148,8 @@ public final class Trainer {
 
     /**
      * Makes {@code dir} ready for a run: refuses one that holds a run unless it is resumed or overwritten, creates it,
-     * clears the earlier run when overwriting, and deletes the temporary files of writes a killed run left there. Shared by every kind of run ({@link FineTuner} too); called once the data,
+     * makes sure files can be written there, clears the earlier run when overwriting, and deletes the temporary files of
+     * writes a killed run left there. Shared by every kind of run ({@link FineTuner} too); called once the data,
      * weights and settings are read and checked, since overwriting deletes the earlier run for good.
      */
     static void prepareDirectory(Path dir, boolean resume, boolean overwrite) throws IOException {
@@ -161,10 +162,33 @@ public final class Trainer {
                     + "overwrite it (the CLI's --overwrite), or give another directory");
         }
         Files.createDirectories(dir);
+        // Before anything is deleted, and before hours of training whose first checkpoint could not be saved.
+        requireWritable(dir);
         if (overwrite) {
             clearRun(dir);
         }
         deleteLeftovers(dir);
+    }
+
+    /**
+     * Fails, naming {@code dir}, when no file can be created in it (read-only, another user's); nothing when it does
+     * not exist yet. A run checks its directory so before its first step; a caller may check it sooner.
+     */
+    public static void requireWritable(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        Path probe;
+        try {
+            probe = Files.createTempFile(dir, ".write-probe-", ".tmp");
+        } catch (IOException e) {
+            String reason = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.toString();
+            throw new java.nio.file.FileSystemException(dir.toString(), null, "the run directory is not writable ("
+                    + reason + "), so no checkpoint or weights could be saved there");
+        }
+        Files.delete(probe);
     }
 
     /** Whether {@code file} is one of the files a run writes into {@code dir} (the same file, by whatever path). */

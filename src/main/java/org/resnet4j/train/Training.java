@@ -242,6 +242,7 @@ public final class Training {
      * @throws IllegalArgumentException when the directory holds a run and neither {@link #resume} nor
      *                                  {@link #overwrite} was asked for (or both were), when the checkpoint was
      *                                  written with other settings, or when the training data hold no full batch
+     * @throws java.nio.file.FileSystemException when no file can be written into the checkpoint directory
      * @throws TrainingDivergedException when the loss or the weights stop being finite (the last good checkpoint stays)
      */
     public Trainer.Summary run() throws IOException {

@@ -122,6 +122,34 @@ class TrainingOptionsTest {
                 .contains("earlier weights"));
     }
 
+    /**
+     * A directory no file can be written into fails before the first step, naming the directory. Skipped where
+     * permissions do not bind (root with the capability to override them).
+     */
+    @Test
+    void anUnwritableDirectoryFailsBeforeTheFirstStepNamingIt() throws IOException {
+        Path readOnly = dir.resolve("read-only");
+        Files.createDirectories(readOnly);
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly), "permissions are not enforced");
+            List<Long> steps = new java.util.ArrayList<>();
+            java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                    () -> Training.of(fresh(), DATA).batchSize(4).iterations(1).checkpointDirectory(readOnly)
+                            .listener(new TrainingListener() {
+                                @Override
+                                public void onStep(long iteration, double loss) {
+                                    steps.add(iteration);
+                                }
+                            }).run());
+            assertEquals(readOnly.toString(), e.getFile());
+            assertTrue(e.getMessage().contains("the run directory is not writable (permission denied)"), e.getMessage());
+            assertEquals(List.of(), steps, "no step taken");
+        } finally {
+            Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
     private static ResNet fresh() {
         return ResNets.create("resnet20", ModelOptions.defaults(2));
     }

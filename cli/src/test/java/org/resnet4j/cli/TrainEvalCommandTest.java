@@ -278,6 +278,26 @@ class TrainEvalCommandTest {
         }
     }
 
+    /**
+     * A checkpoint directory no file can be written into fails before the first step, naming the directory (it
+     * failed at the first checkpoint). Not as root (with the capability to override permissions), which writes anyway.
+     */
+    @Test
+    void aReadOnlyCheckpointDirectoryFailsAtOnceNamingIt() throws IOException {
+        Path readOnly = root.resolve("read-only");
+        Files.createDirectories(readOnly);
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly), "permissions are not enforced");
+            List<String> args = new java.util.ArrayList<>(List.of(train("--iterations", "2")));
+            args.set(args.indexOf(run.toString()), readOnly.toString());
+            Cli.run(args.toArray(String[]::new)).assertFailure(1, readOnly + ": the run directory is not writable "
+                    + "(permission denied)");
+        } finally {
+            Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
     /** Trained on every image (--val-size 0): training figures only, never NaN; eval --split val says why not. */
     @Test
     void aRunWithoutValidationReportsTrainingFiguresAndNoNaN() throws IOException {
