@@ -53,6 +53,7 @@ public final class FineTuner {
     private final FineTuning config;
     private final Kernels kernels;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private boolean overwrite;
 
     public FineTuner(FineTuning config) {
         this.config = config;
@@ -64,7 +65,23 @@ public final class FineTuner {
         return this;
     }
 
+    /**
+     * Start over the run the checkpoint directory holds (not with a resume): its files are deleted only once the weights
+     * and images are read and the settings checked, just before the first step. Weights that are that run's own files
+     * are refused, since starting over would delete them. Returns this tuner.
+     */
+    public FineTuner overwrite(boolean value) {
+        this.overwrite = value;
+        return this;
+    }
+
     public Trainer.Summary run() throws IOException {
+        Path dir = config.checkpointDirectory();
+        if (overwrite && Trainer.isRunFile(dir, config.weights())) {
+            throw new IllegalArgumentException(config.weights() + " is a file of the run in " + dir + ", which "
+                    + "starting that run over would delete: copy the weights elsewhere first, or fine-tune into "
+                    + "another checkpoint directory");
+        }
         if (config.threads() > 0) {
             Parallel.setThreads(config.threads());
         }
@@ -101,8 +118,12 @@ public final class FineTuner {
         runSettings.put(IMAGE_SIZE, Integer.toString(size));
         // Which images train (files, classes, sizes): a resume on a folder whose files were replaced is refused.
         java.util.Optional<String> trainingImages = folder.dataset(split.train(), size).fingerprint();
-        Path dir = config.checkpointDirectory();
-        Trainer.prepareDirectory(dir, config.resume());
+        if (!config.resume()) {
+            // Checked before the directory is prepared, which may delete an earlier run; a resume checks the
+            // normalization its checkpoint records, below.
+            requireMeanImageFits(normalization, size);
+        }
+        Trainer.prepareDirectory(dir, config.resume(), overwrite);
         MetricsLog metrics = new MetricsLog(dir, config.model() + " fine-tuned on " + config.data().getFileName());
         Checkpoint.State state;
         if (config.resume() && Files.exists(Checkpoint.path(dir))) {
@@ -122,11 +143,7 @@ public final class FineTuner {
             state = new Checkpoint.State(0, new LoaderState(config.seed(), 0, 0, config.batchSize(),
                     split.train().size()), normalization, 0, 0, 0, 0, recipe);
         }
-        if (normalization.perPixel() && normalization.meanImageSize() != size) {
-            throw new IllegalArgumentException(config.weights() + " records a per-pixel mean image of "
-                    + normalization.meanImageSize() + "x" + normalization.meanImageSize() + " (the paper's CIFAR "
-                    + "input), which fits images of that size only, not --image-size " + size);
-        }
+        requireMeanImageFits(normalization, size);
         float[] mean = normalization.mean();
         float[] std = normalization.std();
         boolean imagenet = model.architecture().family() == Architecture.Family.IMAGENET;
@@ -164,6 +181,14 @@ public final class FineTuner {
         Evaluator.Result validation = end.validation();
         return new Trainer.Summary(end.iteration(), validation == null ? Double.NaN : validation.error(),
                 validation == null ? 0 : validation.images(), end.lastTrainError(), end.elapsedSeconds(), weights);
+    }
+
+    private void requireMeanImageFits(Normalization normalization, int size) {
+        if (normalization.perPixel() && normalization.meanImageSize() != size) {
+            throw new IllegalArgumentException(config.weights() + " records a per-pixel mean image of "
+                    + normalization.meanImageSize() + "x" + normalization.meanImageSize() + " (the paper's CIFAR "
+                    + "input), which fits images of that size only, not --image-size " + size);
+        }
     }
 
     /**

@@ -39,6 +39,7 @@ public final class Trainer {
     private final TrainingConfig config;
     private final Kernels kernels;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private boolean overwrite;
 
     public Trainer(TrainingConfig config) {
         this(config, Kernels.active());
@@ -64,6 +65,16 @@ public final class Trainer {
     /** Adds a listener to this trainer's runs; returns this trainer. */
     public Trainer addListener(TrainingListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Start over the run its directory holds (not with a resume): that run's files are deleted only once the data are
+     * read and every setting is checked, just before the first step, so a refused run leaves the earlier one whole.
+     * Returns this trainer.
+     */
+    public Trainer overwrite(boolean value) {
+        this.overwrite = value;
         return this;
     }
 
@@ -114,7 +125,8 @@ public final class Trainer {
                 .checkpointEvery(config.checkpointEvery())
                 .evaluateEvery(config.evalEvery())
                 .logEvery(config.logEvery())
-                .resume(config.resume());
+                .resume(config.resume())
+                .overwrite(overwrite);
         if (config.threads() > 0) {
             training.threads(config.threads());
         }
@@ -135,17 +147,61 @@ public final class Trainer {
     }
 
     /**
-     * Makes {@code dir} ready for a run: refuses one that holds a run unless it is resumed, creates it, and deletes the
-     * temporary files of writes a killed run left there. Shared by every kind of run ({@link FineTuner} too).
+     * Makes {@code dir} ready for a run: refuses one that holds a run unless it is resumed or overwritten, creates it,
+     * makes sure files can be written there, clears the earlier run when overwriting, and deletes the temporary files of
+     * writes a killed run left there. Shared by every kind of run ({@link FineTuner} too); called once the data,
+     * weights and settings are read and checked, since overwriting deletes the earlier run for good.
      */
-    static void prepareDirectory(Path dir, boolean resume) throws IOException {
-        if (!resume && holdsRun(dir)) {
+    static void prepareDirectory(Path dir, boolean resume, boolean overwrite) throws IOException {
+        if (resume && overwrite) {
+            throw new IllegalArgumentException(dir + ": resume the run or overwrite it, not both");
+        }
+        if (!resume && !overwrite && holdsRun(dir)) {
             throw new IllegalArgumentException(dir + " holds a training run (" + runFiles(dir).stream()
                     .filter(Files::exists).map(p -> p.getFileName().toString()).toList() + "): resume it, or "
-                    + "clear it first (the CLI's --overwrite), or give another directory");
+                    + "overwrite it (the CLI's --overwrite), or give another directory");
         }
         Files.createDirectories(dir);
+        // Before anything is deleted, and before hours of training whose first checkpoint could not be saved.
+        requireWritable(dir);
+        if (overwrite) {
+            clearRun(dir);
+        }
         deleteLeftovers(dir);
+    }
+
+    /**
+     * Fails, naming {@code dir}, when no file can be created in it (read-only, another user's); nothing when it does
+     * not exist yet. A run checks its directory so before its first step; a caller may check it sooner.
+     */
+    public static void requireWritable(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        Path probe;
+        try {
+            probe = Files.createTempFile(dir, ".write-probe-", ".tmp");
+        } catch (IOException e) {
+            String reason = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.toString();
+            throw new java.nio.file.FileSystemException(dir.toString(), null, "the run directory is not writable ("
+                    + reason + "), so no checkpoint or weights could be saved there");
+        }
+        Files.delete(probe);
+    }
+
+    /** Whether {@code file} is one of the files a run writes into {@code dir} (the same file, by whatever path). */
+    static boolean isRunFile(Path dir, Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return false;
+        }
+        for (Path own : runFiles(dir)) {
+            if (Files.exists(own) && Files.isSameFile(own, file)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code dir} holds a run's checkpoint, weights or metrics. */

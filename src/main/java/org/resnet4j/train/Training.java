@@ -59,6 +59,7 @@ public final class Training {
     long evaluateEvery = 1_000;
     long logEvery = 100;
     boolean resume;
+    boolean overwrite;
     final List<TrainingListener> listeners = new ArrayList<>();
     // Set only by Trainer, so that the train command's files stay as they were.
     Kernels kernels = Kernels.active();
@@ -210,10 +211,20 @@ public final class Training {
 
     /**
      * Continue the run in the checkpoint directory (from its start when it holds no checkpoint yet). Without it, a
-     * directory that holds a run is refused, so no run is overwritten by mistake ({@link Trainer#clearRun} clears one).
+     * directory that holds a run is refused, so no run is overwritten by mistake ({@link #overwrite} starts it over).
      */
     public Training resume(boolean value) {
         this.resume = value;
+        return this;
+    }
+
+    /**
+     * Start over the run the checkpoint directory holds: its checkpoint, weights, metrics and curves are deleted when
+     * {@link #run()} has checked everything it can before the first step, so a run refused for its data or settings
+     * leaves the earlier one whole. Not with {@link #resume}.
+     */
+    public Training overwrite(boolean value) {
+        this.overwrite = value;
         return this;
     }
 
@@ -228,9 +239,10 @@ public final class Training {
      * and the class names, so that it loads and classifies with nothing else) and reports the result.
      *
      * @throws IllegalStateException    when no checkpoint directory was given
-     * @throws IllegalArgumentException when the directory holds a run and {@link #resume} was not asked for, when the
-     *                                  checkpoint was written with other settings, or when the training data hold
-     *                                  no full batch
+     * @throws IllegalArgumentException when the directory holds a run and neither {@link #resume} nor
+     *                                  {@link #overwrite} was asked for (or both were), when the checkpoint was
+     *                                  written with other settings, or when the training data hold no full batch
+     * @throws java.nio.file.FileSystemException when no file can be written into the checkpoint directory
      * @throws TrainingDivergedException when the loss or the weights stop being finite (the last good checkpoint stays)
      */
     public Trainer.Summary run() throws IOException {

@@ -45,7 +45,7 @@ final class TrainingRun {
                 false);
         Recipe recipe = options.recipe();
         Path dir = options.checkpointDirectory;
-        Trainer.prepareDirectory(dir, options.resume);
+        Trainer.prepareDirectory(dir, options.resume, options.overwrite);
         MetricsLog metrics = new MetricsLog(dir, options.title != null ? options.title : name + " on "
                 + options.trainingData.size() + " images of " + options.trainingData.classNames().size() + " classes");
         Checkpoint.State state = startOrResume(sgd, recipe, metrics);

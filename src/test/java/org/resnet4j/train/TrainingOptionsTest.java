@@ -105,6 +105,55 @@ class TrainingOptionsTest {
                 () -> Training.of(MODEL, DATA).batchSize(4).checkpointDirectory(run).run());
     }
 
+    /** overwrite(true) starts a held run over, its files deleted only when the run has passed its checks; not with resume. */
+    @Test
+    void overwriteStartsAHeldRunOver() throws IOException {
+        Path run = dir.resolve("held");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve(MetricsLog.CSV), "an earlier run");
+        Files.writeString(run.resolve(Trainer.WEIGHTS_FILE), "earlier weights");
+        assertRefused("resume the run or overwrite it, not both", () -> Training.of(fresh(), DATA).batchSize(4)
+                .iterations(1).checkpointDirectory(run).resume(true).overwrite(true).run());
+        assertEquals("an earlier run", Files.readString(run.resolve(MetricsLog.CSV)));
+
+        Training.of(fresh(), DATA).batchSize(4).iterations(1).checkpointDirectory(run).overwrite(true).run();
+        assertFalse(Files.readString(run.resolve(MetricsLog.CSV)).contains("an earlier run"));
+        assertFalse(Files.readString(run.resolve(Trainer.WEIGHTS_FILE), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .contains("earlier weights"));
+    }
+
+    /**
+     * A directory no file can be written into fails before the first step, naming the directory. Skipped where
+     * permissions do not bind (root with the capability to override them).
+     */
+    @Test
+    void anUnwritableDirectoryFailsBeforeTheFirstStepNamingIt() throws IOException {
+        Path readOnly = dir.resolve("read-only");
+        Files.createDirectories(readOnly);
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly), "permissions are not enforced");
+            List<Long> steps = new java.util.ArrayList<>();
+            java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                    () -> Training.of(fresh(), DATA).batchSize(4).iterations(1).checkpointDirectory(readOnly)
+                            .listener(new TrainingListener() {
+                                @Override
+                                public void onStep(long iteration, double loss) {
+                                    steps.add(iteration);
+                                }
+                            }).run());
+            assertEquals(readOnly.toString(), e.getFile());
+            assertTrue(e.getMessage().contains("the run directory is not writable (permission denied)"), e.getMessage());
+            assertEquals(List.of(), steps, "no step taken");
+        } finally {
+            Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    private static ResNet fresh() {
+        return ResNets.create("resnet20", ModelOptions.defaults(2));
+    }
+
     /** The command line's words map to the enums in one place, and bad words are refused as before. */
     @Test
     void theConfigsWordsMapToTheEnums() {

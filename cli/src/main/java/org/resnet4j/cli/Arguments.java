@@ -13,6 +13,17 @@ import java.util.Set;
  * never silently falls back to a default.
  */
 final class Arguments {
+    /**
+     * The most {@code --threads} a command takes: far more than any machine has cores, and below the 32767 at which a
+     * {@link java.util.concurrent.ForkJoinPool} (the kernels' and the image decoders') throws without a message.
+     */
+    static final int MAX_THREADS = 4096;
+    /**
+     * The largest {@code --image-size} (and {@code --resize}): 3 x 4096 x 4096 bytes of one image stay far inside an
+     * int, which a side above 26754 overflows; a batch too large for one array is refused with its shape named.
+     */
+    static final int MAX_IMAGE_SIZE = 4096;
+
     private final String command;
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, List<String>> repeated = new LinkedHashMap<>();
@@ -52,6 +63,11 @@ final class Arguments {
             } else {
                 if (i + 1 >= args.length) {
                     throw new UsageException(command + ": option --" + name + " needs a value");
+                }
+                // No option takes a value that starts with "--": one that does is the next option, left without its
+                // value by mistake (or a switch this command does not know), never something to swallow silently.
+                if (args[i + 1].startsWith("--")) {
+                    throw new UsageException(command + ": --" + name + " needs a value, got option " + args[i + 1]);
                 }
                 value = args[++i];
             }
@@ -95,10 +111,19 @@ final class Arguments {
         return values.containsKey(name);
     }
 
+    /** A switch: absent, given alone, or given as {@code --name=true} or {@code --name=false} (any case). */
     boolean flag(String name) {
         used.add(name);
         String value = values.get(name);
-        return value != null && !value.equals("false");
+        if (value == null || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        // --overwrite=no must not mean yes: only the two words are read.
+        throw new UsageException(command + ": --" + name + " is a switch: give it alone, or as --" + name
+                + "=true or --" + name + "=false, got '" + value + "'");
     }
 
     Path path(String name) {
@@ -106,10 +131,13 @@ final class Arguments {
     }
 
     int integer(String name, int fallback, int min) {
+        return integer(name, fallback, min, Integer.MAX_VALUE);
+    }
+
+    int integer(String name, int fallback, int min, int max) {
         long parsed = longValue(name, fallback, min);
-        if (parsed > Integer.MAX_VALUE) {
-            throw new UsageException(command + ": --" + name + " must be at most " + Integer.MAX_VALUE + ", got "
-                    + parsed);
+        if (parsed > max) {
+            throw new UsageException(command + ": --" + name + " must be at most " + max + ", got " + parsed);
         }
         return (int) parsed;
     }

@@ -2,7 +2,6 @@ package org.resnet4j.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
-import java.util.Set;
 import java.util.SplittableRandom;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.kernels.Parallel;
@@ -28,15 +27,14 @@ final class BenchCommand {
     }
 
     static int run(String[] argv, PrintStream out) {
-        Arguments args = Arguments.parse("bench", argv, 1, Set.of("stride-on-first-1x1", "zero-init-residual",
-                "freeze-backbone"));
+        Arguments args = Arguments.parse("bench", argv, 1, ModelArguments.switchesAnd("freeze-backbone"));
         String mode = args.string("mode", "train").toLowerCase(Locale.ROOT);
         if (!mode.equals("train") && !mode.equals("infer")) {
             throw new UsageException("bench: --mode must be train or infer, got '" + mode + "'");
         }
         int batch = args.integer("batch", 128, 1);
         if (args.has("threads")) {
-            Parallel.setThreads(args.integer("threads", 1, 1));
+            Parallel.setThreads(args.integer("threads", 1, 1, Arguments.MAX_THREADS));
         }
         double seconds = args.decimal("seconds", 10);
         if (!(seconds > 0)) {
@@ -44,7 +42,7 @@ final class BenchCommand {
         }
         ResNet model = ModelArguments.parse(args, "resnet20").build();
         int size = args.integer("image-size",
-                model.architecture().family() == Architecture.Family.CIFAR ? 32 : 224, 1);
+                model.architecture().family() == Architecture.Family.CIFAR ? 32 : 224, 1, Arguments.MAX_IMAGE_SIZE);
         boolean freezeBackbone = args.flag("freeze-backbone");
         args.rejectUnknown();
         if (freezeBackbone) {

@@ -39,7 +39,7 @@ final class EvalCommand {
     }
 
     static int run(String[] argv, PrintStream out) throws Exception {
-        Arguments args = Arguments.parse("eval", argv, 1, Set.of());
+        Arguments args = Arguments.parse("eval", argv, 1, ModelArguments.SWITCHES);
         ModelArguments modelArguments = ModelArguments.parse(args, "resnet20");
         Path weights = args.path("weights");
         Path data = args.path("data");
@@ -48,7 +48,7 @@ final class EvalCommand {
         int recordsPerFile = args.integer("records-per-file", Cifar10Reader.RECORDS_PER_FILE, 1);
         ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
         if (args.has("threads")) {
-            org.resnet4j.kernels.Parallel.setThreads(args.integer("threads", 1, 1));
+            org.resnet4j.kernels.Parallel.setThreads(args.integer("threads", 1, 1, Arguments.MAX_THREADS));
         }
         args.rejectUnknown();
         if (!Set.of("test", "val", "train").contains(split)) {

@@ -3,7 +3,6 @@ package org.resnet4j.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.OptionalInt;
-import java.util.Set;
 import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.WeightFiles;
@@ -27,13 +26,13 @@ final class ExportCommand {
     }
 
     static int run(String[] argv, PrintStream out) throws Exception {
-        Arguments args = Arguments.parse("export", argv, 1, Set.of("stride-on-first-1x1"));
+        Arguments args = Arguments.parse("export", argv, 1, ModelArguments.SWITCHES);
         ModelArguments modelArguments = ModelArguments.parse(args, "resnet20");
         Path weights = args.path("weights");
         Path onnx = args.path("onnx");
         boolean dynamic = args.string("batch", DYNAMIC).equals(DYNAMIC);
         int batch = dynamic ? 0 : batch(args);
-        OptionalInt sizeOption = args.has("image-size") ? OptionalInt.of(args.integer("image-size", 0, 1))
+        OptionalInt sizeOption = args.has("image-size") ? OptionalInt.of(args.integer("image-size", 0, 1, Arguments.MAX_IMAGE_SIZE))
                 : OptionalInt.empty();
         args.rejectUnknown();
 

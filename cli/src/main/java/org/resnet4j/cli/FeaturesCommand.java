@@ -28,7 +28,7 @@ final class FeaturesCommand {
     }
 
     static int run(String[] argv, PrintStream out) throws Exception {
-        Arguments args = Arguments.parse("features", argv, 1, Set.of("stride-on-first-1x1"), Set.of("image"));
+        Arguments args = Arguments.parse("features", argv, 1, ModelArguments.SWITCHES, Set.of("image"));
         ModelArguments modelArguments = ModelArguments.parse(args, "resnet50");
         Path weights = args.path("weights");
         List<Path> images = args.all("image").stream().map(Path::of).toList();

@@ -37,27 +37,27 @@ final class FinetuneCommand {
         try {
             config = new FineTuning(model, defaults.weights(), defaults.data(),
                     args.integer("epochs", defaults.epochs(), 1), args.integer("batch", defaults.batchSize(), 2),
-                    args.decimal("lr", defaults.learningRate()), args.integer("image-size", 0, 1),
+                    args.decimal("lr", defaults.learningRate()), args.integer("image-size", 0, 1, Arguments.MAX_IMAGE_SIZE),
                     args.flag("freeze-backbone"), args.decimal("val-fraction", defaults.validationFraction()),
                     args.longValue("seed", 0L, Long.MIN_VALUE), defaults.checkpointDirectory(), args.flag("resume"),
-                    args.integer("threads", 0, 1));
+                    args.integer("threads", 0, 1, Arguments.MAX_THREADS));
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw UsageException.of(e);
         }
         boolean overwrite = args.flag("overwrite");
         args.rejectUnknown();
-        RunDirectory.prepare("finetune", config.checkpointDirectory(), config.resume(), overwrite);
+        RunDirectory.check("finetune", config.checkpointDirectory(), config.resume(), overwrite);
         Architecture architecture = ResNets.architecture(model);
         int size = config.imageSize() > 0 ? config.imageSize() : architecture.family().imageSize();
         Workload.announce(new Workload(architecture, ModelOptions.defaults(ResNets.defaultClasses(model)), size,
                 config.batchSize(), true));
         Trainer.Summary summary;
         try {
-            summary = new FineTuner(config).run();
+            summary = new FineTuner(config).overwrite(overwrite).run();
         } catch (IllegalArgumentException e) {
             // What the request asks but its files refuse (a resume on other settings or images, an image size the
             // weights' mean image cannot take): a bad command line, as train reports it.
-            throw new UsageException(e.getMessage());
+            throw UsageException.of(e);
         }
         RunDirectory.printSummary(out, summary);
         return 0;

@@ -16,8 +16,8 @@ record ImageCrop(int size, int resize) {
     /** The two options as given, read before the weights are (a bad flag fails before a slow load). */
     record Options(OptionalInt size, OptionalInt resize) {
         static Options parse(Arguments args) {
-            return new Options(args.has("image-size") ? OptionalInt.of(args.integer("image-size", 0, 1))
-                    : OptionalInt.empty(), args.has("resize") ? OptionalInt.of(args.integer("resize", 0, 1))
+            return new Options(args.has("image-size") ? OptionalInt.of(args.integer("image-size", 0, 1, Arguments.MAX_IMAGE_SIZE))
+                    : OptionalInt.empty(), args.has("resize") ? OptionalInt.of(args.integer("resize", 0, 1, Arguments.MAX_IMAGE_SIZE))
                     : OptionalInt.empty());
         }
 

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.io.DType;
 import org.resnet4j.io.ModelWeights;
@@ -36,7 +35,7 @@ final class InferCommand {
     }
 
     static int run(String[] argv, PrintStream out) throws Exception {
-        Arguments args = Arguments.parse("infer", argv, 1, Set.of("stride-on-first-1x1", "normalized"));
+        Arguments args = Arguments.parse("infer", argv, 1, ModelArguments.switchesAnd("normalized"));
         ModelArguments modelArguments = ModelArguments.parse(args, "resnet20");
         Path weights = args.path("weights");
         Path input = args.path("input");

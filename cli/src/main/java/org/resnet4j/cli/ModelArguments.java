@@ -1,9 +1,12 @@
 package org.resnet4j.cli;
 
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.models.ModelOptions;
@@ -23,6 +26,15 @@ import org.slf4j.LoggerFactory;
 record ModelArguments(Optional<String> model, String defaultModel, OptionalInt classes, ShortcutOption shortcut,
         boolean strideOnFirst1x1, boolean zeroInitResidual, long initSeed) {
     private static final Logger LOG = LoggerFactory.getLogger(ModelArguments.class);
+    /** The shared options that take no value: every command that parses these options declares them as switches. */
+    static final Set<String> SWITCHES = Set.of("stride-on-first-1x1", "zero-init-residual");
+
+    /** {@link #SWITCHES} and a command's own switches. */
+    static Set<String> switchesAnd(String... own) {
+        Set<String> all = new HashSet<>(SWITCHES);
+        all.addAll(List.of(own));
+        return Set.copyOf(all);
+    }
 
     /** The options as given; {@code defaultModel} is the network when neither {@code --model} nor weights name one. */
     static ModelArguments parse(Arguments args, String defaultModel) {
@@ -82,7 +94,7 @@ record ModelArguments(Optional<String> model, String defaultModel, OptionalInt c
         try {
             ResNets.architecture(name);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw UsageException.of(e);
         }
     }
 }

@@ -12,20 +12,20 @@ final class RunDirectory {
     }
 
     /**
-     * Refuses a directory that holds a run unless the user resumes it or asks to start it over; with
-     * {@code --overwrite}, clears it.
+     * Refuses, before anything slow, a directory that holds a run unless the user resumes it or asks to start it over,
+     * and one that cannot be written to. {@code --overwrite} clears nothing here: the run deletes the earlier one's
+     * files only once its data, weights and settings are read and checked, so a refused command leaves it whole.
      */
-    static void prepare(String command, Path directory, boolean resume, boolean overwrite) throws IOException {
+    static void check(String command, Path directory, boolean resume, boolean overwrite) throws IOException {
         if (overwrite && resume) {
             throw new UsageException(command + ": give --resume or --overwrite, not both");
         }
-        if (!resume && Trainer.holdsRun(directory)) {
-            if (!overwrite) {
-                throw new UsageException(command + ": " + directory + " holds a training run; pass --resume to "
-                        + "continue it, --overwrite to start it over, or --checkpoint-dir for a new one");
-            }
-            Trainer.clearRun(directory);
+        if (!resume && !overwrite && Trainer.holdsRun(directory)) {
+            throw new UsageException(command + ": " + directory + " holds a training run; pass --resume to "
+                    + "continue it, --overwrite to start it over, or --checkpoint-dir for a new one");
         }
+        // Before a CIFAR-10 download or a long read; the run checks again (and a new directory) before its first step.
+        Trainer.requireWritable(directory);
     }
 
     /**

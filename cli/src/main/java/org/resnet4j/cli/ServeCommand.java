@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.io.ModelWeights;
@@ -36,7 +35,7 @@ final class ServeCommand {
     }
 
     static int run(String[] argv, PrintStream out) throws Exception {
-        Arguments args = Arguments.parse("serve", argv, 1, Set.of("stride-on-first-1x1"));
+        Arguments args = Arguments.parse("serve", argv, 1, ModelArguments.SWITCHES);
         ModelArguments modelArguments = ModelArguments.parse(args, "resnet20");
         Path weights = args.path("weights");
         Path labelsFile = args.has("labels") ? args.path("labels") : null;
@@ -46,7 +45,7 @@ final class ServeCommand {
             throw new UsageException("serve: --port must be at most 65535, got " + port);
         }
         if (args.has("threads")) {
-            Parallel.setThreads(args.integer("threads", 1, 1));
+            Parallel.setThreads(args.integer("threads", 1, 1, Arguments.MAX_THREADS));
         }
         int workers = args.integer("workers", 1, 1);
         int maxBatch = args.integer("max-batch", 32, 1);

@@ -1,7 +1,6 @@
 package org.resnet4j.cli;
 
 import java.io.PrintStream;
-import java.util.Set;
 import org.resnet4j.models.Architecture;
 import org.resnet4j.models.MemoryEstimate;
 import org.resnet4j.models.ModelSummary;
@@ -20,10 +19,10 @@ final class SummaryCommand {
     }
 
     static int run(String[] argv, PrintStream out) {
-        Arguments args = Arguments.parse("summary", argv, 1, Set.of("stride-on-first-1x1", "zero-init-residual"));
+        Arguments args = Arguments.parse("summary", argv, 1, ModelArguments.SWITCHES);
         ResNet model = ModelArguments.parse(args, "resnet20").build();
         int defaultSize = model.architecture().family() == Architecture.Family.CIFAR ? 32 : 224;
-        int size = args.integer("image-size", defaultSize, 1);
+        int size = args.integer("image-size", defaultSize, 1, Arguments.MAX_IMAGE_SIZE);
         int batch = args.integer("batch", DEFAULT_BATCH, 1);
         args.rejectUnknown();
         if (model.architecture().family() == Architecture.Family.IMAGENET && size < 32) {

@@ -44,7 +44,8 @@ final class TrainCommand {
         int batch = args.integer("batch", paper.batchSize(), 2);
         int valSize = args.integer("val-size", paper.validationSize(), 0);
         double valFraction = args.decimal("val-fraction", 0.1);
-        int imageSize = args.integer("image-size", ResNets.architecture(model).family().imageSize(), 1);
+        int imageSize = args.integer("image-size", ResNets.architecture(model).family().imageSize(), 1,
+                Arguments.MAX_IMAGE_SIZE);
         requireOptionsOfItsData(args, folder, data, valFraction);
         FolderData images = folder ? FolderData.scan(data, valFraction, args.longValue("seed", paper.seed(),
                 Long.MIN_VALUE), imageSize) : null;
@@ -74,17 +75,17 @@ final class TrainCommand {
                     args.decimal("warmup-lr", paper.warmupRate()), args.decimal("momentum", paper.momentum()),
                     args.decimal("weight-decay", paper.weightDecay()), folder ? images.heldOut() : valSize,
                     args.string("normalization", paper.normalization()).toLowerCase(Locale.ROOT),
-                    args.longValue("seed", paper.seed(), Long.MIN_VALUE), args.integer("threads", 0, 1),
+                    args.longValue("seed", paper.seed(), Long.MIN_VALUE), args.integer("threads", 0, 1, Arguments.MAX_THREADS),
                     paper.checkpointDirectory(), args.longValue("checkpoint-every", paper.checkpointEvery(), 1),
                     args.longValue("eval-every", paper.evalEvery(), 1), args.longValue("log-every", paper.logEvery(), 1),
                     args.flag("resume"));
         } catch (IllegalArgumentException e) {
             // A value the options parser accepts but the recipe cannot use (a negative rate, an unknown schedule).
-            throw new UsageException(e.getMessage());
+            throw UsageException.of(e);
         }
         boolean overwrite = args.flag("overwrite");
         args.rejectUnknown();
-        RunDirectory.prepare("train", config.checkpointDirectory(), config.resume(), overwrite);
+        RunDirectory.check("train", config.checkpointDirectory(), config.resume(), overwrite);
         if (!folder && !Cifar10Reader.TRAINING_FILES.stream().allMatch(f -> Files.isRegularFile(data.resolve(f)))) {
             // Fetches the official archive where the network allows; offline it fails fast, naming the files and folder.
             new Cifar10Downloader().ensurePresent(data);
@@ -96,11 +97,11 @@ final class TrainCommand {
         Trainer.Summary summary;
         try {
             Path name = data.toAbsolutePath().normalize().getFileName();
-            summary = folder ? new Trainer(config).run(images.train(), images.validation(),
-                    name == null ? data.toString() : name.toString())
-                    : new Trainer(config).run();
+            Trainer trainer = new Trainer(config).overwrite(overwrite);
+            summary = folder ? trainer.run(images.train(), images.validation(),
+                    name == null ? data.toString() : name.toString()) : trainer.run();
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw UsageException.of(e);
         }
         RunDirectory.printSummary(out, summary);
         return 0;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.StateDicts;
@@ -68,6 +69,24 @@ class ClassifyCommandTest {
         Cli.run("classify", "--model", "resnet20", "--weights", SHIPPED.toString(), "--image",
                 IMAGES.resolve("rgb.png").toString(), "--top", "11")
                 .assertFailure(2, "--top 11 is more than the model's 10 classes");
+    }
+
+    /**
+     * The shared model switches are switches in classify too: --zero-init-residual once took the next option,
+     * --stride-on-first-1x1, as its value, so the network was built with the stride on the 3x3 and weights that record
+     * it on the 1x1 were refused. Only the metadata matters here: the file has no backbone to load.
+     */
+    @Test
+    void theSharedModelSwitchesFollowingEachOtherAreBothRead() throws IOException {
+        Path weights = dir.resolve("v1.safetensors");
+        SafeTensors.write(weights, List.of(org.resnet4j.io.TensorEntry.ofFloats("fc.bias", new int[] {2},
+                new float[2])), Map.of(ModelWeights.MODEL, "resnet50", ModelWeights.BOTTLENECK_STRIDE,
+                ModelWeights.STRIDE_ON_1X1));
+        Cli result = Cli.run("classify", "--weights", weights.toString(), "--image",
+                IMAGES.resolve("rgb.png").toString(), "--zero-init-residual", "--stride-on-first-1x1");
+        assertEquals(1, result.status(), result.err());
+        assertTrue(!result.err().contains("Bottleneck stride"), "the network is built with the stride on the 1x1: "
+                + result.err());
     }
 
     /**

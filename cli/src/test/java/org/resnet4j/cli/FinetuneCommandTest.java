@@ -162,6 +162,33 @@ class FinetuneCommandTest {
         Cli.run(args(dir.resolve("pixel40"), "--image-size", "40"))
                 .assertFailure(2, "per-pixel mean image of 32x32 (the paper's CIFAR input), which fits images of that "
                         + "size only, not --image-size 40");
+        // Refused so over the earlier run, --overwrite leaves it whole: it is cleared only once all is checked.
+        byte[] tuned = Files.readAllBytes(run.resolve("model.safetensors"));
+        Cli.run(args(run, "--image-size", "40", "--overwrite")).assertFailure(2, "not --image-size 40");
+        assertArrayEquals(tuned, Files.readAllBytes(run.resolve("model.safetensors")));
+    }
+
+    /**
+     * Weights that are a file of the run directory itself are refused with --overwrite, which would delete them: the
+     * default --checkpoint-dir, runs/resnet20-finetune, holds the model.safetensors one would fine-tune again.
+     */
+    @Test
+    void overwritingTheRunThatHoldsTheWeightsIsRefused() throws IOException {
+        Path run = dir.resolve("own");
+        Cli.run(args(run)).assertSuccess();
+        Path own = run.resolve("model.safetensors");
+        byte[] tuned = Files.readAllBytes(own);
+
+        Cli.run("finetune", "--weights", own.toString(), "--data", data.toString(), "--classes-from-folders",
+                "--epochs", "1", "--batch", "4", "--checkpoint-dir", run.toString(), "--overwrite")
+                .assertFailure(2, own + " is a file of the run in " + run + ", which starting that run over would "
+                        + "delete");
+        // The same file by another path (the directory given with a trailing "/." here).
+        Cli.run("finetune", "--weights", run.resolve(".").resolve("checkpoint.safetensors").toString(), "--data",
+                data.toString(), "--classes-from-folders", "--epochs", "1", "--batch", "4", "--checkpoint-dir",
+                run.toString(), "--overwrite").assertFailure(2, "is a file of the run in " + run);
+        assertArrayEquals(tuned, Files.readAllBytes(own));
+        assertTrue(Files.exists(run.resolve("checkpoint.safetensors")) && Files.exists(run.resolve("metrics.csv")));
     }
 
     /**

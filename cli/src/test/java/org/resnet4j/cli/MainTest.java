@@ -112,6 +112,25 @@ class MainTest {
         Cli.run("bench", "--model", "resnet20", "--mode", "train", "--batch", "1").assertFailure(2, "--batch >= 2");
     }
 
+    /** A switch takes no value, or true or false: --zero-init-residual=off once meant on. */
+    @Test
+    void aSwitchTakesOnlyTrueOrFalse() {
+        Cli.run("summary", "--model", "resnet20", "--zero-init-residual=off")
+                .assertFailure(2, "--zero-init-residual is a switch: give it alone, or as --zero-init-residual=true or "
+                        + "--zero-init-residual=false, got 'off'");
+        Cli.run("summary", "--model", "resnet20", "--zero-init-residual=FALSE").assertSuccess();
+        Cli.run("summary", "--model", "resnet20", "--zero-init-residual=True").assertSuccess();
+    }
+
+    /** An option whose value is left out does not take the next option as its value. */
+    @Test
+    void anOptionDoesNotSwallowTheNextOptionAsItsValue() {
+        Cli.run("summary", "--model", "resnet20", "--classes", "--zero-init-residual")
+                .assertFailure(2, "summary: --classes needs a value, got option --zero-init-residual");
+        Cli.run("summary", "--model", "--classes", "10")
+                .assertFailure(2, "summary: --model needs a value, got option --classes");
+    }
+
     @Test
     void trainValuesTheRecipeCannotUseAreUsageErrors() {
         Cli.run("train", "--data", "none", "--lr", "-0.1").assertFailure(2, "learning rate > 0");

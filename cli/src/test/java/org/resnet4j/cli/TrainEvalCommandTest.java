@@ -215,6 +215,89 @@ class TrainEvalCommandTest {
         assertEquals(2, Files.readAllLines(other.resolve("metrics.csv")).size(), "header and one row: a new run");
     }
 
+    /** eval takes the shared model switches as switches: "--zero-init-residual --weights W" was "unexpected 'W'". */
+    @Test
+    void evalTakesTheSharedModelSwitches() {
+        Cli plain = Cli.run("eval", "--model", "resnet20", "--weights", run.resolve("model.safetensors").toString(),
+                "--data", data.toString(), "--records-per-file", "24").assertSuccess();
+        Cli switched = Cli.run("eval", "--model", "resnet20", "--zero-init-residual", "--weights",
+                run.resolve("model.safetensors").toString(), "--stride-on-first-1x1", "--data", data.toString(),
+                "--records-per-file", "24").assertSuccess();
+        assertEquals(plain.lastLine(), switched.lastLine(), "the weights replace what the switches initialize");
+    }
+
+    /** A small finished run in {@code root/name}, and the arguments that made it. */
+    private static List<String> smallRun(String name) {
+        List<String> args = List.of("train", "--model", "resnet20", "--data", data.toString(), "--records-per-file",
+                "24", "--batch", "8", "--val-size", "24", "--seed", "3", "--checkpoint-dir",
+                root.resolve(name).toString(), "--iterations", "2", "--eval-every", "2");
+        Cli.run(args.toArray(String[]::new)).assertSuccess();
+        return args;
+    }
+
+    private static String[] with(List<String> args, String... extra) {
+        List<String> all = new java.util.ArrayList<>(args);
+        all.addAll(List.of(extra));
+        return all.toArray(String[]::new);
+    }
+
+    /** --overwrite=no is not a yes: it once cleared the run and trained a new one. */
+    @Test
+    void aSwitchGivenAnotherWordIsRefusedAndTheRunStays() throws IOException {
+        List<String> args = smallRun("switch-word");
+        Path dir = root.resolve("switch-word");
+        byte[] weights = Files.readAllBytes(dir.resolve("model.safetensors"));
+        byte[] metrics = Files.readAllBytes(dir.resolve("metrics.csv"));
+
+        Cli.run(with(args, "--overwrite=no")).assertFailure(2, "--overwrite is a switch: give it alone, or as "
+                + "--overwrite=true or --overwrite=false, got 'no'");
+        Cli.run(with(args, "--resume=0")).assertFailure(2, "--resume is a switch: give it alone, or as --resume=true or "
+                + "--resume=false, got '0'");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(weights, Files.readAllBytes(dir.resolve("model.safetensors")));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(metrics, Files.readAllBytes(dir.resolve("metrics.csv")));
+    }
+
+    /**
+     * --overwrite deletes the earlier run only once the new one has passed every check: a momentum the recipe refuses
+     * (checked after the data are read) used to leave the directory emptied and the command failed.
+     */
+    @Test
+    void anOverwriteRefusedForItsSettingsLeavesTheEarlierRunWhole() throws IOException {
+        List<String> args = smallRun("overwrite-refused");
+        Path dir = root.resolve("overwrite-refused");
+        Map<String, byte[]> before = new HashMap<>();
+        for (String file : List.of("checkpoint.safetensors", "model.safetensors", "metrics.csv", "curves.png")) {
+            before.put(file, Files.readAllBytes(dir.resolve(file)));
+        }
+
+        Cli.run(with(args, "--overwrite", "--momentum", "1.5")).assertFailure(2, "momentum must be in [0, 1), got 1.5");
+        Cli.run(with(args, "--overwrite", "--warmup-lr", "-1")).assertFailure(2, "warmup rate must be >= 0");
+        for (Map.Entry<String, byte[]> file : before.entrySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(file.getValue(),
+                    Files.readAllBytes(dir.resolve(file.getKey())), file.getKey());
+        }
+    }
+
+    /**
+     * A checkpoint directory no file can be written into fails before the first step, naming the directory (it
+     * failed at the first checkpoint). Not as root (with the capability to override permissions), which writes anyway.
+     */
+    @Test
+    void aReadOnlyCheckpointDirectoryFailsAtOnceNamingIt() throws IOException {
+        Path readOnly = root.resolve("read-only");
+        Files.createDirectories(readOnly);
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly), "permissions are not enforced");
+            List<String> args = new java.util.ArrayList<>(List.of(train("--iterations", "2")));
+            args.set(args.indexOf(run.toString()), readOnly.toString());
+            Cli.run(args.toArray(String[]::new)).assertFailure(1, readOnly + ": the run directory is not writable "
+                    + "(permission denied)");
+        } finally {
+            Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
     /** Trained on every image (--val-size 0): training figures only, never NaN; eval --split val says why not. */
     @Test
     void aRunWithoutValidationReportsTrainingFiguresAndNoNaN() throws IOException {

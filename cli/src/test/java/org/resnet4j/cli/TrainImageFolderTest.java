@@ -46,6 +46,27 @@ class TrainImageFolderTest {
         }
     }
 
+    /**
+     * Values too large for the code behind them are refused by name: 40000 threads made a thread pool throw without a
+     * message ("unexpected UsageException"), a 30000-pixel side overflowed the bytes of one image
+     * ("unexpected NegativeArraySizeException").
+     */
+    @Test
+    void hugeThreadCountsAndImageSizesAreRefusedByName() {
+        Path run = dir.resolve("huge");
+        Cli.run("train", "--model", "resnet20", "--data", data.toString(), "--image-size", "16", "--iterations", "1",
+                "--batch", "4", "--threads", "40000", "--checkpoint-dir", run.toString())
+                .assertFailure(2, "train: --threads must be at most 4096, got 40000");
+        Cli.run("train", "--model", "resnet20", "--data", data.toString(), "--image-size", "30000", "--iterations",
+                "1", "--batch", "4", "--checkpoint-dir", run.toString())
+                .assertFailure(2, "train: --image-size must be at most 4096, got 30000");
+        Cli.run("eval", "--weights", "w.safetensors", "--data", data.toString(), "--threads", "40000")
+                .assertFailure(2, "eval: --threads must be at most 4096, got 40000");
+        Cli.run("summary", "--model", "resnet18", "--image-size", "30000")
+                .assertFailure(2, "summary: --image-size must be at most 4096, got 30000");
+        assertTrue(!Files.exists(run), "nothing written");
+    }
+
     @Test
     void aFolderTrainsFromScratchAndItsWeightsNeedNothingElse() throws IOException {
         Path run = dir.resolve("run");
