@@ -1,6 +1,8 @@
 package org.resnet4j.train;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -182,10 +184,10 @@ public final class Trainer {
         try {
             probe = Files.createTempFile(dir, ".write-probe-", ".tmp");
         } catch (IOException e) {
-            String reason = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+            String reason = e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
                     : e.toString();
-            throw new java.nio.file.FileSystemException(dir.toString(), null, "the run directory is not writable ("
+            throw new FileSystemException(dir.toString(), null, "the run directory is not writable ("
                     + reason + "), so no checkpoint or weights could be saved there");
         }
         Files.delete(probe);
@@ -210,7 +212,7 @@ public final class Trainer {
     }
 
     /** Deletes the run in {@code dir} (checkpoint, weights, metrics and curves), so a new one can start there. */
-    public static void clearRun(Path dir) throws IOException {
+    private static void clearRun(Path dir) throws IOException {
         for (Path file : runFiles(dir)) {
             if (Files.deleteIfExists(file)) {
                 LOG.info("deleted {} of the earlier run", file);
