@@ -2,8 +2,10 @@ package org.resnet4j.io;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -49,7 +51,9 @@ public final class AtomicFiles {
      * {@link java.nio.file.NoSuchFileException}, never created by accident).
      *
      * @throws FileSystemException naming {@code target} (never the temporary file) and the reason, with the original
-     *                             failure as its cause, when writing, flushing or renaming fails
+     *                             failure as its cause, when writing, flushing or renaming fails; a write cancelled
+     *                             by an interrupt throws the JDK's {@link ClosedByInterruptException} (or
+     *                             {@link InterruptedIOException}) as it is
      */
     public static void write(Path target, Writer writer) throws IOException {
         Path absolute = target.toAbsolutePath();
@@ -69,6 +73,8 @@ public final class AtomicFiles {
                 Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
             }
             moved = true;
+        } catch (ClosedByInterruptException | InterruptedIOException e) {
+            throw e; // a cancelled write, not a file problem: the caller's interrupt handling needs to see it as such
         } catch (IOException e) {
             throw failure(target, e);
         } finally {
