@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     public static final String WEIGHTS_FILE = "model.safetensors";
-    /** Validation batches of the train command: what its figures were measured with. */
+    /** Validation batches of CIFAR-sized images in the train command: what its figures were measured with. */
     private static final int EVALUATION_BATCH = 500;
+    private static final int CIFAR_IMAGE_SIZE = 32;
 
     private final TrainingConfig config;
     private final Kernels kernels;
@@ -138,7 +139,10 @@ public final class Trainer {
         listeners.forEach(training::listener);
         training.kernels = kernels;
         training.title = config.model() + " on " + dataName;
-        training.evaluationBatchSize = EVALUATION_BATCH;
+        // 500 images of 32x32 take little memory; 500 of a folder's 224x224 would need gigabytes beyond what the
+        // training batch takes, so larger images are validated in batches of the training batch's size, which fits
+        // (evaluation keeps fewer activations than a training step). Results do not depend on the batch.
+        training.evaluationBatchSize = train.imageSize() <= CIFAR_IMAGE_SIZE ? EVALUATION_BATCH : config.batchSize();
         return training;
     }
 

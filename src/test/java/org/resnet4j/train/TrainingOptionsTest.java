@@ -38,6 +38,19 @@ class TrainingOptionsTest {
         assertRefused(message, () -> option.accept(Training.of(MODEL, DATA)));
     }
 
+    /**
+     * The train command validates CIFAR-sized images 500 at a time, larger ones at its training batch: 500 of a
+     * folder's 224x224 images would need gigabytes more than the training step that fits.
+     */
+    @Test
+    void largerImagesAreValidatedAtTheTrainingBatchSize(@TempDir Path dir) {
+        TrainingConfig config = TrainingConfig.paper("resnet20", dir, dir.resolve("run"));
+        Trainer trainer = new Trainer(config);
+        ResNet model = ResNets.create("resnet20", ModelOptions.defaults(2));
+        assertEquals(500, trainer.training(ArrayDataset.redOrBlue(12, 32, 1), null, model, "small").evaluationBatchSize);
+        assertEquals(128, trainer.training(ArrayDataset.redOrBlue(12, 64, 1), null, model, "large").evaluationBatchSize);
+    }
+
     @Test
     void theDefaultsAreThePapersRecipe() {
         Training training = Training.of(MODEL, DATA);

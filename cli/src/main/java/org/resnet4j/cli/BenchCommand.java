@@ -45,6 +45,10 @@ final class BenchCommand {
                 model.architecture().family() == Architecture.Family.CIFAR ? 32 : 224, 1, Arguments.MAX_IMAGE_SIZE);
         boolean freezeBackbone = args.flag("freeze-backbone");
         args.rejectUnknown();
+        if (freezeBackbone && !mode.equals("train")) {
+            throw new UsageException("bench: --freeze-backbone times a fine-tuning step (--mode train); inference runs "
+                    + "the same whatever trains");
+        }
         if (freezeBackbone) {
             // A fine-tuning step: only the classifier trains, so backward stops there.
             model.setTrainable(false);

@@ -14,11 +14,13 @@ import org.resnet4j.data.ImageFolder;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.data.TrainValidationSplit;
 import org.resnet4j.images.PixelTensors;
+import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.WeightFiles;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.serving.Labels;
+import org.resnet4j.serving.ModelInputs;
 import org.resnet4j.train.Evaluator;
 import org.resnet4j.train.TrainedWeights;
 import org.slf4j.Logger;
@@ -75,7 +77,10 @@ final class EvalCommand {
         Normalization normalization;
         if (folder) {
             ImageCrop crop = cropOptions.resolve("eval", model, trained.weights());
-            normalization = trained.weights().normalizationIfRecorded();
+            // The rule classify, features and serve follow: ImageNet's statistics for an ImageNet network that records
+            // none, a refusal for a CIFAR one (there is no standard CIFAR normalization to assume).
+            normalization = ModelInputs.normalizationFor(model, trained.weights().normalizationIfRecorded(),
+                    weights.toString());
             if (normalization == null) {
                 LOG.info("{} records no input normalization: using torchvision's ImageNet mean and std", weights);
                 normalization = new Normalization(PixelTensors.imagenetMean(), PixelTensors.imagenetStd());
@@ -95,6 +100,7 @@ final class EvalCommand {
             dataset = images.datasetFor(names, crop.resize(), crop.size());
             Workload.announce(new Workload(model.architecture(), model.options(), crop.size(), batch, false));
         } else {
+            requireCifarImages(trained, weights);
             normalization = trained.normalization();
             Workload.announce(new Workload(model.architecture(), model.options(), 32, batch, false));
             dataset = cifar(new Cifar10Reader(recordsPerFile), data, split, trained, weights);
@@ -103,6 +109,25 @@ final class EvalCommand {
         out.printf(Locale.ROOT, "accuracy=%.4f error=%.2f images=%d%n", result.accuracy(), result.error() * 100,
                 result.images());
         return 0;
+    }
+
+    /**
+     * CIFAR-10 data is scored as 32x32 images whose label i is CIFAR-10's class i: weights that record another image
+     * size or other class names (fine-tuned on a folder) would be scored against classes they never learned.
+     */
+    private static void requireCifarImages(TrainedWeights trained, Path weights) {
+        OptionalInt size = trained.weights().imageSizeIfRecorded();
+        if (size.isPresent() && size.getAsInt() != 32) {
+            throw new IllegalArgumentException(weights + ": the network was trained on " + size.getAsInt() + "x"
+                    + size.getAsInt() + " images (its metadata '" + ModelWeights.IMAGE_SIZE + "'), and CIFAR-10's are "
+                    + "32x32; evaluate it on an image folder");
+        }
+        List<String> names = trained.weights().labelsIfRecorded();
+        if (names != null && !names.equals(Labels.CIFAR10)) {
+            throw new IllegalArgumentException(weights + ": the network's classes are " + names + " (its metadata '"
+                    + ModelWeights.LABELS + "'), not CIFAR-10's " + Labels.CIFAR10 + "; evaluate it on an image folder "
+                    + "of its classes");
+        }
     }
 
     private static Cifar10Dataset cifar(Cifar10Reader reader, Path data, String split, TrainedWeights trained,

@@ -66,6 +66,11 @@ final class TrainCommand {
         } else {
             iterations = args.longValue("iterations", paper.iterations(), 1);
         }
+        if (args.has("warmup-lr") && args.longValue("warmup-iterations", paper.warmupIterations(), 0) == 0) {
+            // The rate alone warms nothing up, yet would be recorded in the recipe as if it had.
+            throw new UsageException("train: --warmup-lr is the rate of the warm-up iterations; give "
+                    + "--warmup-iterations N (more than 0) with it");
+        }
         TrainingConfig config;
         try {
             config = new TrainingConfig(model, data, recordsPerFile, iterations, batch,

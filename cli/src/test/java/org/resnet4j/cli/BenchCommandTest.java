@@ -28,5 +28,8 @@ class BenchCommandTest {
         Cli frozen = Cli.run("bench", "--model", "resnet20", "--batch", "4", "--mode", "train", "--seconds", "1",
                 "--freeze-backbone").assertSuccess();
         assertTrue(frozen.out().contains("(train FLOPs = 2 x 40551040 MACs per image)"), frozen.out());
+        // Inference runs the same whatever trains: the switch there would time nothing it names.
+        Cli.run("bench", "--model", "resnet20", "--batch", "4", "--mode", "infer", "--seconds", "1",
+                "--freeze-backbone").assertFailure(2, "--freeze-backbone times a fine-tuning step (--mode train)");
     }
 }

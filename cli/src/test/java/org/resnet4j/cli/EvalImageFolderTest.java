@@ -7,7 +7,9 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Cifar10Fixtures;
 import org.resnet4j.data.Cifar10Reader;
+import org.resnet4j.io.StateDicts;
+import org.resnet4j.models.ModelOptions;
+import org.resnet4j.models.ResNet;
+import org.resnet4j.models.ResNets;
 
 /**
  * {@code eval} of an image folder: the test images of a crafted CIFAR-10 directory written as PNG files under their
@@ -97,6 +103,38 @@ class EvalImageFolderTest {
         Path pending = dir.resolve("pending");
         Files.createDirectories(pending.resolve(".cifar-10-extract-123"));
         Cli.run("eval", "--weights", SHIPPED, "--data", pending.toString()).assertFailure(1, "CIFAR-10 data not found");
+    }
+
+    /**
+     * CIFAR weights that record no normalization are refused on a folder as classify refuses them: eval used to fall
+     * back to ImageNet's mean and std and print an accuracy. And CIFAR-10 files are no test of a network trained at
+     * another size or on other classes: it would be scored against classes it never learned.
+     */
+    @Test
+    void weightsThatDoNotFitTheDataAreRefused() throws IOException {
+        ResNet model = ResNets.create("resnet20", ModelOptions.defaults(10).withSeed(2));
+        Path bare = dir.resolve("bare.safetensors");
+        StateDicts.save(model, bare, Map.of("model", "resnet20"));
+        Cli.run("eval", "--weights", bare.toString(), "--data", folder("all", null).toString())
+                .assertFailure(1, bare + ": the weights record no input normalization, and a CIFAR network (resnet20) "
+                        + "has no standard one");
+
+        Map<String, String> normalization = Map.of("normalization.mean", "0.49,0.48,0.45", "normalization.std",
+                "0.25,0.24,0.26");
+        Path large = dir.resolve("large.safetensors");
+        Map<String, String> largeMetadata = new HashMap<>(normalization);
+        largeMetadata.put("image_size", "64");
+        StateDicts.save(model, large, largeMetadata);
+        Cli.run("eval", "--weights", large.toString(), "--data", cifar.toString(), "--records-per-file", "24")
+                .assertFailure(1, large + ": the network was trained on 64x64 images (its metadata 'image_size'), and "
+                        + "CIFAR-10's are 32x32");
+
+        Path named = dir.resolve("named.safetensors");
+        Map<String, String> namedMetadata = new HashMap<>(normalization);
+        namedMetadata.put("labels", "a\nb\nc\nd\ne\nf\ng\nh\ni\nj");
+        StateDicts.save(model, named, namedMetadata);
+        Cli.run("eval", "--weights", named.toString(), "--data", cifar.toString(), "--records-per-file", "24")
+                .assertFailure(1, "(its metadata 'labels'), not CIFAR-10's");
     }
 
     @Test

@@ -271,7 +271,11 @@ class TrainEvalCommandTest {
         }
 
         Cli.run(with(args, "--overwrite", "--momentum", "1.5")).assertFailure(2, "momentum must be in [0, 1), got 1.5");
-        Cli.run(with(args, "--overwrite", "--warmup-lr", "-1")).assertFailure(2, "warmup rate must be >= 0");
+        Cli.run(with(args, "--overwrite", "--warmup-iterations", "5", "--warmup-lr", "-1"))
+                .assertFailure(2, "warmup rate must be >= 0");
+        // A warm-up rate without warm-up iterations warms nothing up, and was recorded in the recipe as if it had.
+        Cli.run(with(args, "--overwrite", "--warmup-lr", "0.05")).assertFailure(2, "train: --warmup-lr is the rate of "
+                + "the warm-up iterations; give --warmup-iterations N (more than 0) with it");
         for (Map.Entry<String, byte[]> file : before.entrySet()) {
             org.junit.jupiter.api.Assertions.assertArrayEquals(file.getValue(),
                     Files.readAllBytes(dir.resolve(file.getKey())), file.getKey());

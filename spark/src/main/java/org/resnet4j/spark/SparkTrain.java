@@ -58,6 +58,11 @@ public final class SparkTrain {
         String model = o.value("--model", "resnet20");
         int classes = o.integer("--classes", 10);
         o.required("--workers");
+        if (o.values.containsKey("--warmup-lr") && o.number("--warmup-iterations", 0) == 0) {
+            // The rate alone warms nothing up, yet would be recorded in the recipe as if it had.
+            throw new IllegalArgumentException("--warmup-lr is the rate of the warm-up iterations; give "
+                    + "--warmup-iterations N (more than 0) with it");
+        }
         DistributedConfig config = new DistributedConfig(model, o.integer("--workers", 0), o.integer("--batch", 128),
                 o.number("--iterations", 64_000), o.real("--lr", 0.1), o.value("--schedule", "paper"),
                 o.number("--warmup-iterations", 0), o.real("--warmup-lr", 0.01), o.real("--momentum", 0.9),

@@ -67,6 +67,10 @@ class SparkTrainTest {
                 new String[] {"--data", "x", "--workers", "2", "--warmup-iterations", "7", "--warmup-lr", "-1"}));
         assertTrue(warmup.getMessage().startsWith("warm-up: iterations must be >= 0 and the rate > 0, got 7 at -1.0"),
                 warmup.getMessage());
+        IllegalArgumentException rateAlone = assertThrows(IllegalArgumentException.class, () -> SparkTrain.run(
+                new String[] {"--data", "x", "--workers", "2", "--warmup-lr", "0.05"}));
+        assertEquals("--warmup-lr is the rate of the warm-up iterations; give --warmup-iterations N (more than 0) "
+                + "with it", rateAlone.getMessage());
         IllegalArgumentException nan = assertThrows(IllegalArgumentException.class, () -> SparkTrain.run(
                 new String[] {"--data", "x", "--workers", "2", "--momentum", "NaN"}));
         assertEquals("--momentum must be a finite number, got 'NaN'", nan.getMessage());
