@@ -113,6 +113,12 @@ public final class DistributedTrainer {
                 .partitionBy(new ShardPartitioner(shards));
 
         ResNet model = factory.create();
+        if (!model.architecture().name().equals(config.model())) {
+            // The checkpoint names its network by the config's model; plain and residual networks of one depth have
+            // the same tensors, so a mismatch would load into the wrong network later without a word.
+            throw new IllegalArgumentException("the model factory builds " + model.architecture().name()
+                    + ", but the config names " + config.model() + "; they must agree");
+        }
         Sgd optimizer = new Sgd(Kernels.active(), model.namedParameters(), config.momentum(), config.weightDecay(),
                 false);
         long step = 0;

@@ -99,7 +99,8 @@ class DistributedTrainingTest {
     /** An ImageNet network trained on 32x32 images records the size, so that classify does not prepare them at 224. */
     @Test
     void anImageNetNetworkOnCifarRecordsItsImageSize(@TempDir Path run) throws Exception {
-        run(spark, records, ModelFactory.named("resnet18", 10, null, 3), CONFIG.withIterations(1), run);
+        run(spark, records, ModelFactory.named("resnet18", 10, null, 3), DistributedConfig.defaults("resnet18", 2)
+                .withBatch(16).withIterations(1).withCheckpointEvery(10).withSeed(5), run);
         assertEquals("32", SafeTensors.read(run.resolve(DistributedTrainer.WEIGHTS_FILE)).metadata()
                 .get(ModelWeights.IMAGE_SIZE));
         // Whole 32x32 images, so inference resizes to 32, not torchvision's 256/224 of it.
@@ -123,6 +124,18 @@ class DistributedTrainingTest {
             }
         }
         assertEquals(List.of(), SingleProcess.differingTensors(result.model(), model));
+    }
+
+    /**
+     * The checkpoint names its network by the config's model: a factory building another one (plain-20 under
+     * "resnet20", the same tensors) would make weights that load into the wrong network without a word.
+     */
+    @Test
+    void aFactoryBuildingAnotherNetworkThanTheConfigNamesIsRefused(@TempDir Path run) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(spark, records, ModelFactory.named("plain20", 10, null, 3), CONFIG, run));
+        assertEquals("the model factory builds plain20, but the config names resnet20; they must agree",
+                e.getMessage());
     }
 
     @Test
