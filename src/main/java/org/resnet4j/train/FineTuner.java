@@ -89,8 +89,13 @@ public final class FineTuner {
         int decodeThreads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
         // The pretrained network as the file has it (a fine-tuned one of 3 classes, too): its head is replaced anyway.
         SafeTensorsFile file = WeightFiles.read(config.weights());
-        ResNet pretrained = ResNets.create(kernels, config.model(), ModelOptions.defaults(
-                ModelWeights.classifierClasses(file).orElse(ResNets.defaultClasses(config.model()))));
+        ModelOptions options = ModelOptions.defaults(
+                ModelWeights.classifierClasses(file).orElse(ResNets.defaultClasses(config.model())));
+        // Built as the weights were trained: the stride placement of Bottleneck weights is in their metadata only.
+        boolean strideOnFirst1x1 =
+                ModelWeights.STRIDE_ON_1X1.equals(file.metadata().get(ModelWeights.BOTTLENECK_STRIDE));
+        ResNet pretrained = ResNets.create(kernels, config.model(), new ModelOptions(options.classes(),
+                options.shortcut(), strideOnFirst1x1, options.zeroInitResidual(), options.seed()));
         ModelWeights pretrainedWeights = ModelWeights.load(pretrained, config.weights(), file);
         Normalization normalization = inputNormalization(pretrainedWeights.normalizationIfRecorded());
         ImageFolder folder = ImageFolder.scan(config.data());

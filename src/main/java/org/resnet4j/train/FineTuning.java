@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * @param model              the architecture of the pretrained weights ({@code resnet50}, {@code resnet20}, ...)
  * @param weights            the pretrained weights: safetensors or a PyTorch checkpoint
  * @param data               an image folder, {@code data/<class>/<image>}
- * @param imageSize          the side of the network's input; 0 for the family's (224 ImageNet, 32 CIFAR)
+ * @param imageSize          the side of the network's input; 0 for the size the weights record, else the family's
+ *                           (224 ImageNet, 32 CIFAR)
  * @param freezeBackbone     train only the new classifier (much cheaper steps)
  * @param validationFraction the share of each class held out for validation, in [0, 1)
  * @param threads            kernel threads, 0 for the pool's default

@@ -67,6 +67,24 @@ class FinetuneCommandTest {
         return list.toArray(String[]::new);
     }
 
+    /**
+     * Bottleneck weights trained with the paper's stride on the first 1x1 record it, and fine-tune as they were built:
+     * finetune built torchvision's layout whatever the file said, and the load refused them with advice (an option)
+     * finetune does not take. The fine-tuned weights record the placement in turn.
+     */
+    @Test
+    void paperBottleneckWeightsFineTuneAsTheyWereBuilt() throws IOException {
+        ResNet v1 = ResNets.create("resnet50", new ModelOptions(10, null, true, false, 4));
+        Path paper = dir.resolve("resnet50-v1.safetensors");
+        StateDicts.save(v1, paper, Map.of("model", "resnet50", "bottleneck_stride", "1x1", Normalization.MEAN_KEY,
+                "0.49,0.48,0.45", Normalization.STD_KEY, "0.25,0.24,0.26"));
+        Path run = dir.resolve("v1-run");
+        Cli.run("finetune", "--model", "resnet50", "--weights", paper.toString(), "--data", data.toString(),
+                "--classes-from-folders", "--epochs", "1", "--batch", "8", "--val-fraction", "0.2", "--image-size",
+                "32", "--freeze-backbone", "--checkpoint-dir", run.toString()).assertSuccess();
+        assertEquals("1x1", SafeTensors.read(run.resolve("model.safetensors")).metadataValue("bottleneck_stride"));
+    }
+
     @Test
     void finetunedWeightsNameTheFoldersClassesAndLoadWithThem() throws IOException {
         Path run = dir.resolve("run");
