@@ -24,9 +24,15 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+        if (args.length == 0) {
+            // A bad command line, like any other: one line on standard error says why.
+            err.println("error: no command given; commands: summary, infer, train, eval, bench, export, convert, "
+                    + "features, figure6, finetune, serve, classify (--help lists their options)");
+            return 2;
+        }
+        if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             out.print(usage());
-            return args.length == 0 ? 2 : 0;
+            return 0;
         }
         if (args[0].equals("--version") || args[0].equals("-V")) {
             out.println("resnet4j " + Version.current());
