@@ -70,8 +70,24 @@ public final class Evaluator {
     /**
      * Runs {@code model}'s frozen form over every batch {@code loader} hands out (an evaluation loader: one epoch). An
      * evaluation that runs longer than {@value #PROGRESS_SECONDS} s logs its progress every as many seconds.
+     *
+     * @throws IllegalStateException when the network gives a NaN or infinite logit (its weights or statistics hold
+     *                               one, or overflow): no accuracy of such a network means anything
      */
     public static Result evaluate(ResNet model, Kernels kernels, BatchLoader loader) {
+        return evaluate(model, kernels, loader, true);
+    }
+
+    /**
+     * A training run's validation: a network diverging as it trains may overflow in evaluation mode first (on its
+     * running statistics) while its training loss is still finite; its figures are then NaN, not an error, and the
+     * run goes on to its own divergence check.
+     */
+    static Result validate(ResNet model, Kernels kernels, BatchLoader loader) {
+        return evaluate(model, kernels, loader, false);
+    }
+
+    private static Result evaluate(ResNet model, Kernels kernels, BatchLoader loader, boolean refuseNonFinite) {
         double lossSum = 0;
         long correct = 0;
         int images = 0;
@@ -85,6 +101,12 @@ public final class Evaluator {
             Tensor logits = frozen.forward(batch.tensor());
             int n = batch.size();
             int classes = logits.shape().dim(1);
+            if (!allFinite(logits.data())) {
+                if (refuseNonFinite) {
+                    throw nonFinite(logits.data(), images, classes);
+                }
+                return new Result(Double.NaN, Double.NaN, images + n);
+            }
             if (probabilities.length != logits.size()) {
                 probabilities = new float[logits.size()];
             }
@@ -103,5 +125,28 @@ public final class Evaluator {
             throw new IllegalArgumentException("evaluation: the dataset has no images");
         }
         return new Result(lossSum / images, 1 - correct / (double) images, images);
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A NaN logit compares false with every other, so the argmax would pick some class and the accuracy would look like
+     * a figure: weights holding a NaN or an infinity are refused instead.
+     */
+    private static IllegalStateException nonFinite(float[] logits, int imagesBefore, int classes) {
+        int i = 0;
+        while (Float.isFinite(logits[i])) {
+            i++;
+        }
+        return new IllegalStateException("the network gave logit " + logits[i] + " for image "
+                + (imagesBefore + i / classes) + " of the evaluation: its weights or batch-norm statistics hold a NaN "
+                + "or an infinity, or overflow");
     }
 }

@@ -167,7 +167,7 @@ public final class FineTuner {
                 config.batchSize(), dir, metrics, split.validation().isEmpty() ? null : () -> {
                     try (BatchLoader loader = BatchLoader.imageFolderEvaluation(split.validation(), evaluate,
                             config.batchSize(), Layout.NHWC, decodeThreads)) {
-                        return Evaluator.evaluate(model, kernels, loader);
+                        return Evaluator.validate(model, kernels, loader);
                     }
                 }, batches, batches, Math.max(1, batches / 4), listeners, checkpointMetadata);
         TrainingLoop.End end;

@@ -64,7 +64,14 @@ record TrainingLoop(ResNet model, String modelName, Sgd sgd, Kernels kernels, Re
                 progress.log(iteration, batch.epoch(), lossSum / images, 1 - correct / (double) images, lr);
             }
             boolean last = iteration == iterations;
-            if (iteration % evalEvery == 0 || last) {
+            boolean evaluate = iteration % evalEvery == 0 || last;
+            boolean checkpoint = iteration % checkpointEvery == 0 || last;
+            if (evaluate || checkpoint) {
+                // The loss was finite before this step's update; the update itself may still have overflowed, and
+                // neither a validation figure nor a checkpoint of such weights means anything.
+                FiniteState.require(model, sgd, iteration - 1);
+            }
+            if (evaluate) {
                 result = validation == null ? null : validation.get();
                 MetricsRow row = new MetricsRow(iteration, batch.epoch(), lr, lossSum / images,
                         1 - correct / (double) images, result == null ? Double.NaN : result.loss(),
@@ -87,9 +94,7 @@ record TrainingLoop(ResNet model, String modelName, Sgd sgd, Kernels kernels, Re
                     listener.onEvaluation(row);
                 }
             }
-            if (iteration % checkpointEvery == 0 || last) {
-                // The loss was finite before this step's update; the update itself may still have overflowed.
-                FiniteState.require(model, sgd, iteration - 1);
+            if (checkpoint) {
                 Checkpoint.write(directory, modelName, model, sgd, new Checkpoint.State(iteration, loader.state(),
                         start.normalization(), lossSum, correct, images, progress.elapsedSeconds(), recipe),
                         runSettings);

@@ -121,7 +121,7 @@ final class TrainingRun {
         return () -> {
             try (BatchLoader loader = BatchLoader.evaluation(options.validationData, normalization).batchSize(batch)
                     .threads(options.loaderThreads).layout(Layout.NHWC).build()) {
-                return Evaluator.evaluate(options.model, options.kernels, loader);
+                return Evaluator.validate(options.model, options.kernels, loader);
             }
         };
     }

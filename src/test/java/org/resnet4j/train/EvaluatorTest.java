@@ -30,4 +30,20 @@ class EvaluatorTest {
                     e.getMessage());
         }
     }
+
+    /**
+     * A network whose weights hold a NaN gives NaN logits, and a NaN compares false with every other logit: the
+     * argmax fell on class 0 and the accuracy came out as a figure. It is refused, naming the image.
+     */
+    @Test
+    void aNetworkGivingNaNLogitsIsRefused() {
+        ArrayDataset twoClasses = ArrayDataset.redOrBlue(6, 8, 1);
+        Normalization normalization = Normalization.perChannel(twoClasses);
+        ResNet model = ResNets.create("resnet20", ModelOptions.defaults(2).withSeed(1));
+        model.namedParameters().get("fc.bias").value().data()[1] = Float.NaN;
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Evaluator.evaluate(model, twoClasses, normalization, 4));
+        assertTrue(e.getMessage().startsWith("the network gave logit NaN for image 0 of the evaluation"),
+                e.getMessage());
+    }
 }
