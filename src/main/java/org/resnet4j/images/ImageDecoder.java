@@ -7,8 +7,6 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,6 +16,7 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.resnet4j.io.FileErrors;
 
 /**
  * Decodes PNG and JPEG files into 8-bit RGB with the JDK's ImageIO, as Pillow's {@code convert("RGB")} would: grey is
@@ -69,19 +68,9 @@ public final class ImageDecoder {
         } catch (IOException e) {
             // A FileSystemException's message is often the bare path ("data/cat/3.jpg" for a permission problem), and
             // callers show only the message: the reason is spelled out here.
-            throw new ImageDecodingException(file + ": cannot read: " + reason(e), e);
+            throw new ImageDecodingException(file + ": cannot read: " + FileErrors.reason(e), e);
         }
         return decode(bytes, file.toString());
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** @param source how errors name the bytes (a file name, "request body") */

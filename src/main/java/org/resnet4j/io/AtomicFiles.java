@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -138,18 +137,8 @@ public final class AtomicFiles {
      * (a hidden name the user never gave, gone by the time they look) or no file at all ("No space left on device").
      */
     private static FileSystemException failure(Path target, IOException e) {
-        String reason;
-        if (e instanceof AccessDeniedException) {
-            reason = "permission denied";
-        } else if (e instanceof FileSystemException f && f.getReason() == null) {
-            reason = e instanceof NoSuchFileException ? "no such file or directory"
-                    : e instanceof FileAlreadyExistsException ? "file already exists" : e.getClass().getSimpleName();
-        } else if (e instanceof FileSystemException f) {
-            reason = f.getReason();
-        } else {
-            reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        }
-        FileSystemException named = new FileSystemException(target.toString(), null, "cannot write: " + reason);
+        FileSystemException named = new FileSystemException(target.toString(), null,
+                "cannot write: " + FileErrors.reason(e));
         named.initCause(e);
         return named;
     }

@@ -1,7 +1,6 @@
 package org.resnet4j.train;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import org.resnet4j.data.Cifar10Reader;
 import org.resnet4j.data.Dataset;
 import org.resnet4j.data.TrainValidationSplit;
 import org.resnet4j.io.AtomicFiles;
+import org.resnet4j.io.FileErrors;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNet;
@@ -188,11 +188,8 @@ public final class Trainer {
         try {
             probe = Files.createTempFile(dir, ".write-probe-", ".tmp");
         } catch (IOException e) {
-            String reason = e instanceof AccessDeniedException ? "permission denied"
-                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
-                    : e.toString();
             throw new FileSystemException(dir.toString(), null, "the run directory is not writable ("
-                    + reason + "), so no checkpoint or weights could be saved there");
+                    + FileErrors.reason(e) + "), so no checkpoint or weights could be saved there");
         }
         Files.delete(probe);
     }

@@ -19,6 +19,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
 import org.resnet4j.io.AtomicFiles;
+import org.resnet4j.io.FileErrors;
 import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Kernels;
@@ -274,9 +275,7 @@ public final class DistributedTrainer {
         } catch (IOException e) {
             // The JDK's own message can be the bare path (a file in the directory's place, a denied directory).
             String reason = Files.exists(checkpointDir) && !Files.isDirectory(checkpointDir) ? "not a directory"
-                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
-                    : e instanceof FileSystemException ? e.getClass().getSimpleName() : e.getMessage();
+                    : FileErrors.reason(e);
             FileSystemException named = new FileSystemException(checkpointDir.toString(), null,
                     "cannot write checkpoints into this directory: " + reason);
             named.initCause(e);
