@@ -9,6 +9,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.resnet4j.images.EvaluationTransform;
+import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.images.TrainingTransform;
 import org.resnet4j.tensor.Layout;
 import org.slf4j.Logger;
@@ -83,22 +84,41 @@ public final class BatchLoader implements AutoCloseable {
     /**
      * A training loader over image files: shuffled by (seed, epoch), each image decoded and augmented by
      * {@code transform} with the draw for (seed, epoch, image), last incomplete batch dropped, unlimited epochs; images
-     * of a batch decoded on {@code decodeThreads} threads. {@code resumeFrom} (or null) continues a saved
+     * of a batch decoded on {@code decodeThreads} threads, JPEGs turned upright by their EXIF orientation. {@code resumeFrom} (or null) continues a saved
      * {@link #state()} exactly.
      */
     public static BatchLoader imageFolderTraining(List<ImageFolder.Sample> samples, TrainingTransform transform,
                                                   int batchSize, long seed, LoaderState resumeFrom, Layout layout,
                                                   int decodeThreads) {
-        LoaderState start = resumeFrom != null ? resumeFrom : new LoaderState(seed, 0, 0, batchSize, samples.size());
-        return new BatchLoader(new ImageFolderBatches(samples, transform, null, batchSize, start.seed(),
-                decodeThreads), start, Integer.MAX_VALUE, 2, layout);
+        return imageFolderTraining(samples, ImageDecoder.standard(), transform, batchSize, seed, resumeFrom, layout,
+                decodeThreads);
     }
 
-    /** An evaluation loader over image files: in the given order, {@code transform} only, every image once. */
+    /** As above, the images decoded by {@code decoder} (the folder's {@link ImageFolder#decoder()}, say). */
+    public static BatchLoader imageFolderTraining(List<ImageFolder.Sample> samples, ImageDecoder decoder,
+                                                  TrainingTransform transform, int batchSize, long seed,
+                                                  LoaderState resumeFrom, Layout layout, int decodeThreads) {
+        LoaderState start = resumeFrom != null ? resumeFrom : new LoaderState(seed, 0, 0, batchSize, samples.size());
+        return new BatchLoader(new ImageFolderBatches(samples, Objects.requireNonNull(decoder, "decoder"), transform,
+                null, batchSize, start.seed(), decodeThreads), start, Integer.MAX_VALUE, 2, layout);
+    }
+
+    /**
+     * An evaluation loader over image files: in the given order, {@code transform} only, every image once; JPEGs
+     * turned upright by their EXIF orientation ({@link ImageDecoder#standard()}).
+     */
     public static BatchLoader imageFolderEvaluation(List<ImageFolder.Sample> samples, EvaluationTransform transform,
                                                     int batchSize, Layout layout, int decodeThreads) {
-        return new BatchLoader(new ImageFolderBatches(samples, null, transform, batchSize, 0, decodeThreads),
-                new LoaderState(0, 0, 0, batchSize, samples.size()), 1, 2, layout);
+        return imageFolderEvaluation(samples, ImageDecoder.standard(), transform, batchSize, layout, decodeThreads);
+    }
+
+    /** As above, the images decoded by {@code decoder}. */
+    public static BatchLoader imageFolderEvaluation(List<ImageFolder.Sample> samples, ImageDecoder decoder,
+                                                    EvaluationTransform transform, int batchSize, Layout layout,
+                                                    int decodeThreads) {
+        return new BatchLoader(new ImageFolderBatches(samples, Objects.requireNonNull(decoder, "decoder"), null,
+                transform, batchSize, 0, decodeThreads), new LoaderState(0, 0, 0, batchSize, samples.size()), 1, 2,
+                layout);
     }
 
     BatchLoader(BatchSource source, LoaderState start, int endEpoch, int prefetch, Layout layout) {

@@ -9,15 +9,20 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.resnet4j.images.ImageDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A labelled image collection laid out as torchvision's {@code ImageFolder} reads it: {@code root/<class>/<image>},
  * one folder per class, classes sorted by name and numbered from 0, images found in a class folder and in folders
- * below it (in torchvision's order). Only the listing: decoding happens where the images are used.
+ * below it (in torchvision's order). Only the listing: decoding happens where the images are used, by the folder's
+ * {@link #decoder()}: {@link ImageDecoder#standard()} (JPEGs turned upright by their EXIF orientation) unless
+ * {@link #decodedBy} chose another. torchvision's {@code ImageFolder} keeps the stored pixels: for its inputs exactly,
+ * {@code folder.decodedBy(ImageDecoder.ignoringOrientation())}.
  *
  * <p>What counts: files ending in {@code .png}, {@code .jpg} or {@code .jpeg} (any case). Other files (notes, hidden
  * files, formats this library does not decode such as {@code .bmp}) are skipped and counted in {@link #skipped()}, never
@@ -54,12 +59,25 @@ public final class ImageFolder {
     private final List<String> classNames;
     private final List<Sample> samples;
     private final List<Path> skipped;
+    private final ImageDecoder decoder;
 
-    private ImageFolder(Path root, List<String> classNames, List<Sample> samples, List<Path> skipped) {
+    private ImageFolder(Path root, List<String> classNames, List<Sample> samples, List<Path> skipped,
+                        ImageDecoder decoder) {
         this.root = root;
         this.classNames = List.copyOf(classNames);
         this.samples = List.copyOf(samples);
         this.skipped = List.copyOf(skipped);
+        this.decoder = decoder;
+    }
+
+    /** The same listing, its images decoded by {@code decoder} (EXIF orientation ignored, say). */
+    public ImageFolder decodedBy(ImageDecoder decoder) {
+        return new ImageFolder(root, classNames, samples, skipped, Objects.requireNonNull(decoder, "decoder"));
+    }
+
+    /** What reads this folder's images into pixels. */
+    public ImageDecoder decoder() {
+        return decoder;
     }
 
     /** Lists {@code root}; an {@link IOException} names the folder when it is missing, has no class or a class is empty. */
@@ -112,7 +130,7 @@ public final class ImageFolder {
             LOG.warn("{}: {} files are not images of a class and were left out, e.g. {}", root, skipped.size(),
                     skipped.getFirst());
         }
-        return new ImageFolder(root, names, samples, skipped);
+        return new ImageFolder(root, names, samples, skipped, ImageDecoder.standard());
     }
 
     private static int[] codePoints(Path path) {
@@ -153,7 +171,7 @@ public final class ImageFolder {
      * file that fails to decode fails the read with an {@link java.io.UncheckedIOException} naming it.
      */
     public Dataset dataset(List<Sample> images, int imageSize) {
-        return new ImageFolderDataset(images, classNames, imageSize);
+        return new ImageFolderDataset(images, classNames, imageSize, imageSize, decoder);
     }
 
     /**
@@ -194,7 +212,7 @@ public final class ImageFolder {
      * evaluation transform: 256 and 224 for ImageNet networks); what {@code eval} of a folder runs.
      */
     public Dataset datasetFor(List<String> networkClasses, int resize, int imageSize) {
-        return new ImageFolderDataset(samplesLabelledBy(networkClasses), networkClasses, resize, imageSize);
+        return new ImageFolderDataset(samplesLabelledBy(networkClasses), networkClasses, resize, imageSize, decoder);
     }
 
     private static String abbreviated(List<String> names) {

@@ -29,16 +29,17 @@ final class ImageFolderBatches implements BatchSource, AutoCloseable {
     private final int size;
     private final int[] order;
     private int orderEpoch = -1;
-    private final ImageDecoder decoder = ImageDecoder.standard();
+    private final ImageDecoder decoder;
     private final ForkJoinPool pool;
 
     /** Exactly one of {@code training} and {@code evaluation} is given: it says the kind. */
-    ImageFolderBatches(List<ImageFolder.Sample> samples, TrainingTransform training, EvaluationTransform evaluation,
-                       int batchSize, long seed, int decodeThreads) {
+    ImageFolderBatches(List<ImageFolder.Sample> samples, ImageDecoder decoder, TrainingTransform training,
+                       EvaluationTransform evaluation, int batchSize, long seed, int decodeThreads) {
         if ((training == null) == (evaluation == null)) {
             throw new IllegalArgumentException("give a training or an evaluation transform");
         }
         this.samples = List.copyOf(samples);
+        this.decoder = decoder;
         this.training = training;
         this.evaluation = evaluation;
         this.batchSize = batchSize;

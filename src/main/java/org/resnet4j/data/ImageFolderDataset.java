@@ -10,7 +10,7 @@ import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.images.RgbImage;
 
 /**
- * Image files as a {@link Dataset} of one side S: each read decodes the file (EXIF orientation applied), resizes it so
+ * Image files as a {@link Dataset} of one side S: each read decodes the file (by the folder's decoder), resizes it so
  * that its shorter side is S (or a given R >= S) and takes the centre S x S, as torchvision's {@code Resize(S)},
  * {@code CenterCrop(S)} do (an S x S image stays as it is). Nothing is cached: a read costs a decode, which is why loaders read the images of a
  * batch on several threads. Immutable; safe to share between threads.
@@ -20,14 +20,11 @@ final class ImageFolderDataset implements Dataset {
     private final List<String> classNames;
     private final EvaluationTransform geometry;
     private final int size;
-    private final ImageDecoder decoder = ImageDecoder.standard();
-
-    ImageFolderDataset(List<ImageFolder.Sample> samples, List<String> classNames, int size) {
-        this(samples, classNames, size, size);
-    }
+    private final ImageDecoder decoder;
 
     /** Each image's shorter side resized to {@code resize} (torchvision's 256 for a 224 crop), then the centre crop. */
-    ImageFolderDataset(List<ImageFolder.Sample> samples, List<String> classNames, int resize, int size) {
+    ImageFolderDataset(List<ImageFolder.Sample> samples, List<String> classNames, int resize, int size,
+                       ImageDecoder decoder) {
         if (size < 1) {
             throw new IllegalArgumentException("image folder data set: image size must be >= 1, got " + size);
         }
@@ -48,6 +45,7 @@ final class ImageFolderDataset implements Dataset {
         this.classNames = List.copyOf(classNames);
         this.geometry = new EvaluationTransform(resize, size, null, null);
         this.size = size;
+        this.decoder = decoder;
     }
 
     @Override
@@ -94,6 +92,10 @@ final class ImageFolderDataset implements Dataset {
     public Optional<String> fingerprint() {
         long hash = 0xcbf29ce484222325L;
         hash = mix(hash, Integer.toString(size));
+        if (!decoder.appliesOrientation()) {
+            // Other pixels from the same files; mixed in only then, so fingerprints saved before the choice existed hold.
+            hash = mix(hash, "EXIF orientation ignored");
+        }
         for (ImageFolder.Sample sample : samples) {
             long bytes;
             try {

@@ -56,6 +56,16 @@ public final class ImageDecoder {
         return new ImageDecoder(false);
     }
 
+    /** Whether JPEGs are turned upright by their EXIF orientation ({@link #standard()}) or kept as stored. */
+    public boolean appliesOrientation() {
+        return applyOrientation;
+    }
+
+    @Override
+    public String toString() {
+        return applyOrientation ? "ImageDecoder[EXIF orientation applied]" : "ImageDecoder[EXIF orientation ignored]";
+    }
+
     public RgbImage decode(Path file) throws IOException {
         if (Files.isDirectory(file)) { // else readAllBytes fails with a bare "Is a directory", naming no path
             throw new ImageDecodingException(file + ": is a directory, not a file");

@@ -61,11 +61,16 @@ public final class ModelInputs {
      * center crop (torchvision's V2 ImageNet weights are evaluated at 232 for a 224 crop, V1 at 256).
      */
     public static Tensor load(List<Path> files, int resize, Normalization recorded, int size) throws IOException {
+        return load(files, ImageDecoder.standard(), resize, recorded, size);
+    }
+
+    /** As {@link #load(List, int, Normalization, int)}, the files decoded by {@code decoder}. */
+    public static Tensor load(List<Path> files, ImageDecoder decoder, int resize, Normalization recorded, int size)
+            throws IOException {
         if (resize < size) {
             throw new IllegalArgumentException("the shorter side must be resized to at least the crop: resize "
                     + resize + " < size " + size);
         }
-        ImageDecoder decoder = ImageDecoder.standard();
         List<RgbImage> images = new ArrayList<>();
         for (Path file : files) {
             images.add(decoder.decode(file));

@@ -2,6 +2,7 @@ package org.resnet4j.serving;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.images.ImageDecoder;
@@ -19,7 +20,8 @@ import org.resnet4j.tensor.Tensor;
  * core is decoded at a time.
  *
  * <p>The input is what {@code classify} builds from the same image file ({@link ModelInputs}): the image decoded
- * (JPEGs turned upright by their EXIF orientation, as a viewer shows them), its shorter side resized to
+ * (JPEGs turned upright by their EXIF orientation, as a viewer shows them, unless the decoder given keeps the stored
+ * pixels), its shorter side resized to
  * {@link #resize()}, center-cropped to {@link #imageSize()} (by default 32 for a CIFAR network, 224 for an ImageNet
  * one), the pixels as RGB in [0, 1] ({@code value / 255f}), then the normalization the weights record
  * ({@link Normalization#normalize}); weights that record none (a converted torchvision file) get torchvision's
@@ -42,7 +44,7 @@ public final class Predictor implements BatchModel {
     private final int imageSize;
     private final int resize;
     private final long maxPixels;
-    private final ImageDecoder decoder = ImageDecoder.standard();
+    private final ImageDecoder decoder;
     /**
      * Decoding is CPU-bound, so more images at once than cores would only hold more memory: with this bound a burst of
      * requests each claiming {@code maxPixels} holds one such image per core, not one per request held.
@@ -76,6 +78,16 @@ public final class Predictor implements BatchModel {
      */
     public Predictor(ResNet model, Normalization normalization, Labels labels, int imageSize, int resize,
                      long maxPixels) {
+        this(model, normalization, labels, imageSize, resize, maxPixels, ImageDecoder.standard());
+    }
+
+    /**
+     * As above, the request bodies decoded by {@code decoder}: {@link ImageDecoder#ignoringOrientation()} for a
+     * network trained on images as torchvision's {@code ImageFolder} reads them (EXIF orientation not applied).
+     */
+    public Predictor(ResNet model, Normalization normalization, Labels labels, int imageSize, int resize,
+                     long maxPixels, ImageDecoder decoder) {
+        this.decoder = Objects.requireNonNull(decoder, "decoder");
         this.modelName = model.architecture().name();
         if (imageSize < 1) {
             throw new IllegalArgumentException("image size must be >= 1, got " + imageSize);

@@ -98,7 +98,7 @@ public final class FineTuner {
                 options.shortcut(), strideOnFirst1x1, options.zeroInitResidual(), options.seed()));
         ModelWeights pretrainedWeights = ModelWeights.load(pretrained, config.weights(), file);
         Normalization normalization = inputNormalization(pretrainedWeights.normalizationIfRecorded());
-        ImageFolder folder = ImageFolder.scan(config.data());
+        ImageFolder folder = ImageFolder.scan(config.data()).decodedBy(config.decoder());
         ImageFolder.Split split = folder.split(config.validationFraction(), config.seed());
         int batches = split.train().size() / config.batchSize();
         if (batches < 1) {
@@ -165,13 +165,13 @@ public final class FineTuner {
         trainingImages.ifPresent(f -> checkpointMetadata.put(TrainingRun.DATA_FINGERPRINT, f));
         TrainingLoop loop = new TrainingLoop(model, config.model(), sgd, kernels, recipe, iterations,
                 config.batchSize(), dir, metrics, split.validation().isEmpty() ? null : () -> {
-                    try (BatchLoader loader = BatchLoader.imageFolderEvaluation(split.validation(), evaluate,
+                    try (BatchLoader loader = BatchLoader.imageFolderEvaluation(split.validation(), folder.decoder(), evaluate,
                             config.batchSize(), Layout.NHWC, decodeThreads)) {
                         return Evaluator.validate(model, kernels, loader);
                     }
                 }, batches, batches, Math.max(1, batches / 4), listeners, checkpointMetadata);
         TrainingLoop.End end;
-        try (BatchLoader loader = BatchLoader.imageFolderTraining(split.train(), augment, config.batchSize(),
+        try (BatchLoader loader = BatchLoader.imageFolderTraining(split.train(), folder.decoder(), augment, config.batchSize(),
                 config.seed(), state.loader(), Layout.NHWC, decodeThreads)) {
             end = loop.run(state, loader);
         }

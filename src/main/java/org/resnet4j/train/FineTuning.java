@@ -1,6 +1,7 @@
 package org.resnet4j.train;
 
 import java.nio.file.Path;
+import org.resnet4j.images.ImageDecoder;
 
 /**
  * What a fine-tuning run is set up from. {@link #defaults} is a common transfer-learning recipe: 10 epochs, batch 32,
@@ -14,10 +15,12 @@ import java.nio.file.Path;
  * @param freezeBackbone     train only the new classifier (much cheaper steps)
  * @param validationFraction the share of each class held out for validation, in [0, 1)
  * @param threads            kernel threads, 0 for the pool's default
+ * @param applyExifOrientation JPEGs turned upright by their EXIF orientation, as a viewer shows them (the default);
+ *                           false keeps the stored pixels, as torchvision's {@code ImageFolder} reads them
  */
 public record FineTuning(String model, Path weights, Path data, int epochs, int batchSize, double learningRate,
                          int imageSize, boolean freezeBackbone, double validationFraction, long seed,
-                         Path checkpointDirectory, boolean resume, int threads) {
+                         Path checkpointDirectory, boolean resume, int threads, boolean applyExifOrientation) {
 
     public FineTuning {
         if (epochs < 1 || batchSize < 2 || !(learningRate > 0) || imageSize < 0 || threads < 0
@@ -27,7 +30,20 @@ public record FineTuning(String model, Path weights, Path data, int epochs, int 
         }
     }
 
+    /** JPEGs turned upright by their EXIF orientation. */
+    public FineTuning(String model, Path weights, Path data, int epochs, int batchSize, double learningRate,
+                      int imageSize, boolean freezeBackbone, double validationFraction, long seed,
+                      Path checkpointDirectory, boolean resume, int threads) {
+        this(model, weights, data, epochs, batchSize, learningRate, imageSize, freezeBackbone, validationFraction, seed,
+                checkpointDirectory, resume, threads, true);
+    }
+
     public static FineTuning defaults(String model, Path weights, Path data, Path checkpointDirectory) {
         return new FineTuning(model, weights, data, 10, 32, 0.01, 0, false, 0.1, 0L, checkpointDirectory, false, 0);
+    }
+
+    /** The images' decoder this recipe asks for. */
+    public ImageDecoder decoder() {
+        return applyExifOrientation ? ImageDecoder.standard() : ImageDecoder.ignoringOrientation();
     }
 }

@@ -179,7 +179,8 @@ final class TrainingRun {
         if (saved != null && now.isPresent() && !saved.equals(now.get())) {
             throw new IllegalArgumentException("cannot resume from " + checkpoint + ": the training images are not "
                     + "the ones it trained on (" + DATA_FINGERPRINT + " saved " + saved + ", now " + now.get()
-                    + "): files were replaced, renamed or resized; train them in a new --checkpoint-dir");
+                    + "): files were replaced, renamed or resized, or are decoded otherwise (EXIF orientation applied or "
+                    + "not); train them in a new --checkpoint-dir");
         }
     }
 

@@ -88,6 +88,23 @@ class PredictorTest {
         assertArrayEquals(ModelInputs.load(List.of(file), 56, PER_CHANNEL, 48).data(), input);
     }
 
+    /** A sideways JPEG (EXIF orientation 6) is turned upright unless the predictor's decoder keeps what is stored. */
+    @Test
+    void theDecoderGivenDecidesTheOrientation() throws Exception {
+        Path file = Path.of("src", "test", "resources", "fixtures", "images", "exif6.jpg");
+        byte[] encoded = Files.readAllBytes(file);
+        ResNet model = ResNets.create("resnet20");
+        Predictor upright = new Predictor(model, PER_CHANNEL, Labels.defaultFor(10), 32, 32,
+                Predictor.DEFAULT_MAX_PIXELS);
+        Predictor stored = new Predictor(model, PER_CHANNEL, Labels.defaultFor(10), 32, 32,
+                Predictor.DEFAULT_MAX_PIXELS, ImageDecoder.ignoringOrientation());
+
+        assertArrayEquals(ModelInputs.load(List.of(file), 32, PER_CHANNEL, 32).data(), upright.input(encoded));
+        assertArrayEquals(ModelInputs.load(List.of(file), ImageDecoder.ignoringOrientation(), 32, PER_CHANNEL, 32)
+                .data(), stored.input(encoded));
+        assertFalse(Arrays.equals(upright.input(encoded), stored.input(encoded)));
+    }
+
     @Test
     void logitsOfABatchAreEachImagesAlone() throws ImageRejectedException {
         ResNet model = ResNets.create("resnet20");

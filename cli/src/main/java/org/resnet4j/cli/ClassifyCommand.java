@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
@@ -22,7 +23,7 @@ import org.resnet4j.tensor.Tensor;
 
 /**
  * {@code classify --model NAME --weights W --image FILE [--image FILE ...] [--top 5] [--labels imagenet|FILE]
- * [--output logits.safetensors] [--image-size S] [--resize R]}: the top classes of each image, one line per class:
+ * [--output logits.safetensors] [--image-size S] [--resize R] [--exif apply|ignore]}: the top classes of each image, one line per class:
  * {@code image=<file> rank=<r> index=<i> probability=<p> label=<name>}. Images are prepared as {@code features}
  * prepares them. Labels: {@code --labels}, else the class names the weights record (a {@code finetune} run), else
  * ImageNet's for 1,000 classes and CIFAR-10's for 10, else the index.
@@ -42,6 +43,7 @@ final class ClassifyCommand {
         String labelsOption = args.string("labels", null);
         Path output = args.has("output") ? args.path("output") : null;
         ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
+        ImageDecoder decoder = ExifOption.decoder(args, "classify");
         args.rejectUnknown();
         SafeTensorsFile file = WeightFiles.read(weights);
         ResNet model = modelArguments.buildFor(file, weights);
@@ -58,7 +60,7 @@ final class ClassifyCommand {
         Labels labels = labels(labelsOption, trained, model);
         Normalization normalization =
                 ModelInputs.normalizationFor(model, trained.normalizationIfRecorded(), weights.toString());
-        Tensor logits = model.freeze().forward(ModelInputs.load(images, crop.resize(), normalization, crop.size()));
+        Tensor logits = model.freeze().forward(ModelInputs.load(images, decoder, crop.resize(), normalization, crop.size()));
         int classes = model.classes();
         for (int i = 0; i < images.size(); i++) {
             float[] row = java.util.Arrays.copyOfRange(logits.data(), i * classes, (i + 1) * classes);

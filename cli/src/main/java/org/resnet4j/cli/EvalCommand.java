@@ -13,6 +13,7 @@ import org.resnet4j.data.Dataset;
 import org.resnet4j.data.ImageFolder;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.data.TrainValidationSplit;
+import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.images.PixelTensors;
 import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensorsFile;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code eval --model NAME --weights W.safetensors --data DIR [--split test|val|train] [--records-per-file 10000]
- * [--image-size S] [--resize R]}: the last line is exactly {@code accuracy=<0..1> error=<percent> images=<count>}. W is
+ * [--image-size S] [--resize R] [--exif apply|ignore]}: the last line is exactly {@code accuracy=<0..1> error=<percent> images=<count>}. W is
  * the final weights or a checkpoint of a run in progress. DIR is CIFAR-10 in its binary format (the normalization and
  * the validation split come from W's metadata, as {@code train} writes it; {@code --records-per-file} reads smaller
  * files in that format), or an image folder ({@code DIR/<class>/<image>}, every image scored, each class folder
@@ -49,6 +50,7 @@ final class EvalCommand {
         OptionalInt batchOption = args.has("batch") ? OptionalInt.of(args.integer("batch", 1, 1)) : OptionalInt.empty();
         int recordsPerFile = args.integer("records-per-file", Cifar10Reader.RECORDS_PER_FILE, 1);
         ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
+        ImageDecoder decoder = ExifOption.decoder(args, "eval");
         if (args.has("threads")) {
             org.resnet4j.kernels.Parallel.setThreads(args.integer("threads", 1, 1, Arguments.MAX_THREADS));
         }
@@ -66,9 +68,10 @@ final class EvalCommand {
         if (folder && args.has("records-per-file")) {
             throw new UsageException("eval: --records-per-file is for CIFAR-10 files; " + data + " is an image folder");
         }
-        if (!folder && (cropOptions.size().isPresent() || cropOptions.resize().isPresent())) {
-            throw new UsageException("eval: --image-size and --resize prepare the images of an image folder; " + data
-                    + " is CIFAR-10 data, whose 32x32 images are used as they are");
+        if (!folder && (cropOptions.size().isPresent() || cropOptions.resize().isPresent()
+                || args.has(ExifOption.NAME))) {
+            throw new UsageException("eval: --image-size, --resize and --exif prepare the images of an image folder; "
+                    + data + " is CIFAR-10 data, whose 32x32 images are used as they are");
         }
         SafeTensorsFile file = WeightFiles.read(weights);
         ResNet model = modelArguments.buildFor(file, weights);
@@ -87,7 +90,7 @@ final class EvalCommand {
             }
             Labels labels = ClassifyCommand.recordedOrDefault(trained.weights(), model);
             List<String> names = labels.names();
-            ImageFolder images = ImageFolder.scan(data);
+            ImageFolder images = ImageFolder.scan(data).decodedBy(decoder);
             if (trained.weights().labelsIfRecorded() == null && !names.containsAll(images.classNames())
                     && images.classNames().size() == model.classes()) {
                 // Weights that name no classes (converted from torchvision) and folders named otherwise than the

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.resnet4j.data.Normalization;
+import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
@@ -18,7 +19,7 @@ import org.resnet4j.tensor.Tensor;
 
 /**
  * {@code features --model NAME --weights W --image FILE [--image FILE ...] --output F.safetensors [--image-size S]
- * [--resize R]}:
+ * [--resize R] [--exif apply|ignore]}:
  * the backbone features of the images, in the order given, as F32 tensors named as torchvision's
  * {@code create_feature_extractor} names them: {@code layer1} ... {@code layerK} [N, C, H, W] and {@code flatten}
  * [N, C] (the pooled embedding). The images are prepared as {@code classify} prepares them.
@@ -34,6 +35,7 @@ final class FeaturesCommand {
         List<Path> images = args.all("image").stream().map(Path::of).toList();
         Path output = args.path("output");
         ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
+        ImageDecoder decoder = ExifOption.decoder(args, "features");
         args.rejectUnknown();
         SafeTensorsFile file = WeightFiles.read(weights);
         ResNet model = modelArguments.buildFor(file, weights);
@@ -41,7 +43,7 @@ final class FeaturesCommand {
         ImageCrop crop = cropOptions.resolve("features", model, trained);
         Normalization normalization =
                 ModelInputs.normalizationFor(model, trained.normalizationIfRecorded(), weights.toString());
-        Tensor input = ModelInputs.load(images, crop.resize(), normalization, crop.size());
+        Tensor input = ModelInputs.load(images, decoder, crop.resize(), normalization, crop.size());
         Map<String, Tensor> features = model.freeze().features(input);
         List<TensorEntry> entries = new ArrayList<>();
         features.forEach((name, t) -> entries.add(TensorEntry.ofFloats(name, t.shape().dims(), t.data())));

@@ -15,7 +15,7 @@ import org.resnet4j.train.Trainer;
 /**
  * {@code finetune --model NAME --weights W --data DIR --classes-from-folders [--freeze-backbone] [--epochs 10]
  * [--lr 0.01] [--batch 32] [--image-size S] [--val-fraction 0.1] [--seed S] [--threads T] [--checkpoint-dir D]
- * [--resume | --overwrite]}: transfer learning on an image folder ({@code DIR/<class>/<image>}); last line as
+ * [--resume | --overwrite] [--exif apply|ignore]}: transfer learning on an image folder ({@code DIR/<class>/<image>}); last line as
  * {@code train}'s.
  */
 final class FinetuneCommand {
@@ -40,7 +40,8 @@ final class FinetuneCommand {
                     args.decimal("lr", defaults.learningRate()), args.integer("image-size", 0, 1, Arguments.MAX_IMAGE_SIZE),
                     args.flag("freeze-backbone"), args.decimal("val-fraction", defaults.validationFraction()),
                     args.longValue("seed", 0L, Long.MIN_VALUE), defaults.checkpointDirectory(), args.flag("resume"),
-                    args.integer("threads", 0, 1, Arguments.MAX_THREADS));
+                    args.integer("threads", 0, 1, Arguments.MAX_THREADS),
+                    ExifOption.decoder(args, "finetune").appliesOrientation());
         } catch (IllegalArgumentException e) {
             throw UsageException.of(e);
         }

@@ -136,9 +136,11 @@ public final class Main {
                           [--records-per-file 10000] [--normalization channel|pixel] [--momentum 0.9]
                           [--weight-decay 0.0001] [--warmup-iterations N --warmup-lr R] [--log-every 100];
                           DIR CIFAR-10 or an image folder (DIR/<class>/<image>) [--image-size S] [--val-fraction 0.1]
+                          [--exif apply|ignore]
                   eval    [--model NAME] --weights W.safetensors|W.pth --data DIR [--split test|val|train]
                           [--batch B] [--threads T] [--records-per-file 10000]; DIR CIFAR-10 or an image
                           folder (DIR/<class>/<image>, classes by name) [--image-size S] [--resize R]
+                          [--exif apply|ignore]
                   bench   --model NAME --mode train|infer --batch B [--image-size S] [--threads T] [--seconds S]
                           [--freeze-backbone]
                   export  [--model NAME] --weights W.safetensors|W.pth --onnx OUT.onnx [--batch N|dynamic]
@@ -146,17 +148,19 @@ public final class Main {
                   convert --input X.pth --output Y.safetensors [--key NAME] [--strip-prefix P]
                           [--mean R,G,B --std R,G,B]
                   features [--model NAME] --weights W.safetensors|W.pth --image FILE [FILE ...]
-                          --output F.safetensors [--image-size S] [--resize R]
+                          --output F.safetensors [--image-size S] [--resize R] [--exif apply|ignore]
                   figure6 --run DIR [DIR ...] --output figure6.png
                   classify [--model NAME] --weights W.safetensors|W.pth --image FILE [FILE ...] [--top 5]
                           [--labels imagenet|FILE] [--output logits.safetensors] [--image-size S] [--resize R]
+                          [--exif apply|ignore]
                   finetune [--model NAME] --weights W.safetensors|W.pth --data DIR --classes-from-folders
                           [--freeze-backbone] [--epochs 10] [--lr 0.01] [--batch 32] [--image-size S]
                           [--val-fraction 0.1] [--seed S] [--threads T] [--checkpoint-dir D] [--resume | --overwrite]
+                          [--exif apply|ignore]
                   serve   [--model NAME] --weights W.safetensors|W.pth [--host 127.0.0.1] [--port 8080] [--threads T]
                           [--max-batch 32] [--max-wait-ms 5] [--max-queue 128] [--max-body-bytes 1048576]
                           [--timeout-ms 30000] [--grace-seconds 25] [--workers 1] [--labels FILE] [--image-size S]
-                          [--resize R] [--max-pixels 16777216]
+                          [--resize R] [--max-pixels 16777216] [--exif apply|ignore]
                 model options (every command that reads weights or measures a model; train and finetune take
                         the model's name only): [--classes N] [--shortcut A|B|C] [--stride-on-first-1x1]
                         [--zero-init-residual] [--init-seed S]; a command that reads weights builds the

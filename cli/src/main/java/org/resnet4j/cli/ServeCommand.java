@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code serve --model NAME --weights W [--port 8080] [--threads T] [--max-batch 32] [--max-wait-ms 5] [--resize R]
- * [--max-pixels 16777216]}: answers {@code POST /v1/classify} with the top classes of a PNG or JPEG of any size
+ * [--max-pixels 16777216] [--exif apply|ignore]}: answers {@code POST /v1/classify} with the top classes of a PNG or JPEG of any size
  * (prepared as {@code classify} prepares a file), plus {@code GET /healthz} and {@code GET /metrics}. Prints
  * {@code listening on http://HOST:PORT} once it answers; SIGTERM (or Ctrl-C) stops it gracefully.
  * docs/serving.md has the design and the limits.
@@ -57,9 +57,10 @@ final class ServeCommand {
         }
         long timeoutMs = args.longValue("timeout-ms", 30_000, 1);
         long graceSeconds = args.longValue("grace-seconds", 25, 1);
-        // Images are prepared as classify prepares them (its --image-size and --resize, and their defaults).
+        // Images are prepared as classify prepares them (its --image-size, --resize and --exif, and their defaults).
         ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
         long maxPixels = args.longValue("max-pixels", Predictor.DEFAULT_MAX_PIXELS, 1);
+        ImageDecoder decoder = ExifOption.decoder(args, "serve");
         args.rejectUnknown();
         if (maxPixels > ImageDecoder.MAX_PIXELS) {
             throw new UsageException("serve: --max-pixels " + maxPixels + " is more than the decoder's limit of "
@@ -82,7 +83,7 @@ final class ServeCommand {
         // As classify names them: a fine-tuned network's recorded names, not CIFAR-10's or the index.
         Labels labels = labelsFile == null ? ClassifyCommand.recordedOrDefault(trained, model)
                 : Labels.read(labelsFile, model.classes());
-        Predictor predictor = new Predictor(model, normalization, labels, crop.size(), resize, maxPixels);
+        Predictor predictor = new Predictor(model, normalization, labels, crop.size(), resize, maxPixels, decoder);
         // One pass before the port opens, so the first client does not pay for compiling the kernels.
         predictor.logits(List.of(new float[3 * predictor.imageSize() * predictor.imageSize()]));
         DynamicBatcher batcher = new DynamicBatcher(predictor,

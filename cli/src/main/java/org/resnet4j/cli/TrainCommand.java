@@ -9,6 +9,7 @@ import org.resnet4j.data.Cifar10Downloader;
 import org.resnet4j.data.Cifar10Reader;
 import org.resnet4j.data.Dataset;
 import org.resnet4j.data.ImageFolder;
+import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNets;
 import org.resnet4j.train.Trainer;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * [--val-size 5000] [--seed S] [--threads T] [--checkpoint-dir D] [--checkpoint-every N] [--resume | --overwrite]
  * [--eval-every N] [--records-per-file 10000]}. {@code --records-per-file} reads smaller files in the CIFAR-10 format
  * (crafted data). DIR may instead be an image folder ({@code DIR/<class>/<image>}): its images at {@code --image-size}
- * (the network family's by default), a {@code --val-fraction} of each class held out (0.1), the same recipe otherwise.
+ * (the network family's by default), a {@code --val-fraction} of each class held out (0.1), decoded as
+ * {@code --exif apply|ignore} says (apply), the same recipe otherwise.
  */
 final class TrainCommand {
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
@@ -47,8 +49,8 @@ final class TrainCommand {
         int imageSize = args.integer("image-size", ResNets.architecture(model).family().imageSize(), 1,
                 Arguments.MAX_IMAGE_SIZE);
         requireOptionsOfItsData(args, folder, data, valFraction);
-        FolderData images = folder ? FolderData.scan(data, valFraction, args.longValue("seed", paper.seed(),
-                Long.MIN_VALUE), imageSize) : null;
+        FolderData images = folder ? FolderData.scan(data, ExifOption.decoder(args, "train"), valFraction,
+                args.longValue("seed", paper.seed(), Long.MIN_VALUE), imageSize) : null;
         long trainImages = folder ? images.train().size()
                 : Cifar10Reader.TRAINING_FILES.size() * (long) recordsPerFile - valSize;
         long iterations;
@@ -126,7 +128,7 @@ final class TrainCommand {
                 throw new UsageException("train: --val-fraction must be in [0, 1), got " + valFraction);
             }
         } else {
-            for (String folderOnly : new String[] {"val-fraction", "image-size"}) {
+            for (String folderOnly : new String[] {"val-fraction", "image-size", ExifOption.NAME}) {
                 if (args.has(folderOnly)) {
                     throw new UsageException("train: --" + folderOnly + " is for an image folder; " + data + " is "
                             + "CIFAR-10 data (32x32 images; hold images out with --val-size)");
@@ -141,8 +143,9 @@ final class TrainCommand {
             return validation == null ? 0 : validation.size();
         }
 
-        static FolderData scan(Path data, double valFraction, long seed, int size) throws java.io.IOException {
-            ImageFolder folder = ImageFolder.scan(data);
+        static FolderData scan(Path data, ImageDecoder decoder, double valFraction, long seed, int size)
+                throws java.io.IOException {
+            ImageFolder folder = ImageFolder.scan(data).decodedBy(decoder);
             ImageFolder.Split split = folder.split(valFraction, seed);
             LOG.info("{}: {} classes, {} images to train on, {} held out, at {}x{}", data, folder.classNames().size(),
                     split.train().size(), split.validation().size(), size, size);

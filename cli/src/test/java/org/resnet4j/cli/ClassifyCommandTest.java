@@ -2,16 +2,19 @@ package org.resnet4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.SafeTensorsFile;
@@ -213,6 +216,30 @@ class ClassifyCommandTest {
         StateDicts.save(model, bad, Map.of("image_size", "large"));
         Cli.run("classify", "--model", "resnet18", "--weights", bad.toString(), "--image", image.toString())
                 .assertFailure(1, "metadata 'image_size' must be a positive whole number of pixels, got 'large'");
+    }
+
+    /**
+     * A JPEG stored sideways (EXIF orientation 6): classify turns it upright by default, as a viewer shows it; {@code
+     * --exif ignore} feeds the stored pixels, as torchvision's ImageFolder reads the file; other values are refused.
+     */
+    @Test
+    void exifDecidesWhetherASidewaysJpegIsTurnedUpright() throws IOException {
+        ResNet model = ResNets.create("resnet18", ModelOptions.defaults(1000).withSeed(5));
+        Path weights = dir.resolve("r18.safetensors");
+        StateDicts.save(model, weights, Map.of());
+        Path image = IMAGES.resolve("exif6.jpg");
+        float[] upright = classifyLogits(weights, image, "--image-size", "32");
+        float[] stored = classifyLogits(weights, image, "--image-size", "32", "--exif", "ignore");
+
+        int resize = 37; // round(32 * 256 / 224)
+        assertArrayEquals(model.freeze().forward(ModelInputs.batch(List.of(ImageDecoder.standard().decode(image)),
+                resize, null, 32)).data(), upright);
+        assertArrayEquals(model.freeze().forward(ModelInputs.batch(
+                List.of(ImageDecoder.ignoringOrientation().decode(image)), resize, null, 32)).data(), stored);
+        assertFalse(Arrays.equals(upright, stored), "the sideways pixels give other logits");
+        assertArrayEquals(upright, classifyLogits(weights, image, "--image-size", "32", "--exif", "apply"));
+        Cli.run("classify", "--model", "resnet18", "--weights", weights.toString(), "--image", image.toString(),
+                "--exif", "sideways").assertFailure(2, "classify: --exif must be apply or ignore, got 'sideways'");
     }
 
     private float[] classifyLogits(Path weights, Path image, String... options) throws IOException {

@@ -146,5 +146,8 @@ class EvalImageFolderTest {
                 .assertFailure(2, "--records-per-file is for CIFAR-10 files");
         Cli.run("eval", "--weights", SHIPPED, "--data", cifar.toString(), "--records-per-file", "24", "--image-size",
                 "64").assertFailure(2, "is CIFAR-10 data, whose 32x32 images are used as they are");
+        Cli.run("eval", "--weights", SHIPPED, "--data", cifar.toString(), "--records-per-file", "24", "--exif",
+                "ignore").assertFailure(2, "eval: --image-size, --resize and --exif prepare the images of an image "
+                + "folder");
     }
 }

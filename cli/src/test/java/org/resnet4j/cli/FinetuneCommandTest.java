@@ -145,6 +145,17 @@ class FinetuneCommandTest {
         Cli.run(args(run, "--resume")).assertFailure(2, "the training images are not the ones it trained on");
     }
 
+    /** A run fine-tuned on the stored pixels (--exif ignore) resumes only so: the fingerprint records the choice. */
+    @Test
+    void aResumeThatDecodesOtherwiseIsRefused() {
+        Path run = dir.resolve("stored");
+        Cli.run(args(run, "--exif", "ignore")).assertSuccess();
+        Cli.run(args(run, "--resume")).assertFailure(2, "or are decoded otherwise (EXIF orientation applied or not)");
+        Cli.run(args(run, "--resume", "--exif", "ignore")).assertSuccess();
+        Cli.run(args(dir.resolve("bad"), "--exif", "Upright"))
+                .assertFailure(2, "finetune: --exif must be apply or ignore, got 'upright'");
+    }
+
     @Test
     void aFrozenBackboneKeepsThePretrainedWeights() throws IOException {
         Path run = dir.resolve("frozen");

@@ -142,6 +142,23 @@ class TrainImageFolderTest {
     }
 
     /**
+     * A run whose images were turned upright by their EXIF orientation does not resume on the stored pixels (--exif
+     * ignore), nor the other way round: the run would go on over other inputs.
+     */
+    @Test
+    void aResumeThatDecodesOtherwiseIsRefused() {
+        Path run = dir.resolve("upright");
+        Cli.run("train", "--data", data.toString(), "--image-size", "16", "--iterations", "2", "--batch", "4",
+                "--checkpoint-dir", run.toString(), "--checkpoint-every", "2").assertSuccess();
+        Cli.run("train", "--data", data.toString(), "--image-size", "16", "--iterations", "3", "--batch", "4",
+                "--checkpoint-dir", run.toString(), "--checkpoint-every", "2", "--resume", "--exif", "ignore")
+                .assertFailure(2, "or are decoded otherwise (EXIF orientation applied or not)");
+        Cli.run("train", "--data", data.toString(), "--image-size", "16", "--iterations", "3", "--batch", "4",
+                "--checkpoint-dir", run.toString(), "--checkpoint-every", "2", "--resume", "--exif", "apply")
+                .assertSuccess();
+    }
+
+    /**
      * A resume on the same folder continues; on a folder whose files were replaced, in the same numbers, it is refused
      * (it continued on the checkpoint's normalization and position over other images).
      */
@@ -172,5 +189,9 @@ class TrainImageFolderTest {
         Cifar10Fixtures.writeLearnableDirectory(cifar, 24, 1);
         Cli.run("train", "--data", cifar.toString(), "--records-per-file", "24", "--image-size", "64")
                 .assertFailure(2, "--image-size is for an image folder; " + cifar + " is CIFAR-10 data");
+        Cli.run("train", "--data", cifar.toString(), "--records-per-file", "24", "--exif", "ignore")
+                .assertFailure(2, "--exif is for an image folder; " + cifar + " is CIFAR-10 data");
+        Cli.run("train", "--data", data.toString(), "--exif", "rotate")
+                .assertFailure(2, "train: --exif must be apply or ignore, got 'rotate'");
     }
 }
