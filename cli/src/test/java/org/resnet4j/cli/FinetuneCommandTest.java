@@ -145,6 +145,26 @@ class FinetuneCommandTest {
         Cli.run(args(run, "--resume")).assertFailure(2, "the training images are not the ones it trained on");
     }
 
+    /**
+     * What runs out of memory is announced at the size the run trains at: weights fine-tuned at 48 record it and train
+     * on at 48, so the out-of-memory line names 48x48 images, not the family's 32.
+     */
+    @Test
+    void theAnnouncedWorkloadHasTheSizeTheWeightsRecord() throws Exception {
+        Path at48 = dir.resolve("at48.safetensors");
+        StateDicts.save(ResNets.create("resnet20", ModelOptions.defaults(10).withSeed(1)), at48, Map.of("model",
+                "resnet20", Normalization.MEAN_KEY, "0.49,0.48,0.45", Normalization.STD_KEY, "0.25,0.24,0.26",
+                "image_size", "48"));
+        String[] argv = {"finetune", "--weights", at48.toString(), "--data", data.toString(), "--classes-from-folders",
+                "--batch", "64", "--checkpoint-dir", dir.resolve("big").toString()};
+        Workload.takeAnnounced();
+        UsageException refused = assertThrows(UsageException.class, () -> FinetuneCommand.run(argv, System.out));
+        assertTrue(refused.getMessage().contains("no full batch of 64"), refused.getMessage());
+        Workload announced = Workload.takeAnnounced();
+        assertEquals(48, announced.imageSize());
+        assertEquals(64, announced.batch());
+    }
+
     /** A run fine-tuned on the stored pixels (--exif ignore) resumes only so: the fingerprint records the choice. */
     @Test
     void aResumeThatDecodesOtherwiseIsRefused() {
