@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.resnet4j.data.MalformedDataException;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.io.NormalizationMetadata;
 
@@ -96,8 +97,14 @@ public final class SparkTrain {
             }
             JavaRDD<byte[]> records = Cifar10Input.records(spark, files);
             // As train's --normalization: per-channel statistics, or the paper's per-pixel mean image (§4.2).
-            Normalization normalization = normalizationKind.equals("pixel") ? Cifar10Input.perPixelMean(records)
-                    : Cifar10Input.perChannel(records);
+            Normalization normalization;
+            try {
+                normalization = normalizationKind.equals("pixel") ? Cifar10Input.perPixelMean(records)
+                        : Cifar10Input.perChannel(records);
+            } catch (IllegalArgumentException e) {
+                // A label out of range: bad data, not a bad command line (status 1, as train's is).
+                throw new MalformedDataException(data + ": " + e.getMessage(), e);
+            }
             DistributedTrainer.Result result = DistributedTrainer.train(spark, records,
                     new Cifar10Input(normalization), ModelFactory.named(model, classes, null, config.seed()), config,
                     checkpoints, resume, NormalizationMetadata.toMetadata(normalization));

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.data.MalformedDataException;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
@@ -29,6 +31,21 @@ class SparkTrainTest {
         System.clearProperty("spark.driver.host");
         System.clearProperty("spark.driver.bindAddress");
         System.clearProperty("spark.ui.enabled");
+    }
+
+    /** A label out of range is bad data (status 1, as train's), not a bad command line (status 2). */
+    @Test
+    void aLabelOutOfRangeIsMalformedDataNamingTheRecord(@TempDir Path data, @TempDir Path run) throws Exception {
+        Fixtures.writeBinaryFiles(Fixtures.dataset(100, 8), 20, data);
+        Path third = data.resolve("data_batch_3.bin");
+        byte[] bytes = Files.readAllBytes(third);
+        bytes[17 * 3073] = (byte) 200; // record 57 counting through the files
+        Files.write(third, bytes);
+        MalformedDataException e = assertThrows(MalformedDataException.class, () -> SparkTrain.run(new String[] {
+            "--master", "local[2]", "--data", data.toString(), "--workers", "2", "--batch", "8", "--iterations", "2",
+            "--checkpoint-dir", run.toString()}));
+        assertTrue(e.getMessage().startsWith(data + ": CIFAR-10 record 57 (0-based, counting through the files in "
+                + "order) has label 200"), e.getMessage());
     }
 
     @Test
