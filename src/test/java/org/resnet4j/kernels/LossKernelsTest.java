@@ -64,6 +64,22 @@ class LossKernelsTest {
         assertAllClose("gradLogits", new double[] {0.125, -0.125, -0.375, 0.375}, grad, 1e-7, 0);
     }
 
+    /**
+     * A logit of -inf is a class of probability 0: PyTorch's {@code cross_entropy([[0, 1, -inf]], [1])} is
+     * ln(1 + e^-1) = 0.3133, finite; with smoothing its loss is +inf (the smoothed target puts weight on that class).
+     */
+    @ParameterizedTest
+    @MethodSource("org.resnet4j.testing.KernelSets#loss")
+    void aLogitOfMinusInfinityIsAClassOfProbabilityZero(LossKernels loss) {
+        float[] logits = {0f, 1f, Float.NEGATIVE_INFINITY};
+        float[] probs = new float[3];
+        assertEquals(Math.log1p(Math.exp(-1)), loss.softmaxCrossEntropyForward(1, 3, logits, new int[] {1}, 0f, probs),
+                1e-7);
+        assertAllClose("probs", new double[] {1 / (1 + Math.E), Math.E / (1 + Math.E), 0}, probs, 1e-7, 0);
+        assertEquals(Double.POSITIVE_INFINITY, loss.softmaxCrossEntropyForward(1, 3, logits, new int[] {1}, 0.1f,
+                probs));
+    }
+
     @ParameterizedTest
     @MethodSource("org.resnet4j.testing.KernelSets#loss")
     void hugeLogitsStayFinite(LossKernels loss) {

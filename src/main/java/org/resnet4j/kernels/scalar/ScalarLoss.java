@@ -34,7 +34,9 @@ public final class ScalarLoss implements LossKernels {
                 sumLogp += logp;
             }
             double logpLabel = (double) logits[row + labels[n]] - max - logSum;
-            total += -(1 - smoothing) * logpLabel - smoothing / classes * sumLogp;
+            // Without smoothing the sum's term is absent, not 0 times it: a logit of -inf makes the sum -inf, and
+            // PyTorch's loss stays finite there (0 * -inf would be NaN).
+            total += smoothing == 0 ? -logpLabel : -(1 - smoothing) * logpLabel - smoothing / classes * sumLogp;
         }
         return total / batch;
     }
