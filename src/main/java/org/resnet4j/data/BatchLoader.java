@@ -266,15 +266,27 @@ public final class BatchLoader implements AutoCloseable {
         closed = true;
         worker.interrupt();
         ready.offer(WAKE_UP);
-        try {
-            worker.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // A cancelled caller (a job server's cancel(true)) closes with its interrupt flag set, which would end the
+        // join at once and leave the source open: the flag is set aside while waiting, and restored after.
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long left = deadline - System.nanoTime();
+        while (worker.isAlive() && left > 0) {
+            try {
+                worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            left = deadline - System.nanoTime();
         }
         if (worker.isAlive()) {
-            LOG.warn("batch loader thread {} did not stop within 10 s", worker.getName());
-        } else {
-            closeSource(source);
+            // Its source is closed all the same (a source of files or sockets, a decoding pool): the thread is a
+            // daemon stuck in the source's own code, and whatever it does next with a closed source is discarded.
+            LOG.warn("batch loader thread {} did not stop within 10 s; closing its source under it", worker.getName());
+        }
+        closeSource(source);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

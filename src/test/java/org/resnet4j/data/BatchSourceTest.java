@@ -77,6 +77,26 @@ class BatchSourceTest {
         assertTrue(source.closed, "closing the loader closes the source");
     }
 
+    /**
+     * A loader closed on a cancelled thread (its interrupt flag set, as a job server's cancel(true) leaves it) still
+     * stops its worker and closes the source, and hands the flag back set.
+     */
+    @Test
+    void closingOnAnInterruptedThreadStillClosesTheSource() {
+        Counting source = new Counting();
+        BatchLoader loader = BatchLoader.of(source, Layout.NCHW, null, 2);
+        loader.next();
+        Thread.currentThread().interrupt();
+        try {
+            loader.close();
+            assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt flag is kept");
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(source.closed, "the source is closed");
+        assertFalse(loader.workerAlive(), "the worker has stopped");
+    }
+
     @Test
     void aResumedLoaderStartsWhereTheStateSaysAndRefusesAnotherSeed() {
         try (BatchLoader loader = BatchLoader.of(new Counting(), Layout.NCHW, new LoaderState(17, 1, 2, 4, 10), 3)) {
