@@ -9,8 +9,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * The one thread pool every kernel shares for intra-op parallelism. Its size defaults to the number of available
- * processors, or {@code -Dresnet4j.threads=N}, or {@link #setThreads(int)}.
+ * The one thread pool every kernel shares for intra-op parallelism. The number of threads a kernel call uses defaults
+ * to the number of available processors, or {@code -Dresnet4j.threads=N}, or {@link #setThreads(int)} (process-wide);
+ * {@link #callWithThreads} sets it for one call and what it runs on its thread only, leaving other callers' as it is.
  *
  * <p>Determinism: {@link #forEach} hands out task indices dynamically, so a task's result must not depend on which
  * thread runs it or when. Reductions split the work into a fixed number of chunks (independent of the thread count
@@ -19,6 +20,9 @@ import java.util.function.IntConsumer;
 public final class Parallel {
     private static final Object LOCK = new Object();
     private static volatile int threads = initialThreads();
+    // The count of one callWithThreads scope: bound on its thread only, so a training run asking for 1 thread leaves a
+    // server's inference in the same JVM on all of its own.
+    private static final ScopedValue<Integer> SCOPED_THREADS = ScopedValue.newInstance();
     private static ExecutorService pool;
     private static int poolSize;
 
@@ -41,9 +45,21 @@ public final class Parallel {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    /** The number of threads kernels use, the calling thread included. */
+    /** The number of threads kernels called from this thread use, the calling thread included. */
     public static int threads() {
-        return threads;
+        return SCOPED_THREADS.isBound() ? SCOPED_THREADS.get() : threads;
+    }
+
+    /**
+     * Runs {@code op} with kernels called from this thread using {@code count} threads (the calling thread included),
+     * and returns its result; other threads, and this one afterwards, keep the count they had.
+     */
+    public static <T, X extends Throwable> T callWithThreads(int count, ScopedValue.CallableOp<? extends T, X> op)
+            throws X {
+        if (count < 1) {
+            throw new IllegalArgumentException("thread count must be >= 1, got " + count);
+        }
+        return ScopedValue.where(SCOPED_THREADS, count).call(op);
     }
 
     /** Sets the number of threads kernels use (the calling thread included); 1 runs everything on the caller. */
@@ -60,7 +76,7 @@ public final class Parallel {
      * from inside a task run sequentially on that thread.
      */
     public static void forEach(int tasks, IntConsumer body) {
-        int workers = Math.min(threads, tasks);
+        int workers = Math.min(threads(), tasks);
         if (workers <= 1 || Thread.currentThread() instanceof Worker) {
             for (int i = 0; i < tasks; i++) {
                 body.accept(i);

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * the model, the normalization and the class names ({@value #LABELS}, one per line), so {@code classify} names the
  * folder's classes.
  *
- * <p>Not safe to share between threads: one thread adds the listeners and runs it. A run trains on the calling thread
- * and, when the configuration sets a thread count, sets the kernels' process-wide one ({@link Parallel#setThreads}).
+ * <p>Not safe to share between threads: one thread adds the listeners and runs it. A run trains on the calling thread;
+ * a thread count in the configuration applies to the run's kernel calls only ({@link Parallel#callWithThreads}), not
+ * to other threads of the JVM.
  */
 public final class FineTuner {
     /** The metadata key of the class names, one per line in label order. */
@@ -76,14 +77,16 @@ public final class FineTuner {
     }
 
     public Trainer.Summary run() throws IOException {
+        // The run's own thread count, for its calls only: the rest of the JVM keeps its own.
+        return config.threads() > 0 ? Parallel.callWithThreads(config.threads(), this::fineTune) : fineTune();
+    }
+
+    private Trainer.Summary fineTune() throws IOException {
         Path dir = config.checkpointDirectory();
         if (overwrite && Trainer.isRunFile(dir, config.weights())) {
             throw new IllegalArgumentException(config.weights() + " is a file of the run in " + dir + ", which "
                     + "starting that run over would delete: copy the weights elsewhere first, or fine-tune into "
                     + "another checkpoint directory");
-        }
-        if (config.threads() > 0) {
-            Parallel.setThreads(config.threads());
         }
         // Images decode on as many threads as the kernels run on: --threads bounds both.
         int decodeThreads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();

@@ -170,7 +170,10 @@ public final class Training {
         return this;
     }
 
-    /** Kernel threads (for the whole JVM); the pool's default, one per core, unless set. Results do not depend on it. */
+    /**
+     * Kernel threads of this run's calls; the pool's default ({@link org.resnet4j.kernels.Parallel#threads()}, one per
+     * core) unless set. Other threads of the JVM keep theirs. Results do not depend on it.
+     */
     public Training threads(int count) {
         this.threads = (int) atLeast("threads", count, 1);
         return this;

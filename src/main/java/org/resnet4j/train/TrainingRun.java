@@ -38,9 +38,11 @@ final class TrainingRun {
     }
 
     Trainer.Summary run() throws IOException {
-        if (options.threads > 0) {
-            Parallel.setThreads(options.threads);
-        }
+        // The run's own thread count, for its calls only: the rest of the JVM keeps its own.
+        return options.threads > 0 ? Parallel.callWithThreads(options.threads, this::train) : train();
+    }
+
+    private Trainer.Summary train() throws IOException {
         Sgd sgd = new Sgd(options.kernels, options.model.namedParameters(), options.momentum, options.weightDecay,
                 false);
         Recipe recipe = options.recipe();

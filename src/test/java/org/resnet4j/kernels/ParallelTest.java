@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,6 +19,30 @@ import org.junit.jupiter.api.Test;
  * however the callers' helpers queue behind each other, and a task's exception reaches its own caller.
  */
 class ParallelTest {
+
+    /**
+     * A count set for one call applies on its thread, for that call: a training run asking for one thread in a JVM that
+     * also serves must not make the server's inference single-threaded, during the run or after it.
+     */
+    @Test
+    void aScopedCountAppliesToItsThreadAndCallOnly() throws Exception {
+        int before = Parallel.threads();
+        Set<String> ranOn = ConcurrentHashMap.newKeySet();
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            int inside = Parallel.callWithThreads(1, () -> {
+                Parallel.forEach(64, i -> ranOn.add(Thread.currentThread().getName()));
+                assertEquals(before, other.submit(Parallel::threads).get(), "another thread keeps its count");
+                return Parallel.threads();
+            });
+            assertEquals(1, inside);
+            assertEquals(Set.of(Thread.currentThread().getName()), ranOn, "one thread: every task on the caller");
+            assertEquals(before, Parallel.threads(), "the count is the caller's again afterwards");
+        } finally {
+            other.shutdownNow();
+        }
+        assertThrows(IllegalArgumentException.class, () -> Parallel.callWithThreads(0, () -> 1));
+    }
 
     @Test
     void concurrentCallersEachRunEveryTaskOnce() throws Exception {

@@ -103,6 +103,15 @@ class TrainingTest {
         assertTrue(Double.parseDouble(metadata.get("training_seconds")) >= 0, metadata.toString());
     }
 
+    /** A run's thread count is its own: the JVM's count is the same after the run as before. */
+    @Test
+    void aRunsThreadCountDoesNotOutliveIt() throws IOException {
+        int before = org.resnet4j.kernels.Parallel.threads();
+        int asked = before == 1 ? 2 : 1;
+        small(twoClassModel(3), ArrayDataset.redOrBlue(16, 8, 1), dir, 2).threads(asked).run();
+        assertEquals(before, org.resnet4j.kernels.Parallel.threads());
+    }
+
     /**
      * A resume refused for its settings changes nothing: the checkpoint used to be loaded into the caller's model (and
      * the optimizer) before the recipes were compared, so the model left the refused call holding the checkpoint's
