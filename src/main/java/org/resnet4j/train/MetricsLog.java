@@ -35,6 +35,7 @@ public final class MetricsLog {
             return;
         }
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        boolean dropped = false;
         for (int i = 1; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
                 continue;
@@ -43,16 +44,27 @@ public final class MetricsLog {
                 MetricsRow row = MetricsRow.parse(lines.get(i));
                 if (row.iteration() <= lastIteration) {
                     rows.add(row);
+                } else {
+                    dropped = true;
                 }
             } catch (RuntimeException e) {
                 throw new IOException(csv + ": line " + (i + 1) + " is not a metrics row: " + e.getMessage(), e);
             }
+        }
+        if (dropped) {
+            // Rows past the checkpoint belong to steps the resumed run repeats: the files drop them now, not at the
+            // next evaluation (which might never come at the same iterations if the evaluation interval changed).
+            write();
         }
     }
 
     /** Adds a row and rewrites both files atomically. */
     public void add(MetricsRow row) throws IOException {
         rows.add(row);
+        write();
+    }
+
+    private void write() throws IOException {
         StringBuilder text = new StringBuilder(MetricsRow.HEADER).append('\n');
         rows.forEach(r -> text.append(r.csv()).append('\n'));
         AtomicFiles.write(directory.resolve(CSV), out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));

@@ -42,6 +42,11 @@ class MetricsLogTest {
         resumed.reload(250);
 
         assertEquals(rows.subList(0, 2), resumed.rows(), "a resume at 250 drops the row of 300");
+        List<String> rewritten = Files.readAllLines(dir.resolve(MetricsLog.CSV), StandardCharsets.UTF_8);
+        assertEquals(lines.subList(0, 3), rewritten, "... from the file too, at once");
+        new MetricsLog(dir, "test").reload(50);
+        assertEquals(List.of(MetricsRow.HEADER), Files.readAllLines(dir.resolve(MetricsLog.CSV)), "a resume before "
+                + "the first row keeps the header alone");
     }
 
     /** Files written before empty fields said "NaN" where a run had no validation: they still resume. */
