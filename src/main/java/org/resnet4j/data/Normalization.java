@@ -3,6 +3,7 @@ package org.resnet4j.data;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.BinaryOperator;
 import java.util.function.IntFunction;
@@ -101,12 +102,18 @@ public record Normalization(float[] mean, float[] std) {
             throw new IllegalArgumentException("normalization statistics: threads must be >= 1, got " + threads);
         }
         int parts = Math.max(1, Math.min(data.size(), 4 * threads));
+        // A pass over an image folder decodes every file (minutes for a large one): a cancelled caller (its thread
+        // interrupted) stops it at the next image, on every thread of the pool.
+        Thread caller = Thread.currentThread();
         IntFunction<long[]> sumPart = part -> {
             byte[] pixels = new byte[data.imageBytes()];
             long[] acc = new long[length];
             long from = (long) data.size() * part / parts;
             long to = (long) data.size() * (part + 1) / parts;
             for (int image = (int) from; image < to; image++) {
+                if (caller.isInterrupted()) {
+                    throw new CancellationException("interrupted");
+                }
                 data.readImage(image, pixels, 0);
                 sums.add(pixels, acc);
             }
@@ -119,16 +126,22 @@ public record Normalization(float[] mean, float[] std) {
             }
             return total;
         };
-        if (threads == 1) {
-            return IntStream.range(0, parts).mapToObj(sumPart).reduce(new long[length], add);
-        }
-        // A parallel stream runs in the pool whose task starts it: this one, of exactly the threads asked for.
-        ForkJoinPool pool = new ForkJoinPool(threads);
         try {
-            return pool.submit(() -> IntStream.range(0, parts).parallel().mapToObj(sumPart)
-                    .reduce(new long[length], add)).join();
-        } finally {
-            pool.shutdown();
+            if (threads == 1) {
+                return IntStream.range(0, parts).mapToObj(sumPart).reduce(new long[length], add);
+            }
+            // A parallel stream runs in the pool whose task starts it: this one, of exactly the threads asked for.
+            ForkJoinPool pool = new ForkJoinPool(threads);
+            try {
+                return pool.submit(() -> IntStream.range(0, parts).parallel().mapToObj(sumPart)
+                        .reduce(new long[length], add)).join();
+            } finally {
+                pool.shutdown();
+            }
+        } catch (CancellationException e) {
+            // The caller's interrupt flag stays set, for whoever cancelled it.
+            throw new IllegalStateException("interrupted while computing the normalization statistics of "
+                    + data.size() + " images", e);
         }
     }
 

@@ -6,12 +6,65 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NormalizationTest {
     private static final int N = 300;
     private final Cifar10Dataset data = Cifar10Fixtures.randomDataset(N, 11);
+
+    /**
+     * A cancelled caller (its thread interrupted, as a job server's cancel(true) does) stops the pass over every image
+     * at the next image, on one thread or several, and keeps its interrupt flag.
+     */
+    @Test
+    void anInterruptedCallerStopsThePassOverTheImages() {
+        for (int threads : new int[] {1, 2}) {
+            ArrayDataset images = ArrayDataset.redOrBlue(400, 4, 1);
+            Thread caller = Thread.currentThread();
+            AtomicInteger read = new AtomicInteger();
+            Dataset interrupting = new Dataset() {
+                @Override
+                public int size() {
+                    return images.size();
+                }
+
+                @Override
+                public int imageSize() {
+                    return images.imageSize();
+                }
+
+                @Override
+                public java.util.List<String> classNames() {
+                    return images.classNames();
+                }
+
+                @Override
+                public int label(int index) {
+                    return images.label(index);
+                }
+
+                @Override
+                public void readImage(int index, byte[] out, int offset) {
+                    if (read.incrementAndGet() == 10) {
+                        caller.interrupt();
+                    }
+                    images.readImage(index, out, offset);
+                }
+            };
+            try {
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> Normalization.perChannel(interrupting, threads));
+                assertTrue(e.getMessage().startsWith("interrupted while computing the normalization statistics"),
+                        e.getMessage());
+                assertTrue(Thread.currentThread().isInterrupted(), "the flag stays set");
+                assertTrue(read.get() < 100, threads + " threads read " + read.get() + " of 400 images");
+            } finally {
+                Thread.interrupted();
+            }
+        }
+    }
 
     @Test
     void perChannelStatisticsMatchATwoPassComputation() {
