@@ -16,8 +16,7 @@ final class ConvBackwardData {
     }
 
     static void run(ConvGeometry g, float[] gradOutput, float[] weight, float[] gradInput, PixelTile tile,
-                    ThreadLocal<ConvScratch> scratch) {
-        ConvScratch s = scratch.get();
+                    ConvScratch s, ScratchPool<ConvScratch.Task> tasks) {
         int cout = g.outChannels();
         int blocks = ConvTiling.blocks(g.inChannels());
         ConvBackwardDataPhases phases = new ConvBackwardDataPhases(g);
@@ -41,10 +40,15 @@ final class ConvBackwardData {
         }
         Parallel.forEach(perImage ? g.batch() : g.batch() * phaseCount * chunks, task -> {
             if (perImage) {
-                float[] padded = scratch.get().image(phases.imageLength());
-                phases.fill(gradOutput, task, padded, 0);
-                for (int phase = 0; phase < phaseCount; phase++) {
-                    tiles(g, phases, phase, task, padded, 0, 0, 1, tile, packed, zeroBias, gradInput);
+                ConvScratch.Task own = tasks.take();
+                try {
+                    float[] padded = own.image(phases.imageLength());
+                    phases.fill(gradOutput, task, padded, 0);
+                    for (int phase = 0; phase < phaseCount; phase++) {
+                        tiles(g, phases, phase, task, padded, 0, 0, 1, tile, packed, zeroBias, gradInput);
+                    }
+                } finally {
+                    tasks.giveBack(own);
                 }
             } else {
                 int chunk = task % chunks;

@@ -17,8 +17,7 @@ final class ConvForward {
     }
 
     static void run(ConvGeometry g, float[] input, float[] packed, float[] bias, float[] output, PixelTile tile,
-                    ThreadLocal<ConvScratch> scratch) {
-        ConvScratch s = scratch.get();
+                    ConvScratch s, ScratchPool<ConvScratch.Task> tasks) {
         int cin = g.inChannels();
         int cout = g.outChannels();
         int blocks = ConvTiling.blocks(cout);
@@ -74,34 +73,42 @@ final class ConvForward {
         Parallel.forEach(g.batch() * chunks, task -> {
             int n = task / chunks;
             int chunk = task % chunks;
-            float[] padded;
-            int x0;
-            if (perImage) {
-                padded = scratch.get().image(planes.imageLength());
-                planes.fill(input, n, padded, 0);
-                x0 = 0;
-            } else {
-                padded = batchPadded;
-                x0 = n * imageStride;
+            if (!perImage) {
+                tiles(new TileRun(tile, batchPadded, steps, packed, panel, paddedBias, output, blocks, cout, pixels,
+                        g.outWidth(), n * imageStride, rowStep, colStep, n),
+                        chunk, chunks, weightsOuter, groups, tiles);
+                return;
             }
-            TileRun run = new TileRun(tile, padded, steps, packed, panel, paddedBias, output, blocks, cout, pixels,
-                    g.outWidth(), x0, rowStep, colStep, n);
-            int first = Parallel.chunkStart(weightsOuter ? groups : tiles, chunks, chunk);
-            int end = Parallel.chunkStart(weightsOuter ? groups : tiles, chunks, chunk + 1);
-            if (weightsOuter) {
-                for (int group = first; group < end; group++) {
-                    for (int t = 0; t < tiles; t++) {
-                        run.tile(t, group * tile.maxBlocks, (group + 1) * tile.maxBlocks);
-                    }
-                }
-            } else {
-                // Tiles outer, channel blocks inner: a tile's input stays in L1 across the blocks, and the weights
-                // (at most a few hundred KB here) stay in L2.
-                for (int t = first; t < end; t++) {
-                    run.tile(t, 0, blocks);
-                }
+            ConvScratch.Task own = tasks.take();
+            try {
+                float[] padded = own.image(planes.imageLength());
+                planes.fill(input, n, padded, 0);
+                tiles(new TileRun(tile, padded, steps, packed, panel, paddedBias, output, blocks, cout, pixels,
+                        g.outWidth(), 0, rowStep, colStep, n), chunk, chunks, weightsOuter, groups, tiles);
+            } finally {
+                tasks.giveBack(own);
             }
         });
+    }
+
+    /** Chunk {@code chunk} of {@code chunks} of one image's tiles, or of its channel-block groups. */
+    private static void tiles(TileRun run, int chunk, int chunks, boolean weightsOuter, int groups, int tiles) {
+        int maxBlocks = run.tile.maxBlocks;
+        int first = Parallel.chunkStart(weightsOuter ? groups : tiles, chunks, chunk);
+        int end = Parallel.chunkStart(weightsOuter ? groups : tiles, chunks, chunk + 1);
+        if (weightsOuter) {
+            for (int group = first; group < end; group++) {
+                for (int t = 0; t < tiles; t++) {
+                    run.tile(t, group * maxBlocks, (group + 1) * maxBlocks);
+                }
+            }
+        } else {
+            // Tiles outer, channel blocks inner: a tile's input stays in L1 across the blocks, and the weights
+            // (at most a few hundred KB here) stay in L2.
+            for (int t = first; t < end; t++) {
+                run.tile(t, 0, run.blocks);
+            }
+        }
     }
 
     /** One task's forward tiles: where a tile's pixels are read and written. */

@@ -1,28 +1,21 @@
 package org.resnet4j.kernels.simd;
 
 /**
- * Grow-only work buffers of one calling thread's convolutions, so that steady-state training allocates nothing big
- * per call. Each buffer has one job; contents do not survive from one call to the next, except that
- * {@link #zeros} is never written.
+ * Grow-only work buffers of one convolution call, lent by a {@link ScratchPool}, so that steady-state training
+ * allocates nothing big per call. Each buffer has one job; contents do not survive from one call to the next, except
+ * that {@link #zeros} is never written. The buffers each parallel task fills for itself are a {@link Task}'s.
  */
-final class ConvScratch {
+final class ConvScratch extends ScratchPool.Lendable {
     private float[] input = new float[0];
-    private float[] image = new float[0];
     private float[] gradOutput = new float[0];
     private float[] packedWeights = new float[0];
     private float[] bias = new float[0];
     private float[] zeros = new float[0];
     private float[] partials = new float[0];
-    private float[] gradPanel = new float[0];
 
     /** The zero-padded (and, for stride > 1, phase-split) input image batch. */
     float[] input(int length) {
         return input = grow(input, length);
-    }
-
-    /** One image's padded planes, filled and then consumed by one task on this thread while they are in L2. */
-    float[] image(int length) {
-        return image = grow(image, length);
     }
 
     /** The zero-padded gradient of the output (backward-data), or its channel-padded copy (backward-weights). */
@@ -50,9 +43,23 @@ final class ConvScratch {
         return partials = grow(partials, length);
     }
 
-    /** One band's gradOutput for the co blocks of one weight-gradient call, the pixels' vectors back to back. */
-    float[] gradPanel(int length) {
-        return gradPanel = grow(gradPanel, length);
+    /**
+     * One task's buffers, apart from the call's: a call's tasks run at once on several threads, each with a set of
+     * its own, while the call's buffers are shared by all of them.
+     */
+    static final class Task extends ScratchPool.Lendable {
+        private float[] image = new float[0];
+        private float[] gradPanel = new float[0];
+
+        /** One image's padded planes, filled and then consumed by this task while they are in L2. */
+        float[] image(int length) {
+            return image = grow(image, length);
+        }
+
+        /** One band's gradOutput for the co blocks of one weight-gradient call, the pixels' vectors back to back. */
+        float[] gradPanel(int length) {
+            return gradPanel = grow(gradPanel, length);
+        }
     }
 
     private static float[] grow(float[] buffer, int length) {

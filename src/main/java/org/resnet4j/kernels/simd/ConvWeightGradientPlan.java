@@ -92,19 +92,31 @@ final class ConvWeightGradientPlan {
 
     /** The backward-weights pass: sums per chunk on {@code tile}, then the chunks added in order. */
     static void run(ConvGeometry g, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias,
-                    WeightTile tile, ThreadLocal<ConvScratch> scratch) {
-        ConvScratch s = scratch.get();
+                    WeightTile tile, ConvScratch s, ScratchPool<ConvScratch.Task> tasks) {
         ConvWeightGradientPlan plan = new ConvWeightGradientPlan(g, gradBias != null, tile);
         float[] grad = plan.channelPaddedGradOutput(gradOutput, s);
         float[] partials = s.partials(plan.partialsLength());
         if (plan.padsPerBand(Parallel.threads())) {
             // Each task pads its bands into its own buffer and uses them while they are in L2.
-            Parallel.forEach(plan.chunks, chunk -> plan.accumulateChunk(chunk, input, grad, partials, scratch.get()));
+            Parallel.forEach(plan.chunks, chunk -> {
+                ConvScratch.Task own = tasks.take();
+                try {
+                    plan.accumulateChunk(chunk, input, grad, partials, own);
+                } finally {
+                    tasks.giveBack(own);
+                }
+            });
         } else {
             float[] x = plan.paddedInput(input, s);
             int groups = plan.groups();
-            Parallel.forEach(plan.chunks * groups, task -> plan.accumulate(task / groups, task % groups, x, grad,
-                    partials, scratch.get()));
+            Parallel.forEach(plan.chunks * groups, task -> {
+                ConvScratch.Task own = tasks.take();
+                try {
+                    plan.accumulate(task / groups, task % groups, x, grad, partials, own);
+                } finally {
+                    tasks.giveBack(own);
+                }
+            });
         }
         Parallel.forEach(plan.blocks, block -> plan.reduce(block, partials, gradWeight, gradBias));
     }
@@ -164,7 +176,7 @@ final class ConvWeightGradientPlan {
     }
 
     /** Task (chunk): every co block's sums over this chunk, each band padded into a buffer of its own first. */
-    private void accumulateChunk(int chunk, float[] input, float[] grad, float[] partials, ConvScratch scratch) {
+    private void accumulateChunk(int chunk, float[] input, float[] grad, float[] partials, ConvScratch.Task scratch) {
         float[] band = scratch.image(bandBufferLength());
         for (int group = 0; group < groups(); group++) {
             clearPartials(chunk, group, partials);
@@ -183,7 +195,7 @@ final class ConvWeightGradientPlan {
     }
 
     /** Task (chunk, group): this chunk's sums for the co blocks of group {@code group}. */
-    private void accumulate(int chunk, int group, float[] x, float[] grad, float[] partials, ConvScratch scratch) {
+    private void accumulate(int chunk, int group, float[] x, float[] grad, float[] partials, ConvScratch.Task scratch) {
         clearPartials(chunk, group, partials);
         int firstBand = Parallel.chunkStart(bands, chunks, chunk);
         int endBand = Parallel.chunkStart(bands, chunks, chunk + 1);
@@ -210,7 +222,7 @@ final class ConvWeightGradientPlan {
      * from a panel of their own ({@link ConvWeightGradKernels}), copied once for every kernel row and e.
      */
     private void accumulateBand(int chunk, int group, int n, int y0, int rows, float[] x, int xBand, float[] grad,
-                                float[] partials, ConvScratch scratch) {
+                                float[] partials, ConvScratch.Task scratch) {
         int blockA = group * tile.maxBlocks;
         int blockEnd = Math.min(blocks, blockA + tile.maxBlocks);
         int pixels = rows * g.outWidth();

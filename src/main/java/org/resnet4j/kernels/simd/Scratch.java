@@ -1,30 +1,26 @@
 package org.resnet4j.kernels.simd;
 
 /**
- * Grow-only buffers per calling thread, so a kernel's steady-state calls allocate nothing and concurrent callers
- * never share one. Contents are not cleared between calls.
+ * Grow-only buffers of one batch-norm call, lent by a {@link ScratchPool}, so a kernel's steady-state calls allocate
+ * nothing and concurrent callers never share one. Contents are not cleared between calls.
  */
-final class Scratch {
-    private final ThreadLocal<float[]> floats = ThreadLocal.withInitial(() -> new float[0]);
-    private final ThreadLocal<double[]> doubles = ThreadLocal.withInitial(() -> new double[0]);
+final class Scratch extends ScratchPool.Lendable {
+    private float[] floats = new float[0];
+    private double[] doubles = new double[0];
 
-    /** A buffer of at least {@code length} floats, owned by the calling thread until its next call. */
+    /** A buffer of at least {@code length} floats. */
     float[] floats(int length) {
-        float[] current = floats.get();
-        if (current.length < length) {
-            current = new float[length];
-            floats.set(current);
+        if (floats.length < length) {
+            floats = new float[length];
         }
-        return current;
+        return floats;
     }
 
-    /** A buffer of at least {@code length} doubles, owned by the calling thread until its next call. */
+    /** A buffer of at least {@code length} doubles. */
     double[] doubles(int length) {
-        double[] current = doubles.get();
-        if (current.length < length) {
-            current = new double[length];
-            doubles.set(current);
+        if (doubles.length < length) {
+            doubles = new double[length];
         }
-        return current;
+        return doubles;
     }
 }

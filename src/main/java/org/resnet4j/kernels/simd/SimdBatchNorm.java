@@ -22,11 +22,12 @@ import org.resnet4j.kernels.Parallel;
  * double, by the exact decomposition {@code M2 = sum_k (M2_k + n_k (mean_k - mean)^2)}. That avoids the
  * {@code E[x^2] - E[x]^2} cancellation and gives the same bits whatever the thread count.
  *
- * <p>Safe to call from several threads at once, on output arrays that no other call writes: its work buffers are per
- * calling thread.
+ * <p>Safe to call from several threads at once, on output arrays that no other call writes: each call borrows work
+ * buffers of its own from a pool.
  */
 public final class SimdBatchNorm implements BatchNormKernels {
-    private final Scratch scratch = new Scratch();
+    // A call that throws does not give its set back; the pool makes a new one when it runs short.
+    private final ScratchPool<Scratch> scratch = new ScratchPool<>(Scratch::new);
 
     @Override
     public void forwardTraining(int rows, int channels, float[] x, float[] gamma, float[] beta, float eps,
@@ -52,12 +53,13 @@ public final class SimdBatchNorm implements BatchNormKernels {
         // work: per chunk [mean | M2 | deviation] x channels, then the per-channel scale gamma * invStd.
         int stride = 3 * channels;
         int scaleAt = chunks * stride;
-        float[] work = scratch.floats(scaleAt + channels);
+        Scratch s = scratch.take();
+        float[] work = s.floats(scaleAt + channels);
         Parallel.forEach(chunks, k -> chunkMoments(x, channels, Parallel.chunkStart(rows, chunks, k),
                 Parallel.chunkStart(rows, chunks, k + 1), work, k * stride));
 
         // Merge the chunks in chunk order, in double: mean, then M2 = sum_k (M2_k + n_k (mean_k - mean)^2).
-        double[] merged = scratch.doubles(2 * channels);
+        double[] merged = s.doubles(2 * channels);
         Arrays.fill(merged, 0, 2 * channels, 0.0);
         for (int k = 0; k < chunks; k++) {
             int count = chunkRows(rows, chunks, k);
@@ -88,6 +90,7 @@ public final class SimdBatchNorm implements BatchNormKernels {
 
         Parallel.forEach(chunks, k -> normalizeRows(x, channels, Parallel.chunkStart(rows, chunks, k),
                 Parallel.chunkStart(rows, chunks, k + 1), saveMean, work, scaleAt, beta, y, relu));
+        scratch.giveBack(s);
     }
 
     @Override
@@ -105,12 +108,14 @@ public final class SimdBatchNorm implements BatchNormKernels {
     private void forwardInference(int rows, int channels, float[] x, float[] gamma, float[] beta,
                                   float[] runningMean, float[] runningVar, float eps, float[] y, boolean relu) {
         int chunks = Ranges.tasks(rows, channels);
-        float[] scale = scratch.floats(channels);
+        Scratch s = scratch.take();
+        float[] scale = s.floats(channels);
         for (int c = 0; c < channels; c++) {
             scale[c] = gamma[c] * (float) (1.0 / Math.sqrt((double) runningVar[c] + eps));
         }
         Parallel.forEach(chunks, k -> normalizeRows(x, channels, Parallel.chunkStart(rows, chunks, k),
                 Parallel.chunkStart(rows, chunks, k + 1), runningMean, scale, 0, beta, y, relu));
+        scratch.giveBack(s);
     }
 
     /**
@@ -278,7 +283,8 @@ public final class SimdBatchNorm implements BatchNormKernels {
         int stride = 2 * channels;
         int coefAt = chunks * stride;
         int scaleAt = coefAt + 3 * channels;
-        float[] work = scratch.floats(scaleAt + channels);
+        Scratch s = scratch.take();
+        float[] work = s.floats(scaleAt + channels);
         for (int c = 0; c < channels; c++) {
             work[scaleAt + c] = gamma[c] * saveInvStd[c]; // the forward's float product, so y is recomputed exactly
         }
@@ -288,7 +294,7 @@ public final class SimdBatchNorm implements BatchNormKernels {
                 Parallel.chunkStart(rows, chunks, k + 1), saveMean, work, k * stride, mask));
 
         // Merge the chunks in chunk order, in double.
-        double[] sums = scratch.doubles(2 * channels);
+        double[] sums = s.doubles(2 * channels);
         Arrays.fill(sums, 0, 2 * channels, 0.0);
         for (int k = 0; k < chunks; k++) {
             for (int c = 0, at = k * stride; c < channels; c++) {
@@ -311,6 +317,7 @@ public final class SimdBatchNorm implements BatchNormKernels {
 
         Parallel.forEach(chunks, k -> BatchNormBackwardRows.gradientRows(x, gradY, channels, Parallel.chunkStart(rows, chunks, k),
                 Parallel.chunkStart(rows, chunks, k + 1), saveMean, work, coefAt, gradX, mask));
+        scratch.giveBack(s);
     }
 
     private static int chunkRows(int rows, int chunks, int k) {

@@ -31,7 +31,14 @@ import org.resnet4j.kernels.simd.ConvTiling.WeightTile;
  * independent per pixel, so they are too; and no register tile changes a sum ({@link ConvTiling}).
  */
 public final class SimdConvolution implements ConvolutionKernels {
-    private final ThreadLocal<ConvScratch> scratch = ThreadLocal.withInitial(ConvScratch::new);
+    // Work buffers are lent per call and per task, not held per thread: a thread pool of callers would otherwise keep
+    // a set, sized for the largest shape it saw, on every thread that ever ran a convolution.
+    private final ScratchPool<ConvScratch> calls = new ScratchPool<>(ConvScratch::new);
+    // Tasks run on their callers and on Parallel's helpers (cores - 1, shared by all callers) at once: with as many
+    // callers as cores, up to twice as many task sets are in use, and a pool that kept fewer would drop and regrow
+    // some on every call. A task's buffers are one image's, small beside a call's whole batch.
+    private final ScratchPool<ConvScratch.Task> tasks =
+            new ScratchPool<>(2 * ScratchPool.CAPACITY, ConvScratch.Task::new);
     /** Forward and backward-data tiles per shape, timed on first use. */
     final ConvTuner<PixelTile> pixelTiles = new ConvTuner<>();
     /** Backward-weights tiles per shape, timed on first use. */
@@ -40,8 +47,13 @@ public final class SimdConvolution implements ConvolutionKernels {
     @Override
     public void forward(ConvGeometry g, float[] input, float[] weight, float[] bias, float[] output) {
         requireWorkBuffersFit(g);
-        float[] packed = WeightPacking.forward(g, weight, scratch.get().packedWeights(WeightPacking.forwardLength(g)));
-        convolve(g, input, packed, bias, output);
+        ConvScratch s = calls.take();
+        try {
+            float[] packed = WeightPacking.forward(g, weight, s.packedWeights(WeightPacking.forwardLength(g)));
+            convolve(g, input, packed, bias, output, s);
+        } finally {
+            calls.giveBack(s);
+        }
     }
 
     @Override
@@ -57,43 +69,74 @@ public final class SimdConvolution implements ConvolutionKernels {
     @Override
     public void forwardPacked(ConvGeometry g, float[] input, float[] packedWeight, float[] bias, float[] output) {
         requireWorkBuffersFit(g);
-        convolve(g, input, packedWeight, bias, output);
+        ConvScratch s = calls.take();
+        try {
+            convolve(g, input, packedWeight, bias, output, s);
+        } finally {
+            calls.giveBack(s);
+        }
     }
 
     /** The forward pass proper, on packed weights. */
-    private void convolve(ConvGeometry g, float[] input, float[] packed, float[] bias, float[] output) {
+    private void convolve(ConvGeometry g, float[] input, float[] packed, float[] bias, float[] output, ConvScratch s) {
         pixelTiles.run("forward", g, () -> ConvTiling.pixelCandidates(ConvTiling.blocks(g.outChannels())),
-                tile -> convolve(g, input, packed, bias, output, tile));
+                tile -> ConvForward.run(g, input, packed, bias, output, tile, s, tasks));
     }
 
     /** {@link #forwardPacked} on a given tile (tests hold every tile to the others). */
     void convolve(ConvGeometry g, float[] input, float[] packed, float[] bias, float[] output, PixelTile tile) {
-        ConvForward.run(g, input, packed, bias, output, tile, scratch);
+        ConvScratch s = calls.take();
+        try {
+            ConvForward.run(g, input, packed, bias, output, tile, s, tasks);
+        } finally {
+            calls.giveBack(s);
+        }
     }
 
     @Override
     public void backwardData(ConvGeometry g, float[] gradOutput, float[] weight, float[] gradInput) {
         requireWorkBuffersFit(g);
-        pixelTiles.run("backwardData", g, () -> ConvTiling.pixelCandidates(ConvTiling.blocks(g.inChannels())),
-                tile -> backwardData(g, gradOutput, weight, gradInput, tile));
+        ConvScratch s = calls.take();
+        try {
+            pixelTiles.run("backwardData", g, () -> ConvTiling.pixelCandidates(ConvTiling.blocks(g.inChannels())),
+                    tile -> ConvBackwardData.run(g, gradOutput, weight, gradInput, tile, s, tasks));
+        } finally {
+            calls.giveBack(s);
+        }
     }
 
     /** {@link #backwardData} on a given tile. */
     void backwardData(ConvGeometry g, float[] gradOutput, float[] weight, float[] gradInput, PixelTile tile) {
-        ConvBackwardData.run(g, gradOutput, weight, gradInput, tile, scratch);
+        ConvScratch s = calls.take();
+        try {
+            ConvBackwardData.run(g, gradOutput, weight, gradInput, tile, s, tasks);
+        } finally {
+            calls.giveBack(s);
+        }
     }
 
     @Override
     public void backwardWeights(ConvGeometry g, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias) {
         requireWorkBuffersFit(g);
-        weightTiles.run("backwardWeights", g, () -> ConvTiling.weightCandidates(ConvTiling.blocks(g.outChannels())),
-                tile -> backwardWeights(g, input, gradOutput, gradWeight, gradBias, tile));
+        ConvScratch s = calls.take();
+        try {
+            weightTiles.run("backwardWeights", g,
+                    () -> ConvTiling.weightCandidates(ConvTiling.blocks(g.outChannels())),
+                    tile -> ConvWeightGradientPlan.run(g, input, gradOutput, gradWeight, gradBias, tile, s, tasks));
+        } finally {
+            calls.giveBack(s);
+        }
     }
 
     /** {@link #backwardWeights} on a given tile. */
     void backwardWeights(ConvGeometry g, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias,
                          WeightTile tile) {
-        ConvWeightGradientPlan.run(g, input, gradOutput, gradWeight, gradBias, tile, scratch);
+        ConvScratch s = calls.take();
+        try {
+            ConvWeightGradientPlan.run(g, input, gradOutput, gradWeight, gradBias, tile, s, tasks);
+        } finally {
+            calls.giveBack(s);
+        }
     }
 
     /** Splits each image's tiles so that small batches still give every thread several tasks. */
