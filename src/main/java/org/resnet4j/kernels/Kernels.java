@@ -11,7 +11,7 @@ package org.resnet4j.kernels;
  * already checked are kept as they are, so a set rebuilt from another set's families is not checked twice.
  *
  * <p>Immutable and safe to share between threads: every kernel may be called from several threads at once, on
- * output arrays that no other call writes (the SIMD kernels keep their work buffers per calling thread).
+ * output arrays that no other call writes (the SIMD kernels borrow their work buffers per call from bounded pools).
  *
  * @param name        {@code "scalar"} or {@code "simd"}
  * @param vectorBits  the SIMD register width the kernels use, 0 for the scalar set
