@@ -14,6 +14,17 @@ public interface ElementwiseKernels {
     /** {@code gradX = y > 0 ? gradY : 0}, from ReLU's own output {@code y}; {@code gradX} may be {@code gradY}. */
     void reluBackward(int length, float[] y, float[] gradY, float[] gradX);
 
+    /**
+     * {@code gradX = copy = y > 0 ? gradY : 0}: ReLU's backward written twice, for the gradient of a residual block's
+     * output, which its branch (overwriting what it is given) and its shortcut both consume. By definition (and here)
+     * {@link #reluBackward} then a copy, so an implementation that writes both in one pass gives the same bits.
+     * {@code gradX} may be {@code gradY}; {@code copy} is neither.
+     */
+    default void reluBackwardTwice(int length, float[] y, float[] gradY, float[] gradX, float[] copy) {
+        reluBackward(length, y, gradY, gradX);
+        System.arraycopy(gradX, 0, copy, 0, length);
+    }
+
     /** {@code out = a + b}; {@code out} may be {@code a} or {@code b}. */
     void add(int length, float[] a, float[] b, float[] out);
 

@@ -2,6 +2,7 @@ package org.resnet4j.nn;
 
 import java.util.List;
 import org.resnet4j.kernels.Kernels;
+import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
@@ -67,6 +68,32 @@ public final class ReLU extends Module {
         Tensor gradInput = workspace.gradients().writableLike(gradOut);
         kernels.elementwise().reluBackward(output.size(), output.data(), gradOut.data(), gradInput.data());
         return gradInput;
+    }
+
+    /**
+     * {@link #backward}, its result also written into {@code copy} (a buffer of the output's shape and layout) in the
+     * same pass: a residual block hands the gradient of its output to its branch and to its shortcut.
+     */
+    Tensor backwardCopying(Tensor gradOutput, Tensor copy, Workspace workspace) {
+        copy.shape().requireEqual(gradOutput.shape(), "ReLU backward copy");
+        if (copy.layout() != outputLayout()) {
+            throw new IllegalArgumentException("ReLU backward copy: layout " + copy.layout() + ", the output's is "
+                    + output.layout());
+        }
+        gradOutput.shape().requireEqual(output.shape(), "ReLU backward gradient");
+        Tensor gradOut = gradOutput.toLayout(output.layout());
+        Tensor gradInput = workspace.gradients().writableLike(gradOut);
+        kernels.elementwise().reluBackwardTwice(output.size(), output.data(), gradOut.data(), gradInput.data(),
+                copy.data());
+        return gradInput;
+    }
+
+    /** The layout of the output a training forward kept, which backward's result has. */
+    Layout outputLayout() {
+        if (output == null) {
+            throw new IllegalStateException("ReLU.backward needs a forward pass in training mode first");
+        }
+        return output.layout();
     }
 
     @Override

@@ -120,12 +120,14 @@ public abstract class ResidualBlock extends Module {
     @Override
     public Tensor backward(Tensor gradOutput, Workspace workspace) {
         GradientBuffers gradients = workspace.gradients();
-        Tensor g = outputRelu.backward(gradOutput, workspace);
+        Tensor g;
         Tensor gs = null;
         if (shortcutKind != ShortcutKind.NONE) {
-            // The branch consumes (overwrites) g, so the shortcut gets its own copy.
-            gs = gradients.take(g.shape(), g.layout());
-            gs.copyFrom(g);
+            // The branch consumes (overwrites) g, so the shortcut gets its own copy, written in the ReLU's pass.
+            gs = gradients.take(gradOutput.shape(), outputRelu.outputLayout());
+            g = outputRelu.backwardCopying(gradOutput, gs, workspace);
+        } else {
+            g = outputRelu.backward(gradOutput, workspace);
         }
         Tensor gb = g;
         for (int i = branch.size() - 1; i >= 0; i--) {

@@ -37,6 +37,35 @@ class ElementwiseKernelsTest {
         }
     }
 
+    /** ReLU's backward written twice in one pass gives the bits of backward then a copy, in place too. */
+    @Test
+    void reluBackwardTwiceIsBackwardThenACopyBitForBit() {
+        SplittableRandom random = new SplittableRandom(29);
+        for (int length : LENGTHS) {
+            float[] y = RandomArrays.uniform(random, length + 1);
+            y[0] = Float.NaN;
+            y[length / 2] = 0f;
+            float[] gradY = RandomArrays.uniform(random, length + 1);
+            float[] expected = filled(length + 1, 7f);
+            scalar.reluBackward(length, y, gradY, expected);
+            for (ElementwiseKernels kernels : new ElementwiseKernels[] {scalar, simd}) {
+                String what = kernels.getClass().getSimpleName() + " length " + length;
+                float[] gradX = filled(length + 1, 7f);
+                float[] copy = filled(length + 1, 7f);
+                kernels.reluBackwardTwice(length, y, gradY, gradX, copy);
+                assertArrayEquals(expected, gradX, what);
+                assertArrayEquals(expected, copy, what + " copy");
+                float[] inPlace = gradY.clone();
+                float[] copyInPlace = filled(length + 1, 7f);
+                kernels.reluBackwardTwice(length, y, inPlace, inPlace, copyInPlace);
+                float[] expectedInPlace = expected.clone();
+                expectedInPlace[length] = gradY[length]; // past the end: untouched
+                assertArrayEquals(expectedInPlace, inPlace, "in place, " + what);
+                assertArrayEquals(expected, copyInPlace, "in place, " + what + " copy");
+            }
+        }
+    }
+
     /** The fused add and ReLU of a residual block gives the bits of add then ReLU, in SIMD as in the scalar kernels. */
     @Test
     void addReluIsAddThenReluBitForBit() {

@@ -54,6 +54,30 @@ public final class SimdElementwise implements ElementwiseKernels {
     }
 
     @Override
+    public void reluBackwardTwice(int length, float[] y, float[] gradY, float[] gradX, float[] copy) {
+        Ranges.flat(length, (from, to) -> reluBackwardTwice(from, to, y, gradY, gradX, copy));
+    }
+
+    /** One read of {@code y} and {@code gradY} for both outputs: the copy's separate pass read the result back. */
+    private static void reluBackwardTwice(int from, int to, float[] y, float[] gradY, float[] gradX, float[] copy) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += LANES) {
+            VectorMask<Float> positive = FloatVector.fromArray(SPECIES, y, i).compare(VectorOperators.GT, 0f);
+            FloatVector g = zero.blend(FloatVector.fromArray(SPECIES, gradY, i), positive);
+            g.intoArray(gradX, i);
+            g.intoArray(copy, i);
+        }
+        if (i < to) {
+            VectorMask<Float> m = SPECIES.indexInRange(i, to);
+            VectorMask<Float> positive = FloatVector.fromArray(SPECIES, y, i, m).compare(VectorOperators.GT, 0f);
+            FloatVector g = zero.blend(FloatVector.fromArray(SPECIES, gradY, i, m), positive);
+            g.intoArray(gradX, i, m);
+            g.intoArray(copy, i, m);
+        }
+    }
+
+    @Override
     public void add(int length, float[] a, float[] b, float[] out) {
         Ranges.flat(length, (from, to) -> add(from, to, a, b, out));
     }
