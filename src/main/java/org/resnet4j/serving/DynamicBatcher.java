@@ -73,8 +73,8 @@ public final class DynamicBatcher implements AutoCloseable {
 
     /**
      * Queues one input; the future completes with its logits, or exceptionally if its batch failed. Cancelling the
-     * future before its batch starts leaves the input out of the batch. The batcher queues a copy of {@code input}, so
-     * the caller may refill its array as soon as this returns.
+     * future before its batch starts leaves the input out of the batch and gives its place in the queue back at once.
+     * The batcher queues a copy of {@code input}, so the caller may refill its array as soon as this returns.
      *
      * @throws RejectedException at once when the queue is full or the batcher is closed
      */
@@ -90,12 +90,32 @@ public final class DynamicBatcher implements AutoCloseable {
                 throw new RejectedException(RejectedException.Reason.QUEUE_FULL,
                         "the queue holds its limit of " + settings.queueCapacity() + " inputs");
             }
+            job.waiting = true;
             queue.addLast(job);
             arrived.signalAll();
         } finally {
             lock.unlock();
         }
+        // A caller whose request timed out cancels: its place goes to live work at once, not when a worker reaches it.
+        job.result.whenComplete((logits, failure) -> leave(job));
         return job.result;
+    }
+
+    /** Takes a job completed by anyone but a worker (cancelled) out of the queue. */
+    private void leave(Job job) {
+        // Read without the lock first: a worker's own completion, by far the most common, then costs nothing.
+        if (!job.waiting) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (job.waiting) {
+                job.waiting = false;
+                queue.remove(job);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Inputs waiting for a worker. */
@@ -150,16 +170,16 @@ public final class DynamicBatcher implements AutoCloseable {
         gathering.lockInterruptibly();
         lock.lockInterruptibly();
         try {
-            while (queue.isEmpty()) {
+            Job first;
+            while ((first = pollLive()) == null) {
                 if (closed) {
                     return false;
                 }
                 arrived.await();
             }
-            Job first = queue.pollFirst();
             batch.add(first);
             while (batch.size() < settings.maxBatch()) {
-                Job next = queue.pollFirst();
+                Job next = pollLive();
                 if (next != null) {
                     batch.add(next);
                     continue;
@@ -177,6 +197,17 @@ public final class DynamicBatcher implements AutoCloseable {
             lock.unlock();
             gathering.unlock();
         }
+    }
+
+    /** The oldest queued job still wanted, or null; one cancelled but not yet out of the queue is dropped. */
+    private Job pollLive() {
+        for (Job job; (job = queue.pollFirst()) != null; ) {
+            job.waiting = false;
+            if (!job.result.isDone()) {
+                return job;
+            }
+        }
+        return null;
     }
 
     private void run(BatchModel model, List<Job> batch) {
@@ -217,6 +248,8 @@ public final class DynamicBatcher implements AutoCloseable {
         final float[] input;
         final long queuedNanos;
         final CompletableFuture<float[]> result = new CompletableFuture<>();
+        /** In the queue; written under the lock, read without it by {@link #leave}. */
+        volatile boolean waiting;
 
         Job(float[] input, long queuedNanos) {
             this.input = input;

@@ -213,6 +213,56 @@ class DynamicBatcherTest {
         assertEquals(2, batcher.metrics().images());
     }
 
+    /**
+     * Cancelled inputs (a request that timed out) give their places back at once and take no batch slot: they stayed
+     * queued until a worker reached them, so the queue refused live work as full while it held only dead inputs.
+     */
+    @Test
+    void cancelledInputsLeaveTheQueueAtOnce() throws Exception {
+        GatedModel gated = new GatedModel(predictor);
+        batcher = new DynamicBatcher(gated, new DynamicBatcher.Settings(1, Duration.ZERO, 2, 1));
+        CompletableFuture<float[]> running = batcher.submit(randomInput(0));
+        gated.awaitEntered();
+        CompletableFuture<float[]> b = batcher.submit(randomInput(1));
+        CompletableFuture<float[]> c = batcher.submit(randomInput(2));
+        b.cancel(false);
+        c.cancel(false);
+
+        CompletableFuture<float[]> d;
+        try {
+            d = batcher.submit(randomInput(3));
+            assertEquals(1, batcher.queued());
+        } finally {
+            gated.open();
+        }
+        running.get(30, TimeUnit.SECONDS);
+        assertArrayEquals(predictor.logits(List.of(randomInput(3)))[0], d.get(30, TimeUnit.SECONDS));
+        assertEquals(List.of(1, 1), gated.sizes(), "the batch after the first holds d only");
+    }
+
+    /** Live inputs queued between cancelled ones share a full batch: the dead ones took slots of it and ran half full. */
+    @Test
+    void cancelledInputsTakeNoBatchSlot() throws Exception {
+        GatedModel gated = new GatedModel(predictor);
+        batcher = new DynamicBatcher(gated, new DynamicBatcher.Settings(2, Duration.ofSeconds(60), 8, 1));
+        CompletableFuture<float[]> running = batcher.submit(randomInput(0));
+        CompletableFuture<float[]> partner = batcher.submit(randomInput(1));
+        gated.awaitEntered();
+        List<CompletableFuture<float[]>> queued = new ArrayList<>();
+        for (int i = 2; i < 6; i++) {
+            queued.add(batcher.submit(randomInput(i)));
+        }
+        queued.get(0).cancel(false);
+        queued.get(2).cancel(false);
+        gated.open();
+
+        running.get(30, TimeUnit.SECONDS);
+        partner.get(30, TimeUnit.SECONDS);
+        queued.get(1).get(30, TimeUnit.SECONDS);
+        queued.get(3).get(30, TimeUnit.SECONDS);
+        assertEquals(List.of(2, 2), gated.sizes());
+    }
+
     @Test
     void aFailedBatchFailsItsCallersAndTheWorkerGoesOn() throws Exception {
         AtomicInteger calls = new AtomicInteger();
