@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -44,6 +45,7 @@ public final class DynamicBatcher implements AutoCloseable {
     private final Settings settings;
     private final long maxWaitNanos;
     private final BatchMetrics metrics;
+    private final OptionalInt inputLength;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
@@ -58,6 +60,7 @@ public final class DynamicBatcher implements AutoCloseable {
         // Saturating: a wait too long for nanoseconds (292 years and more) means "never run alone", not an overflow.
         this.maxWaitNanos = TimeUnit.NANOSECONDS.convert(settings.maxWait());
         this.metrics = new BatchMetrics(settings.maxBatch());
+        this.inputLength = model.inputLength();
         for (int w = 0; w < settings.workers(); w++) {
             workers.add(Thread.ofPlatform().name("resnet4j-batcher-" + w).daemon().start(() -> work(model)));
         }
@@ -77,8 +80,15 @@ public final class DynamicBatcher implements AutoCloseable {
      * The batcher queues a copy of {@code input}, so the caller may refill its array as soon as this returns.
      *
      * @throws RejectedException at once when the queue is full or the batcher is closed
+     * @throws IllegalArgumentException if the model states its {@link BatchModel#inputLength} and {@code input} has
+     *                                  another length
      */
     public CompletableFuture<float[]> submit(float[] input) {
+        // Here, not in the model: there a bad input would fail every input batched with it.
+        if (inputLength.isPresent() && input.length != inputLength.getAsInt()) {
+            throw new IllegalArgumentException("the input has " + input.length + " values, the model takes "
+                    + inputLength.getAsInt());
+        }
         // A copy: the batch runs later, on another thread, and must see the input as it was when submitted.
         Job job = new Job(input.clone(), System.nanoTime());
         lock.lock();

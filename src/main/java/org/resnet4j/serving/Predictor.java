@@ -3,6 +3,7 @@ package org.resnet4j.serving;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.Semaphore;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.images.ImageDecoder;
@@ -218,6 +219,12 @@ public final class Predictor implements BatchModel {
             rows[i] = Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);
         }
         return rows;
+    }
+
+    /** {@code 3 * imageSize * imageSize}: the length of every input {@link #logits} takes. */
+    @Override
+    public OptionalInt inputLength() {
+        return OptionalInt.of(3 * imageSize * imageSize);
     }
 
     /** The {@code k} most probable classes for one row of logits. */

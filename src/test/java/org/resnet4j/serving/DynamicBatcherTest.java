@@ -263,6 +263,30 @@ class DynamicBatcherTest {
         assertEquals(List.of(2, 2), gated.sizes());
     }
 
+    /**
+     * An input of the wrong length is refused at submission and the valid input queued beside it still gets its
+     * logits: it was taken, and the model's check then failed the whole batch it shared.
+     */
+    @Test
+    void anInputOfTheWrongLengthIsRefusedAndSparesItsBatch() throws Exception {
+        GatedModel gated = new GatedModel(predictor);
+        batcher = new DynamicBatcher(gated, new DynamicBatcher.Settings(4, Duration.ofMillis(20), 8, 1));
+        CompletableFuture<float[]> running = batcher.submit(randomInput(0));
+        gated.awaitEntered();
+        CompletableFuture<float[]> valid = batcher.submit(randomInput(1));
+        IllegalArgumentException e;
+        try {
+            e = assertThrows(IllegalArgumentException.class, () -> batcher.submit(new float[5]));
+        } finally {
+            gated.open();
+        }
+
+        assertTrue(e.getMessage().contains("5") && e.getMessage().contains("3072"), e.getMessage());
+        running.get(30, TimeUnit.SECONDS);
+        assertArrayEquals(predictor.logits(List.of(randomInput(1)))[0], valid.get(30, TimeUnit.SECONDS));
+        assertEquals(List.of(1, 1), gated.sizes(), "the second batch holds the valid input alone");
+    }
+
     @Test
     void aFailedBatchFailsItsCallersAndTheWorkerGoesOn() throws Exception {
         AtomicInteger calls = new AtomicInteger();

@@ -84,6 +84,7 @@ class PredictorTest {
         float[] input = predictor.input(encoded);
 
         assertEquals(48, predictor.imageSize());
+        assertEquals(3 * 48 * 48, predictor.inputLength().getAsInt());
         Path file = Files.write(dir.resolve("70x70.png"), encoded);
         assertArrayEquals(ModelInputs.load(List.of(file), 56, PER_CHANNEL, 48).data(), input);
     }
