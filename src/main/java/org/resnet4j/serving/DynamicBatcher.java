@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The queue is bounded: a submission to a full queue is refused at once ({@link RejectedException}), so memory
  * never grows with the load. {@link #close()} refuses new submissions, and the workers finish every input already
- * queued before they stop. One worker is the usual choice: it runs each batch on all the kernel threads, and a second
- * running another batch at the same time mostly contends for the same cores.
+ * queued before they stop; it is the one way to stop them: a worker interrupted by anything else logs a warning and
+ * goes on. One worker is the usual choice: it runs each batch on all the kernel threads, and a second running another
+ * batch at the same time mostly contends for the same cores.
  */
 public final class DynamicBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
@@ -165,19 +166,37 @@ public final class DynamicBatcher implements AutoCloseable {
     private void work(BatchModel model) {
         // Sized for a batch the queue can fill: maxBatch may be far larger than anything ever queued.
         List<Job> batch = new ArrayList<>(Math.min(settings.maxBatch(), settings.queueCapacity()));
-        try {
-            while (gather(batch)) {
-                run(model, batch);
-                batch.clear();
+        while (true) {
+            boolean open;
+            try {
+                open = gather(batch);
+            } catch (InterruptedException e) {
+                // Only close() stops a worker: a stray interrupt (an executor's shutdownNow, a model that leaves the
+                // flag set) must not leave the queue without a worker while the server still looks healthy.
+                LOG.warn("{} interrupted; it goes on (close() stops the batcher)", Thread.currentThread().getName());
+                open = true;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (!open) {
+                return;
+            }
+            run(model, batch); // after an interrupt, what gather had taken runs now, without waiting for more
+            batch.clear();
         }
     }
 
     /** Fills {@code batch}; false once the batcher is closed and the queue is empty. */
     private boolean gather(List<Job> batch) throws InterruptedException {
         gathering.lockInterruptibly();
+        try {
+            return gatherLocked(batch);
+        } finally {
+            // Released whatever happens: a worker that left it held would keep every other worker waiting for good.
+            gathering.unlock();
+        }
+    }
+
+    /** {@link #gather}'s work, {@code gathering} held. */
+    private boolean gatherLocked(List<Job> batch) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             Job first;
@@ -205,7 +224,6 @@ public final class DynamicBatcher implements AutoCloseable {
             return true;
         } finally {
             lock.unlock();
-            gathering.unlock();
         }
     }
 

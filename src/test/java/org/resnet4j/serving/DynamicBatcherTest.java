@@ -304,6 +304,55 @@ class DynamicBatcherTest {
         assertEquals(10, batcher.submit(randomInput(1)).get(30, TimeUnit.SECONDS).length);
     }
 
+    /**
+     * An idle worker interrupted by someone other than close() goes on: it ended without a word, and with one worker
+     * nothing ran again.
+     */
+    @Test
+    void anInterruptedIdleWorkerGoesOn() throws Exception {
+        batcher = new DynamicBatcher(predictor, new DynamicBatcher.Settings(4, Duration.ZERO, 8, 1));
+        interruptWorker("resnet4j-batcher-0");
+
+        assertArrayEquals(predictor.logits(List.of(randomInput(1)))[0],
+                batcher.submit(randomInput(1)).get(2, TimeUnit.SECONDS));
+    }
+
+    /**
+     * A worker interrupted while its model runs: that batch fails as the model decides, and the next one runs. The
+     * interrupt the model left set made the worker's next wait throw, and the worker ended.
+     */
+    @Test
+    void aWorkerInterruptedInItsModelGoesOn() throws Exception {
+        GatedModel gated = new GatedModel(predictor);
+        batcher = new DynamicBatcher(gated, new DynamicBatcher.Settings(4, Duration.ZERO, 8, 1));
+        CompletableFuture<float[]> interrupted = batcher.submit(randomInput(0));
+        gated.awaitEntered();
+        interruptWorker("resnet4j-batcher-0");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> interrupted.get(30, TimeUnit.SECONDS));
+        assertEquals("interrupted at the gate", e.getCause().getMessage());
+        gated.open();
+
+        assertArrayEquals(predictor.logits(List.of(randomInput(1)))[0],
+                batcher.submit(randomInput(1)).get(2, TimeUnit.SECONDS));
+    }
+
+    private static void interruptWorker(String name) throws InterruptedException {
+        List<Thread> found = new ArrayList<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals(name)) {
+                found.add(thread);
+            }
+        }
+        assertEquals(1, found.size(), "threads named " + name);
+        Thread worker = found.get(0);
+        // Wait until it blocks (waiting for inputs, or in the model), so the interrupt lands in a wait.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (worker.getState() == Thread.State.RUNNABLE && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        worker.interrupt();
+    }
+
     /** Three workers run batches through the one network at once; each input still gets its logits alone. */
     @Test
     void severalWorkersShareTheNetwork() throws Exception {
