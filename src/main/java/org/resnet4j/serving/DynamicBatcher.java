@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * queued before they stop; it is the one way to stop them: a worker interrupted by anything else logs a warning and
  * goes on. One worker is the usual choice: it runs each batch on all the kernel threads, and a second running another
  * batch at the same time mostly contends for the same cores.
+ *
+ * <p>Safe to share between threads: any thread may submit, read the queue and the metrics, or close.
  */
 public final class DynamicBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
@@ -79,6 +81,11 @@ public final class DynamicBatcher implements AutoCloseable {
      * Queues one input; the future completes with its logits, or exceptionally if its batch failed. Cancelling the
      * future before its batch starts leaves the input out of the batch and gives its place in the queue back at once.
      * The batcher queues a copy of {@code input}, so the caller may refill its array as soon as this returns.
+     *
+     * <p>A worker completes the future, so actions chained to it without an executor ({@code thenAccept},
+     * {@code whenComplete}, ...) run on the worker, and the rest of the batch, and the next batch, wait for them: keep
+     * them short, or use the {@code ...Async} variants. (Completing on another thread would cost every request a
+     * hand-off, and a caller that blocks in {@code get}, as the HTTP server does, needs none.)
      *
      * @throws RejectedException at once when the queue is full or the batcher is closed
      * @throws IllegalArgumentException if the model states its {@link BatchModel#inputLength} and {@code input} has

@@ -240,7 +240,7 @@ class DynamicBatcherTest {
         assertEquals(List.of(1, 1), gated.sizes(), "the batch after the first holds d only");
     }
 
-    /** Live inputs queued between cancelled ones share a full batch: the dead ones took slots of it and ran half full. */
+    /** Live inputs between cancelled ones share a full batch: dead inputs took slots, and batches ran half full. */
     @Test
     void cancelledInputsTakeNoBatchSlot() throws Exception {
         GatedModel gated = new GatedModel(predictor);
