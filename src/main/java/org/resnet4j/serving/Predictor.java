@@ -165,14 +165,14 @@ public final class Predictor implements BatchModel {
      * decoding itself, bounded by {@link #maxPixels()}, is not cut short. A server uses this one, so that a burst of
      * large images cannot hold a request past its deadline, and a shutdown can wake a request that waits.
      *
-     * @throws TimeoutException     if no image finished decoding within {@code timeout}
+     * @throws TimeoutException     if no decoding slot came free within {@code timeout}
      * @throws InterruptedException if the thread was interrupted while it waited
      */
     public float[] input(byte[] encoded, long timeout, TimeUnit unit)
             throws ImageRejectedException, TimeoutException, InterruptedException {
         checkHeader(encoded);
         if (!decoding.tryAcquire(timeout, unit)) {
-            throw new TimeoutException("no image finished decoding within " + unit.toMillis(timeout) + " ms");
+            throw new TimeoutException("no decoding slot came free within " + unit.toMillis(timeout) + " ms");
         }
         try {
             return decode(encoded);

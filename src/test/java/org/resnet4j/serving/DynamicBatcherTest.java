@@ -317,6 +317,19 @@ class DynamicBatcherTest {
                 batcher.submit(randomInput(1)).get(2, TimeUnit.SECONDS));
     }
 
+    /** Two idle workers, one gathering and one waiting its turn, both interrupted: they go on, and so does the queue. */
+    @Test
+    void interruptedIdleWorkersGoOnTogether() throws Exception {
+        batcher = new DynamicBatcher(predictor, new DynamicBatcher.Settings(4, Duration.ZERO, 8, 2));
+        interruptWorker("resnet4j-batcher-1");
+        interruptWorker("resnet4j-batcher-0");
+
+        for (int i = 0; i < 4; i++) {
+            assertArrayEquals(predictor.logits(List.of(randomInput(i)))[0],
+                    batcher.submit(randomInput(i)).get(2, TimeUnit.SECONDS));
+        }
+    }
+
     /**
      * A worker interrupted while its model runs: that batch fails as the model decides, and the next one runs. The
      * interrupt the model left set made the worker's next wait throw, and the worker ended.
