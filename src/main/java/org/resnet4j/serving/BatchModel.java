@@ -1,6 +1,7 @@
 package org.resnet4j.serving;
 
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * Turns a batch of inputs into one row of logits per input, in order. The batcher's workers share one instance, so
@@ -13,4 +14,12 @@ public interface BatchModel {
      * @return one new array of logits per input, the caller's to keep
      */
     float[][] logits(List<float[]> inputs);
+
+    /**
+     * The length every input must have ({@code 3 * H * W}), or empty if this model does not say. The batcher refuses
+     * an input of another length when it is submitted, so that one bad input cannot fail the batch it would share.
+     */
+    default OptionalInt inputLength() {
+        return OptionalInt.empty();
+    }
 }

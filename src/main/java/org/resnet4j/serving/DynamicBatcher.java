@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -20,8 +21,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The queue is bounded: a submission to a full queue is refused at once ({@link RejectedException}), so memory
  * never grows with the load. {@link #close()} refuses new submissions, and the workers finish every input already
- * queued before they stop. One worker is the usual choice: it runs each batch on all the kernel threads, and a second
- * running another batch at the same time mostly contends for the same cores.
+ * queued before they stop; it is the one way to stop them: a worker interrupted by anything else logs a warning and
+ * goes on. One worker is the usual choice: it runs each batch on all the kernel threads, and a second running another
+ * batch at the same time mostly contends for the same cores.
+ *
+ * <p>Safe to share between threads: any thread may submit, read the queue and the metrics, or close.
  */
 public final class DynamicBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
@@ -44,6 +48,7 @@ public final class DynamicBatcher implements AutoCloseable {
     private final Settings settings;
     private final long maxWaitNanos;
     private final BatchMetrics metrics;
+    private final OptionalInt inputLength;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
@@ -58,6 +63,7 @@ public final class DynamicBatcher implements AutoCloseable {
         // Saturating: a wait too long for nanoseconds (292 years and more) means "never run alone", not an overflow.
         this.maxWaitNanos = TimeUnit.NANOSECONDS.convert(settings.maxWait());
         this.metrics = new BatchMetrics(settings.maxBatch());
+        this.inputLength = model.inputLength();
         for (int w = 0; w < settings.workers(); w++) {
             workers.add(Thread.ofPlatform().name("resnet4j-batcher-" + w).daemon().start(() -> work(model)));
         }
@@ -73,12 +79,24 @@ public final class DynamicBatcher implements AutoCloseable {
 
     /**
      * Queues one input; the future completes with its logits, or exceptionally if its batch failed. Cancelling the
-     * future before its batch starts leaves the input out of the batch. The batcher queues a copy of {@code input}, so
-     * the caller may refill its array as soon as this returns.
+     * future before its batch starts leaves the input out of the batch and gives its place in the queue back at once.
+     * The batcher queues a copy of {@code input}, so the caller may refill its array as soon as this returns.
+     *
+     * <p>A worker completes the future, so actions chained to it without an executor ({@code thenAccept},
+     * {@code whenComplete}, ...) run on the worker, and the rest of the batch, and the next batch, wait for them: keep
+     * them short, or use the {@code ...Async} variants. (Completing on another thread would cost every request a
+     * hand-off, and a caller that blocks in {@code get}, as the HTTP server does, needs none.)
      *
      * @throws RejectedException at once when the queue is full or the batcher is closed
+     * @throws IllegalArgumentException if the model states its {@link BatchModel#inputLength} and {@code input} has
+     *                                  another length
      */
     public CompletableFuture<float[]> submit(float[] input) {
+        // Here, not in the model: there a bad input would fail every input batched with it.
+        if (inputLength.isPresent() && input.length != inputLength.getAsInt()) {
+            throw new IllegalArgumentException("the input has " + input.length + " values, the model takes "
+                    + inputLength.getAsInt());
+        }
         // A copy: the batch runs later, on another thread, and must see the input as it was when submitted.
         Job job = new Job(input.clone(), System.nanoTime());
         lock.lock();
@@ -90,12 +108,32 @@ public final class DynamicBatcher implements AutoCloseable {
                 throw new RejectedException(RejectedException.Reason.QUEUE_FULL,
                         "the queue holds its limit of " + settings.queueCapacity() + " inputs");
             }
+            job.waiting = true;
             queue.addLast(job);
             arrived.signalAll();
         } finally {
             lock.unlock();
         }
+        // A caller whose request timed out cancels: its place goes to live work at once, not when a worker reaches it.
+        job.result.whenComplete((logits, failure) -> leave(job));
         return job.result;
+    }
+
+    /** Takes a job completed by anyone but a worker (cancelled) out of the queue. */
+    private void leave(Job job) {
+        // Read without the lock first: a worker's own completion, by far the most common, then costs nothing.
+        if (!job.waiting) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (job.waiting) {
+                job.waiting = false;
+                queue.remove(job);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Inputs waiting for a worker. */
@@ -135,31 +173,49 @@ public final class DynamicBatcher implements AutoCloseable {
     private void work(BatchModel model) {
         // Sized for a batch the queue can fill: maxBatch may be far larger than anything ever queued.
         List<Job> batch = new ArrayList<>(Math.min(settings.maxBatch(), settings.queueCapacity()));
-        try {
-            while (gather(batch)) {
-                run(model, batch);
-                batch.clear();
+        while (true) {
+            boolean open;
+            try {
+                open = gather(batch);
+            } catch (InterruptedException e) {
+                // Only close() stops a worker: a stray interrupt (an executor's shutdownNow, a model that leaves the
+                // flag set) must not leave the queue without a worker while the server still looks healthy.
+                LOG.warn("{} interrupted; it goes on (close() stops the batcher)", Thread.currentThread().getName());
+                open = true;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (!open) {
+                return;
+            }
+            run(model, batch); // after an interrupt, what gather had taken runs now, without waiting for more
+            batch.clear();
         }
     }
 
     /** Fills {@code batch}; false once the batcher is closed and the queue is empty. */
     private boolean gather(List<Job> batch) throws InterruptedException {
         gathering.lockInterruptibly();
+        try {
+            return gatherLocked(batch);
+        } finally {
+            // Released whatever happens: a worker that left it held would keep every other worker waiting for good.
+            gathering.unlock();
+        }
+    }
+
+    /** {@link #gather}'s work, {@code gathering} held. */
+    private boolean gatherLocked(List<Job> batch) throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            while (queue.isEmpty()) {
+            Job first;
+            while ((first = pollLive()) == null) {
                 if (closed) {
                     return false;
                 }
                 arrived.await();
             }
-            Job first = queue.pollFirst();
             batch.add(first);
             while (batch.size() < settings.maxBatch()) {
-                Job next = queue.pollFirst();
+                Job next = pollLive();
                 if (next != null) {
                     batch.add(next);
                     continue;
@@ -175,8 +231,18 @@ public final class DynamicBatcher implements AutoCloseable {
             return true;
         } finally {
             lock.unlock();
-            gathering.unlock();
         }
+    }
+
+    /** The oldest queued job still wanted, or null; one cancelled but not yet out of the queue is dropped. */
+    private Job pollLive() {
+        for (Job job; (job = queue.pollFirst()) != null; ) {
+            job.waiting = false;
+            if (!job.result.isDone()) {
+                return job;
+            }
+        }
+        return null;
     }
 
     private void run(BatchModel model, List<Job> batch) {
@@ -217,6 +283,8 @@ public final class DynamicBatcher implements AutoCloseable {
         final float[] input;
         final long queuedNanos;
         final CompletableFuture<float[]> result = new CompletableFuture<>();
+        /** In the queue; written under the lock, read without it by {@link #leave}. */
+        volatile boolean waiting;
 
         Job(float[] input, long queuedNanos) {
             this.input = input;

@@ -3,7 +3,10 @@ package org.resnet4j.serving;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.images.ImageDecodingException;
@@ -47,9 +50,10 @@ public final class Predictor implements BatchModel {
     private final ImageDecoder decoder;
     /**
      * Decoding is CPU-bound, so more images at once than cores would only hold more memory: with this bound a burst of
-     * requests each claiming {@code maxPixels} holds one such image per core, not one per request held.
+     * requests each claiming {@code maxPixels} holds one such image per core, not one per request held. Not private:
+     * tests take every slot, as such a burst would.
      */
-    private final Semaphore decoding = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
+    final Semaphore decoding = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
 
     /**
      * As {@code classify} prepares images by default: the shorter side resized to {@link ModelInputs#resizeFor}
@@ -147,28 +151,68 @@ public final class Predictor implements BatchModel {
      * images decode as there are cores.
      */
     public float[] input(byte[] encoded) throws ImageRejectedException {
+        checkHeader(encoded);
+        decoding.acquireUninterruptibly();
+        try {
+            return decode(encoded);
+        } finally {
+            decoding.release();
+        }
+    }
+
+    /**
+     * As {@link #input(byte[])}, waiting at most {@code timeout} while as many images decode as there are cores. The
+     * decoding itself, bounded by {@link #maxPixels()}, is not cut short. A server uses this one, so that a burst of
+     * large images cannot hold a request past its deadline, and a shutdown can wake a request that waits.
+     *
+     * @throws TimeoutException     if no decoding slot came free within {@code timeout}
+     * @throws InterruptedException if the thread was interrupted while it waited
+     */
+    public float[] input(byte[] encoded, long timeout, TimeUnit unit)
+            throws ImageRejectedException, TimeoutException, InterruptedException {
+        checkHeader(encoded);
+        if (!decoding.tryAcquire(timeout, unit)) {
+            throw new TimeoutException("no decoding slot came free within " + unit.toMillis(timeout) + " ms");
+        }
+        try {
+            return decode(encoded);
+        } finally {
+            decoding.release();
+        }
+    }
+
+    /** Refuses, before anything is decoded, a body that is empty, not a PNG or JPEG, or of a size refused. */
+    private void checkHeader(byte[] encoded) throws ImageRejectedException {
         if (encoded.length == 0) {
             throw new ImageRejectedException(ImageRejectedException.Reason.EMPTY,
                     "the body is empty; send a PNG or JPEG image", null);
         }
+        ImageHeader header;
         try {
-            ImageHeader header = ImageHeader.read(encoded, SOURCE);
-            if (header == null) {
-                throw new ImageRejectedException(ImageRejectedException.Reason.NOT_AN_IMAGE,
-                        "the body is not a PNG or JPEG image", null);
-            }
-            checkSize(header.width(), header.height());
-            decoding.acquireUninterruptibly();
-            try {
-                RgbImage image = decoder.decode(encoded, SOURCE);
-                return ModelInputs.batch(List.of(image), resize, normalization, imageSize).data();
-            } finally {
-                decoding.release();
-            }
+            header = ImageHeader.read(encoded, SOURCE);
         } catch (ImageDecodingException e) {
-            throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT,
-                    "the image data is truncated or damaged", e);
+            throw corrupt(e);
         }
+        if (header == null) {
+            throw new ImageRejectedException(ImageRejectedException.Reason.NOT_AN_IMAGE,
+                    "the body is not a PNG or JPEG image", null);
+        }
+        checkSize(header.width(), header.height());
+    }
+
+    /** The input for a body whose header passed, a decoding slot held. */
+    private float[] decode(byte[] encoded) throws ImageRejectedException {
+        try {
+            RgbImage image = decoder.decode(encoded, SOURCE);
+            return ModelInputs.batch(List.of(image), resize, normalization, imageSize).data();
+        } catch (ImageDecodingException e) {
+            throw corrupt(e);
+        }
+    }
+
+    private static ImageRejectedException corrupt(ImageDecodingException e) {
+        return new ImageRejectedException(ImageRejectedException.Reason.CORRUPT,
+                "the image data is truncated or damaged", e);
     }
 
     /**
@@ -218,6 +262,12 @@ public final class Predictor implements BatchModel {
             rows[i] = Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);
         }
         return rows;
+    }
+
+    /** {@code 3 * imageSize * imageSize}: the length of every input {@link #logits} takes. */
+    @Override
+    public OptionalInt inputLength() {
+        return OptionalInt.of(3 * imageSize * imageSize);
     }
 
     /** The {@code k} most probable classes for one row of logits. */

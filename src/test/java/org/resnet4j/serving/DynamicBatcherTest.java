@@ -213,6 +213,80 @@ class DynamicBatcherTest {
         assertEquals(2, batcher.metrics().images());
     }
 
+    /**
+     * Cancelled inputs (a request that timed out) give their places back at once and take no batch slot: they stayed
+     * queued until a worker reached them, so the queue refused live work as full while it held only dead inputs.
+     */
+    @Test
+    void cancelledInputsLeaveTheQueueAtOnce() throws Exception {
+        GatedModel gated = new GatedModel(predictor);
+        batcher = new DynamicBatcher(gated, new DynamicBatcher.Settings(1, Duration.ZERO, 2, 1));
+        CompletableFuture<float[]> running = batcher.submit(randomInput(0));
+        gated.awaitEntered();
+        CompletableFuture<float[]> b = batcher.submit(randomInput(1));
+        CompletableFuture<float[]> c = batcher.submit(randomInput(2));
+        b.cancel(false);
+        c.cancel(false);
+
+        CompletableFuture<float[]> d;
+        try {
+            d = batcher.submit(randomInput(3));
+            assertEquals(1, batcher.queued());
+        } finally {
+            gated.open();
+        }
+        running.get(30, TimeUnit.SECONDS);
+        assertArrayEquals(predictor.logits(List.of(randomInput(3)))[0], d.get(30, TimeUnit.SECONDS));
+        assertEquals(List.of(1, 1), gated.sizes(), "the batch after the first holds d only");
+    }
+
+    /** Live inputs between cancelled ones share a full batch: dead inputs took slots, and batches ran half full. */
+    @Test
+    void cancelledInputsTakeNoBatchSlot() throws Exception {
+        GatedModel gated = new GatedModel(predictor);
+        batcher = new DynamicBatcher(gated, new DynamicBatcher.Settings(2, Duration.ofSeconds(60), 8, 1));
+        CompletableFuture<float[]> running = batcher.submit(randomInput(0));
+        CompletableFuture<float[]> partner = batcher.submit(randomInput(1));
+        gated.awaitEntered();
+        List<CompletableFuture<float[]>> queued = new ArrayList<>();
+        for (int i = 2; i < 6; i++) {
+            queued.add(batcher.submit(randomInput(i)));
+        }
+        queued.get(0).cancel(false);
+        queued.get(2).cancel(false);
+        gated.open();
+
+        running.get(30, TimeUnit.SECONDS);
+        partner.get(30, TimeUnit.SECONDS);
+        queued.get(1).get(30, TimeUnit.SECONDS);
+        queued.get(3).get(30, TimeUnit.SECONDS);
+        assertEquals(List.of(2, 2), gated.sizes());
+    }
+
+    /**
+     * An input of the wrong length is refused at submission and the valid input queued beside it still gets its
+     * logits: it was taken, and the model's check then failed the whole batch it shared.
+     */
+    @Test
+    void anInputOfTheWrongLengthIsRefusedAndSparesItsBatch() throws Exception {
+        GatedModel gated = new GatedModel(predictor);
+        batcher = new DynamicBatcher(gated, new DynamicBatcher.Settings(4, Duration.ofMillis(20), 8, 1));
+        CompletableFuture<float[]> running = batcher.submit(randomInput(0));
+        gated.awaitEntered();
+        CompletableFuture<float[]> valid = batcher.submit(randomInput(1));
+        IllegalArgumentException e;
+        try {
+            e = assertThrows(IllegalArgumentException.class, () -> batcher.submit(new float[5]));
+        } finally {
+            gated.open();
+        }
+
+        assertTrue(e.getMessage().contains("5") && e.getMessage().contains("3072"), e.getMessage());
+        running.get(30, TimeUnit.SECONDS);
+        assertArrayEquals(predictor.logits(List.of(randomInput(1)))[0], valid.get(30, TimeUnit.SECONDS));
+        assertEquals(List.of(1, 1), gated.sizes(), "the second batch holds the valid input alone");
+    }
+
     @Test
     void aFailedBatchFailsItsCallersAndTheWorkerGoesOn() throws Exception {
         AtomicInteger calls = new AtomicInteger();
@@ -228,6 +302,68 @@ class DynamicBatcherTest {
                 () -> batcher.submit(randomInput(0)).get(30, TimeUnit.SECONDS));
         assertEquals("boom", e.getCause().getMessage());
         assertEquals(10, batcher.submit(randomInput(1)).get(30, TimeUnit.SECONDS).length);
+    }
+
+    /**
+     * An idle worker interrupted by someone other than close() goes on: it ended without a word, and with one worker
+     * nothing ran again.
+     */
+    @Test
+    void anInterruptedIdleWorkerGoesOn() throws Exception {
+        batcher = new DynamicBatcher(predictor, new DynamicBatcher.Settings(4, Duration.ZERO, 8, 1));
+        interruptWorker("resnet4j-batcher-0");
+
+        assertArrayEquals(predictor.logits(List.of(randomInput(1)))[0],
+                batcher.submit(randomInput(1)).get(2, TimeUnit.SECONDS));
+    }
+
+    /** Two idle workers, one gathering and one waiting its turn, both interrupted: they go on, and so does the queue. */
+    @Test
+    void interruptedIdleWorkersGoOnTogether() throws Exception {
+        batcher = new DynamicBatcher(predictor, new DynamicBatcher.Settings(4, Duration.ZERO, 8, 2));
+        interruptWorker("resnet4j-batcher-1");
+        interruptWorker("resnet4j-batcher-0");
+
+        for (int i = 0; i < 4; i++) {
+            assertArrayEquals(predictor.logits(List.of(randomInput(i)))[0],
+                    batcher.submit(randomInput(i)).get(2, TimeUnit.SECONDS));
+        }
+    }
+
+    /**
+     * A worker interrupted while its model runs: that batch fails as the model decides, and the next one runs. The
+     * interrupt the model left set made the worker's next wait throw, and the worker ended.
+     */
+    @Test
+    void aWorkerInterruptedInItsModelGoesOn() throws Exception {
+        GatedModel gated = new GatedModel(predictor);
+        batcher = new DynamicBatcher(gated, new DynamicBatcher.Settings(4, Duration.ZERO, 8, 1));
+        CompletableFuture<float[]> interrupted = batcher.submit(randomInput(0));
+        gated.awaitEntered();
+        interruptWorker("resnet4j-batcher-0");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> interrupted.get(30, TimeUnit.SECONDS));
+        assertEquals("interrupted at the gate", e.getCause().getMessage());
+        gated.open();
+
+        assertArrayEquals(predictor.logits(List.of(randomInput(1)))[0],
+                batcher.submit(randomInput(1)).get(2, TimeUnit.SECONDS));
+    }
+
+    private static void interruptWorker(String name) throws InterruptedException {
+        List<Thread> found = new ArrayList<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals(name)) {
+                found.add(thread);
+            }
+        }
+        assertEquals(1, found.size(), "threads named " + name);
+        Thread worker = found.get(0);
+        // Wait until it blocks (waiting for inputs, or in the model), so the interrupt lands in a wait.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (worker.getState() == Thread.State.RUNNABLE && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        worker.interrupt();
     }
 
     /** Three workers run batches through the one network at once; each input still gets its logits alone. */

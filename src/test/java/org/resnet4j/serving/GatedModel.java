@@ -3,6 +3,7 @@ package org.resnet4j.serving;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,11 @@ public final class GatedModel implements BatchModel {
             throw new IllegalStateException("interrupted at the gate", e);
         }
         return inner.logits(inputs);
+    }
+
+    @Override
+    public OptionalInt inputLength() {
+        return inner.inputLength();
     }
 
     /** Waits until a batch has reached the gate. */

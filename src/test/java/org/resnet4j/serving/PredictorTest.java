@@ -3,6 +3,7 @@ package org.resnet4j.serving;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Normalization;
@@ -84,6 +88,7 @@ class PredictorTest {
         float[] input = predictor.input(encoded);
 
         assertEquals(48, predictor.imageSize());
+        assertEquals(3 * 48 * 48, predictor.inputLength().getAsInt());
         Path file = Files.write(dir.resolve("70x70.png"), encoded);
         assertArrayEquals(ModelInputs.load(List.of(file), 56, PER_CHANNEL, 48).data(), input);
     }
@@ -278,6 +283,42 @@ class PredictorTest {
                 () -> new Predictor(ResNets.create("resnet18"), perPixel, Labels.defaultFor(1000)));
         assertTrue(e.getMessage().contains("per-pixel mean image is 32x32"), e.getMessage());
         assertEquals(224, new Predictor(ResNets.create("resnet18"), PER_CHANNEL, Labels.defaultFor(1000)).imageSize());
+    }
+
+    /**
+     * The deadline-taking input: the same input as without one when a decoding slot is free; a timeout once its time
+     * is up while every slot is taken; an interrupt wakes it.
+     */
+    @Test
+    void theWaitForADecodingSlotEndsAtItsTimeoutOrAnInterrupt() throws Exception {
+        Predictor predictor = new Predictor(ResNets.create("resnet20"), PER_CHANNEL, Labels.defaultFor(10));
+        byte[] png = ServingFixtures.encode(ServingFixtures.planes(32, 4), 32, "png");
+        assertArrayEquals(predictor.input(png), predictor.input(png, 10, TimeUnit.SECONDS));
+
+        try (ServingFixtures.HeldSlots slots = ServingFixtures.holdDecoding(predictor)) {
+            long start = System.nanoTime();
+            assertThrows(TimeoutException.class, () -> predictor.input(png, 200, TimeUnit.MILLISECONDS));
+            long waited = System.nanoTime() - start;
+            assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(200) && waited < TimeUnit.SECONDS.toNanos(10),
+                    "waited " + waited / 1e6 + " ms");
+
+            CompletableFuture<Throwable> ended = new CompletableFuture<>();
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                try {
+                    predictor.input(png, 1, TimeUnit.HOURS);
+                    ended.complete(null);
+                } catch (Throwable t) {
+                    ended.complete(t);
+                }
+            });
+            while (waiter.getState() != Thread.State.TIMED_WAITING) {
+                Thread.sleep(1);
+            }
+            waiter.interrupt();
+            assertInstanceOf(InterruptedException.class, ended.get(10, TimeUnit.SECONDS));
+            // Refusals from the header need no slot.
+            assertReason(predictor, new byte[0], ImageRejectedException.Reason.EMPTY);
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.ImageIO;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.io.ModelWeights;
@@ -50,6 +51,23 @@ public final class ServingFixtures {
     /** The shipped ResNet-20, its normalization and the CIFAR-10 labels. */
     public static Predictor shippedPredictor() {
         return new Predictor(shippedModel(), shippedNormalization(), Labels.defaultFor(10));
+    }
+
+    /** Slots taken from a predictor, given back by {@link #close()}. */
+    public interface HeldSlots extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Takes every decoding slot of {@code predictor}, as a burst of large images would, until closed (once). */
+    public static HeldSlots holdDecoding(Predictor predictor) {
+        int taken = predictor.decoding.drainPermits();
+        AtomicBoolean held = new AtomicBoolean(true);
+        return () -> {
+            if (held.getAndSet(false)) {
+                predictor.decoding.release(taken);
+            }
+        };
     }
 
     /**

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /v1/classify[?top=k]} with a PNG or JPEG as the body. The checks run cheapest first, and each refuses
  * before the next costs anything: method and query, the declared length (before a byte of the body is read), a place
- * among the requests the server holds (else 503 at once), the body up to its limit, the image, then the batch.
+ * among the requests the server holds (else 503 at once), the body up to its limit, the image, then the batch. From
+ * the body's arrival to the answer, the request timeout bounds every wait: for a decoding slot and for the batch.
  */
 final class ClassifyHandler extends Endpoint {
     static final String PATH = "/v1/classify";
@@ -95,14 +96,29 @@ final class ClassifyHandler extends Endpoint {
         if (body == null) {
             return replies.refuse(exchange, ErrorKind.TOO_LARGE, tooLarge());
         }
+        // The timeout bounds the server's own work from here: the wait for a decoding slot, the decoding, the queue and
+        // the batch. The body's arrival is the client's pace, bounded by the JDK server's maxReqTime.
+        long start = System.nanoTime();
+        // Saturating: Duration.toNanos() throws for a timeout of 292 years and more (--timeout-ms as "never").
+        long timeoutNanos = TimeUnit.NANOSECONDS.convert(settings.requestTimeout());
         float[] input;
         try {
-            input = predictor.input(body);
+            input = predictor.input(body, timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (ImageRejectedException e) {
             if (e.getCause() != null) {
                 LOG.debug("image refused: {}", e.getCause().getMessage());
             }
             return replies.error(exchange, kindOf(e.reason()), e.getMessage());
+        } catch (TimeoutException e) {
+            return timedOut(exchange, replies);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return shuttingDown(exchange, replies);
+        }
+        // Time spent subtracted from the timeout, not a deadline added up: no overflow for a saturated timeout.
+        long left = timeoutNanos - (System.nanoTime() - start);
+        if (left <= 0) {
+            return timedOut(exchange, replies); // nobody would wait for its batch
         }
         CompletableFuture<float[]> result;
         try {
@@ -114,12 +130,10 @@ final class ClassifyHandler extends Endpoint {
         }
         float[] logits;
         try {
-            // Saturating: Duration.toNanos() throws for a timeout of 292 years and more (--timeout-ms as "never").
-            logits = result.get(TimeUnit.NANOSECONDS.convert(settings.requestTimeout()), TimeUnit.NANOSECONDS);
+            logits = result.get(left, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             result.cancel(false);
-            return replies.error(exchange, ErrorKind.TIMEOUT, "no answer within "
-                    + settings.requestTimeout().toMillis() + " ms; the server is overloaded");
+            return timedOut(exchange, replies);
         } catch (ExecutionException e) {
             LOG.error("classification failed", e.getCause());
             return replies.error(exchange, ErrorKind.INTERNAL, "the model failed on this request's batch");
@@ -129,6 +143,11 @@ final class ClassifyHandler extends Endpoint {
             return shuttingDown(exchange, replies);
         }
         return replies.json(exchange, 200, PredictionJson.write(predictor.rank(logits, top)));
+    }
+
+    private int timedOut(HttpExchange exchange, Replies replies) throws IOException {
+        return replies.error(exchange, ErrorKind.TIMEOUT, "no answer within " + settings.requestTimeout().toMillis()
+                + " ms; the server is overloaded");
     }
 
     /** 503 and a closed connection, so the client reconnects to a server that is not stopping. */

@@ -43,7 +43,7 @@ abstract class Endpoint implements HttpHandler {
         } catch (IOException e) {
             // The connection broke (the client left, or stalled past the server's time limit): nobody to answer.
             LOG.debug("{}: connection failed before the answer", name, e);
-            metrics.error(ErrorKind.ABORTED);
+            aborted(replies);
         } catch (Throwable t) {
             LOG.error("{}: request failed", name, t);
             internalError(exchange, replies);
@@ -59,6 +59,13 @@ abstract class Endpoint implements HttpHandler {
         try {
             replies.refuse(exchange, ErrorKind.INTERNAL, "the server failed on this request");
         } catch (IOException e) {
+            aborted(replies);
+        }
+    }
+
+    /** Counts a broken connection, unless the answer it broke during is counted already: each request counts once. */
+    private void aborted(Replies replies) {
+        if (!replies.counted()) {
             metrics.error(ErrorKind.ABORTED);
         }
     }

@@ -15,7 +15,10 @@ enum ErrorKind {
     SHUTTING_DOWN("shutting_down", 503),
     TIMEOUT("timeout", 503),
     INTERNAL("internal", 500),
-    /** The connection failed before an answer could be sent: nothing is answered. */
+    /**
+     * The connection failed before the server had an answer for it: nothing is answered. One that fails while its
+     * answer is sent is counted under that answer's status alone.
+     */
     ABORTED("aborted", -1);
 
     private final String label;

@@ -15,12 +15,18 @@ final class Replies {
     private final String endpoint;
     private final long startNanos;
     private Runnable beforeAnswer = () -> { };
+    private boolean counted;
 
     /** The replies to one request, counted under {@code endpoint} with the latency from {@code startNanos}. */
     Replies(RequestMetrics metrics, String endpoint, long startNanos) {
         this.metrics = metrics;
         this.endpoint = endpoint;
         this.startNanos = startNanos;
+    }
+
+    /** Whether an answer has been counted: it is, once, before it leaves, whether or not the client is still there. */
+    boolean counted() {
+        return counted;
     }
 
     /** Runs {@code action} just before the answer leaves (not at all if none is sent). */
@@ -57,8 +63,10 @@ final class Replies {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         boolean head = exchange.getRequestMethod().equals("HEAD");
-        // Counted before the answer leaves: a client that reads it and then asks /metrics finds it counted.
+        // Counted before the answer leaves: a client that reads it and then asks /metrics finds it counted. Counted
+        // only here: a client that leaves while it is sent is not counted again as aborted (Endpoint).
         metrics.answered(endpoint, status, System.nanoTime() - startNanos);
+        counted = true;
         beforeAnswer.run();
         exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
         if (!head) {

@@ -11,7 +11,8 @@ import java.time.Duration;
  *                       chunked body is read no further than one byte past it
  * @param maxRequests    the most classify requests the server holds at once (reading, decoding, queued or in a
  *                       running batch); one more is answered 503 at once, before its body is read
- * @param requestTimeout how long a request may wait for its batch; then it is answered 503 and left out
+ * @param requestTimeout how long the server may take over a request once its body has arrived (waiting for a
+ *                       decoding slot, decoding, waiting for its batch); then it is answered 503 and left out
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, int maxRequests, Duration requestTimeout) {
     public ServerSettings {

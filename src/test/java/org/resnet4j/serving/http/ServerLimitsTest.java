@@ -74,6 +74,30 @@ class ServerLimitsTest {
     }
 
     /**
+     * A request waiting for a decoding slot (every slot taken, as by a burst of large images) is answered 503 timeout
+     * once its time is up, as one waiting for its batch is: the wait for a slot had no limit, so a request could wait
+     * far past the timeout and still be answered 200.
+     */
+    @Test
+    void aRequestWaitingToDecodeTimesOut() throws Exception {
+        try (TestServer server = new TestServer(predictor, predictor,
+                new DynamicBatcher.Settings(8, Duration.ZERO, 8, 1),
+                new ServerSettings("127.0.0.1", 0, 1 << 20, 8, Duration.ofMillis(500)));
+             ServingFixtures.HeldSlots slots = ServingFixtures.holdDecoding(predictor)) {
+            long start = System.nanoTime();
+            TestServer.Answer answer = server.postAsync("/v1/classify", png(1)).get(10, TimeUnit.SECONDS);
+            long nanos = System.nanoTime() - start;
+
+            String reason = TestServer.assertError(answer, 503, "timeout");
+            assertEquals("no answer within 500 ms; the server is overloaded", reason);
+            assertTrue(nanos >= TimeUnit.MILLISECONDS.toNanos(500), "answered after " + nanos / 1e6 + " ms");
+            slots.close();
+            assertEquals(5, TestServer.top(server.post("/v1/classify", png(2))).size());
+            assertTrue(server.get("/metrics").body().contains("resnet4j_request_errors_total{kind=\"timeout\"} 1\n"));
+        }
+    }
+
+    /**
      * Three requests held in the model when the shutdown begins: the port closes at once, requests on connections
      * opened earlier get 503, the three are answered once the model goes on, then the batcher stops.
      */
