@@ -24,35 +24,11 @@ class NormalizationTest {
             ArrayDataset images = ArrayDataset.redOrBlue(400, 4, 1);
             Thread caller = Thread.currentThread();
             AtomicInteger read = new AtomicInteger();
-            Dataset interrupting = new Dataset() {
-                @Override
-                public int size() {
-                    return images.size();
+            Dataset interrupting = watched(images, () -> {
+                if (read.incrementAndGet() == 10) {
+                    caller.interrupt();
                 }
-
-                @Override
-                public int imageSize() {
-                    return images.imageSize();
-                }
-
-                @Override
-                public java.util.List<String> classNames() {
-                    return images.classNames();
-                }
-
-                @Override
-                public int label(int index) {
-                    return images.label(index);
-                }
-
-                @Override
-                public void readImage(int index, byte[] out, int offset) {
-                    if (read.incrementAndGet() == 10) {
-                        caller.interrupt();
-                    }
-                    images.readImage(index, out, offset);
-                }
-            };
+            });
             try {
                 IllegalStateException e = assertThrows(IllegalStateException.class,
                         () -> Normalization.perChannel(interrupting, threads));
@@ -99,33 +75,7 @@ class NormalizationTest {
             Normalization everyCore = kind.of(data);
             for (int threads : new int[] {1, 2, 3}) {
                 java.util.Set<Thread> readers = java.util.concurrent.ConcurrentHashMap.newKeySet();
-                Dataset watched = new Dataset() {
-                    @Override
-                    public int size() {
-                        return data.size();
-                    }
-
-                    @Override
-                    public int imageSize() {
-                        return data.imageSize();
-                    }
-
-                    @Override
-                    public java.util.List<String> classNames() {
-                        return data.classNames();
-                    }
-
-                    @Override
-                    public int label(int index) {
-                        return data.label(index);
-                    }
-
-                    @Override
-                    public void readImage(int index, byte[] out, int offset) {
-                        readers.add(Thread.currentThread());
-                        data.readImage(index, out, offset);
-                    }
-                };
+                Dataset watched = watched(data, () -> readers.add(Thread.currentThread()));
                 Normalization norm = kind.of(watched, threads);
                 assertEquals(everyCore, norm, kind + " on " + threads + " threads");
                 assertTrue(readers.size() <= threads, readers + " for " + threads);
@@ -288,5 +238,36 @@ class NormalizationTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Normalization(meanImage,
                 new float[] {1, 1, 1}).normalize(org.resnet4j.tensor.Tensor.zeros(1, 3, 16, 16)));
         assertTrue(e.getMessage().contains("a per-pixel mean image is 32x32, the pixels are 16x16"), e.getMessage());
+    }
+
+    /** {@code data}, running {@code beforeRead} on the reading thread before each image is read. */
+    private static Dataset watched(Dataset data, Runnable beforeRead) {
+        return new Dataset() {
+            @Override
+            public int size() {
+                return data.size();
+            }
+
+            @Override
+            public int imageSize() {
+                return data.imageSize();
+            }
+
+            @Override
+            public java.util.List<String> classNames() {
+                return data.classNames();
+            }
+
+            @Override
+            public int label(int index) {
+                return data.label(index);
+            }
+
+            @Override
+            public void readImage(int index, byte[] out, int offset) {
+                beforeRead.run();
+                data.readImage(index, out, offset);
+            }
+        };
     }
 }
