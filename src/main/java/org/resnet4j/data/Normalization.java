@@ -3,11 +3,7 @@ package org.resnet4j.data;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BinaryOperator;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
@@ -105,20 +101,12 @@ public record Normalization(float[] mean, float[] std) {
             throw new IllegalArgumentException("normalization statistics: threads must be >= 1, got " + threads);
         }
         int parts = Math.max(1, Math.min(data.size(), 4 * threads));
-        // A pass over an image folder decodes every file (minutes for a large one): a cancelled caller (its thread
-        // interrupted) stops it at the next image, on every thread of the pool. The pool's threads are told by a flag
-        // of their own: the caller's interrupt status is not stable while it waits for the pool.
-        Thread caller = Thread.currentThread();
-        AtomicBoolean cancelled = new AtomicBoolean();
         IntFunction<long[]> sumPart = part -> {
             byte[] pixels = new byte[data.imageBytes()];
             long[] acc = new long[length];
             long from = (long) data.size() * part / parts;
             long to = (long) data.size() * (part + 1) / parts;
             for (int image = (int) from; image < to; image++) {
-                if (cancelled.get() || caller.isInterrupted()) {
-                    throw new CancellationException("interrupted");
-                }
                 data.readImage(image, pixels, 0);
                 sums.add(pixels, acc);
             }
@@ -131,43 +119,16 @@ public record Normalization(float[] mean, float[] std) {
             }
             return total;
         };
+        if (threads == 1) {
+            return IntStream.range(0, parts).mapToObj(sumPart).reduce(new long[length], add);
+        }
+        // A parallel stream runs in the pool whose task starts it: this one, of exactly the threads asked for.
+        ForkJoinPool pool = new ForkJoinPool(threads);
         try {
-            if (threads == 1) {
-                return IntStream.range(0, parts).mapToObj(sumPart).reduce(new long[length], add);
-            }
-            // A parallel stream runs in the pool whose task starts it: this one, of exactly the threads asked for.
-            ForkJoinPool pool = new ForkJoinPool(threads);
-            try {
-                ForkJoinTask<long[]> task = pool.submit(() -> IntStream.range(0, parts).parallel().mapToObj(sumPart)
-                        .reduce(new long[length], add));
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    cancelled.set(true);
-                    Thread.currentThread().interrupt();
-                    try {
-                        task.join(); // the pool's threads stop at their next image
-                    } catch (RuntimeException stopped) {
-                        // the CancellationException the flag caused
-                    }
-                    throw new CancellationException("interrupted");
-                } catch (ExecutionException e) {
-                    // What a read threw (an image file that does not decode), as it was thrown.
-                    if (e.getCause() instanceof RuntimeException failure) {
-                        throw failure;
-                    }
-                    if (e.getCause() instanceof Error error) {
-                        throw error;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                }
-            } finally {
-                pool.shutdown();
-            }
-        } catch (CancellationException e) {
-            // The caller's interrupt flag stays set, for whoever cancelled it.
-            throw new IllegalStateException("interrupted while computing the normalization statistics of "
-                    + data.size() + " images", e);
+            return pool.submit(() -> IntStream.range(0, parts).parallel().mapToObj(sumPart)
+                    .reduce(new long[length], add)).join();
+        } finally {
+            pool.shutdown();
         }
     }
 
