@@ -314,7 +314,7 @@ class DynamicBatcherTest {
         interruptWorker("resnet4j-batcher-0");
 
         assertArrayEquals(predictor.logits(List.of(randomInput(1)))[0],
-                batcher.submit(randomInput(1)).get(2, TimeUnit.SECONDS));
+                batcher.submit(randomInput(1)).get(20, TimeUnit.SECONDS));
     }
 
     /** Two idle workers, one gathering and one waiting its turn, both interrupted: they go on, and so does the queue. */
@@ -326,7 +326,7 @@ class DynamicBatcherTest {
 
         for (int i = 0; i < 4; i++) {
             assertArrayEquals(predictor.logits(List.of(randomInput(i)))[0],
-                    batcher.submit(randomInput(i)).get(2, TimeUnit.SECONDS));
+                    batcher.submit(randomInput(i)).get(20, TimeUnit.SECONDS));
         }
     }
 
@@ -346,7 +346,7 @@ class DynamicBatcherTest {
         gated.open();
 
         assertArrayEquals(predictor.logits(List.of(randomInput(1)))[0],
-                batcher.submit(randomInput(1)).get(2, TimeUnit.SECONDS));
+                batcher.submit(randomInput(1)).get(20, TimeUnit.SECONDS));
     }
 
     private static void interruptWorker(String name) throws InterruptedException {
