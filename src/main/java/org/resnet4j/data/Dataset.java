@@ -60,6 +60,15 @@ public interface Dataset {
         return java.util.Optional.empty();
     }
 
+    /**
+     * What a network trained on these images records in its weights about how they were read, beyond their size and
+     * classes; empty by default. An image folder read with EXIF orientation ignored says so ({@code exif_orientation}
+     * {@code ignore}), so that commands classifying images for that network read them the same way.
+     */
+    default java.util.Map<String, String> weightsMetadata() {
+        return java.util.Map.of();
+    }
+
     /** Bytes of one image: {@code 3 * S * S}. */
     default int imageBytes() {
         return 3 * imageSize() * imageSize();

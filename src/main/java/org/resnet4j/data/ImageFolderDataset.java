@@ -108,6 +108,13 @@ final class ImageFolderDataset implements Dataset {
         return Optional.of(String.format("%016x", hash));
     }
 
+    @Override
+    public java.util.Map<String, String> weightsMetadata() {
+        // Only the choice that is not the default: weights trained as before stay as they were.
+        return decoder.appliesOrientation() ? java.util.Map.of()
+                : java.util.Map.of(ImageDecoder.ORIENTATION_METADATA_KEY, decoder.orientationName());
+    }
+
     private static long mix(long hash, String text) {
         for (byte b : (text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
             hash = (hash ^ (b & 0xFF)) * 0x100000001b3L;

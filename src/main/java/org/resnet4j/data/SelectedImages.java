@@ -45,6 +45,11 @@ final class SelectedImages implements Dataset {
     }
 
     @Override
+    public java.util.Map<String, String> weightsMetadata() {
+        return source.weightsMetadata();
+    }
+
+    @Override
     public String toString() {
         return indices.length + " images of " + source;
     }

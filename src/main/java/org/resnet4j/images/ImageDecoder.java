@@ -40,6 +40,12 @@ public final class ImageDecoder {
     private static final Pattern JUNK_BEFORE_END =
             Pattern.compile("Corrupt JPEG data: \\d+ extraneous bytes before marker 0xd9");
 
+    /**
+     * The weights metadata key that records how a network's training images were read when it was not the default:
+     * {@code ignore} (see {@link #orientationName()}). Commands that prepare images for that network read them so.
+     */
+    public static final String ORIENTATION_METADATA_KEY = "exif_orientation";
+
     private final boolean applyOrientation;
 
     private ImageDecoder(boolean applyOrientation) {
@@ -54,6 +60,26 @@ public final class ImageDecoder {
     /** Decodes and keeps the stored pixel order whatever the EXIF tag says (Pillow's and torchvision's behaviour). */
     public static ImageDecoder ignoringOrientation() {
         return new ImageDecoder(false);
+    }
+
+    /**
+     * The decoder {@code name} names: {@code apply} ({@link #standard()}) or {@code ignore}
+     * ({@link #ignoringOrientation()}), as {@link #orientationName()} and the {@code --exif} option spell them.
+     *
+     * @throws IllegalArgumentException for any other name, quoting it
+     */
+    public static ImageDecoder named(String name) {
+        return switch (name) {
+            case "apply" -> standard();
+            case "ignore" -> ignoringOrientation();
+            default -> throw new IllegalArgumentException("EXIF orientation must be apply or ignore, got '" + name
+                    + "'");
+        };
+    }
+
+    /** {@code apply} or {@code ignore}: this decoder's choice, as {@link #named} reads it. */
+    public String orientationName() {
+        return applyOrientation ? "apply" : "ignore";
     }
 
     /** Whether JPEGs are turned upright by their EXIF orientation ({@link #standard()}) or kept as stored. */

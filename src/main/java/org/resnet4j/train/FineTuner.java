@@ -13,6 +13,7 @@ import org.resnet4j.data.LoaderState;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.data.NormalizationKind;
 import org.resnet4j.images.EvaluationTransform;
+import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.images.PixelTensors;
 import org.resnet4j.images.TrainingTransform;
 import org.resnet4j.io.ModelWeights;
@@ -165,6 +166,7 @@ public final class FineTuner {
         // The checkpoints name the classes as the final weights do (eval and classify of a checkpoint); not compared.
         Map<String, String> checkpointMetadata = new LinkedHashMap<>(runSettings);
         checkpointMetadata.put(LABELS, String.join("\n", folder.classNames()));
+        checkpointMetadata.putAll(exifMetadata());
         trainingImages.ifPresent(f -> checkpointMetadata.put(TrainingRun.DATA_FINGERPRINT, f));
         TrainingLoop loop = new TrainingLoop(model, config.model(), sgd, kernels, recipe, iterations,
                 config.batchSize(), dir, metrics, split.validation().isEmpty() ? null : () -> {
@@ -184,11 +186,18 @@ public final class FineTuner {
         metadata.putAll(ModelWeights.layoutMetadata(model));
         metadata.put(LABELS, String.join("\n", folder.classNames()));
         metadata.put(IMAGE_SIZE, Integer.toString(size));
+        metadata.putAll(exifMetadata());
         metadata.put("iterations", Long.toString(end.iteration()));
         StateDicts.save(model, weights, metadata);
         Evaluator.Result validation = end.validation();
         return new Trainer.Summary(end.iteration(), validation == null ? Double.NaN : validation.error(),
                 validation == null ? 0 : validation.images(), end.lastTrainError(), end.elapsedSeconds(), weights);
+    }
+
+    /** How the images were read, when not the default: classify and serve then read theirs the same way. */
+    private Map<String, String> exifMetadata() {
+        return config.applyExifOrientation() ? Map.of()
+                : Map.of(ImageDecoder.ORIENTATION_METADATA_KEY, config.decoder().orientationName());
     }
 
     private void requireMeanImageFits(Normalization normalization, int size) {

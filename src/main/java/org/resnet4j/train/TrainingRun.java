@@ -66,6 +66,7 @@ final class TrainingRun {
         checkpointMetadata.put(TrainedWeights.VALIDATION_SIZE, Integer.toString(recipe.validationSize()));
         checkpointMetadata.putAll(options.extraMetadata);
         checkpointMetadata.putAll(imageSizeMetadata());
+        checkpointMetadata.putAll(options.trainingData.weightsMetadata());
         // The class names, as the final weights record them: eval and classify of a checkpoint name its classes.
         checkpointMetadata.put(FineTuner.LABELS, String.join("\n", options.trainingData.classNames()));
         // Always in checkpoints (a resume compares it; the final weights record it only when not the family's).
@@ -153,6 +154,7 @@ final class TrainingRun {
         metadata.put("training_seconds", String.format(Locale.ROOT, "%.0f", end.elapsedSeconds()));
         metadata.putAll(options.extraMetadata);
         metadata.putAll(imageSizeMetadata());
+        metadata.putAll(options.trainingData.weightsMetadata());
         metadata.put(FineTuner.LABELS, String.join("\n", options.trainingData.classNames()));
         StateDicts.save(options.model, weights, metadata);
         return weights;

@@ -76,6 +76,20 @@ class ImageFolderOrientationTest {
         assertArrayEquals(EVAL.batch(List.of(asStored, asStored)).data(), stored);
     }
 
+    /** What trained weights record: nothing for the default, the choice when the stored pixels were read. */
+    @Test
+    void theDatasetSaysHowItsImagesWereReadForTheWeights() {
+        assertEquals(java.util.Map.of(), folder.dataset(SIDE).weightsMetadata());
+        Dataset stored = folder.decodedBy(ImageDecoder.ignoringOrientation()).dataset(SIDE);
+        assertEquals(java.util.Map.of("exif_orientation", "ignore"), stored.weightsMetadata());
+        assertEquals(stored.weightsMetadata(), stored.select(new int[] {1}).weightsMetadata(), "a split says so too");
+        assertEquals("ignore", ImageDecoder.named("ignore").orientationName());
+        assertEquals("apply", ImageDecoder.named("apply").orientationName());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ImageDecoder.named("upright"));
+        assertEquals("EXIF orientation must be apply or ignore, got 'upright'", e.getMessage());
+    }
+
     /** A run started on upright images cannot resume on stored ones: its fingerprint differs. */
     @Test
     void theFingerprintSaysWhichPixelsTrained() throws IOException {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.images.ImageDecoder;
@@ -43,7 +44,7 @@ final class ClassifyCommand {
         String labelsOption = args.string("labels", null);
         Path output = args.has("output") ? args.path("output") : null;
         ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
-        ImageDecoder decoder = ExifOption.decoder(args, "classify");
+        Optional<ImageDecoder> exif = ExifOption.parse(args, "classify");
         args.rejectUnknown();
         SafeTensorsFile file = WeightFiles.read(weights);
         ResNet model = modelArguments.buildFor(file, weights);
@@ -60,6 +61,7 @@ final class ClassifyCommand {
         Labels labels = labels(labelsOption, trained, model);
         Normalization normalization =
                 ModelInputs.normalizationFor(model, trained.normalizationIfRecorded(), weights.toString());
+        ImageDecoder decoder = ExifOption.resolve(exif, trained.metadata(), weights);
         Tensor logits = model.freeze().forward(ModelInputs.load(images, decoder, crop.resize(), normalization, crop.size()));
         int classes = model.classes();
         for (int i = 0; i < images.size(); i++) {

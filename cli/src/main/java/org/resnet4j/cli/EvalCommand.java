@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.resnet4j.data.Cifar10Dataset;
@@ -50,7 +51,7 @@ final class EvalCommand {
         OptionalInt batchOption = args.has("batch") ? OptionalInt.of(args.integer("batch", 1, 1)) : OptionalInt.empty();
         int recordsPerFile = args.integer("records-per-file", Cifar10Reader.RECORDS_PER_FILE, 1);
         ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
-        ImageDecoder decoder = ExifOption.decoder(args, "eval");
+        Optional<ImageDecoder> exif = ExifOption.parse(args, "eval");
         if (args.has("threads")) {
             org.resnet4j.kernels.Parallel.setThreads(args.integer("threads", 1, 1, Arguments.MAX_THREADS));
         }
@@ -90,7 +91,8 @@ final class EvalCommand {
             }
             Labels labels = ClassifyCommand.recordedOrDefault(trained.weights(), model);
             List<String> names = labels.names();
-            ImageFolder images = ImageFolder.scan(data).decodedBy(decoder);
+            ImageFolder images = ImageFolder.scan(data)
+                    .decodedBy(ExifOption.resolve(exif, trained.weights().metadata(), weights));
             if (trained.weights().labelsIfRecorded() == null && !names.containsAll(images.classNames())
                     && images.classNames().size() == model.classes()) {
                 // Weights that name no classes (converted from torchvision) and folders named otherwise than the

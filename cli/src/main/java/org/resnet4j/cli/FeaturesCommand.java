@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.images.ImageDecoder;
@@ -35,7 +36,7 @@ final class FeaturesCommand {
         List<Path> images = args.all("image").stream().map(Path::of).toList();
         Path output = args.path("output");
         ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
-        ImageDecoder decoder = ExifOption.decoder(args, "features");
+        Optional<ImageDecoder> exif = ExifOption.parse(args, "features");
         args.rejectUnknown();
         SafeTensorsFile file = WeightFiles.read(weights);
         ResNet model = modelArguments.buildFor(file, weights);
@@ -43,6 +44,7 @@ final class FeaturesCommand {
         ImageCrop crop = cropOptions.resolve("features", model, trained);
         Normalization normalization =
                 ModelInputs.normalizationFor(model, trained.normalizationIfRecorded(), weights.toString());
+        ImageDecoder decoder = ExifOption.resolve(exif, trained.metadata(), weights);
         Tensor input = ModelInputs.load(images, decoder, crop.resize(), normalization, crop.size());
         Map<String, Tensor> features = model.freeze().features(input);
         List<TensorEntry> entries = new ArrayList<>();

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.io.ModelWeights;
@@ -60,7 +61,7 @@ final class ServeCommand {
         // Images are prepared as classify prepares them (its --image-size, --resize and --exif, and their defaults).
         ImageCrop.Options cropOptions = ImageCrop.Options.parse(args);
         long maxPixels = args.longValue("max-pixels", Predictor.DEFAULT_MAX_PIXELS, 1);
-        ImageDecoder decoder = ExifOption.decoder(args, "serve");
+        Optional<ImageDecoder> exif = ExifOption.parse(args, "serve");
         args.rejectUnknown();
         if (maxPixels > ImageDecoder.MAX_PIXELS) {
             throw new UsageException("serve: --max-pixels " + maxPixels + " is more than the decoder's limit of "
@@ -83,7 +84,8 @@ final class ServeCommand {
         // As classify names them: a fine-tuned network's recorded names, not CIFAR-10's or the index.
         Labels labels = labelsFile == null ? ClassifyCommand.recordedOrDefault(trained, model)
                 : Labels.read(labelsFile, model.classes());
-        Predictor predictor = new Predictor(model, normalization, labels, crop.size(), resize, maxPixels, decoder);
+        Predictor predictor = new Predictor(model, normalization, labels, crop.size(), resize, maxPixels,
+                ExifOption.resolve(exif, trained.metadata(), weights));
         // One pass before the port opens, so the first client does not pay for compiling the kernels.
         predictor.logits(List.of(new float[3 * predictor.imageSize() * predictor.imageSize()]));
         DynamicBatcher batcher = new DynamicBatcher(predictor,

@@ -240,6 +240,10 @@ class ClassifyCommandTest {
         assertArrayEquals(upright, classifyLogits(weights, image, "--image-size", "32", "--exif", "apply"));
         Cli.run("classify", "--model", "resnet18", "--weights", weights.toString(), "--image", image.toString(),
                 "--exif", "sideways").assertFailure(2, "classify: --exif must be apply or ignore, got 'sideways'");
+        Path recorded = dir.resolve("r18-exif-bad.safetensors");
+        StateDicts.save(model, recorded, Map.of("exif_orientation", "sideways"));
+        Cli.run("classify", "--model", "resnet18", "--weights", recorded.toString(), "--image", image.toString())
+                .assertFailure(1, recorded + ": metadata 'exif_orientation' must be apply or ignore, got 'sideways'");
     }
 
     private float[] classifyLogits(Path weights, Path image, String... options) throws IOException {

@@ -167,9 +167,11 @@ class FinetuneCommandTest {
 
     /** A run fine-tuned on the stored pixels (--exif ignore) resumes only so: the fingerprint records the choice. */
     @Test
-    void aResumeThatDecodesOtherwiseIsRefused() {
+    void aResumeThatDecodesOtherwiseIsRefused() throws IOException {
         Path run = dir.resolve("stored");
         Cli.run(args(run, "--exif", "ignore")).assertSuccess();
+        assertEquals("ignore", SafeTensors.read(run.resolve("model.safetensors")).metadata().get("exif_orientation"),
+                "the weights record how their images were read");
         Cli.run(args(run, "--resume")).assertFailure(2, "or are decoded otherwise (EXIF orientation applied or not)");
         Cli.run(args(run, "--resume", "--exif", "ignore")).assertSuccess();
         Cli.run(args(dir.resolve("bad"), "--exif", "Upright"))

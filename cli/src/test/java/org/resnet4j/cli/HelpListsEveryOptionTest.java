@@ -57,7 +57,7 @@ class HelpListsEveryOptionTest {
                 if (source.contains("ImageCrop.Options.parse")) {
                     read.addAll(cropOptions);
                 }
-                if (source.contains("ExifOption.decoder(")) {
+                if (source.contains("ExifOption.decoder(") || source.contains("ExifOption.parse(")) {
                     read.add(ExifOption.NAME);
                 }
                 for (String option : read) {

@@ -1,12 +1,15 @@
 package org.resnet4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
@@ -156,6 +159,40 @@ class TrainImageFolderTest {
         Cli.run("train", "--data", data.toString(), "--image-size", "16", "--iterations", "3", "--batch", "4",
                 "--checkpoint-dir", run.toString(), "--checkpoint-every", "2", "--resume", "--exif", "apply")
                 .assertSuccess();
+    }
+
+    /**
+     * Weights trained on images read with --exif ignore record it, and classify then reads images so by default (as
+     * it takes their recorded size): a sideways JPEG gets the logits of --exif ignore, not of a viewer's upright image.
+     * Weights trained by default record nothing, as before.
+     */
+    @Test
+    void weightsRecordIgnoredExifAndClassifyReadsImagesSoByDefault() throws IOException {
+        Path stored = dir.resolve("stored");
+        Cli.run("train", "--data", data.toString(), "--image-size", "16", "--iterations", "2", "--batch", "4",
+                "--checkpoint-dir", stored.toString(), "--exif", "ignore").assertSuccess();
+        Path weights = stored.resolve("model.safetensors");
+        assertEquals("ignore", SafeTensors.read(weights).metadata().get("exif_orientation"));
+        assertEquals("ignore", SafeTensors.read(stored.resolve("checkpoint.safetensors")).metadata()
+                .get("exif_orientation"));
+        Path upright = dir.resolve("upright");
+        Cli.run("train", "--data", data.toString(), "--image-size", "16", "--iterations", "2", "--batch", "4",
+                "--checkpoint-dir", upright.toString()).assertSuccess();
+        assertEquals(null, SafeTensors.read(upright.resolve("model.safetensors")).metadata().get("exif_orientation"));
+
+        Path sideways = Path.of("src", "test", "resources", "fixtures", "images", "exif6.jpg");
+        float[] byDefault = logits(weights, sideways);
+        assertArrayEquals(logits(weights, sideways, "--exif", "ignore"), byDefault);
+        assertFalse(Arrays.equals(logits(weights, sideways, "--exif", "apply"), byDefault), "the option wins");
+    }
+
+    private float[] logits(Path weights, Path image, String... options) throws IOException {
+        Path out = dir.resolve("logits-" + String.join("", options).replace("-", "") + ".safetensors");
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("classify", "--weights",
+                weights.toString(), "--image", image.toString(), "--output", out.toString()));
+        args.addAll(java.util.List.of(options));
+        Cli.run(args.toArray(String[]::new)).assertSuccess();
+        return SafeTensors.read(out).floats("logits");
     }
 
     /**
