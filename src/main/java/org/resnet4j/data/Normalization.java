@@ -1,12 +1,18 @@
 package org.resnet4j.data;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ForkJoinPool;
-import java.util.function.BinaryOperator;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
-import java.util.stream.IntStream;
 import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
@@ -101,35 +107,82 @@ public record Normalization(float[] mean, float[] std) {
             throw new IllegalArgumentException("normalization statistics: threads must be >= 1, got " + threads);
         }
         int parts = Math.max(1, Math.min(data.size(), 4 * threads));
+        // A pass over an image folder decodes every file (minutes for a large one): a cancelled caller (its thread
+        // interrupted, as a job server's cancel(true) does) stops it at the next image on every thread.
+        Thread caller = Thread.currentThread();
+        AtomicBoolean stop = new AtomicBoolean();
         IntFunction<long[]> sumPart = part -> {
             byte[] pixels = new byte[data.imageBytes()];
             long[] acc = new long[length];
             long from = (long) data.size() * part / parts;
             long to = (long) data.size() * (part + 1) / parts;
             for (int image = (int) from; image < to; image++) {
+                if (stop.get() || Thread.currentThread() == caller && caller.isInterrupted()) {
+                    throw new CancellationException();
+                }
                 data.readImage(image, pixels, 0);
                 sums.add(pixels, acc);
             }
             return acc;
         };
-        BinaryOperator<long[]> add = (a, b) -> {
-            long[] total = a.clone();
-            for (int i = 0; i < total.length; i++) {
-                total[i] += b[i];
+        long[] total = new long[length];
+        if (threads == 1) {
+            try {
+                for (int part = 0; part < parts; part++) {
+                    add(total, sumPart.apply(part));
+                }
+                return total;
+            } catch (CancellationException e) {
+                throw interrupted(data);
+            }
+        }
+        // A pool of exactly the threads asked for, its own (the common pool would ignore the bound). The caller waits
+        // in Future.get, which sees its interrupt; the pool's threads are told by the flag.
+        AtomicInteger count = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "resnet4j-statistics-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<long[]>> results = new ArrayList<>(parts);
+            for (int part = 0; part < parts; part++) {
+                int p = part;
+                results.add(pool.submit(() -> sumPart.apply(p)));
+            }
+            for (Future<long[]> result : results) {
+                add(total, result.get()); // exact integer sums: the order of the parts changes no bit
             }
             return total;
-        };
-        if (threads == 1) {
-            return IntStream.range(0, parts).mapToObj(sumPart).reduce(new long[length], add);
-        }
-        // A parallel stream runs in the pool whose task starts it: this one, of exactly the threads asked for.
-        ForkJoinPool pool = new ForkJoinPool(threads);
-        try {
-            return pool.submit(() -> IntStream.range(0, parts).parallel().mapToObj(sumPart)
-                    .reduce(new long[length], add)).join();
+        } catch (InterruptedException e) {
+            stop.set(true);
+            Thread.currentThread().interrupt();
+            throw interrupted(data);
+        } catch (ExecutionException e) {
+            stop.set(true);
+            // What a read threw (an image file that does not decode), as it was thrown.
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
         } finally {
-            pool.shutdown();
+            pool.shutdownNow();
         }
+    }
+
+    private static void add(long[] total, long[] part) {
+        for (int i = 0; i < total.length; i++) {
+            total[i] += part[i];
+        }
+    }
+
+    /** The caller's interrupt status stays set, for whoever cancelled it. */
+    private static IllegalStateException interrupted(Dataset data) {
+        return new IllegalStateException("interrupted while computing the normalization statistics of " + data.size()
+                + " images");
     }
 
     /**

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +39,39 @@ class NormalizationTest {
     }
 
     /**
+     * A cancelled caller (its thread interrupted, as a job server's cancel(true) does) stops the pass over every image,
+     * on one thread or several, and keeps its interrupt flag. Reads after the interrupt are slowed, so that a pass
+     * that went on regardless would read far more than the bound, however the threads are scheduled.
+     */
+    @Test
+    void anInterruptedCallerStopsThePassOverTheImages() {
+        for (int round = 0; round < 6; round++) {
+            int threads = 1 + round % 2;
+            ArrayDataset images = ArrayDataset.redOrBlue(400, 4, 1);
+            Thread caller = Thread.currentThread();
+            AtomicInteger read = new AtomicInteger();
+            Dataset interrupting = watched(images, () -> {
+                int n = read.incrementAndGet();
+                if (n == 10) {
+                    caller.interrupt();
+                } else if (n > 10) {
+                    LockSupport.parkNanos(2_000_000);
+                }
+            });
+            try {
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> Normalization.perChannel(interrupting, threads));
+                assertTrue(e.getMessage().startsWith("interrupted while computing the normalization statistics"),
+                        e.getMessage());
+                assertTrue(Thread.currentThread().isInterrupted(), "the flag stays set");
+            } finally {
+                Thread.interrupted();
+            }
+            assertTrue(read.get() < 200, threads + " threads read " + read.get() + " of 400 images");
+        }
+    }
+
+    /**
      * The images are read on as many threads as asked, in a pool of their own (one thread: the caller's), never on
      * the common pool, which --threads does not bound; the figures are the same bits whatever the count.
      */
@@ -46,33 +81,7 @@ class NormalizationTest {
             Normalization everyCore = kind.of(data);
             for (int threads : new int[] {1, 2, 3}) {
                 java.util.Set<Thread> readers = java.util.concurrent.ConcurrentHashMap.newKeySet();
-                Dataset watched = new Dataset() {
-                    @Override
-                    public int size() {
-                        return data.size();
-                    }
-
-                    @Override
-                    public int imageSize() {
-                        return data.imageSize();
-                    }
-
-                    @Override
-                    public java.util.List<String> classNames() {
-                        return data.classNames();
-                    }
-
-                    @Override
-                    public int label(int index) {
-                        return data.label(index);
-                    }
-
-                    @Override
-                    public void readImage(int index, byte[] out, int offset) {
-                        readers.add(Thread.currentThread());
-                        data.readImage(index, out, offset);
-                    }
-                };
+                Dataset watched = watched(data, () -> readers.add(Thread.currentThread()));
                 Normalization norm = kind.of(watched, threads);
                 assertEquals(everyCore, norm, kind + " on " + threads + " threads");
                 assertTrue(readers.size() <= threads, readers + " for " + threads);
@@ -235,5 +244,36 @@ class NormalizationTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Normalization(meanImage,
                 new float[] {1, 1, 1}).normalize(org.resnet4j.tensor.Tensor.zeros(1, 3, 16, 16)));
         assertTrue(e.getMessage().contains("a per-pixel mean image is 32x32, the pixels are 16x16"), e.getMessage());
+    }
+
+    /** {@code data}, running {@code beforeRead} on the reading thread before each image is read. */
+    private static Dataset watched(Dataset data, Runnable beforeRead) {
+        return new Dataset() {
+            @Override
+            public int size() {
+                return data.size();
+            }
+
+            @Override
+            public int imageSize() {
+                return data.imageSize();
+            }
+
+            @Override
+            public java.util.List<String> classNames() {
+                return data.classNames();
+            }
+
+            @Override
+            public int label(int index) {
+                return data.label(index);
+            }
+
+            @Override
+            public void readImage(int index, byte[] out, int offset) {
+                beforeRead.run();
+                data.readImage(index, out, offset);
+            }
+        };
     }
 }
