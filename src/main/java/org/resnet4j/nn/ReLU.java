@@ -60,14 +60,7 @@ public final class ReLU extends Module {
 
     @Override
     public Tensor backward(Tensor gradOutput, Workspace workspace) {
-        if (output == null) {
-            throw new IllegalStateException("ReLU.backward needs a forward pass in training mode first");
-        }
-        gradOutput.shape().requireEqual(output.shape(), "ReLU backward gradient");
-        Tensor gradOut = gradOutput.toLayout(output.layout());
-        Tensor gradInput = workspace.gradients().writableLike(gradOut);
-        kernels.elementwise().reluBackward(output.size(), output.data(), gradOut.data(), gradInput.data());
-        return gradInput;
+        return backward(gradOutput, null, workspace);
     }
 
     /**
@@ -80,11 +73,21 @@ public final class ReLU extends Module {
             throw new IllegalArgumentException("ReLU backward copy: layout " + copy.layout() + ", the output's is "
                     + output.layout());
         }
+        return backward(gradOutput, copy, workspace);
+    }
+
+    /** The one backward pass: into a gradient buffer, and into {@code copy} too unless it is null. */
+    private Tensor backward(Tensor gradOutput, Tensor copy, Workspace workspace) {
+        Layout layout = outputLayout();
         gradOutput.shape().requireEqual(output.shape(), "ReLU backward gradient");
-        Tensor gradOut = gradOutput.toLayout(output.layout());
+        Tensor gradOut = gradOutput.toLayout(layout);
         Tensor gradInput = workspace.gradients().writableLike(gradOut);
-        kernels.elementwise().reluBackwardTwice(output.size(), output.data(), gradOut.data(), gradInput.data(),
-                copy.data());
+        if (copy == null) {
+            kernels.elementwise().reluBackward(output.size(), output.data(), gradOut.data(), gradInput.data());
+        } else {
+            kernels.elementwise().reluBackwardTwice(output.size(), output.data(), gradOut.data(), gradInput.data(),
+                    copy.data());
+        }
         return gradInput;
     }
 
