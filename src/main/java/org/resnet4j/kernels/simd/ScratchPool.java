@@ -2,6 +2,7 @@ package org.resnet4j.kernels.simd;
 
 import java.lang.ref.SoftReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -69,6 +70,16 @@ final class ScratchPool<T extends ScratchPool.Lendable> {
             if (slots.get(slot * SPACING) == null && slots.compareAndSet(slot * SPACING, null, set.idle)) {
                 return;
             }
+        }
+    }
+
+    /** Runs {@code work} on a set taken from this pool, and gives the set back however the work ends. */
+    void lend(Consumer<T> work) {
+        T set = take();
+        try {
+            work.accept(set);
+        } finally {
+            giveBack(set);
         }
     }
 

@@ -47,13 +47,10 @@ public final class SimdConvolution implements ConvolutionKernels {
     @Override
     public void forward(ConvGeometry g, float[] input, float[] weight, float[] bias, float[] output) {
         requireWorkBuffersFit(g);
-        ConvScratch s = calls.take();
-        try {
+        calls.lend(s -> {
             float[] packed = WeightPacking.forward(g, weight, s.packedWeights(WeightPacking.forwardLength(g)));
             convolve(g, input, packed, bias, output, s);
-        } finally {
-            calls.giveBack(s);
-        }
+        });
     }
 
     @Override
@@ -69,12 +66,7 @@ public final class SimdConvolution implements ConvolutionKernels {
     @Override
     public void forwardPacked(ConvGeometry g, float[] input, float[] packedWeight, float[] bias, float[] output) {
         requireWorkBuffersFit(g);
-        ConvScratch s = calls.take();
-        try {
-            convolve(g, input, packedWeight, bias, output, s);
-        } finally {
-            calls.giveBack(s);
-        }
+        calls.lend(s -> convolve(g, input, packedWeight, bias, output, s));
     }
 
     /** The forward pass proper, on packed weights. */
@@ -85,58 +77,37 @@ public final class SimdConvolution implements ConvolutionKernels {
 
     /** {@link #forwardPacked} on a given tile (tests hold every tile to the others). */
     void convolve(ConvGeometry g, float[] input, float[] packed, float[] bias, float[] output, PixelTile tile) {
-        ConvScratch s = calls.take();
-        try {
-            ConvForward.run(g, input, packed, bias, output, tile, s, tasks);
-        } finally {
-            calls.giveBack(s);
-        }
+        calls.lend(s -> ConvForward.run(g, input, packed, bias, output, tile, s, tasks));
     }
 
     @Override
     public void backwardData(ConvGeometry g, float[] gradOutput, float[] weight, float[] gradInput) {
         requireWorkBuffersFit(g);
-        ConvScratch s = calls.take();
-        try {
+        calls.lend(s -> {
             pixelTiles.run("backwardData", g, () -> ConvTiling.pixelCandidates(ConvTiling.blocks(g.inChannels())),
                     tile -> ConvBackwardData.run(g, gradOutput, weight, gradInput, tile, s, tasks));
-        } finally {
-            calls.giveBack(s);
-        }
+        });
     }
 
     /** {@link #backwardData} on a given tile. */
     void backwardData(ConvGeometry g, float[] gradOutput, float[] weight, float[] gradInput, PixelTile tile) {
-        ConvScratch s = calls.take();
-        try {
-            ConvBackwardData.run(g, gradOutput, weight, gradInput, tile, s, tasks);
-        } finally {
-            calls.giveBack(s);
-        }
+        calls.lend(s -> ConvBackwardData.run(g, gradOutput, weight, gradInput, tile, s, tasks));
     }
 
     @Override
     public void backwardWeights(ConvGeometry g, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias) {
         requireWorkBuffersFit(g);
-        ConvScratch s = calls.take();
-        try {
+        calls.lend(s -> {
             weightTiles.run("backwardWeights", g,
                     () -> ConvTiling.weightCandidates(ConvTiling.blocks(g.outChannels())),
                     tile -> ConvWeightGradientPlan.run(g, input, gradOutput, gradWeight, gradBias, tile, s, tasks));
-        } finally {
-            calls.giveBack(s);
-        }
+        });
     }
 
     /** {@link #backwardWeights} on a given tile. */
     void backwardWeights(ConvGeometry g, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias,
                          WeightTile tile) {
-        ConvScratch s = calls.take();
-        try {
-            ConvWeightGradientPlan.run(g, input, gradOutput, gradWeight, gradBias, tile, s, tasks);
-        } finally {
-            calls.giveBack(s);
-        }
+        calls.lend(s -> ConvWeightGradientPlan.run(g, input, gradOutput, gradWeight, gradBias, tile, s, tasks));
     }
 
     /** Splits each image's tiles so that small batches still give every thread several tasks. */
