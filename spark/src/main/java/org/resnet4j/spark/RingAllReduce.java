@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sums a float vector over K workers in place, every worker ending with the same bits: the ring all-reduce of
@@ -32,19 +34,23 @@ import java.util.concurrent.Future;
  * adding the workers' gradients one after another (for K = 2 it is, since a + b = b + a in floating point).
  *
  * <p>Transport: one TCP connection to the successor, one from the predecessor, sending on a second thread while
- * receiving, so neither side can block the other on full socket buffers. One caller thread; not reusable after a
- * failure.
+ * receiving, so neither side can block the other on full socket buffers. The peer timeout bounds both directions: no
+ * bytes from the predecessor, or none taken by the successor, for that long fails the sum. One caller thread; not
+ * reusable after a failure.
  */
 final class RingAllReduce implements AutoCloseable {
     /** Floats per socket write: 256 KiB. */
     static final int PIECE_FLOATS = 1 << 16;
-    private static final int MAGIC = 0x52344a53;
+    static final int MAGIC = 0x52344a53;
+    /** How often a worker that has received its chunk looks at the progress of its own send. */
+    private static final long SEND_POLL_MILLIS = 200;
 
     private final int rank;
     private final int workers;
     private final Socket next;
     private final Socket previous;
     private final String previousName;
+    private final String nextName;
     private final Duration peerTimeout;
     private final OutputStream out;
     private final InputStream in;
@@ -54,12 +60,13 @@ final class RingAllReduce implements AutoCloseable {
     private volatile long bytesSent;
 
     private RingAllReduce(int rank, int workers, Socket next, Socket previous, String previousName,
-            Duration peerTimeout) throws IOException {
+            String nextName, Duration peerTimeout) throws IOException {
         this.rank = rank;
         this.workers = workers;
         this.next = next;
         this.previous = previous;
         this.previousName = previousName;
+        this.nextName = nextName;
         this.peerTimeout = peerTimeout;
         this.out = next == null ? null : next.getOutputStream();
         this.in = previous == null ? null : previous.getInputStream();
@@ -70,7 +77,7 @@ final class RingAllReduce implements AutoCloseable {
     /** The ring of one worker: nothing to connect. */
     static RingAllReduce single() {
         try {
-            return new RingAllReduce(0, 1, null, null, null, Duration.ZERO);
+            return new RingAllReduce(0, 1, null, null, null, null, Duration.ZERO);
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -99,9 +106,8 @@ final class RingAllReduce implements AutoCloseable {
         try {
             previous = accept(rank, predecessor, server, session, deadline, connectTimeout);
             previous.setSoTimeout(Math.toIntExact(Math.min(Integer.MAX_VALUE, peerTimeout.toMillis())));
-            InetSocketAddress from = peers.get(predecessor);
-            return new RingAllReduce(rank, workers, next, previous, "worker " + predecessor + " ("
-                    + from.getHostString() + ":" + from.getPort() + ")", peerTimeout);
+            return new RingAllReduce(rank, workers, next, previous, describe(predecessor, peers),
+                    describe(successor, peers), peerTimeout);
         } catch (IOException | RuntimeException e) {
             next.close();
             if (previous != null) {
@@ -109,6 +115,11 @@ final class RingAllReduce implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static String describe(int worker, List<InetSocketAddress> peers) {
+        InetSocketAddress address = peers.get(worker);
+        return "worker " + worker + " (" + address.getHostString() + ":" + address.getPort() + ")";
     }
 
     private static Socket dial(int rank, int successor, InetSocketAddress address, String session, long deadline,
@@ -205,14 +216,40 @@ final class RingAllReduce implements AutoCloseable {
             sending.cancel(true);
             throw e;
         }
-        try {
-            sending.get();
-        } catch (ExecutionException e) {
-            throw new IOException("worker " + rank + ": sending gradients to worker " + mod(rank + 1) + " failed: "
-                    + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("worker " + rank + ": interrupted during an all-reduce", e);
+        awaitSend(sending);
+    }
+
+    /**
+     * Waits for this step's send. A successor that keeps its connection open but stops reading (stuck, or paused by
+     * a debugger or the OS) fills the socket buffers and blocks the write for good: after {@code peerTimeout} without
+     * a piece leaving, the connection is closed, which ends the write, and the sum fails as a silent predecessor's
+     * does.
+     */
+    private void awaitSend(Future<?> sending) throws IOException {
+        long progress = bytesSent;
+        long lastProgressNanos = System.nanoTime();
+        while (true) {
+            try {
+                sending.get(Math.min(SEND_POLL_MILLIS, Math.max(1, peerTimeout.toMillis())), TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                long sent = bytesSent;
+                if (sent != progress) {
+                    progress = sent;
+                    lastProgressNanos = System.nanoTime();
+                } else if (System.nanoTime() - lastProgressNanos >= peerTimeout.toNanos()) {
+                    closeQuietly(next);
+                    sending.cancel(true);
+                    throw new IOException("worker " + rank + ": " + nextName + " took no gradient bytes for "
+                            + peerTimeout.toSeconds() + " s (peer timeout)", e);
+                }
+            } catch (ExecutionException e) {
+                throw new IOException("worker " + rank + ": sending gradients to " + nextName + " failed: "
+                        + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("worker " + rank + ": interrupted during an all-reduce", e);
+            }
         }
     }
 
@@ -260,6 +297,16 @@ final class RingAllReduce implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(Socket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // Closing: nothing left to do.
+            }
+        }
+    }
+
     private int begin(int chunk, int length) {
         return (int) ((long) chunk * length / workers);
     }
@@ -276,15 +323,8 @@ final class RingAllReduce implements AutoCloseable {
     /** Closes both connections; a blocked {@link #sum} on either side then fails. Safe from any thread, idempotent. */
     @Override
     public void close() {
-        for (Socket socket : new Socket[] {next, previous}) {
-            if (socket != null) {
-                try {
-                    socket.close();
-                } catch (IOException e) {
-                    // Closing: nothing left to do.
-                }
-            }
-        }
+        closeQuietly(next);
+        closeQuietly(previous);
         if (sender != null) {
             sender.shutdownNow();
         }

@@ -3,12 +3,16 @@ package org.resnet4j.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,6 +163,48 @@ class RingAllReduceTest {
                     assertEquals("worker 0: no gradient bytes from worker 1 (" + peers.get(1).getHostString() + ":"
                             + peers.get(1).getPort() + ") for 1 s (peer timeout)", e.getMessage());
                     assertTrue(idle.bytesSent() == 0);
+                }
+            } finally {
+                other.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aSuccessorThatStopsReadingIsNoticedByThePeerTimeout() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        // Worker 1 is played by hand: it sends worker 0 its whole chunk, so worker 0's receive completes, but never
+        // reads what worker 0 sends. A chunk far larger than loopback's socket buffers then blocks worker 0's write.
+        int n = 1 << 24;
+        try (ServerSocket s0 = new ServerSocket(0, 16, loopback); ServerSocket s1 = new ServerSocket(0, 16, loopback)) {
+            s1.setReceiveBufferSize(4096);
+            List<InetSocketAddress> peers = List.of(new InetSocketAddress(loopback, s0.getLocalPort()),
+                    new InetSocketAddress(loopback, s1.getLocalPort()));
+            ExecutorService other = Executors.newSingleThreadExecutor();
+            try {
+                Future<Socket[]> stuck = other.submit(() -> {
+                    Socket fromZero = s1.accept(); // never read
+                    Socket toZero = new Socket(loopback, s0.getLocalPort());
+                    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(toZero.getOutputStream()));
+                    out.writeInt(RingAllReduce.MAGIC);
+                    out.writeUTF("test");
+                    out.writeInt(1);
+                    out.write(new byte[(n - n / 2) * Float.BYTES]);
+                    out.flush();
+                    return new Socket[] {fromZero, toZero};
+                });
+                try (RingAllReduce ring = RingAllReduce.connect(0, peers, s0, "test", TIMEOUT, Duration.ofSeconds(1))) {
+                    long start = System.nanoTime();
+                    IOException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                            () -> assertThrows(IOException.class, () -> ring.sum(new float[n])));
+                    assertEquals("worker 0: worker 1 (" + peers.get(1).getHostString() + ":" + peers.get(1).getPort()
+                            + ") took no gradient bytes for 1 s (peer timeout)", e.getMessage());
+                    assertTrue(System.nanoTime() - start < 15e9);
+                    assertTrue(ring.bytesSent() < (long) (n / 2) * Float.BYTES, "the send was cut short");
+                } finally {
+                    for (Socket socket : stuck.get()) {
+                        socket.close();
+                    }
                 }
             } finally {
                 other.shutdownNow();
