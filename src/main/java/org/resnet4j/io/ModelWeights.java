@@ -272,7 +272,20 @@ public final class ModelWeights {
         return pixelsIfRecorded(RESIZE);
     }
 
+    /**
+     * The image side {@code file} records, read before a model is built (as {@link #imageSizeIfRecorded()}).
+     *
+     * @throws IllegalArgumentException when the record is not a positive whole number, naming {@code path}
+     */
+    public static OptionalInt recordedImageSize(Path path, SafeTensorsFile file) {
+        return pixelsIfRecorded(file.metadata(), IMAGE_SIZE, path);
+    }
+
     private OptionalInt pixelsIfRecorded(String key) {
+        return pixelsIfRecorded(metadata, key, path);
+    }
+
+    private static OptionalInt pixelsIfRecorded(Map<String, String> metadata, String key, Path path) {
         String text = metadata.get(key);
         if (text == null) {
             return OptionalInt.empty();

@@ -2,10 +2,8 @@ package org.resnet4j.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.OptionalInt;
 import java.util.Set;
 import org.resnet4j.io.ModelWeights;
-import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.WeightFiles;
 import org.resnet4j.models.Architecture;
 import org.resnet4j.models.ModelOptions;
@@ -52,9 +50,15 @@ final class FinetuneCommand {
         RunDirectory.check("finetune", config.checkpointDirectory(), config.resume(), overwrite);
         Architecture architecture = ResNets.architecture(model);
         // The size the run will train at (FineTuner's rule): the option, else the size the weights record, else the
-        // family's; an unreadable record is FineTuner's to refuse.
-        int size = config.imageSize() > 0 ? config.imageSize() : recordedImageSize(weights)
-                .orElse(architecture.family().imageSize());
+        // family's.
+        int size;
+        try {
+            size = config.imageSize() > 0 ? config.imageSize()
+                    : ModelWeights.recordedImageSize(weights, WeightFiles.read(weights))
+                            .orElse(architecture.family().imageSize());
+        } catch (IllegalArgumentException e) {
+            throw UsageException.of(e); // an unreadable record, refused as FineTuner refuses it
+        }
         Workload.announce(new Workload(architecture, ModelOptions.defaults(ResNets.defaultClasses(model)), size,
                 config.batchSize(), true));
         Trainer.Summary summary;
@@ -73,15 +77,5 @@ final class FinetuneCommand {
     private static String recordedModel(Path weights) throws java.io.IOException {
         return ModelWeights.recordedModel(WeightFiles.read(weights)).orElseThrow(() -> new UsageException(
                 "finetune: " + weights + " does not name its network (a converted torchvision file): give --model"));
-    }
-
-    private static OptionalInt recordedImageSize(Path weights) throws java.io.IOException {
-        SafeTensorsFile file = WeightFiles.read(weights);
-        try {
-            int size = Integer.parseInt(file.metadata().getOrDefault(ModelWeights.IMAGE_SIZE, "").strip());
-            return size >= 1 ? OptionalInt.of(size) : OptionalInt.empty();
-        } catch (NumberFormatException e) {
-            return OptionalInt.empty();
-        }
     }
 }

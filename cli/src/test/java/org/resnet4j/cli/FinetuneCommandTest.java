@@ -2,6 +2,7 @@ package org.resnet4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -163,6 +164,19 @@ class FinetuneCommandTest {
         Workload announced = Workload.takeAnnounced();
         assertEquals(48, announced.imageSize());
         assertEquals(64, announced.batch());
+    }
+
+    @Test
+    void aDamagedImageSizeRecordIsRefusedNamingTheFile() throws IOException {
+        Path damaged = dir.resolve("damaged.safetensors");
+        StateDicts.save(ResNets.create("resnet20", ModelOptions.defaults(10).withSeed(1)), damaged, Map.of("model",
+                "resnet20", Normalization.MEAN_KEY, "0.49,0.48,0.45", Normalization.STD_KEY, "0.25,0.24,0.26",
+                "image_size", "large"));
+        Cli.run("finetune", "--weights", damaged.toString(), "--data", data.toString(), "--classes-from-folders",
+                "--checkpoint-dir", dir.resolve("never").toString())
+                .assertFailure(2, damaged + ": metadata 'image_size' must be a positive whole number of pixels, got "
+                        + "'large'");
+        assertFalse(Files.exists(dir.resolve("never").resolve("model.safetensors")));
     }
 
     /** A run fine-tuned on the stored pixels (--exif ignore) resumes only so: the fingerprint records the choice. */
