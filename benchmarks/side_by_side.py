@@ -68,7 +68,7 @@ def main():
     p.add_argument("--seconds", type=float, default=8)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--only", default="", help="comma-separated model:mode:batch to run")
-    p.add_argument("--peak", type=float, default=0, help="FP32 peak GFLOP/s for the % column")
+    p.add_argument("--peak", type=float, default=0, help="FP32 peak GFLOP/s for the %% column")
     p.add_argument("--isa", choices=["native", "avx2"], default="native",
                    help="avx2: both sides limited to AVX2 on an AVX-512 machine (the JVM with -XX:UseAVX=2, so 8-lane "
                         "vectors and 16 registers; PyTorch with ATEN_CPU_CAPABILITY=avx2, oneDNN and MKL likewise)")
