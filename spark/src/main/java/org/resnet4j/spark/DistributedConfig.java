@@ -1,6 +1,7 @@
 package org.resnet4j.spark;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,6 +53,8 @@ public record DistributedConfig(String model, int workers, int globalBatch, long
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(peerTimeout, "peerTimeout");
+        requireTimeout("connect timeout (--connect-timeout)", connectTimeout);
+        requireTimeout("peer timeout (--peer-timeout)", peerTimeout);
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1, got " + workers);
         }
@@ -184,5 +187,20 @@ public record DistributedConfig(String model, int workers, int globalBatch, long
         // resume is refused rather than continued on other shards.
         recipe.put("sharding", "interleaved");
         return recipe;
+    }
+
+    /** The longest timeout taken: a neighbour silent for a day is stuck, and longer ones overflow the socket APIs. */
+    static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
+    /**
+     * A timeout of 0 would mean "wait forever" to a socket (a stuck neighbour hangs the run) and "fail at once" to the
+     * send's watch; a negative one fails on the executor without naming the option.
+     */
+    private static void requireTimeout(String name, Duration timeout) {
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException(name + " must be 1 to " + MAX_TIMEOUT.toSeconds() + " seconds, got "
+                    + BigDecimal.valueOf(timeout.getSeconds()).add(BigDecimal.valueOf(timeout.getNano(), 9))
+                    .stripTrailingZeros().toPlainString() + " s");
+        }
     }
 }

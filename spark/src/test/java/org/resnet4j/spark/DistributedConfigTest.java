@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -86,5 +87,21 @@ class DistributedConfigTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, settings.get(i));
             assertEquals(messages.get(i), e.getMessage());
         }
+    }
+
+    /** 0 s would make a socket wait forever; negative or huge ones fail far from the option's name. */
+    @Test
+    void timeoutsOutsideOneSecondToOneDayAreRefusedNamingTheOption() {
+        for (long seconds : new long[] {0, -5, 86_401, Long.MAX_VALUE / 2}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TWENTY.withNetwork(Duration.ofSeconds(60), Duration.ofSeconds(seconds), null, null));
+            assertEquals("peer timeout (--peer-timeout) must be 1 to 86400 seconds, got " + seconds + " s",
+                    e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> TWENTY.withNetwork(Duration.ofSeconds(seconds), Duration.ofSeconds(60), null, null));
+            assertTrue(e.getMessage().startsWith("connect timeout (--connect-timeout) must be 1 to 86400 seconds"),
+                    e.getMessage());
+        }
+        TWENTY.withNetwork(Duration.ofSeconds(1), Duration.ofDays(1), null, null); // both bounds taken
     }
 }
