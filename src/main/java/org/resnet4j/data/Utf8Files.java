@@ -22,7 +22,8 @@ public final class Utf8Files {
     }
 
     /**
-     * The text of {@code file}, which must be at most {@code maxBytes} bytes of UTF-8.
+     * The text of {@code file}, which must be at most {@code maxBytes} bytes of UTF-8, without a leading byte-order
+     * mark.
      *
      * @param what what the file should hold, for the message when it is too big ("a list of 10 class names")
      * @throws MalformedDataException naming the file and the limit, or the offset and value of the first byte that is
@@ -43,7 +44,9 @@ public final class Utf8Files {
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
-            return decoder.decode(in).toString();
+            String text = decoder.decode(in).toString();
+            // A byte-order mark (Windows editors write one) is not part of the text: it would open the first name.
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (CharacterCodingException e) {
             // decode() leaves the buffer at the first byte it could not take.
             throw new MalformedDataException(where + ": not UTF-8 text: byte 0x"

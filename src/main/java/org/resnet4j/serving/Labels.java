@@ -57,10 +57,6 @@ public final class Labels {
     public static Labels read(Path file, int classes) throws IOException {
         List<String> lines = new ArrayList<>(Utf8Files.read(file, MAX_FILE_BYTES, "a list of class names").lines()
                 .toList());
-        // A byte-order mark (Windows editors write one) is not part of the first class's name.
-        if (!lines.isEmpty() && lines.getFirst().startsWith("\uFEFF")) {
-            lines.set(0, lines.getFirst().substring(1));
-        }
         while (!lines.isEmpty() && lines.getLast().isBlank()) {
             lines.removeLast();
         }

@@ -32,6 +32,15 @@ class Cifar10ClassNamesTest {
         assertEquals(Cifar10Fixtures.CLASS_NAMES, Cifar10ClassNames.read(file));
     }
 
+    /** A list saved by a Windows editor: the byte-order mark must not become part of "airplane", and so of labels. */
+    @Test
+    void aByteOrderMarkIsNotPartOfTheFirstName() throws IOException {
+        Path file = dir.resolve(Cifar10Reader.META_FILE);
+        Files.writeString(file, "\uFEFF" + String.join("\r\n", Cifar10Fixtures.CLASS_NAMES), StandardCharsets.UTF_8);
+
+        assertEquals(Cifar10Fixtures.CLASS_NAMES, Cifar10ClassNames.read(file));
+    }
+
     @Test
     void bytesThatAreNotUtf8AreNamedWithTheirOffset() throws IOException {
         byte[] contents = "airplane\nautomobile\nbi?d\n".getBytes(StandardCharsets.US_ASCII);
