@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.resnet4j.data.Utf8Files;
 import org.resnet4j.io.AtomicFiles;
 
 /**
@@ -22,6 +23,9 @@ public final class MetricsLog {
     private final String title;
     private final List<MetricsRow> rows = new ArrayList<>();
 
+    /** A row is about 100 bytes: this holds millions of evaluations, and a file past it is not this log. */
+    static final int MAX_CSV_BYTES = 1 << 28;
+
     public MetricsLog(Path directory, String title) {
         this.directory = directory;
         this.title = title;
@@ -34,7 +38,8 @@ public final class MetricsLog {
         if (!Files.exists(csv)) {
             return;
         }
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        // Strict UTF-8, so that a damaged file fails naming itself and the offset, not with "Input length = 1".
+        List<String> lines = Utf8Files.read(csv, MAX_CSV_BYTES, "the metrics of one run").lines().toList();
         boolean dropped = false;
         for (int i = 1; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {

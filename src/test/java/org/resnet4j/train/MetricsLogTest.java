@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,19 @@ class MetricsLogTest {
         IOException e = assertThrows(IOException.class, () -> new MetricsLog(dir, "test").reload(1000));
 
         assertTrue(e.getMessage().contains("line 2 is not a metrics row"), e.getMessage());
+    }
+
+    @Test
+    void aCsvThatIsNotUtf8IsReportedWithItsFileAndOffset() throws IOException {
+        byte[] header = (MetricsRow.HEADER + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] damaged = Arrays.copyOf(header, header.length + 1);
+        damaged[header.length] = (byte) 0xff;
+        Files.write(dir.resolve(MetricsLog.CSV), damaged);
+
+        IOException e = assertThrows(IOException.class, () -> new MetricsLog(dir, "test").reload(1000));
+
+        assertTrue(e.getMessage().contains(dir.resolve(MetricsLog.CSV) + "): not UTF-8 text: byte 0xff at byte offset "
+                + header.length), e.getMessage());
     }
 
     /** With no validation set every validation error is NaN; the training curve must still be drawn and scaled. */
