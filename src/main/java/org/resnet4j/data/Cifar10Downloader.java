@@ -11,11 +11,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -250,8 +253,12 @@ public final class Cifar10Downloader {
                 // Only the exact known names are written, so a hostile path ("../x") can never escape the folder.
                 String member = name.substring(Cifar10Reader.ARCHIVE_FOLDER.length());
                 if (MEMBERS.contains(member) && !found.contains(member)) {
-                    try (OutputStream out = Files.newOutputStream(staging.resolve(member))) {
-                        tar.content().transferTo(out);
+                    // Forced to disk before the move that publishes it: after a crash a data batch is complete
+                    // or absent, never a right-sized file of zeros that would pass the reader's checks.
+                    try (FileChannel file = FileChannel.open(staging.resolve(member), StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE)) {
+                        tar.content().transferTo(Channels.newOutputStream(file));
+                        file.force(true);
                     }
                     found.add(member);
                 }
