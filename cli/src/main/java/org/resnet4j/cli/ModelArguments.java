@@ -87,7 +87,14 @@ record ModelArguments(Optional<String> model, String defaultModel, OptionalInt c
     }
 
     private ResNet create(String name, int count) {
-        return ResNets.create(name, new ModelOptions(count, shortcut, strideOnFirst1x1, zeroInitResidual, initSeed));
+        try {
+            return ResNets.create(name, new ModelOptions(count, shortcut, strideOnFirst1x1, zeroInitResidual, initSeed));
+        } catch (IllegalArgumentException e) {
+            if (zeroInitResidual && ResNets.architecture(name).plain()) {
+                throw UsageException.of(e); // the options contradict each other: a bad command line (status 2)
+            }
+            throw e;
+        }
     }
 
     private static void requireKnown(String name) {

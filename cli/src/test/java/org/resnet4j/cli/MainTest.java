@@ -111,6 +111,13 @@ class MainTest {
         Cli.run("bench", "--model", "resnet20", "--mode", "train", "--batch", "1").assertFailure(2, "--batch >= 2");
     }
 
+    /** The README's rule: a refused option is a bad command line, status 2, whichever layer refuses it. */
+    @Test
+    void zeroInitResidualOnAPlainNetworkIsABadCommandLine() {
+        Cli.run("summary", "--model", "plain20", "--zero-init-residual")
+                .assertFailure(2, "plain20 is a plain network, without residual branches");
+    }
+
     /** A switch takes no value, or true or false: --zero-init-residual=off once meant on. */
     @Test
     void aSwitchTakesOnlyTrueOrFalse() {
