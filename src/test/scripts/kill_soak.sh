@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Kill-anywhere soak of training and exact resume (see KillSoak.java): trains a small run once, then again while
 # killing it with SIGKILL at random moments and resuming with --resume, and checks that both end bit for bit alike and
-# that no kill left a partly written file under a final name. Options: --kills N (20), --iterations N (40),
+# that no kill left a partly written file under a final name. Options: --kills N (20), --iterations N (60),
 # --seed S (random; printed, to replay a failure), --work DIR (a fresh temporary folder).
 #   src/test/scripts/kill_soak.sh              about 2-4 minutes on 2 vCPUs
 set -euo pipefail
