@@ -129,7 +129,9 @@ public final class ResNet extends Module {
     /**
      * A new network of the same architecture and options with a fresh classifier for {@code classes} classes
      * (initialized from {@code seed}, as a new network's would be) and a copy of this one's every other parameter and
-     * running statistic: the start of transfer learning. This network is left as it is.
+     * running statistic: the start of transfer learning. Each copied parameter keeps whether it trains, and the new
+     * classifier trains (as PyTorch's {@code model.fc = nn.Linear(...)} after freezing the backbone): a backbone
+     * frozen before the call stays frozen. This network is left as it is.
      */
     public ResNet withNewHead(int classes, long seed) {
         ResNet copy = new ResNet(kernels, architecture, options.withClasses(classes).withSeed(seed));
@@ -137,6 +139,7 @@ public final class ResNet extends Module {
         namedParameters().forEach((name, p) -> {
             if (!name.startsWith("fc.")) {
                 target.get(name).value().copyFrom(p.value());
+                target.get(name).setTrainable(p.trainable());
             }
         });
         Map<String, Tensor> targetBuffers = copy.namedBuffers();
