@@ -63,6 +63,11 @@ public final class Sgd {
         parameters.forEach((name, p) -> velocities.put(name, new float[p.value().size()]));
     }
 
+    /** The parameters this optimizer updates, by name: the live parameters (a new map, in the order given). */
+    public Map<String, Parameter> parameters() {
+        return new LinkedHashMap<>(parameters);
+    }
+
     /** One update of every parameter with learning rate {@code lr}, from the gradients accumulated so far. */
     public void step(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) {

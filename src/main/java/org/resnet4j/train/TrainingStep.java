@@ -1,7 +1,11 @@
 package org.resnet4j.train;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ResNet;
+import org.resnet4j.nn.Parameter;
 import org.resnet4j.optim.Sgd;
 import org.resnet4j.tensor.Layout;
 import org.resnet4j.tensor.Shape;
@@ -33,10 +37,28 @@ public final class TrainingStep {
 
     /** As {@link #TrainingStep(ResNet, Sgd)} on the given kernels, with label smoothing (0 for none). */
     public TrainingStep(ResNet model, Sgd optimizer, Kernels kernels, float labelSmoothing) {
+        requireOwnParameters(model, optimizer);
         this.model = model;
         this.optimizer = optimizer;
         this.kernels = kernels;
         this.labelSmoothing = labelSmoothing;
+    }
+
+    /**
+     * An optimizer over another network's parameters (built before {@code withNewHead}, or for a model since replaced)
+     * would step those while this network's gradients pile up and its weights never change: every step would report
+     * a loss and nothing would learn. An optimizer over a subset of this network's parameters is fine.
+     */
+    private static void requireOwnParameters(ResNet model, Sgd optimizer) {
+        Set<Parameter> own = Collections.newSetFromMap(new IdentityHashMap<>());
+        own.addAll(model.namedParameters().values());
+        optimizer.parameters().forEach((name, p) -> {
+            if (!own.contains(p)) {
+                throw new IllegalArgumentException("training step: the optimizer updates a parameter '" + name
+                        + "' that is not one of this network's (it was built for another network, or for one since "
+                        + "replaced, as by withNewHead): build the Sgd from this network's namedParameters()");
+            }
+        });
     }
 
     /**

@@ -50,6 +50,35 @@ class TransferLearningTest {
         assertArrayEquals(sourceFc, source.namedParameters().get("fc.weight").value().data());
     }
 
+    /** PyTorch's idiom: freeze the backbone, then replace the head; the new head trains, the backbone stays frozen. */
+    @Test
+    void aBackboneFrozenBeforeTheNewHeadStaysFrozen() {
+        ResNet source = pretrained();
+        source.setTrainable(false);
+        source.setTrainable(true, "layer3.2.conv2.weight");
+
+        ResNet tuned = source.withNewHead(4, 99);
+
+        tuned.namedParameters().forEach((name, p) -> assertEquals(name.startsWith("fc.")
+                || name.equals("layer3.2.conv2.weight"), p.trainable(), name));
+    }
+
+    /** An optimizer built for the network before withNewHead would step the old weights; the step refuses it. */
+    @Test
+    void aTrainingStepRefusesAnOptimizerOfAnotherNetwork() {
+        ResNet before = pretrained();
+        Sgd stale = new Sgd(before.namedParameters(), 0.9, 1e-4);
+        ResNet tuned = before.withNewHead(4, 5);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainingStep(tuned, stale));
+        assertTrue(e.getMessage().startsWith("training step: the optimizer updates a parameter 'conv1.weight' that is "
+                + "not one of this network's"), e.getMessage());
+        Map<String, Parameter> headOnly = new LinkedHashMap<>();
+        headOnly.put("fc.weight", tuned.namedParameters().get("fc.weight"));
+        headOnly.put("fc.bias", tuned.namedParameters().get("fc.bias"));
+        new TrainingStep(tuned, new Sgd(headOnly, 0.9, 1e-4)); // a subset of its own: taken
+    }
+
     /**
      * Only the head trains: backbone values stay bit for bit, running statistics included (frozen batch norms
      * normalize with them and leave them alone), and their gradients are never computed.
