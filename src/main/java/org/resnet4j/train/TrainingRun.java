@@ -3,7 +3,9 @@ package org.resnet4j.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -27,6 +29,8 @@ import org.slf4j.LoggerFactory;
 final class TrainingRun {
     /** Checkpoint metadata: {@link org.resnet4j.data.Dataset#fingerprint} of the training images. */
     static final String DATA_FINGERPRINT = "data.fingerprint";
+    /** The parameters a run holds frozen, comma-separated (empty when all train); compared on resume. */
+    static final String FROZEN_PARAMETERS = "frozen_parameters";
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     private final Training options;
@@ -72,6 +76,7 @@ final class TrainingRun {
         // Always in checkpoints (a resume compares it; the final weights record it only when not the family's).
         checkpointMetadata.put(ModelWeights.IMAGE_SIZE, Integer.toString(options.trainingData.imageSize()));
         options.trainingData.fingerprint().ifPresent(f -> checkpointMetadata.put(DATA_FINGERPRINT, f));
+        checkpointMetadata.put(FROZEN_PARAMETERS, String.join(",", frozenParameters()));
         TrainingLoop loop = new TrainingLoop(options.model, name, sgd, options.kernels, recipe, options.iterations,
                 options.batchSize, dir, metrics, validation(state.normalization()), options.checkpointEvery,
                 options.evaluateEvery, options.logEvery, options.listeners, checkpointMetadata);
@@ -101,6 +106,7 @@ final class TrainingRun {
                         checkRecipe(saved, recipe, Checkpoint.path(dir));
                         checkImageSize(metadata, Checkpoint.path(dir));
                         requireSameData(metadata, options.trainingData.fingerprint(), Checkpoint.path(dir));
+                        checkFrozen(metadata, Checkpoint.path(dir));
                     });
             metrics.reload(state.iteration());
             LOG.info("resumed {} from {} at iteration {}", name, Checkpoint.path(dir), state.iteration());
@@ -172,6 +178,45 @@ final class TrainingRun {
                     + "settings, so the run cannot continue exactly: image size saved " + saved.strip() + ", asked "
                     + asked);
         }
+    }
+
+    /** The names of the model's parameters set not to train, in the model's order. */
+    private List<String> frozenParameters() {
+        List<String> frozen = new ArrayList<>();
+        options.model.namedParameters().forEach((parameter, p) -> {
+            if (!p.trainable()) {
+                frozen.add(parameter);
+            }
+        });
+        return frozen;
+    }
+
+    /**
+     * Refuses a resume that freezes other parameters than the run did: the continuation would train what it held
+     * still (and its batch norms would leave their running statistics for batch ones), or the reverse. Checkpoints
+     * written before the record are resumed unchecked.
+     */
+    private void checkFrozen(Map<String, String> metadata, Path checkpoint) {
+        String saved = metadata.get(FROZEN_PARAMETERS);
+        if (saved == null) {
+            return;
+        }
+        List<String> was = saved.isEmpty() ? List.of() : List.of(saved.split(","));
+        List<String> now = frozenParameters();
+        if (!was.equals(now)) {
+            throw new IllegalArgumentException("cannot resume from " + checkpoint + ": it was trained with "
+                    + describeFrozen(was) + " frozen, this run freezes " + describeFrozen(now) + "; freeze the same "
+                    + "parameters (setTrainable) before resuming, or train in a new checkpoint directory");
+        }
+    }
+
+    private static String describeFrozen(List<String> names) {
+        if (names.isEmpty()) {
+            return "no parameter";
+        }
+        int shown = Math.min(3, names.size());
+        return names.size() + " parameters (" + String.join(", ", names.subList(0, shown))
+                + (names.size() > shown ? ", ..." : "") + ")";
     }
 
     /**

@@ -163,6 +163,26 @@ class TrainingOptionsTest {
         }
     }
 
+    /** A resume that freezes other parameters than the run did would train what it held still, or the reverse. */
+    @Test
+    void aResumeThatFreezesOtherParametersIsRefused() throws IOException {
+        Path run = dir.resolve("head-only");
+        ResNet headOnly = fresh();
+        headOnly.setTrainable(false);
+        headOnly.setTrainable(true, "fc.weight", "fc.bias");
+        Training.of(headOnly, DATA).batchSize(4).iterations(1).checkpointEvery(1).checkpointDirectory(run).run();
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Training.of(fresh(), DATA)
+                .batchSize(4).iterations(2).checkpointDirectory(run).resume(true).run());
+        assertTrue(e.getMessage().contains("it was trained with 57 parameters (conv1.weight, bn1.weight, bn1.bias, ...) "
+                + "frozen, this run freezes no parameter"), e.getMessage());
+
+        ResNet sameFreeze = fresh();
+        sameFreeze.setTrainable(false);
+        sameFreeze.setTrainable(true, "fc.weight", "fc.bias");
+        Training.of(sameFreeze, DATA).batchSize(4).iterations(2).checkpointDirectory(run).resume(true).run();
+    }
+
     private static ResNet fresh() {
         return ResNets.create("resnet20", ModelOptions.defaults(2));
     }
