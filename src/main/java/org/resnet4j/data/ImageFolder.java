@@ -168,7 +168,8 @@ public final class ImageFolder {
      * Some of this folder's images (one part of a {@link #split}, say) as a {@link Dataset} of {@code imageSize} x
      * {@code imageSize} images, in the order given, labelled with this folder's classes. Each read decodes the file
      * and brings it to that size as torchvision's {@code Resize(imageSize)}, {@code CenterCrop(imageSize)} would; a
-     * file that fails to decode fails the read with an {@link java.io.UncheckedIOException} naming it.
+     * file that fails to decode, or is too long and narrow to resize ({@link org.resnet4j.images.Resize#MAX_PIXELS}),
+     * fails the read with an {@link java.io.UncheckedIOException} naming it.
      */
     public Dataset dataset(List<Sample> images, int imageSize) {
         return new ImageFolderDataset(images, classNames, imageSize, imageSize, decoder);

@@ -95,8 +95,8 @@ final class ImageFolderBatches implements BatchSource, AutoCloseable {
                         SplittableRandom random = Seeds.random(seed, Seeds.AUGMENT, epoch, index);
                         training.write(image, random, chw, 0);
                     } else {
-                        org.resnet4j.images.PixelTensors.write(evaluation.geometry(image), evaluation.mean(),
-                                evaluation.std(), chw, 0);
+                        RgbImage prepared = evaluation.geometry(image, sample.file().toString());
+                        org.resnet4j.images.PixelTensors.write(prepared, evaluation.mean(), evaluation.std(), chw, 0);
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -73,7 +73,7 @@ final class ImageFolderDataset implements Dataset {
         ImageFolder.Sample sample = samples.get(index);
         RgbImage image;
         try {
-            image = geometry.geometry(decoder.decode(sample.file()));
+            image = geometry.geometry(decoder.decode(sample.file()), sample.file().toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

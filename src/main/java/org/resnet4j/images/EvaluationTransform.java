@@ -65,6 +65,19 @@ public record EvaluationTransform(int resize, int crop, float[] mean, float[] st
         return Resize.centerCrop(resized, crop, crop);
     }
 
+    /**
+     * As {@link #geometry(RgbImage)}, refusing by name an image too long and narrow to resize
+     * ({@link Resize#checkShorterSide}).
+     *
+     * @param source how the error names the image (its file)
+     */
+    public RgbImage geometry(RgbImage image, String source) throws ImageDecodingException {
+        if (resize > 0) {
+            Resize.checkShorterSide(image, resize, source);
+        }
+        return geometry(image);
+    }
+
     /** One image as a {@code [1, 3, crop, crop]} tensor. */
     public Tensor apply(RgbImage image) {
         return batch(List.of(image));

@@ -8,6 +8,7 @@ import org.resnet4j.data.Normalization;
 import org.resnet4j.images.EvaluationTransform;
 import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.images.PixelTensors;
+import org.resnet4j.images.Resize;
 import org.resnet4j.images.RgbImage;
 import org.resnet4j.models.Architecture;
 import org.resnet4j.models.ResNet;
@@ -73,7 +74,9 @@ public final class ModelInputs {
         }
         List<RgbImage> images = new ArrayList<>();
         for (Path file : files) {
-            images.add(decoder.decode(file));
+            RgbImage image = decoder.decode(file);
+            Resize.checkShorterSide(image, resize, file.toString()); // here, where the file's name is known
+            images.add(image);
         }
         return batch(images, resize, recorded, size);
     }

@@ -11,6 +11,7 @@ import org.resnet4j.data.Normalization;
 import org.resnet4j.images.ImageDecoder;
 import org.resnet4j.images.ImageDecodingException;
 import org.resnet4j.images.ImageHeader;
+import org.resnet4j.images.Resize;
 import org.resnet4j.images.RgbImage;
 import org.resnet4j.models.FrozenResNet;
 import org.resnet4j.models.ResNet;
@@ -231,13 +232,9 @@ public final class Predictor implements BatchModel {
             throw new ImageRejectedException(ImageRejectedException.Reason.WRONG_SIZE, size + ", " + pixels
                     + " in all: more than the limit of " + maxPixels, null);
         }
-        // The longer side as Resize.shorterSide computes it, in long: no overflow for any header.
-        long longer = (long) ((double) resize * Math.max(width, height) / Math.min(width, height));
-        if (longer > maxPixels / resize) {
-            String resized = width <= height ? resize + "x" + longer : longer + "x" + resize;
-            throw new ImageRejectedException(ImageRejectedException.Reason.WRONG_SIZE, size + ": resized to a "
-                    + "shorter side of " + resize + " it would be " + resized + ", more than the limit of " + maxPixels
-                    + " pixels", null);
+        String problem = Resize.shorterSideProblem(width, height, resize, maxPixels);
+        if (problem != null) {
+            throw new ImageRejectedException(ImageRejectedException.Reason.WRONG_SIZE, problem, null);
         }
     }
 

@@ -115,6 +115,20 @@ class ImageFolderBatchesTest {
         }
     }
 
+    /** As through the data set: an image too long and narrow to resize stops the loader naming it. */
+    @Test
+    void aLongNarrowImageStopsTheLoaderNamingIt() throws IOException {
+        Path narrow = samples.get(5).file();
+        ImageIO.write(new BufferedImage(100_000, 1, BufferedImage.TYPE_INT_RGB), "png", narrow.toFile());
+        EvaluationTransform resize32 = new EvaluationTransform(32, 16, null, null);
+        try (BatchLoader loader = BatchLoader.imageFolderEvaluation(samples, resize32, 4, Layout.NCHW, 2)) {
+            loader.next();
+            IllegalStateException e = assertThrows(IllegalStateException.class, loader::next);
+            assertTrue(e.getMessage().contains(narrow + ": the image is 100000x1 pixels: resized to a shorter side of "
+                    + "32 it would be 3200000x32, more than the limit of 100000000 pixels"), e.getMessage());
+        }
+    }
+
     /** {@code count} batches' images (copied); {@code state[0]}, if given, receives the state after them. */
     private static List<float[]> batches(BatchLoader loader, int count, LoaderState[] state) {
         List<float[]> out = new ArrayList<>();

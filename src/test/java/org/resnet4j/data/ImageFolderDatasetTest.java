@@ -124,4 +124,22 @@ class ImageFolderDatasetTest {
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> folder.dataset(0));
         assertTrue(size.getMessage().contains("image size must be >= 1, got 0"), size.getMessage());
     }
+
+    /**
+     * 1 x 100,000 pixels pass the decoder, but with the shorter side resized to 32 they would be 32 x 3,200,000: the
+     * loader stops naming the file, rather than with an OutOfMemoryError (1 x 10,000,000 did) that names none.
+     */
+    @Test
+    void aLongNarrowImageStopsTheLoaderNamingIt() throws IOException {
+        Path narrow = folder.samples().get(4).file();
+        ImageIO.write(new BufferedImage(1, 100_000, BufferedImage.TYPE_INT_RGB), "png", narrow.toFile());
+        Dataset data = folder.dataset(32);
+        Normalization norm = new Normalization(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
+        try (BatchLoader loader = BatchLoader.evaluation(data, norm).batchSize(4).build()) {
+            loader.next();
+            IllegalStateException e = assertThrows(IllegalStateException.class, loader::next);
+            assertTrue(e.getMessage().contains(narrow + ": the image is 1x100000 pixels: resized to a shorter side of "
+                    + "32 it would be 32x3200000, more than the limit of 100000000 pixels"), e.getMessage());
+        }
+    }
 }

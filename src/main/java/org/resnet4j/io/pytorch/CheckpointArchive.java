@@ -137,14 +137,31 @@ final class CheckpointArchive implements Closeable {
         return read(pickleName(), MAX_PICKLE_BYTES, -1);
     }
 
+    /** The entry name of {@code storage}'s bytes, {@code <top>/data/<key>}. */
+    String storageName(StorageRef storage) {
+        return top + "/data/" + storage.key();
+    }
+
+    /**
+     * How many bytes {@link #readStorage} will allocate for {@code storage}: its entry's size, after the checks made
+     * before reading (the entry is there, and its declared sizes fit the file and the pickle).
+     */
+    long storageSize(StorageRef storage) throws PyTorchCheckpointException {
+        return declaredSize(storageEntry(storage), MAX_RECORD_BYTES, storage.byteLength());
+    }
+
     /** The bytes of {@code storage}: exactly {@code numel * element size} of them, as the pickle declared. */
     byte[] readStorage(StorageRef storage) throws PyTorchCheckpointException {
-        String name = top + "/data/" + storage.key();
+        return read(storageEntry(storage), MAX_RECORD_BYTES, storage.byteLength());
+    }
+
+    private String storageEntry(StorageRef storage) throws PyTorchCheckpointException {
+        String name = storageName(storage);
         if (!entries.containsKey(name)) {
             throw new PyTorchCheckpointException(source + ": the pickle refers to storage '" + storage.key()
                     + "', but there is no zip entry " + name);
         }
-        return read(name, MAX_RECORD_BYTES, storage.byteLength());
+        return name;
     }
 
     /** A short text record such as {@code version}, stripped; null when the archive does not have it. */
@@ -157,11 +174,11 @@ final class CheckpointArchive implements Closeable {
     }
 
     /**
-     * Reads entry {@code name} after checking its declared sizes against the file.
+     * The size entry {@code name} declares, after checking its declared sizes against the file.
      *
      * @param expectedSize the size it must declare, or -1 for any size up to {@code maxSize}
      */
-    private byte[] read(String name, long maxSize, long expectedSize) throws PyTorchCheckpointException {
+    private long declaredSize(String name, long maxSize, long expectedSize) throws PyTorchCheckpointException {
         ZipEntry entry = entries.get(name);
         String where = source + ": zip entry " + name;
         long size = entry.getSize();
@@ -191,6 +208,17 @@ final class CheckpointArchive implements Closeable {
             throw new PyTorchCheckpointException(where + " has " + size + " bytes, more than the " + maxSize
                     + " it may have");
         }
+        return size;
+    }
+
+    /**
+     * Reads entry {@code name} after checking its declared sizes ({@link #declaredSize}); it must then give exactly
+     * that many bytes, and match its CRC-32 when the archive records them.
+     */
+    private byte[] read(String name, long maxSize, long expectedSize) throws PyTorchCheckpointException {
+        long size = declaredSize(name, maxSize, expectedSize);
+        ZipEntry entry = entries.get(name);
+        String where = source + ": zip entry " + name;
         byte[] data = new byte[(int) size];
         try (InputStream in = zip.getInputStream(entry)) {
             int count = in.readNBytes(data, 0, data.length);

@@ -26,10 +26,10 @@ import org.resnet4j.io.TensorEntry;
  *
  * <p>Safety: the pickle inside is run by {@link PickleReader}, which allows only the globals in
  * {@link AllowedGlobals} (as {@code torch.load(weights_only=True)} does) and never instantiates a class; the zip is
- * checked by {@link CheckpointArchive}; and the tensors together may take at most {@value #MAX_EXPANSION} times the
- * file's length (at least 1 MiB), which leaves room for tied and expanded weights but not for a tiny file that
- * expands one element into gigabytes. Every failure is a {@link PyTorchCheckpointException} naming the file, the
- * entry or pickle offset, and the problem.
+ * checked by {@link CheckpointArchive}; and the tensors together, and the storages they read, may each take at most
+ * {@value #MAX_EXPANSION} times the file's length (at least 1 MiB), which leaves room for tied and expanded weights
+ * but not for a tiny file that expands one element, or one deflated storage, into gigabytes. Every failure is a
+ * {@link PyTorchCheckpointException} naming the file, the entry or pickle offset, and the problem.
  *
  * <p>Stateless: safe to call from several threads at once.
  */
@@ -79,6 +79,7 @@ public final class PyTorchCheckpoints {
 
             long budget = Math.max(MAX_EXPANSION * fileLength, MIN_BUDGET);
             long total = 0;
+            long storageTotal = 0;
             Map<String, byte[]> storages = new HashMap<>();
             Map<String, TensorEntry> tensors = new LinkedHashMap<>();
             for (Map.Entry<String, TensorRef> item : selection.tensors().entrySet()) {
@@ -95,6 +96,17 @@ public final class PyTorchCheckpoints {
                 }
                 byte[] storage = storages.get(tensor.storage().key());
                 if (storage == null) {
+                    // A storage is read whole, so it counts too: one element of a deflated entry of zeros, which
+                    // expands up to 1032 times, is all a small tensor needs.
+                    long length = archive.storageSize(tensor.storage());
+                    if (length > budget - storageTotal) {
+                        throw new PyTorchCheckpointException(source + ": storage '" + archive.storageName(
+                                tensor.storage()) + "' is " + length + " bytes, " + (storageTotal > 0 ? "with the "
+                                + storageTotal + " of the storages before it " : "") + "more than this " + fileLength
+                                + "-byte file can hold for its tensors (the storages may take " + budget + " bytes: "
+                                + MAX_EXPANSION + " times the file's length, at least 1 MiB)");
+                    }
+                    storageTotal += length;
                     storage = archive.readStorage(tensor.storage());
                     storages.put(tensor.storage().key(), storage);
                 }

@@ -234,6 +234,33 @@ class CheckpointArchiveTest {
         assertArrayEquals(ones, file.floats("w"));
     }
 
+    /**
+     * A deflated entry of zeros is about a thousandth of its size, and a tensor of one element may use it: each storage
+     * is read whole, so the storages count against the same budget as the tensors, before they are read (a 2 MB file
+     * could otherwise hold sixteen storages of 2 GiB).
+     */
+    @Test
+    void deflatedStoragesMayNotExpandASmallFileIntoGigabytes() throws IOException {
+        int elements = 1 << 20; // 4 MiB of zeros, some 4 KB deflated: more than a small file's 1 MiB budget
+        byte[] oneOfMany = PickleBytes.protocol2().asStateDictEntry("w", new PickleBytes()
+                .tensor("FloatStorage", "0", elements, 0, new long[] {1}, new long[] {1}));
+        Path zeros = write("zeros.pth", CheckpointZips.zip(CheckpointZips.checkpoint(oneOfMany,
+                Map.of("0", new byte[4 * elements])), ZipEntry.DEFLATED));
+        assertRefused(zeros, "storage 'archive/data/0' is 4194304 bytes, more than this " + Files.size(zeros)
+                + "-byte file can hold for its tensors (the storages may take 1048576 bytes");
+
+        // Two of 640 KiB, each within the budget, together beyond it.
+        PickleBytes two = PickleBytes.protocol2().op(PickleOpcodes.EMPTY_DICT);
+        for (String key : new String[] {"0", "1"}) {
+            two.str("w" + key).raw(new PickleBytes().tensor("FloatStorage", key, 160 << 10, 0, new long[] {1},
+                    new long[] {1}).bytes()).op(PickleOpcodes.SETITEM);
+        }
+        Path pair = write("pair.pth", CheckpointZips.zip(CheckpointZips.checkpoint(two.stop(),
+                Map.of("0", new byte[640 << 10], "1", new byte[640 << 10])), ZipEntry.DEFLATED));
+        assertRefused(pair, "storage 'archive/data/1' is 655360 bytes, with the 655360 of the storages before it more "
+                + "than this " + Files.size(pair) + "-byte file can hold");
+    }
+
     @Test
     void aTensorCannotBeNamedLikeSafetensorsMetadata() throws IOException {
         byte[] pickle = PickleBytes.protocol2().asStateDictEntry("__metadata__", new PickleBytes()
