@@ -32,6 +32,13 @@ import org.resnet4j.tensor.Tensor;
  * {@code backward(gradOut, workspace)} accumulates parameter gradients and returns the gradient of the input. Gradients
  * pass through the workspace's {@link GradientBuffers}: backward consumes the gradient it is given (a pool buffer may
  * be overwritten or recycled, a tensor from outside the pool is only read) and returns one the caller now holds.
+ *
+ * <p>What a training forward keeps for backward lives in the module objects themselves, not in a graph per call as in
+ * PyTorch's autograd. So, unchecked: a layer object belongs to one network (placed in two networks, or trained alone
+ * between its network's forward and backward, its second use replaces the first's saved activations), and weights
+ * change only between steps (an optimizer step or a load between forward and backward makes backward mix the new
+ * weights with the old activations, where PyTorch raises "modified by an inplace operation"). Copy weights between
+ * networks ({@code StateDicts}), never share layer objects.
  */
 public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();

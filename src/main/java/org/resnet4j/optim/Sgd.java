@@ -68,7 +68,11 @@ public final class Sgd {
         return new LinkedHashMap<>(parameters);
     }
 
-    /** One update of every parameter with learning rate {@code lr}, from the gradients accumulated so far. */
+    /**
+     * One update of every parameter with learning rate {@code lr}, from the gradients accumulated so far. Call it after
+     * backward, never between a training forward and its backward (see {@code Module}: backward would use the new
+     * weights with the activations of the old).
+     */
     public void step(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("SGD: learning rate must be a finite number >= 0, got " + lr);
