@@ -2,6 +2,7 @@ package org.resnet4j.io;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,7 +160,8 @@ public final class ModelWeights {
      * default 10) fails on fc's shapes among the rest: the message then says which count to build.
      */
     private static SafeTensorsException withClassHint(SafeTensorsException e, SafeTensorsFile file, ResNet model) {
-        OptionalInt fileClasses = classifierClasses(file);
+        // The load's own error stands when the file's classifier could not be built either.
+        OptionalInt fileClasses = backedClasses(file, model.architecture());
         if (fileClasses.isEmpty() || fileClasses.getAsInt() == model.classes()) {
             return e;
         }
@@ -190,8 +192,39 @@ public final class ModelWeights {
     /**
      * The class count of {@code file}'s classifier, the length of its {@code fc.bias} (torchvision's name, and every
      * resnet4j network's) or, without one, the rows of {@code fc.weight}; empty when it has neither.
+     *
+     * @throws IllegalArgumentException naming the file and the shape when {@code fc.weight} has a dimension below 1
      */
     public static OptionalInt classifierClasses(SafeTensorsFile file) {
+        requireNonEmptyClassifier(file);
+        return declaredClasses(file);
+    }
+
+    /**
+     * As {@link #classifierClasses(SafeTensorsFile)}, for building a {@code network} to load {@code file} into: the
+     * count only when {@code fc.weight} is there with that many rows of the width {@code network}'s last stage gives,
+     * else empty (the load then names what does not fit). So the classifier built is never larger than the one the
+     * file holds: a 120 MB {@code fc.bias} alone, or an {@code fc.weight} one feature wide, would otherwise ask for
+     * tens of millions of classes of 64 or 2048 weights each.
+     *
+     * @throws IllegalArgumentException naming the file and the shape when {@code fc.weight} has a dimension below 1
+     */
+    public static OptionalInt classifierClasses(SafeTensorsFile file, Architecture network) {
+        requireNonEmptyClassifier(file);
+        return backedClasses(file, network);
+    }
+
+    /** A header can declare an empty tensor of any number of rows for no bytes: 30 million classes for nothing. */
+    private static void requireNonEmptyClassifier(SafeTensorsFile file) {
+        TensorEntry weight = file.tensors().get(CLASSIFIER_WEIGHT);
+        if (weight != null && weight.rank() == 2 && weight.elementCount() == 0) {
+            throw new IllegalArgumentException(file.source() + ": the classifier " + CLASSIFIER_WEIGHT + " has shape "
+                    + Arrays.toString(weight.shape())
+                    + "; a classifier needs at least one class and one input feature");
+        }
+    }
+
+    private static OptionalInt declaredClasses(SafeTensorsFile file) {
         TensorEntry bias = file.tensors().get(CLASSIFIER_BIAS);
         if (bias != null && bias.shape().length == 1) {
             return classCount(bias.shape()[0]);
@@ -199,6 +232,14 @@ public final class ModelWeights {
         // A classifier saved without its bias still has one row of weights per class.
         TensorEntry weight = file.tensors().get(CLASSIFIER_WEIGHT);
         return weight != null && weight.shape().length == 2 ? classCount(weight.shape()[0]) : OptionalInt.empty();
+    }
+
+    private static OptionalInt backedClasses(SafeTensorsFile file, Architecture network) {
+        OptionalInt classes = declaredClasses(file);
+        TensorEntry weight = file.tensors().get(CLASSIFIER_WEIGHT);
+        boolean backed = classes.isPresent() && weight != null
+                && Arrays.equals(weight.shape(), new long[] {classes.getAsInt(), network.features()});
+        return backed ? classes : OptionalInt.empty();
     }
 
     private static OptionalInt classCount(long rows) {

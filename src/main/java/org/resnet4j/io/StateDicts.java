@@ -21,6 +21,9 @@ import org.resnet4j.tensor.Tensor;
  * which must not train meanwhile (nor, while it loads, run inference).
  */
 public final class StateDicts {
+    /** BatchNorm2d's buffer of running variances, by the end of its name. */
+    private static final String RUNNING_VAR = "running_var";
+
     private StateDicts() {
     }
 
@@ -60,10 +63,12 @@ public final class StateDicts {
     /**
      * Copies the file's tensors into the module, strict like PyTorch's {@code load_state_dict}: every missing,
      * unexpected, wrongly shaped or unreadable (an element type that is not a float, or an integer for
-     * {@code num_batches_tracked}) name is listed in one error, and nothing is changed unless all fit.
-     * {@code num_batches_tracked} may be absent (the module's counter is then left as it is). Names with a prefix in
-     * {@code ignoredPrefixes} (a checkpoint's optimizer state) are skipped: not read, and a module tensor of such a name
-     * keeps its value. All or nothing: when this throws, the module is exactly as it was.
+     * {@code num_batches_tracked}) name is listed in one error, and nothing is changed unless all fit. Values no
+     * trained network holds are refused too, naming the tensor, the index and the value: a NaN or infinity anywhere, an
+     * F64 value beyond a float's range, a negative {@code running_var}. {@code num_batches_tracked} may be absent (the
+     * module's counter is then left as it is). Names with a prefix in {@code ignoredPrefixes} (a checkpoint's optimizer
+     * state) are skipped: not read, and a module tensor of such a name keeps its value. All or nothing: when this
+     * throws, the module is exactly as it was.
      */
     public static void load(Module module, SafeTensorsFile file, String... ignoredPrefixes) throws SafeTensorsException {
         Map<String, Parameter> params = module.namedParameters();
@@ -73,6 +78,7 @@ public final class StateDicts {
         List<String> unexpected = new ArrayList<>();
         List<String> mismatched = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
+        List<String> badValues = new ArrayList<>();
         // Everything is decoded before anything is copied, so a tensor that cannot be read leaves the module untouched.
         Map<String, float[]> values = new HashMap<>();
         Map<String, Long> counts = new HashMap<>();
@@ -88,7 +94,12 @@ public final class StateDicts {
                         mismatched.add(name + " (file " + Arrays.toString(entry.shape()) + ", model " + target.shape()
                                 + ")");
                     } else {
-                        values.put(name, entry.toFloats());
+                        float[] decoded = entry.toFloats();
+                        values.put(name, decoded);
+                        String bad = badValue(name, decoded);
+                        if (bad != null) {
+                            badValues.add(bad);
+                        }
                     }
                 } else if (counters.containsKey(name)) {
                     if (entry.elementCount() != 1) {
@@ -100,7 +111,11 @@ public final class StateDicts {
                     unexpected.add(name);
                 }
             } catch (SafeTensorsException e) {
-                unreadable.add(name + " (" + entry.dtype() + ")");
+                if (target != null && entry.readableAsFloats()) {
+                    badValues.add(e.getMessage()); // an F64 value beyond a float's range
+                } else {
+                    unreadable.add(name + " (" + entry.dtype() + ")");
+                }
             }
         }
         for (String name : params.keySet()) {
@@ -121,6 +136,10 @@ public final class StateDicts {
             append(message, "wrong dtype", unreadable);
             message.setLength(message.length() - 1); // the last list's ';'
             throw new SafeTensorsException(message.toString());
+        }
+        if (!badValues.isEmpty()) {
+            throw new SafeTensorsException(file.source() + ": " + badValues.get(0) + (badValues.size() == 1 ? ""
+                    : " (and " + (badValues.size() - 1) + " more tensors hold such values)"));
         }
         // Everything fits: only now is the module changed. Names left out by a prefix keep their values.
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
@@ -182,6 +201,26 @@ public final class StateDicts {
 
     private static boolean ignored(String name, String[] ignoredPrefixes) {
         return Arrays.stream(ignoredPrefixes).anyMatch(name::startsWith);
+    }
+
+    /**
+     * Why tensor {@code name} cannot hold {@code values}, or null. An infinite running variance makes its channel's
+     * scale 0, so the channel gives beta for every image and the logits stay finite: the answers are wrong, and nothing
+     * says so. A negative variance has no square root.
+     */
+    private static String badValue(String name, float[] values) {
+        boolean variance = name.endsWith(RUNNING_VAR);
+        for (int i = 0; i < values.length; i++) {
+            float v = values[i];
+            if (!Float.isFinite(v)) {
+                return "tensor '" + name + "' holds " + v + " at index " + i
+                        + "; a network with non-finite weights gives wrong results silently";
+            }
+            if (variance && v < 0) {
+                return "tensor '" + name + "' holds " + v + " at index " + i + "; a variance cannot be negative";
+            }
+        }
+        return null;
     }
 
     private static void copy(float[] source, Tensor target) {

@@ -82,7 +82,8 @@ public record TensorEntry(String name, DType dtype, long[] shape, byte[] data) {
     /**
      * The values as floats: F32 as is, F64 rounded to nearest, F16 and BF16 widened exactly.
      *
-     * @throws SafeTensorsException for any other element type
+     * @throws SafeTensorsException for any other element type, and for an F64 value beyond a float's range (naming
+     *     the tensor, the index and the value)
      */
     public float[] toFloats() throws SafeTensorsException {
         ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
@@ -91,7 +92,14 @@ public record TensorEntry(String name, DType dtype, long[] shape, byte[] data) {
             case F32 -> buffer.asFloatBuffer().get(values);
             case F64 -> {
                 for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) buffer.getDouble(i * Double.BYTES);
+                    double value = buffer.getDouble(i * Double.BYTES);
+                    values[i] = (float) value;
+                    // Rounding would make it an infinity, a value the file does not hold.
+                    if (Float.isInfinite(values[i]) && Double.isFinite(value)) {
+                        throw new SafeTensorsException("tensor '" + Printable.of(name) + "' holds " + value
+                                + " at index " + i + ", which a float cannot hold (its largest is " + Float.MAX_VALUE
+                                + ")");
+                    }
                 }
             }
             case F16 -> {
@@ -109,6 +117,11 @@ public record TensorEntry(String name, DType dtype, long[] shape, byte[] data) {
                     + ", which cannot be read as float (F32, F64, F16 or BF16 can)");
         }
         return values;
+    }
+
+    /** True when {@link #toFloats()} reads this element type (F32, F64, F16 or BF16). */
+    boolean readableAsFloats() {
+        return dtype == DType.F32 || dtype == DType.F64 || dtype == DType.F16 || dtype == DType.BF16;
     }
 
     /**

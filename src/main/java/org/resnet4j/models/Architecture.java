@@ -96,4 +96,9 @@ public record Architecture(String name, Family family, BlockType block, int[] bl
         int convsPerBlock = block == BlockType.BASIC ? 2 : 3;
         return Arrays.stream(blocksPerStage).sum() * convsPerBlock + 2;
     }
+
+    /** The width of the features the last stage gives the classifier: its planes times the block's expansion. */
+    public int features() {
+        return family.planes[family.planes.length - 1] * block.expansion();
+    }
 }

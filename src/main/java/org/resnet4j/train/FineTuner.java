@@ -94,7 +94,8 @@ public final class FineTuner {
         // The pretrained network as the file has it (a fine-tuned one of 3 classes, too): its head is replaced anyway.
         SafeTensorsFile file = WeightFiles.read(config.weights());
         ModelOptions options = ModelOptions.defaults(
-                ModelWeights.classifierClasses(file).orElse(ResNets.defaultClasses(config.model())));
+                ModelWeights.classifierClasses(file, ResNets.architecture(config.model()))
+                        .orElse(ResNets.defaultClasses(config.model())));
         // Built as the weights were trained: the stride placement of Bottleneck weights is in their metadata only.
         boolean strideOnFirst1x1 =
                 ModelWeights.STRIDE_ON_1X1.equals(file.metadata().get(ModelWeights.BOTTLENECK_STRIDE));

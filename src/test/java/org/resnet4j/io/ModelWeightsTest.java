@@ -161,4 +161,50 @@ class ModelWeightsTest {
         SafeTensors.write(noBias, List.of(TensorEntry.ofFloats("fc.weight", new int[] {3, 2}, new float[6])), Map.of());
         assertEquals(OptionalInt.of(3), ModelWeights.classifierClasses(WeightFiles.read(noBias)));
     }
+
+    /**
+     * A header alone can declare an fc.weight of 30 million rows and no columns; the commands built a network of that
+     * many classes from it and ran out of memory. Such a classifier is refused naming the file and the shape.
+     */
+    @Test
+    void anEmptyClassifierIsRefusedNamingTheFileAndItsShape(@TempDir Path dir) throws IOException {
+        for (long rows : new long[] {30_000_000, Integer.MAX_VALUE}) {
+            Path path = dir.resolve("empty-" + rows + ".safetensors");
+            SafeTensors.write(path, List.of(new TensorEntry("fc.weight", DType.F32, new long[] {rows, 0}, new byte[0])),
+                    Map.of());
+            SafeTensorsFile file = WeightFiles.read(path);
+
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ModelWeights.classifierClasses(file));
+
+            assertEquals(path + ": the classifier fc.weight has shape [" + rows + ", 0]; a classifier needs at least "
+                    + "one class and one input feature", e.getMessage());
+        }
+    }
+
+    /**
+     * For building a network, a class count is taken only when fc.weight holds that many rows of the width the
+     * network's last stage gives, so the classifier built is never larger than the file's: a bias alone, or weights one
+     * feature wide, would build 64 (CIFAR) or 2048 (resnet50) weights per class from 4 bytes.
+     */
+    @Test
+    void aClassCountForBuildingNeedsWeightsOfTheNetworksWidth(@TempDir Path dir) throws IOException {
+        Path seven = dir.resolve("seven.safetensors");
+        StateDicts.save(ResNets.create("resnet20", ModelOptions.defaults(7).withSeed(2)), seven, Map.of());
+        SafeTensorsFile file = WeightFiles.read(seven);
+        assertEquals(OptionalInt.of(7), ModelWeights.classifierClasses(file, ResNets.architecture("resnet32")));
+        assertEquals(OptionalInt.empty(), ModelWeights.classifierClasses(file, ResNets.architecture("resnet50")));
+
+        Path narrow = dir.resolve("narrow.safetensors");
+        SafeTensors.write(narrow, List.of(TensorEntry.ofFloats("fc.weight", new int[] {1000, 1}, new float[1000]),
+                TensorEntry.ofFloats("fc.bias", new int[] {1000}, new float[1000])), Map.of());
+        Path biasAlone = dir.resolve("bias.safetensors");
+        SafeTensors.write(biasAlone, List.of(TensorEntry.ofFloats("fc.bias", new int[] {1000}, new float[1000])),
+                Map.of());
+        for (Path path : List.of(narrow, biasAlone)) {
+            assertEquals(OptionalInt.of(1000), ModelWeights.classifierClasses(WeightFiles.read(path)), "as declared");
+            assertEquals(OptionalInt.empty(),
+                    ModelWeights.classifierClasses(WeightFiles.read(path), ResNets.architecture("resnet20")), "built");
+        }
+    }
 }

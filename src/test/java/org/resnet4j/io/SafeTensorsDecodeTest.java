@@ -38,13 +38,24 @@ class SafeTensorsDecodeTest {
 
     @Test
     void doublePrecisionRoundsToNearestFloat() throws Exception {
-        double[] values = {0.1, -2.5, 1e300, 1.0 / 3, 1e-50};
+        TensorEntry wide = doubles(0.1, -2.5, Double.POSITIVE_INFINITY, 1.0 / 3, 1e-50);
+        assertArrayEquals(new float[] {0.1f, -2.5f, Float.POSITIVE_INFINITY, 1f / 3, 0f}, wide.toFloats());
+    }
+
+    /** Rounded, 1e300 became an infinity: a value the file does not hold, read as if it did. */
+    @Test
+    void aDoubleBeyondAFloatsRangeIsRefusedNamingTheTensorAndIndex() {
+        SafeTensorsException e = assertThrows(SafeTensorsException.class, () -> doubles(0.1, -1e300).toFloats());
+        assertEquals("tensor 'd' holds -1.0E300 at index 1, which a float cannot hold (its largest is 3.4028235E38)",
+                e.getMessage());
+    }
+
+    private static TensorEntry doubles(double... values) {
         ByteBuffer buffer = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         for (double v : values) {
             buffer.putDouble(v);
         }
-        TensorEntry wide = new TensorEntry("d", DType.F64, new long[] {values.length}, buffer.array());
-        assertArrayEquals(new float[] {0.1f, -2.5f, Float.POSITIVE_INFINITY, 1f / 3, 0f}, wide.toFloats());
+        return new TensorEntry("d", DType.F64, new long[] {values.length}, buffer.array());
     }
 
     @Test

@@ -198,6 +198,64 @@ class StateDictsTest {
         assertSameState(saved, loaded);
     }
 
+    /**
+     * A value no trained network holds is refused naming the file, the tensor, the index and the value, by the strict
+     * and the partial load alike, and nothing is loaded. An infinite running variance used to load: its channel then
+     * gave beta for every image, and the logits stayed finite and wrong.
+     */
+    @Test
+    void nonFiniteValuesAndNegativeVariancesAreRefusedNamingTensorIndexAndValue() throws SafeTensorsException {
+        String silent = "; a network with non-finite weights gives wrong results silently";
+        assertRefused(withValue("layer1.0.bn1.running_var", 3, Float.POSITIVE_INFINITY),
+                "bad.safetensors: tensor 'layer1.0.bn1.running_var' holds Infinity at index 3" + silent);
+        assertRefused(withValue("layer3.1.bn2.running_mean", 0, Float.NEGATIVE_INFINITY),
+                "bad.safetensors: tensor 'layer3.1.bn2.running_mean' holds -Infinity at index 0" + silent);
+        assertRefused(withValue("layer2.1.conv2.weight", 5, Float.NaN),
+                "bad.safetensors: tensor 'layer2.1.conv2.weight' holds NaN at index 5" + silent);
+        assertRefused(withValue("bn1.running_var", 7, -1),
+                "bad.safetensors: tensor 'bn1.running_var' holds -1.0 at index 7; a variance cannot be negative");
+    }
+
+    /** Rounding 1e39 to a float made it an infinity, which loaded as if the file held one. */
+    @Test
+    void anF64ValueBeyondAFloatsRangeIsRefusedNotRoundedToInfinity() throws SafeTensorsException {
+        double[] bias = new double[10];
+        bias[2] = 1e39;
+        assertRefused(f64("fc.bias", bias), "bad.safetensors: tensor 'fc.bias' holds 1.0E39 at index 2, which a float "
+                + "cannot hold (its largest is 3.4028235E38)");
+    }
+
+    /** {@code trainedLooking(1)}'s tensor {@code name} with {@code value} at {@code index}. */
+    private static TensorEntry withValue(String name, int index, float value) throws SafeTensorsException {
+        TensorEntry entry = StateDicts.entries(trainedLooking(1)).stream().filter(e -> e.name().equals(name))
+                .findFirst().orElseThrow();
+        float[] values = entry.toFloats();
+        values[index] = value;
+        return TensorEntry.ofFloats(name, entry.intShape(), values);
+    }
+
+    private static void assertRefused(TensorEntry replacement, String message) throws SafeTensorsException {
+        List<TensorEntry> entries = StateDicts.entries(trainedLooking(1)).stream()
+                .map(e -> e.name().equals(replacement.name()) ? replacement : e).toList();
+        SafeTensorsFile file = SafeTensors.read("bad.safetensors", SafeTensors.toBytes(entries, Map.of()));
+        ResNet model = model(2);
+
+        SafeTensorsException strict = assertThrows(SafeTensorsException.class, () -> StateDicts.load(model, file));
+        SafeTensorsException partial = assertThrows(SafeTensorsException.class,
+                () -> StateDicts.loadMatching(model, file));
+
+        assertEquals(message, strict.getMessage());
+        assertEquals(message, partial.getMessage());
+        assertSameState(model(2), model);
+    }
+
+    private static TensorEntry f64(String name, double[] values) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(values.length * 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.asDoubleBuffer().put(values);
+        return new TensorEntry(name, DType.F64, new long[] {values.length}, buffer.array());
+    }
+
     private static TensorEntry f64(String name, float[] values) {
         java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(values.length * 8)
                 .order(java.nio.ByteOrder.LITTLE_ENDIAN);

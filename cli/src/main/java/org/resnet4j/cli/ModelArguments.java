@@ -62,8 +62,9 @@ record ModelArguments(Optional<String> model, String defaultModel, OptionalInt c
 
     /**
      * The network for {@code weights} (read from {@code path}): {@code --model}, else the one the file names, else the
-     * default; {@code --classes}, else the count of the file's classifier ({@code fc.bias}), else the family's. A
-     * {@code --model} other than the file's is refused when the weights are loaded ({@link ModelWeights#load}).
+     * default; {@code --classes}, else the count of the file's classifier ({@code fc.bias}) when its {@code fc.weight}
+     * fits the network, else the family's. A {@code --model} other than the file's is refused when the weights are
+     * loaded ({@link ModelWeights#load}).
      */
     ResNet buildFor(SafeTensorsFile weights, Path path) {
         Optional<String> recorded = ModelWeights.recordedModel(weights);
@@ -77,7 +78,7 @@ record ModelArguments(Optional<String> model, String defaultModel, OptionalInt c
             }
             return r;
         }).orElse(defaultModel));
-        OptionalInt fileClasses = ModelWeights.classifierClasses(weights);
+        OptionalInt fileClasses = ModelWeights.classifierClasses(weights, ResNets.architecture(name));
         int count = classes.orElse(fileClasses.orElse(ResNets.defaultClasses(name)));
         if ((model.isEmpty() && recorded.isPresent())
                 || (classes.isEmpty() && fileClasses.isPresent() && count != ResNets.defaultClasses(name))) {

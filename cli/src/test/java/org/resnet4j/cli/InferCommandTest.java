@@ -139,6 +139,21 @@ class InferCommandTest {
         assertFalse(Files.exists(dir.resolve("out.safetensors")));
     }
 
+    /**
+     * An infinite running variance made its channel give beta for every image: the logits stayed finite, and infer
+     * wrote wrong ones without a word.
+     */
+    @Test
+    void weightsHoldingAnInfiniteValueAreRefusedNamingTheTensor() throws IOException {
+        model.namedBuffers().get("layer1.0.bn1.running_var").data()[3] = Float.POSITIVE_INFINITY;
+        StateDicts.save(model, weights, Map.of());
+        Path in = write("x.safetensors", TensorEntry.ofFloats("input", INPUT_SHAPE, input));
+
+        infer(in, "resnet20").assertFailure(1, weights + ": tensor 'layer1.0.bn1.running_var' holds Infinity at "
+                + "index 3; a network with non-finite weights gives wrong results silently");
+        assertFalse(Files.exists(dir.resolve("out.safetensors")));
+    }
+
     /** Weights that record a normalization take pixels in [0, 1] and normalize them, as torchvision's transform does. */
     @Test
     void recordedNormalizationIsAppliedToPixelsInTheUnitRange() throws IOException {

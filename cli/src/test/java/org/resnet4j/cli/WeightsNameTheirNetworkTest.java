@@ -11,8 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Cifar10Fixtures;
+import org.resnet4j.io.DType;
 import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.StateDicts;
+import org.resnet4j.io.TensorEntry;
 import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNets;
 
@@ -97,5 +99,23 @@ class WeightsNameTheirNetworkTest {
         Cli result = Cli.run("classify", "--model", "resnet18", "--weights", anonymous.toString(), "--image",
                 IMAGE.toString(), "--image-size", "32").assertSuccess();
         assertEquals(4, result.outLines().stream().filter(l -> l.startsWith("image=")).count(), result.out());
+    }
+
+    /**
+     * A header alone declared a classifier of millions of rows and no columns: the commands built a network of that
+     * many classes and ran out of memory (30 million rows) or failed on a shape that named no file (2^31-1).
+     */
+    @Test
+    void anEmptyClassifierIsRefusedBeforeTheNetworkIsBuilt() throws IOException {
+        for (long rows : new long[] {Integer.MAX_VALUE, 30_000_000}) {
+            Path weights = dir.resolve("empty.safetensors");
+            SafeTensors.write(weights, List.of(new TensorEntry("fc.weight", DType.F32, new long[] {rows, 0},
+                    new byte[0])), Map.of());
+            String refusal = weights + ": the classifier fc.weight has shape [" + rows + ", 0]; a classifier needs at "
+                    + "least one class and one input feature";
+            Cli.run("classify", "--weights", weights.toString(), "--image", IMAGE.toString()).assertFailure(1, refusal);
+            Cli.run("export", "--weights", weights.toString(), "--onnx", dir.resolve("m.onnx").toString())
+                    .assertFailure(1, refusal);
+        }
     }
 }

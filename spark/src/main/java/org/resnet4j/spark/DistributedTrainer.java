@@ -21,6 +21,7 @@ import org.apache.spark.rdd.RDD;
 import org.resnet4j.io.AtomicFiles;
 import org.resnet4j.io.FileErrors;
 import org.resnet4j.io.ModelWeights;
+import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ResNet;
@@ -229,8 +230,11 @@ public final class DistributedTrainer {
         if (first != null) {
             throw new TrainingDivergedException(first.divergedStep(), first.divergedLoss());
         }
-        ReplicaState.restore(model, optimizer, state.toByteArray(), "worker 0's state at step " + to);
-        FiniteState.require(model, optimizer, to - 1);
+        byte[] bytes = state.toByteArray();
+        String source = "worker 0's state at step " + to;
+        // Before the load, which would refuse a NaN as a damaged file's: a run that diverged says so.
+        FiniteState.require(SafeTensors.read(source, bytes), to - 1);
+        ReplicaState.restore(model, optimizer, bytes, source);
         long hash = ReplicaState.hash(model, optimizer);
         double lossSum = 0;
         long correct = 0;
