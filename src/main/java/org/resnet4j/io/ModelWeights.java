@@ -85,16 +85,11 @@ public final class ModelWeights {
      * once.
      */
     public static ModelWeights load(ResNet model, Path path, SafeTensorsFile file) throws SafeTensorsException {
-        String recorded = recordedModel(file).orElse(null);
-        String architecture = model.architecture().name();
-        if (recorded == null) {
+        if (recordedModel(file).isEmpty()) {
             LOG.warn("{} does not record its model: loading it into {} by tensor names and shapes alone", path,
-                    architecture);
-        } else if (!recorded.equals(architecture)) {
-            throw new IllegalArgumentException(path + ": weights of " + recorded + ", not " + architecture
-                    + " (the file's metadata '" + MODEL + "'); build " + recorded + " to load them");
+                    model.architecture().name());
         }
-        requireSameStridePlacement(model, path, file);
+        requireRecordedArchitecture(model, path, file);
         boolean checkpoint = isCheckpoint(file) || isSparkCheckpoint(file);
         try {
             if (checkpoint) {
@@ -106,6 +101,23 @@ public final class ModelWeights {
             throw withClassHint(e, file, model);
         }
         return new ModelWeights(path, file.metadata(), checkpoint);
+    }
+
+    /**
+     * Refuses weights recorded for another network than {@code model}: another model ({@value #MODEL}; plain-20 and
+     * ResNet-20 have the same tensor names and shapes, so names alone would not tell them apart) or another Bottleneck
+     * stride placement ({@link #requireSameStridePlacement}). A file that records neither passes.
+     *
+     * @throws IllegalArgumentException naming the file, what it records and what to build
+     */
+    public static void requireRecordedArchitecture(ResNet model, Path path, SafeTensorsFile file) {
+        String recorded = recordedModel(file).orElse(null);
+        String architecture = model.architecture().name();
+        if (recorded != null && !recorded.equals(architecture)) {
+            throw new IllegalArgumentException(path + ": weights of " + recorded + ", not " + architecture
+                    + " (the file's metadata '" + MODEL + "'); build " + recorded + " to load them");
+        }
+        requireSameStridePlacement(model, path, file);
     }
 
     /**

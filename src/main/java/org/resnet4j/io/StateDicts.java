@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.resnet4j.models.FrozenResNet;
+import org.resnet4j.models.ResNet;
 import org.resnet4j.nn.Module;
 import org.resnet4j.nn.Parameter;
 import org.resnet4j.tensor.Tensor;
@@ -52,10 +53,17 @@ public final class StateDicts {
 
     /**
      * Reads {@code path}, safetensors or a PyTorch checkpoint (told by its content, see {@link WeightFiles}), and loads it
-     * into {@code module} strictly (see {@link #load(Module, SafeTensorsFile, String...)}).
+     * into {@code module} strictly (see {@link #load(Module, SafeTensorsFile, String...)}). Into a {@link ResNet}, a
+     * file that records its network loads only into that one ({@link ModelWeights#requireRecordedArchitecture}): the
+     * shipped plain-20 weights fit ResNet-20's tensors exactly and would give wrong answers there.
+     *
+     * @throws IllegalArgumentException when the file records another network than {@code module}
      */
     public static SafeTensorsFile load(Module module, Path path) throws IOException {
         SafeTensorsFile file = WeightFiles.read(path);
+        if (module instanceof ResNet model) {
+            ModelWeights.requireRecordedArchitecture(model, path, file);
+        }
         load(module, file);
         return file;
     }

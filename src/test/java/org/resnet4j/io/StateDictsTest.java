@@ -99,6 +99,22 @@ class StateDictsTest {
         assertArrayEquals(new long[] {10, 64}, contents.tensor("fc.weight").shape());
     }
 
+    /** plain-20's tensors fit ResNet-20 exactly: only the recorded name tells the README's load call they differ. */
+    @Test
+    void aFileThatNamesAnotherNetworkIsRefusedByTheLoadOfAPath() throws IOException {
+        Path plain = dir.resolve("plain20.safetensors");
+        StateDicts.save(ResNets.create("plain20", ModelOptions.defaults(10).withSeed(1)), plain,
+                Map.of("model", "plain20"));
+        ResNet residual = model(2);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StateDicts.load(residual, plain));
+
+        assertEquals(plain + ": weights of plain20, not resnet20 (the file's metadata 'model'); build plain20 to load "
+                + "them", e.getMessage());
+        assertSameState(model(2), residual); // nothing loaded
+        StateDicts.load(ResNets.create("plain20", ModelOptions.defaults(10)), plain);
+    }
+
     @Test
     void missingUnexpectedAndWrongShapeAreAllListedInOneErrorAndNothingIsLoaded() {
         List<TensorEntry> entries = new ArrayList<>();
