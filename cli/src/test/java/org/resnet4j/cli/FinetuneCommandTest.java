@@ -146,16 +146,22 @@ class FinetuneCommandTest {
         Cli.run(args(run, "--resume")).assertFailure(2, "the training images are not the ones it trained on");
     }
 
+    /** ResNet-20 weights as train writes them on CIFAR-10, recording {@code imageSize} as their image size. */
+    private Path weightsRecordingImageSize(String name, String imageSize) throws IOException {
+        Path weights = dir.resolve(name);
+        StateDicts.save(ResNets.create("resnet20", ModelOptions.defaults(10).withSeed(1)), weights, Map.of("model",
+                "resnet20", Normalization.MEAN_KEY, "0.49,0.48,0.45", Normalization.STD_KEY, "0.25,0.24,0.26",
+                "image_size", imageSize));
+        return weights;
+    }
+
     /**
      * What runs out of memory is announced at the size the run trains at: weights fine-tuned at 48 record it and train
      * on at 48, so the out-of-memory line names 48x48 images, not the family's 32.
      */
     @Test
     void theAnnouncedWorkloadHasTheSizeTheWeightsRecord() throws Exception {
-        Path at48 = dir.resolve("at48.safetensors");
-        StateDicts.save(ResNets.create("resnet20", ModelOptions.defaults(10).withSeed(1)), at48, Map.of("model",
-                "resnet20", Normalization.MEAN_KEY, "0.49,0.48,0.45", Normalization.STD_KEY, "0.25,0.24,0.26",
-                "image_size", "48"));
+        Path at48 = weightsRecordingImageSize("at48.safetensors", "48");
         String[] argv = {"finetune", "--weights", at48.toString(), "--data", data.toString(), "--classes-from-folders",
                 "--batch", "64", "--checkpoint-dir", dir.resolve("big").toString()};
         Workload.takeAnnounced();
@@ -168,10 +174,7 @@ class FinetuneCommandTest {
 
     @Test
     void aDamagedImageSizeRecordIsRefusedNamingTheFile() throws IOException {
-        Path damaged = dir.resolve("damaged.safetensors");
-        StateDicts.save(ResNets.create("resnet20", ModelOptions.defaults(10).withSeed(1)), damaged, Map.of("model",
-                "resnet20", Normalization.MEAN_KEY, "0.49,0.48,0.45", Normalization.STD_KEY, "0.25,0.24,0.26",
-                "image_size", "large"));
+        Path damaged = weightsRecordingImageSize("damaged.safetensors", "large");
         Cli.run("finetune", "--weights", damaged.toString(), "--data", data.toString(), "--classes-from-folders",
                 "--checkpoint-dir", dir.resolve("never").toString())
                 .assertFailure(2, damaged + ": metadata 'image_size' must be a positive whole number of pixels, got "
