@@ -151,7 +151,10 @@ public final class StateDicts {
         }
         // Everything fits: only now is the module changed. Names left out by a prefix keep their values.
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            copy(values.get(e.getKey()), e.getValue().value());
+            if (values.containsKey(e.getKey())) {
+                copy(values.get(e.getKey()), e.getValue().value());
+                e.getValue().markChanged();
+            }
         }
         for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
             copy(values.get(e.getKey()), e.getValue());

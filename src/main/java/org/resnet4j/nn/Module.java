@@ -34,11 +34,11 @@ import org.resnet4j.tensor.Tensor;
  * be overwritten or recycled, a tensor from outside the pool is only read) and returns one the caller now holds.
  *
  * <p>What a training forward keeps for backward lives in the module objects themselves, not in a graph per call as in
- * PyTorch's autograd. So, unchecked: a layer object belongs to one network (placed in two networks, or trained alone
- * between its network's forward and backward, its second use replaces the first's saved activations), and weights
- * change only between steps (an optimizer step or a load between forward and backward makes backward mix the new
- * weights with the old activations, where PyTorch raises "modified by an inplace operation"). Copy weights between
- * networks ({@code StateDicts}), never share layer objects.
+ * PyTorch's autograd. So a layer object belongs to one network: placed in two networks, or trained alone between its
+ * network's forward and backward, its second use replaces the first's saved activations, unchecked. Copy weights
+ * between networks ({@code StateDicts}), never share layer objects. Weights change only between steps: a backward
+ * whose forward ran before an optimizer step or a load of its parameters is refused (as PyTorch raises "modified by
+ * an inplace operation"), since it would mix the new weights with the old activations.
  */
 public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
@@ -49,6 +49,7 @@ public abstract class Module {
     private final WorkspacePool inferenceWorkspaces = new WorkspacePool();
     private Workspace trainingWorkspace; // made by the first training call; guarded by the call guard
     private final Object callerInput = new Object(); // the workspace key of this module's copy of a caller's input
+    private long[] forwardVersions; // the parameters' versions at the last training forward; guarded by the call guard
 
     /**
      * Runs the module for a caller and returns a tensor the caller owns. In training mode batch norm uses batch
@@ -62,6 +63,7 @@ public abstract class Module {
             try {
                 Workspace workspace = trainingWorkspace();
                 Tensor output = forward(ownInput(input, workspace), workspace).copy();
+                forwardVersions = parameterVersions();
                 completed = true;
                 return output;
             } finally {
@@ -120,6 +122,7 @@ public abstract class Module {
     public final Tensor backward(Tensor gradOutput) {
         guard.enterBackward();
         try {
+            requireUnchangedSinceForward();
             Workspace workspace = trainingWorkspace();
             Tensor gradInput = backward(gradOutput, workspace);
             if (gradInput == null) {
@@ -132,6 +135,26 @@ public abstract class Module {
         } finally {
             guard.exitBackward();
         }
+    }
+
+    private long[] parameterVersions() {
+        return namedParameters().values().stream().mapToLong(Parameter::version).toArray();
+    }
+
+    private void requireUnchangedSinceForward() {
+        long[] now = parameterVersions();
+        if (forwardVersions == null || java.util.Arrays.equals(now, forwardVersions)) {
+            return;
+        }
+        List<String> names = new ArrayList<>(namedParameters().keySet());
+        int changed = 0;
+        while (changed < now.length && changed < forwardVersions.length && now[changed] == forwardVersions[changed]) {
+            changed++;
+        }
+        String name = changed < names.size() ? names.get(changed) : "(a parameter added since)";
+        throw new IllegalStateException(displayName() + ": backward refused: parameter '" + name + "' changed after "
+                + "the training forward (an optimizer step or a load in between), and the gradient would mix the new "
+                + "weights with the activations of the old; run the forward again after changing weights");
     }
 
     /**

@@ -17,6 +17,7 @@ public final class Parameter {
     private final Tensor grad;
     private final boolean decayed;
     private volatile boolean trainable = true;
+    private volatile long version;
 
     /**
      * @param decayed whether weight decay applies; the optimizer may skip biases and BN parameters when asked to
@@ -51,6 +52,20 @@ public final class Parameter {
 
     public void setTrainable(boolean value) {
         trainable = value;
+    }
+
+    /**
+     * How many times the value was changed by an optimizer step or a load (PyTorch's tensor version counter): a
+     * training forward notes it, and its backward refuses to run when it has moved, since the gradient would mix the
+     * new weights with the activations of the old. Writes through {@code value().data()} are not counted.
+     */
+    public long version() {
+        return version;
+    }
+
+    /** Records that the value changed outside backward: an optimizer step, a load. One writer, as for the value. */
+    public void markChanged() {
+        version = version + 1;
     }
 
     public void zeroGrad() {

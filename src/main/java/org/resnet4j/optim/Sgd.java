@@ -70,8 +70,7 @@ public final class Sgd {
 
     /**
      * One update of every parameter with learning rate {@code lr}, from the gradients accumulated so far. Call it after
-     * backward, never between a training forward and its backward (see {@code Module}: backward would use the new
-     * weights with the activations of the old).
+     * backward: a backward after it, for a forward before it, is refused ({@link Parameter#version()}).
      */
     public void step(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) {
@@ -84,6 +83,7 @@ public final class Sgd {
             }
             kernels.elementwise().sgdUpdate(p.value().size(), p.value().data(), p.grad().data(),
                     velocities.get(entry.getKey()), (float) lr, momentum, weightDecay, nesterov);
+            p.markChanged();
         }
     }
 
