@@ -48,7 +48,8 @@ public final class FineTuner {
     /** The metadata key of the class names, one per line in label order. */
     public static final String LABELS = ModelWeights.LABELS;
     private static final Logger LOG = LoggerFactory.getLogger(FineTuner.class);
-    private static final String FREEZE_BACKBONE = "finetune.freeze_backbone";
+    /** Recorded by every fine-tuning checkpoint: what marks one as a fine-tuning run's. */
+    static final String FREEZE_BACKBONE = "finetune.freeze_backbone";
     // The weights' own key: a checkpoint given to classify, serve or export is then prepared at its size too.
     private static final String IMAGE_SIZE = ModelWeights.IMAGE_SIZE;
 

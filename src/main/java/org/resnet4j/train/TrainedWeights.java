@@ -77,6 +77,13 @@ public final class TrainedWeights {
 
     /** The training run's split of {@code training} into the images it trained on and those it held out. */
     public TrainValidationSplit split(Cifar10Dataset training) throws IOException {
+        if (metadata.containsKey(FineTuner.FREEZE_BACKBONE)) {
+            // Fine-tuning held its images out of its image folder, per class (ImageFolder.split); a split recomputed
+            // over CIFAR-10's batches from the recipe would name other images, most of them trained on.
+            throw new IllegalArgumentException(path + ": a fine-tuning run's file: it held its validation images out "
+                    + "of its image folder, not of CIFAR-10's batches; evaluate it on an image folder, or with --split "
+                    + "test");
+        }
         if (weights.checkpoint() && !metadata.containsKey(SPLIT_SEED)) {
             if (metadata.containsKey(VALIDATION_SIZE)) {
                 // Written by a run given its validation images by its caller (Training.validation): the recipe's seed

@@ -7,16 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Cifar10Fixtures;
 import org.resnet4j.data.Cifar10Reader;
+import org.resnet4j.data.LoaderState;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.data.NormalizationKind;
 import org.resnet4j.data.TrainValidationSplit;
 import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
+import org.resnet4j.optim.Sgd;
 
 /** What a run's files say about the validation split that {@code eval --split val|train} evaluates. */
 class TrainedWeightsTest {
@@ -60,6 +65,28 @@ class TrainedWeightsTest {
                     file + " does not know which images the run held out");
             assertTrue(e.getMessage().contains("does not record the validation split"), e.getMessage());
         }
+    }
+
+    /**
+     * A fine-tuning checkpoint on a folder of CIFAR-10's 50,000 images records a recipe (seed, validation size) but no
+     * split: the split recomputed from them over CIFAR-10's batches passed every check and named images the run
+     * trained on. Refused.
+     */
+    @Test
+    void aFineTuningCheckpointDoesNotClaimASplitOfCifarsBatches() throws IOException {
+        Cifar10Dataset all = images(40);
+        ResNet model = ResNets.create("resnet20", ModelOptions.defaults(10).withSeed(1));
+        Checkpoint.State state = new Checkpoint.State(2, new LoaderState(0, 0, 2, 8, 32),
+                new Normalization(new float[] {0.49f, 0.48f, 0.45f}, new float[] {0.25f, 0.24f, 0.26f}), 1, 1, 8, 1,
+                new Recipe(0, 8, 0.01, Schedule.COSINE, 0, 0, 0.9, 1e-4, 8, NormalizationKind.PER_CHANNEL, null, 4));
+        Checkpoint.write(dir, "resnet20", model, new Sgd(model.namedParameters(), 0.9, 1e-4), state,
+                Map.of(FineTuner.FREEZE_BACKBONE, "false"));
+
+        TrainedWeights trained = TrainedWeights.load(ResNets.create("resnet20", ModelOptions.defaults(10)),
+                Checkpoint.path(dir));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trained.split(all));
+        assertTrue(e.getMessage().contains("a fine-tuning run's file: it held its validation images out of its image "
+                + "folder"), e.getMessage());
     }
 
     /** The train command's checkpoints and final weights name the split it held out, the same for both. */
