@@ -93,7 +93,12 @@ final class EvalCommand {
             List<String> names = labels.names();
             ImageFolder images = ImageFolder.scan(data)
                     .decodedBy(ExifOption.resolve(exif, trained.weights().metadata(), weights));
-            if (trained.weights().labelsIfRecorded() == null && !names.containsAll(images.classNames())
+            if (!names.containsAll(images.classNames()) && namedByClassIndex(images.classNames(), model.classes())) {
+                // Folders "0", "1", ... "999" (ImageNetV2's layout, and what a shared class name asks for): folder "10"
+                // is class 10, not the third in sorted order ("0", "1", "10"), where torchvision's ImageFolder puts it.
+                LOG.info("{}: class folders named by class index: folder i is class i", data);
+                names = java.util.stream.IntStream.range(0, model.classes()).mapToObj(Integer::toString).toList();
+            } else if (trained.weights().labelsIfRecorded() == null && !names.containsAll(images.classNames())
                     && images.classNames().size() == model.classes()) {
                 // Weights that name no classes (converted from torchvision) and folders named otherwise than the
                 // default names (ImageNet's WordNet ids): the folders in sorted order are the classes, as torchvision
@@ -148,5 +153,15 @@ final class EvalCommand {
                     + "--split test or --split train");
         }
         return dataset;
+    }
+
+    /** Whether every folder name is a class index of the network, written plainly ("7", not "07" or "+7"). */
+    static boolean namedByClassIndex(List<String> folders, int classes) {
+        for (String name : folders) {
+            if (!name.matches("0|[1-9][0-9]{0,8}") || Integer.parseInt(name) >= classes) {
+                return false;
+            }
+        }
+        return !folders.isEmpty();
     }
 }

@@ -1,6 +1,7 @@
 package org.resnet4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -92,6 +93,30 @@ class EvalImageFolderTest {
         Cli.run("eval", "--weights", SHIPPED, "--data", some.toString())
                 .assertFailure(1, some + ": class folder zebra is not among the network's 10 classes (airplane, "
                         + "automobile, bird, cat, deer, dog, frog, horse, ship, truck)");
+    }
+
+    /**
+     * Folders named by class index ("3" for cat, "5" for dog) score as the named ones: folder i is class i, by number.
+     * The sorted order torchvision's ImageFolder numbers them by puts "10" before "2", so ImageNetV2's folders 0..999
+     * scored against the wrong classes; with recorded names, index folders were refused.
+     */
+    @Test
+    void foldersNamedByClassIndexAreThoseClasses() throws IOException {
+        Path named = folder("named", List.of("cat", "dog"));
+        Path indexed = dir.resolve("indexed");
+        Files.createDirectories(indexed);
+        Files.move(named.resolve("cat"), indexed.resolve("3"));
+        Files.move(named.resolve("dog"), indexed.resolve("5"));
+        Cli byName = Cli.run("eval", "--weights", SHIPPED, "--data", folder("again", List.of("cat", "dog")).toString())
+                .assertSuccess();
+
+        Cli byIndex = Cli.run("eval", "--weights", SHIPPED, "--data", indexed.toString()).assertSuccess();
+
+        assertEquals(byName.lastLine(), byIndex.lastLine());
+        assertTrue(EvalCommand.namedByClassIndex(List.of("0", "10", "999"), 1000));
+        assertFalse(EvalCommand.namedByClassIndex(List.of("0", "10", "1000"), 1000));
+        assertFalse(EvalCommand.namedByClassIndex(List.of("07"), 1000));
+        assertFalse(EvalCommand.namedByClassIndex(List.of("n01440764"), 1000));
     }
 
     /**
