@@ -49,7 +49,6 @@ public abstract class Module {
     private final WorkspacePool inferenceWorkspaces = new WorkspacePool();
     private Workspace trainingWorkspace; // made by the first training call; guarded by the call guard
     private final Object callerInput = new Object(); // the workspace key of this module's copy of a caller's input
-    private long[] forwardVersions; // the parameters' versions at the last training forward; guarded by the call guard
 
     /**
      * Runs the module for a caller and returns a tensor the caller owns. In training mode batch norm uses batch
@@ -63,7 +62,7 @@ public abstract class Module {
             try {
                 Workspace workspace = trainingWorkspace();
                 Tensor output = forward(ownInput(input, workspace), workspace).copy();
-                forwardVersions = parameterVersions();
+                noteParameterVersions();
                 completed = true;
                 return output;
             } finally {
@@ -137,21 +136,36 @@ public abstract class Module {
         }
     }
 
-    private long[] parameterVersions() {
-        return namedParameters().values().stream().mapToLong(Parameter::version).toArray();
+    // Both walk the tree without building the named map (as frozen() does): they run at every training step.
+    private void noteParameterVersions() {
+        for (Parameter p : parameters.values()) {
+            p.noteForward();
+        }
+        for (Module child : children.values()) {
+            child.noteParameterVersions();
+        }
+    }
+
+    private boolean parametersChangedSinceForward() {
+        for (Parameter p : parameters.values()) {
+            if (p.changedSinceForward()) {
+                return true;
+            }
+        }
+        for (Module child : children.values()) {
+            if (child.parametersChangedSinceForward()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void requireUnchangedSinceForward() {
-        long[] now = parameterVersions();
-        if (forwardVersions == null || java.util.Arrays.equals(now, forwardVersions)) {
+        if (!parametersChangedSinceForward()) {
             return;
         }
-        List<String> names = new ArrayList<>(namedParameters().keySet());
-        int changed = 0;
-        while (changed < now.length && changed < forwardVersions.length && now[changed] == forwardVersions[changed]) {
-            changed++;
-        }
-        String name = changed < names.size() ? names.get(changed) : "(a parameter added since)";
+        String name = namedParameters().entrySet().stream().filter(e -> e.getValue().changedSinceForward())
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
         throw new IllegalStateException(displayName() + ": backward refused: parameter '" + name + "' changed after "
                 + "the training forward (an optimizer step or a load in between), and the gradient would mix the new "
                 + "weights with the activations of the old; run the forward again after changing weights");
@@ -378,8 +392,12 @@ public abstract class Module {
     }
 
     public final void zeroGrad() {
-        for (Parameter p : namedParameters().values()) {
+        // Walks the tree without building the named map: a training step calls it.
+        for (Parameter p : parameters.values()) {
             p.zeroGrad();
+        }
+        for (Module child : children.values()) {
+            child.zeroGrad();
         }
     }
 

@@ -18,6 +18,7 @@ public final class Parameter {
     private final boolean decayed;
     private volatile boolean trainable = true;
     private volatile long version;
+    private long forwardVersion; // the version the last training forward ran with; under its module's call guard
 
     /**
      * @param decayed whether weight decay applies; the optimizer may skip biases and BN parameters when asked to
@@ -66,6 +67,16 @@ public final class Parameter {
     /** Records that the value changed outside backward: an optimizer step, a load. One writer, as for the value. */
     public void markChanged() {
         version = version + 1;
+    }
+
+    /** Notes the version a training forward runs with. */
+    void noteForward() {
+        forwardVersion = version;
+    }
+
+    /** Whether an optimizer step or a load changed the value since the last training forward. */
+    boolean changedSinceForward() {
+        return version != forwardVersion;
     }
 
     public void zeroGrad() {

@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
 final class TrainingRun {
     /** Checkpoint metadata: {@link org.resnet4j.data.Dataset#fingerprint} of the training images. */
     static final String DATA_FINGERPRINT = "data.fingerprint";
-    /** The parameters a run holds frozen, comma-separated (empty when all train); compared on resume. */
+    /**
+     * The parameters a run holds frozen at its start, comma-separated (empty when all train); compared on resume. A
+     * listener that freezes or unfreezes during the run changes what trains, not this record.
+     */
     static final String FROZEN_PARAMETERS = "frozen_parameters";
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 

@@ -83,7 +83,7 @@ public final class TrainingStep {
         }
         kernels.loss().softmaxCrossEntropyBackward(batch, classes, probabilities, labels, labelSmoothing,
                 gradLogits.data());
-        optimizer.zeroGrad();
+        model.zeroGrad(); // all of the network's, not only the optimizer's: a subset optimizer leaves none to pile up
         model.backward(gradLogits);
         optimizer.step(learningRate);
         return new Result(loss, correct, batch);

@@ -3,6 +3,7 @@ package org.resnet4j.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -173,12 +174,18 @@ class FinetuneCommandTest {
     }
 
     @Test
-    void aDamagedImageSizeRecordIsRefusedNamingTheFile() throws IOException {
+    void aDamagedImageSizeRecordIsRefusedNamingTheFile() throws Exception {
         Path damaged = weightsRecordingImageSize("damaged.safetensors", "large");
-        Cli.run("finetune", "--weights", damaged.toString(), "--data", data.toString(), "--classes-from-folders",
-                "--checkpoint-dir", dir.resolve("never").toString())
-                .assertFailure(2, damaged + ": metadata 'image_size' must be a positive whole number of pixels, got "
-                        + "'large'");
+        String[] argv = {"finetune", "--weights", damaged.toString(), "--data", data.toString(),
+                "--classes-from-folders", "--checkpoint-dir", dir.resolve("never").toString()};
+        Workload.takeAnnounced();
+
+        UsageException refused = assertThrows(UsageException.class, () -> FinetuneCommand.run(argv, System.out));
+
+        assertEquals(damaged + ": metadata 'image_size' must be a positive whole number of pixels, got 'large'",
+                refused.getMessage());
+        // Refused as the size is read, before the workload is announced at a size guessed past the damage.
+        assertNull(Workload.takeAnnounced());
         assertFalse(Files.exists(dir.resolve("never").resolve("model.safetensors")));
     }
 

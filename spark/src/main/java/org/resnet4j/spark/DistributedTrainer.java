@@ -22,6 +22,7 @@ import org.resnet4j.io.AtomicFiles;
 import org.resnet4j.io.FileErrors;
 import org.resnet4j.io.ModelWeights;
 import org.resnet4j.io.SafeTensors;
+import org.resnet4j.io.SafeTensorsFile;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ResNet;
@@ -233,8 +234,9 @@ public final class DistributedTrainer {
         byte[] bytes = state.toByteArray();
         String source = "worker 0's state at step " + to;
         // Before the load, which would refuse a NaN as a damaged file's: a run that diverged says so.
-        FiniteState.require(SafeTensors.read(source, bytes), to - 1);
-        ReplicaState.restore(model, optimizer, bytes, source);
+        SafeTensorsFile read = SafeTensors.read(source, bytes);
+        FiniteState.require(read, to - 1);
+        ReplicaState.restore(model, optimizer, read, source);
         long hash = ReplicaState.hash(model, optimizer);
         double lossSum = 0;
         long correct = 0;

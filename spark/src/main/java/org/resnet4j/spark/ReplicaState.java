@@ -43,10 +43,15 @@ final class ReplicaState {
     static SafeTensorsFile restore(ResNet model, Sgd optimizer, byte[] bytes, String source)
             throws SafeTensorsException {
         SafeTensorsFile file = SafeTensors.read(source, bytes);
+        restore(model, optimizer, file, source);
+        return file;
+    }
+
+    /** As {@link #restore(ResNet, Sgd, byte[], String)}, for a state already read. */
+    static void restore(ResNet model, Sgd optimizer, SafeTensorsFile file, String source) throws SafeTensorsException {
         Map<String, float[]> momentum = MomentumEntries.read(file, optimizer, source);
         StateDicts.load(model, file, MOMENTUM_PREFIX);
         optimizer.loadVelocities(momentum);
-        return file;
     }
 
     /**

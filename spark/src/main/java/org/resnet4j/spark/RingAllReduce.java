@@ -42,6 +42,8 @@ final class RingAllReduce implements AutoCloseable {
     /** Floats per socket write: 256 KiB. */
     static final int PIECE_FLOATS = 1 << 16;
     static final int MAGIC = 0x52344a53;
+    /** Bytes per socket write: a 2 Mbit/s link still moves one within the shortest peer timeout (1 s). */
+    private static final int SEND_SLICE_BYTES = 1 << 16;
     /** How often a worker that has received its chunk looks at the progress of its own send. */
     private static final long SEND_POLL_MILLIS = 200;
 
@@ -259,8 +261,12 @@ final class RingAllReduce implements AutoCloseable {
             int length = Math.min(PIECE_FLOATS, to - position);
             view.clear();
             view.put(data, position, length);
-            out.write(sendBuffer, 0, length * Float.BYTES);
-            bytesSent += (long) length * Float.BYTES;
+            // In slices, so that the send's progress (which the peer timeout watches) moves on a slow link too.
+            for (int at = 0, bytes = length * Float.BYTES; at < bytes; at += SEND_SLICE_BYTES) {
+                int slice = Math.min(SEND_SLICE_BYTES, bytes - at);
+                out.write(sendBuffer, at, slice);
+                bytesSent += slice;
+            }
         }
         out.flush();
     }
