@@ -8,8 +8,10 @@ import org.resnet4j.data.Seeds;
  *
  * <p>The data set's N records are numbered 0..N-1 in input order. Worker r owns every K-th record from r,
  * {@code r, r + K, r + 2K, ...}, among the first {@code K * S} with {@code S = floor(N / K)}: PyTorch's
- * DistributedSampler's {@code indices[rank::K]}. The last {@code N mod K} records are left out, so every shard is the
- * same size (DistributedSampler with {@code drop_last}). Interleaved, not contiguous: an input in class order (an
+ * DistributedSampler's {@code indices[rank::K]}, taken over the input order once for the run, since each worker holds
+ * its shard in memory throughout. So the last {@code N mod K} records are left out of every epoch (fewer than K: none
+ * of CIFAR-10's 50,000 for K = 2, 4, 5 or 8), where DistributedSampler with {@code shuffle=True, drop_last=True} cuts
+ * its tail after shuffling, a different few each epoch. Interleaved, not contiguous: an input in class order (an
  * image folder lists one class after another) would otherwise give each worker only some classes, its per-replica
  * batch norm class-skewed batches, and the model worker 0's running statistics of those classes alone. Epoch e visits
  * the images in the order of the single-process loader's permutation for (seed, e) ({@link Seeds#SHUFFLE}, as
