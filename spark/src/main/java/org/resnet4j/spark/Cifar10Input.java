@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.data.RandomCropFlip;
+import org.resnet4j.serving.Labels;
 import scala.Tuple2;
 
 /**
@@ -133,6 +134,11 @@ public final class Cifar10Input implements TrainingInput<byte[]> {
             normalization = new Normalization(mean, std);
         }
         return normalization;
+    }
+
+    @Override
+    public List<String> classNames() {
+        return Labels.CIFAR10;
     }
 
     @Override

@@ -138,6 +138,10 @@ public final class DistributedTrainer {
         LOG.info("{} workers, {} images per worker per step, {} records in shards of {}, {} steps per epoch", 
                 config.workers(), shards.batch(), datasetSize, shards.shardSize(), shards.stepsPerEpoch());
 
+        // What inference reads besides the tensors, in the checkpoints too (as single-process training writes them):
+        // eval, classify and export of a run still going prepare images at the size it trains at, build its layout and
+        // name its classes. Not compared on resume: checkpoints written before it lack it.
+        Map<String, String> inference = inferenceMetadata(model, input);
         List<Segment> segments = new ArrayList<>();
         while (step < config.iterations()) {
             long to = Math.min((step / config.checkpointEvery() + 1) * config.checkpointEvery(), config.iterations());
@@ -151,20 +155,29 @@ public final class DistributedTrainer {
                 broadcast.destroy();
             }
             step = to;
-            SparkCheckpoint.write(checkpointDir, ReplicaState.capture(model, optimizer,
-                    SparkCheckpoint.metadata(config, step, datasetSize, metadata)));
+            Map<String, String> checkpointMetadata = SparkCheckpoint.metadata(config, step, datasetSize, metadata);
+            checkpointMetadata.putAll(inference);
+            SparkCheckpoint.write(checkpointDir, ReplicaState.capture(model, optimizer, checkpointMetadata));
         }
         Map<String, String> weightsMetadata = new LinkedHashMap<>();
         weightsMetadata.put("model", model.architecture().name());
-        weightsMetadata.putAll(ModelWeights.layoutMetadata(model));
         weightsMetadata.put("iterations", Long.toString(step));
         weightsMetadata.putAll(metadata);
-        if (input.height() == input.width()) {
-            // As single-process training records them: inference then prepares images at the trained size.
-            weightsMetadata.putAll(ModelWeights.trainedImageMetadata(model.architecture().family(), input.height()));
-        }
+        weightsMetadata.putAll(inference);
         StateDicts.save(model, checkpointDir.resolve(WEIGHTS_FILE), weightsMetadata);
         return new Result(model, step, segments);
+    }
+
+    /** The layout, the trained image size and the class names, as single-process training records them. */
+    private static Map<String, String> inferenceMetadata(ResNet model, TrainingInput<?> input) {
+        Map<String, String> inference = new LinkedHashMap<>(ModelWeights.layoutMetadata(model));
+        if (input.height() == input.width()) {
+            inference.putAll(ModelWeights.trainedImageMetadata(model.architecture().family(), input.height()));
+        }
+        if (input.classNames().size() == model.classes()) {
+            inference.put(ModelWeights.LABELS, String.join("\n", input.classNames()));
+        }
+        return inference;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.resnet4j.data.Cifar10Dataset;
 import org.resnet4j.data.MalformedDataException;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.io.NormalizationMetadata;
@@ -58,6 +59,12 @@ public final class SparkTrain {
         String data = o.required("--data");
         String model = o.value("--model", "resnet20");
         int classes = o.integer("--classes", 10);
+        if (classes != Cifar10Dataset.CLASSES) {
+            // As train: the network's outputs are the data's classes. Fewer would fail every step's label check on the
+            // executors, retried --max-attempts times; more would never be trained.
+            throw new IllegalArgumentException("--classes must be " + Cifar10Dataset.CLASSES + " for CIFAR-10's "
+                    + "labels (the network's outputs are the data's classes, as train's are), got " + classes);
+        }
         o.required("--workers");
         if (o.values.containsKey("--warmup-lr") && o.number("--warmup-iterations", 0) == 0) {
             // The rate alone warms nothing up, yet would be recorded in the recipe as if it had.

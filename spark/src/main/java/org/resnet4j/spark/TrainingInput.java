@@ -1,6 +1,7 @@
 package org.resnet4j.spark;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * What turns one input record into a training sample: the pluggable side of the data path. The trainer numbers the
@@ -33,6 +34,14 @@ public interface TrainingInput<R> extends Serializable {
      * {@code out[offset + (y * width + x) * channels + c]}, {@code height * width * channels} values.
      */
     void write(R record, long index, long seed, int epoch, float[] out, int offset);
+
+    /**
+     * The names of the classes in label order, recorded in the weights when they are as many as the network's classes
+     * (what {@code classify} and {@code serve} print); empty when the input does not know them.
+     */
+    default List<String> classNames() {
+        return List.of();
+    }
 
     default int sampleSize() {
         return channels() * height() * width();

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -29,6 +30,7 @@ import org.resnet4j.kernels.Kernels;
 import org.resnet4j.models.ResNet;
 import org.resnet4j.models.ResNets;
 import org.resnet4j.optim.Sgd;
+import org.resnet4j.serving.Labels;
 import org.resnet4j.tensor.Layout;
 import org.resnet4j.train.TrainingDivergedException;
 import org.resnet4j.train.TrainingStep;
@@ -106,6 +108,16 @@ class DistributedTrainingTest {
         // Whole 32x32 images, so inference resizes to 32, not torchvision's 256/224 of it.
         assertEquals("32", SafeTensors.read(run.resolve(DistributedTrainer.WEIGHTS_FILE)).metadata()
                 .get(ModelWeights.RESIZE));
+        // The checkpoint too (eval or classify of a run still going), and both name CIFAR-10's classes: a 10-class
+        // ImageNet network's default names are the indices.
+        for (Path file : List.of(run.resolve(SparkCheckpoint.FILE), run.resolve(DistributedTrainer.WEIGHTS_FILE))) {
+            Map<String, String> metadata = SafeTensors.read(file).metadata();
+            assertEquals("32", metadata.get(ModelWeights.IMAGE_SIZE), file.toString());
+            assertEquals("32", metadata.get(ModelWeights.RESIZE), file.toString());
+            assertEquals(ModelWeights.STRIDE_ON_3X3, metadata.getOrDefault(ModelWeights.BOTTLENECK_STRIDE,
+                    ModelWeights.STRIDE_ON_3X3), file.toString());
+            assertEquals(String.join("\n", Labels.CIFAR10), metadata.get(ModelWeights.LABELS), file.toString());
+        }
     }
 
     @Test

@@ -94,5 +94,9 @@ class SparkTrainTest {
         IllegalArgumentException infinite = assertThrows(IllegalArgumentException.class, () -> SparkTrain.run(
                 new String[] {"--data", "x", "--workers", "2", "--weight-decay", "Infinity"}));
         assertEquals("--weight-decay must be a finite number, got 'Infinity'", infinite.getMessage());
+        IllegalArgumentException classes = assertThrows(IllegalArgumentException.class, () -> SparkTrain.run(
+                new String[] {"--data", "x", "--workers", "2", "--classes", "5"}));
+        assertEquals("--classes must be 10 for CIFAR-10's labels (the network's outputs are the data's classes, as "
+                + "train's are), got 5", classes.getMessage());
     }
 }
