@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.io.SafeTensors;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.models.ModelOptions;
 import org.resnet4j.models.ResNet;
@@ -82,6 +83,33 @@ class ExportCommandTest {
             float[] actual = new float[logits.remaining()];
             logits.get(actual);
             Approx.assertAllClose("logits", expected, actual, 1e-4, 1e-4);
+        }
+    }
+
+    /**
+     * A consumer holding only the ONNX file learns how to prepare its input: the shipped weights' per-pixel mean image
+     * and std, the side and the class names, as metadata under the weights' keys, and the doc string points at them.
+     * The file said only "normalized images", and the mean image was in the weights file alone.
+     */
+    @Test
+    void theFileSaysHowToPrepareItsInput() throws IOException, OrtException {
+        Path onnx = dir.resolve("shipped.onnx");
+        Path shipped = Path.of("models", "resnet20-cifar10.safetensors");
+        Map<String, String> recorded = SafeTensors.read(shipped).metadata();
+
+        Cli.run("export", "--weights", shipped.toString(), "--onnx", onnx.toString()).assertSuccess();
+
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+             OrtSession session = OrtEnvironment.getEnvironment().createSession(onnx.toString(), options)) {
+            Map<String, String> metadata = session.getMetadata().getCustomMetadata();
+            assertEquals(recorded.get("normalization.mean"), metadata.get("normalization.mean"));
+            assertEquals(recorded.get("normalization.std"), metadata.get("normalization.std"));
+            assertEquals(3 * 32 * 32, metadata.get("normalization.mean").split(",").length, "the mean image");
+            assertEquals("32", metadata.get("image_size"));
+            assertEquals("resnet20", metadata.get("model"));
+            assertEquals(recorded.get("labels"), metadata.get("labels"));
+            assertTrue(session.getMetadata().getDescription().contains("minus normalization.mean, divided by "
+                    + "normalization.std"), session.getMetadata().getDescription());
         }
     }
 

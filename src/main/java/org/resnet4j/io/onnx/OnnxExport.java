@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.resnet4j.data.Normalization;
 import org.resnet4j.io.AtomicFiles;
 import org.resnet4j.io.onnx.OnnxMessages.Dimension;
 import org.resnet4j.models.ResNet;
@@ -37,14 +39,24 @@ public final class OnnxExport {
      * new one.
      */
     public static Summary write(ResNet model, OnnxInput input, Path file) throws IOException {
-        Built built = build(model, input);
+        return write(model, input, file, Map.of());
+    }
+
+    /**
+     * As {@link #write(ResNet, OnnxInput, Path)}, with {@code metadata} as the model's {@code metadata_props}: what a
+     * consumer holding only the ONNX file needs to prepare its input (the normalization, the image size, the class
+     * names, as the weights record them under the same keys). The doc string names the normalization keys when given.
+     */
+    public static Summary write(ResNet model, OnnxInput input, Path file, Map<String, String> metadata)
+            throws IOException {
+        Built built = build(model, input, metadata);
         AtomicFiles.write(file, out -> built.writeTo(out));
         return built.summary();
     }
 
     /** Writes the model to {@code out} (not closed). */
     public static Summary write(ResNet model, OnnxInput input, OutputStream out) throws IOException {
-        Built built = build(model, input);
+        Built built = build(model, input, Map.of());
         built.writeTo(out);
         return built.summary();
     }
@@ -55,7 +67,7 @@ public final class OnnxExport {
         }
     }
 
-    private static Built build(ResNet model, OnnxInput input) {
+    private static Built build(ResNet model, OnnxInput input, Map<String, String> metadata) {
         String name = model.architecture().name();
         int size = input.imageSize();
         int classes = model.classes();
@@ -65,11 +77,13 @@ public final class OnnxExport {
         ProtoMessage logits = OnnxMessages.floatValueInfo(ResNetGraph.OUTPUT, List.of(batch, Dimension.of(classes)));
         String n = batch.param() != null ? batch.param() : Long.toString(batch.value());
         String doc = name + " (" + classes + " classes) in evaluation mode; input: normalized images [" + n + ", 3, "
-                + size + ", " + size + "], output: logits [" + n + ", " + classes + "]";
+                + size + ", " + size + "]" + (metadata.containsKey(Normalization.MEAN_KEY)
+                ? " (RGB in [0, 1], minus " + Normalization.MEAN_KEY + ", divided by " + Normalization.STD_KEY
+                + ", both in the metadata)" : "") + ", output: logits [" + n + ", " + classes + "]";
 
         OnnxGraph graph = ResNetGraph.of(model);
         ProtoMessage proto = OnnxMessages.model(IR_VERSION, "resnet4j", doc, OnnxMessages.opset("", OPSET),
-                graph.toProto(name, List.of(images), List.of(logits)));
+                graph.toProto(name, List.of(images), List.of(logits)), metadata);
         if (proto.size() >= PROTOBUF_LIMIT) {
             throw new IllegalArgumentException(name + ": the ONNX model would be " + proto.size() + " bytes, over "
                     + "protobuf's 2 GiB limit (weights in external data files are not written)");

@@ -1,6 +1,7 @@
 package org.resnet4j.io.onnx;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The ONNX messages the exporter writes, with their field numbers from the official {@code onnx/onnx.proto}
@@ -16,6 +17,9 @@ final class OnnxMessages {
     private static final int MODEL_DOC_STRING = 6;
     private static final int MODEL_GRAPH = 7;
     private static final int MODEL_OPSET_IMPORT = 8;
+    private static final int MODEL_METADATA_PROPS = 14;
+    private static final int STRING_STRING_KEY = 1;
+    private static final int STRING_STRING_VALUE = 2;
     // OperatorSetIdProto
     private static final int OPSET_DOMAIN = 1;
     private static final int OPSET_VERSION = 2;
@@ -72,13 +76,16 @@ final class OnnxMessages {
     }
 
     static ProtoMessage model(long irVersion, String producer, String docString, ProtoMessage opset,
-                              ProtoMessage graph) {
-        return new ProtoMessage()
+                              ProtoMessage graph, Map<String, String> metadata) {
+        ProtoMessage model = new ProtoMessage()
                 .varint(MODEL_IR_VERSION, irVersion)
                 .string(MODEL_PRODUCER_NAME, producer)
                 .string(MODEL_DOC_STRING, docString)
                 .message(MODEL_GRAPH, graph)
                 .message(MODEL_OPSET_IMPORT, opset);
+        metadata.forEach((key, value) -> model.message(MODEL_METADATA_PROPS, new ProtoMessage()
+                .string(STRING_STRING_KEY, key).string(STRING_STRING_VALUE, value)));
+        return model;
     }
 
     /** An operator set import; the empty domain is the default one, {@code ai.onnx}. */
