@@ -57,8 +57,13 @@ public final class Predictor implements BatchModel {
     final Semaphore decoding = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
 
     /**
-     * As {@code classify} prepares images by default: the shorter side resized to {@link ModelInputs#resizeFor}
-     * (256 for an ImageNet network, 32 for a CIFAR one), at most {@link #DEFAULT_MAX_PIXELS} pixels.
+     * The network family's defaults: images of its size (32 or 224), the shorter side resized to
+     * {@link ModelInputs#resizeFor} (32 for a CIFAR network, 256 for an ImageNet one), EXIF orientation applied, at most
+     * {@link #DEFAULT_MAX_PIXELS} pixels. That is how {@code classify} prepares images for weights that record none of
+     * these (the shipped CIFAR weights, torchvision's). For weights that record an image size, a resize or an EXIF
+     * choice ({@code train} on a folder, {@code finetune}, {@code --exif ignore}), pass them to the full constructor
+     * ({@link org.resnet4j.io.ModelWeights#imageSizeIfRecorded}, {@code resizeIfRecorded}, {@code metadata()}), as
+     * {@code serve} does: these defaults would prepare their images otherwise, silently.
      */
     public Predictor(ResNet model, Normalization normalization, Labels labels) {
         this(model, normalization, labels, ModelInputs.resizeFor(model, ModelInputs.defaultSize(model)),
