@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
@@ -62,7 +64,7 @@ public abstract class Module {
             try {
                 Workspace workspace = trainingWorkspace();
                 Tensor output = forward(ownInput(input, workspace), workspace).copy();
-                noteParameterVersions();
+                forEachParameterInTree(Parameter::noteForward);
                 completed = true;
                 return output;
             } finally {
@@ -136,24 +138,24 @@ public abstract class Module {
         }
     }
 
-    // Both walk the tree without building the named map (as frozen() does): they run at every training step.
-    private void noteParameterVersions() {
+    // The walks below run at every training step: over the tree, without building the named map.
+    private void forEachParameterInTree(Consumer<Parameter> action) {
         for (Parameter p : parameters.values()) {
-            p.noteForward();
+            action.accept(p);
         }
         for (Module child : children.values()) {
-            child.noteParameterVersions();
+            child.forEachParameterInTree(action);
         }
     }
 
-    private boolean parametersChangedSinceForward() {
+    private boolean anyParameterInTree(Predicate<Parameter> test) {
         for (Parameter p : parameters.values()) {
-            if (p.changedSinceForward()) {
+            if (test.test(p)) {
                 return true;
             }
         }
         for (Module child : children.values()) {
-            if (child.parametersChangedSinceForward()) {
+            if (child.anyParameterInTree(test)) {
                 return true;
             }
         }
@@ -161,7 +163,7 @@ public abstract class Module {
     }
 
     private void requireUnchangedSinceForward() {
-        if (!parametersChangedSinceForward()) {
+        if (!anyParameterInTree(Parameter::changedSinceForward)) {
             return;
         }
         String name = namedParameters().entrySet().stream().filter(e -> e.getValue().changedSinceForward())
@@ -368,18 +370,8 @@ public abstract class Module {
 
     /** True when no parameter of this module or below it trains (a module without parameters counts as frozen). */
     public final boolean frozen() {
-        // Walks the tree without building the named map: backward asks this of its layers at every step.
-        for (Parameter p : parameters.values()) {
-            if (p.trainable()) {
-                return false;
-            }
-        }
-        for (Module child : children.values()) {
-            if (!child.frozen()) {
-                return false;
-            }
-        }
-        return true;
+        // Backward asks this of its layers at every step.
+        return !anyParameterInTree(Parameter::trainable);
     }
 
     /** Number of trainable values (running statistics not counted). */
@@ -392,13 +384,7 @@ public abstract class Module {
     }
 
     public final void zeroGrad() {
-        // Walks the tree without building the named map: a training step calls it.
-        for (Parameter p : parameters.values()) {
-            p.zeroGrad();
-        }
-        for (Module child : children.values()) {
-            child.zeroGrad();
-        }
+        forEachParameterInTree(Parameter::zeroGrad);
     }
 
     private void collect(String prefix, Map<String, Parameter> params, Map<String, Tensor> bufs,
