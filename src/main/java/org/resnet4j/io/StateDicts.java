@@ -28,18 +28,23 @@ public final class StateDicts {
     private StateDicts() {
     }
 
-    /** The module's state as safetensors entries (values copied now). */
+    /**
+     * The module's state as safetensors entries (values copied now), read at a moment no training call, optimizer step
+     * or load changes it ({@link Module#readConsistently}).
+     */
     public static List<TensorEntry> entries(Module module) {
         if (module instanceof FrozenResNet frozen) {
             // Its batch norms are folded into the convolutions, which are no parameters: only fc would be written.
             throw new IllegalArgumentException(frozen.name() + " is frozen for inference (ResNet.freeze()): its folded "
                     + "weights are no state dict; save the ResNet it was frozen from");
         }
-        List<TensorEntry> entries = new ArrayList<>();
-        module.namedParameters().forEach((name, p) -> entries.add(floats(name, p.value())));
-        module.namedBuffers().forEach((name, b) -> entries.add(floats(name, b)));
-        module.namedCounters().forEach((name, c) -> entries.add(TensorEntry.scalarLong(name, c[0])));
-        return entries;
+        return module.readConsistently("copy its weights", () -> {
+            List<TensorEntry> entries = new ArrayList<>();
+            module.namedParameters().forEach((name, p) -> entries.add(floats(name, p.value())));
+            module.namedBuffers().forEach((name, b) -> entries.add(floats(name, b)));
+            module.namedCounters().forEach((name, c) -> entries.add(TensorEntry.scalarLong(name, c[0])));
+            return entries;
+        });
     }
 
     private static TensorEntry floats(String name, Tensor t) {
@@ -149,21 +154,33 @@ public final class StateDicts {
             throw new SafeTensorsException(file.source() + ": " + badValues.get(0) + (badValues.size() == 1 ? ""
                     : " (and " + (badValues.size() - 1) + " more tensors hold such values)"));
         }
-        // Everything fits: only now is the module changed. Names left out by a prefix keep their values.
-        for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            if (values.containsKey(e.getKey())) {
-                copy(values.get(e.getKey()), e.getValue().value());
-                e.getValue().markChanged();
+        // Everything fits: only now is the module changed. Names left out by a prefix keep their values. The loaded
+        // parameters stay marked as changing until the statistics are in too, so a snapshot on another thread
+        // (Module.readConsistently) never takes half of this load.
+        List<Parameter> loaded = new ArrayList<>();
+        params.forEach((name, p) -> {
+            if (values.containsKey(name)) {
+                loaded.add(p);
             }
-        }
-        for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
-            copy(values.get(e.getKey()), e.getValue());
-        }
-        for (Map.Entry<String, long[]> e : counters.entrySet()) {
-            Long count = counts.get(e.getKey());
-            if (count != null) {
-                e.getValue()[0] = count;
+        });
+        loaded.forEach(Parameter::beginChange);
+        try {
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                if (values.containsKey(e.getKey())) {
+                    copy(values.get(e.getKey()), e.getValue().value());
+                }
             }
+            for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
+                copy(values.get(e.getKey()), e.getValue());
+            }
+            for (Map.Entry<String, long[]> e : counters.entrySet()) {
+                Long count = counts.get(e.getKey());
+                if (count != null) {
+                    e.getValue()[0] = count;
+                }
+            }
+        } finally {
+            loaded.forEach(Parameter::endChange);
         }
     }
 

@@ -29,7 +29,8 @@ import org.resnet4j.tensor.Tensor;
  * runs (between a training forward and its backward) gets an {@link IllegalStateException} naming the network. The
  * logits any {@code forward} returns belong to the caller: no later call changes them. Updating weights (an optimizer
  * step, loading weights) while other threads run inference is the caller's to avoid; {@link #freeze()} a snapshot to
- * serve while training goes on.
+ * serve while training goes on: it copies the weights at a moment between steps, best taken on the training thread
+ * (from another thread it waits for a pause in training, see {@link #readConsistently}).
  */
 public final class ResNet extends Module {
     private final Architecture architecture;
@@ -136,17 +137,19 @@ public final class ResNet extends Module {
     public ResNet withNewHead(int classes, long seed) {
         ResNet copy = new ResNet(kernels, architecture, options.withClasses(classes).withSeed(seed));
         Map<String, Parameter> target = copy.namedParameters();
-        namedParameters().forEach((name, p) -> {
-            if (!name.startsWith("fc.")) {
-                target.get(name).value().copyFrom(p.value());
-                target.get(name).setTrainable(p.trainable());
-            }
-        });
         Map<String, Tensor> targetBuffers = copy.namedBuffers();
-        namedBuffers().forEach((name, b) -> targetBuffers.get(name).copyFrom(b));
         Map<String, long[]> targetCounters = copy.namedCounters();
-        namedCounters().forEach((name, c) -> targetCounters.get(name)[0] = c[0]);
-        return copy;
+        return readConsistently("copy its backbone", () -> {
+            namedParameters().forEach((name, p) -> {
+                if (!name.startsWith("fc.")) {
+                    target.get(name).value().copyFrom(p.value());
+                    target.get(name).setTrainable(p.trainable());
+                }
+            });
+            namedBuffers().forEach((name, b) -> targetBuffers.get(name).copyFrom(b));
+            namedCounters().forEach((name, c) -> targetCounters.get(name)[0] = c[0]);
+            return copy;
+        });
     }
 
     /**
@@ -162,10 +165,12 @@ public final class ResNet extends Module {
     /**
      * An inference-only snapshot of this network with each batch norm folded into its convolution and the weights
      * packed once (TorchScript's freeze): faster, and numerically the same up to float rounding. Freeze again after
-     * further training or loading other weights.
+     * further training or loading other weights. The weights are those of one moment, between training calls and
+     * optimizer steps ({@link #readConsistently}), even when this runs on another thread than the training.
      */
     public FrozenResNet freeze() {
-        return new FrozenResNet(architecture.name(), options.classes(), Freezing.freeze(kernels, children()));
+        return new FrozenResNet(architecture.name(), options.classes(),
+                readConsistently("freeze it", () -> Freezing.freeze(kernels, children())));
     }
 
     /**

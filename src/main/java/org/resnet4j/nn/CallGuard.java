@@ -1,5 +1,6 @@
 package org.resnet4j.nn;
 
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -19,6 +20,8 @@ final class CallGuard {
     private volatile Thread stepOwner;
     // Whether a backward has run since the last completed training forward; written only while TRAINING.
     private volatile boolean backwardDone;
+    // Training calls entered and left: odd while one runs. Written only while TRAINING; read by consistent snapshots.
+    private volatile long trainingChanges;
 
     CallGuard(Supplier<String> moduleName) {
         this.moduleName = moduleName;
@@ -59,6 +62,16 @@ final class CallGuard {
                     + Thread.currentThread().getName() + "' while thread '" + owner.getName()
                     + "' has run a training forward and not yet its backward; training is single-caller");
         }
+        trainingChanges = trainingChanges + 1;
+        VarHandle.storeStoreFence(); // the call's writes (running statistics) are never seen before its entry is
+    }
+
+    /**
+     * How many times a training call entered or left: odd while one runs (a training forward updates the running
+     * statistics), and different after one ran. See {@link Module#readConsistently}.
+     */
+    long trainingChanges() {
+        return trainingChanges;
     }
 
     /**
@@ -70,7 +83,7 @@ final class CallGuard {
     void enterBackward() {
         enterTraining("backward");
         if (backwardDone) {
-            calls.set(0);
+            release();
             throw new IllegalStateException(moduleName.get() + ": backward without a training forward since the last "
                     + "backward; each training forward(x, true) is followed by one backward");
         }
@@ -82,6 +95,11 @@ final class CallGuard {
         if (pendingBackward) {
             backwardDone = false;
         }
+        release();
+    }
+
+    private void release() {
+        trainingChanges = trainingChanges + 1;
         calls.set(0);
     }
 

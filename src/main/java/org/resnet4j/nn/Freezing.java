@@ -11,7 +11,8 @@ import org.resnet4j.kernels.Kernels;
  * with the source, so the source can train on while the copy serves.
  *
  * <p>Its method keeps no state and may run on several threads at once, provided the source layers do not train or load
- * weights while they are copied.
+ * weights while they are copied: {@code ResNet.freeze()} runs it inside {@link Module#readConsistently}, which sees to
+ * that.
  */
 public final class Freezing {
     private Freezing() {

@@ -1,5 +1,7 @@
 package org.resnet4j.nn;
 
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -9,7 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
@@ -43,6 +47,9 @@ import org.resnet4j.tensor.Tensor;
  * an inplace operation"), since it would mix the new weights with the old activations.
  */
 public abstract class Module {
+    /** How long {@link #readConsistently} waits for training or a load to pause. */
+    public static final Duration CONSISTENT_READ_PATIENCE = Duration.ofSeconds(10);
+
     private final Map<String, Module> children = new LinkedHashMap<>();
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
@@ -139,6 +146,68 @@ public abstract class Module {
     }
 
     // The walks below run at every training step: over the tree, without building the named map.
+    /**
+     * Runs {@code read}, which copies this module's weights or statistics (a freeze, a state dict), at a moment no
+     * training call, optimizer step or load changes them, and returns what it returns: a snapshot from one moment, never
+     * half of an optimizer step. From the training thread between steps (a {@code TrainingListener}) it runs once; from
+     * another thread while training goes on it waits for a pause between training calls and reads again if a change
+     * began meanwhile, as a sequence lock does.
+     *
+     * @param what what the read does, for the error ("freeze it")
+     * @throws IllegalStateException naming the module when training or loading never paused for a whole read within
+     *         {@link #CONSISTENT_READ_PATIENCE} (steps run back to back on another thread)
+     */
+    public final <T> T readConsistently(String what, Supplier<T> read) {
+        return readConsistently(what, read, CONSISTENT_READ_PATIENCE);
+    }
+
+    final <T> T readConsistently(String what, Supplier<T> read, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            long before = changeStamp();
+            if (before >= 0) {
+                T value = read.get();
+                VarHandle.acquireFence(); // the read's loads complete before the stamp is read again
+                if (changeStamp() == before) {
+                    return value;
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException(displayName() + ": cannot " + what + ": its weights or statistics "
+                        + "changed (a training call, an optimizer step or a load on another thread) during every "
+                        + "attempt for " + patience.toSeconds() + " s; " + what + " on the training thread between "
+                        + "steps, or pause training");
+            }
+            LockSupport.parkNanos(100_000);
+        }
+    }
+
+    /**
+     * The sum of the tree's change counters (each only grows), or -1 while a change is under way: equal before and
+     * after a read when nothing changed in between.
+     */
+    private long changeStamp() {
+        long stamp = guard.trainingChanges();
+        if ((stamp & 1) != 0) {
+            return -1;
+        }
+        for (Parameter p : parameters.values()) {
+            long version = p.version();
+            if ((version & 1) != 0) {
+                return -1;
+            }
+            stamp += version;
+        }
+        for (Module child : children.values()) {
+            long childStamp = child.changeStamp();
+            if (childStamp < 0) {
+                return -1;
+            }
+            stamp += childStamp;
+        }
+        return stamp;
+    }
+
     private void forEachParameterInTree(Consumer<Parameter> action) {
         for (Parameter p : parameters.values()) {
             action.accept(p);

@@ -1,5 +1,6 @@
 package org.resnet4j.nn;
 
+import java.lang.invoke.VarHandle;
 import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
@@ -56,17 +57,39 @@ public final class Parameter {
     }
 
     /**
-     * How many times the value was changed by an optimizer step or a load (PyTorch's tensor version counter): a
-     * training forward notes it, and its backward refuses to run when it has moved, since the gradient would mix the
-     * new weights with the activations of the old. Writes through {@code value().data()} are not counted.
+     * How many times the value was changed by an optimizer step or a load (PyTorch's tensor version counter), counted
+     * twice per change: odd while a change is under way ({@link #beginChange()} to {@link #endChange()}). A training
+     * forward notes it, and its backward refuses to run when it has moved, since the gradient would mix the new weights
+     * with the activations of the old; a snapshot ({@link Module#readConsistently}) that saw it move reads again.
+     * Writes through {@code value().data()} are counted only when bracketed by these calls.
      */
     public long version() {
         return version;
     }
 
-    /** Records that the value changed outside backward: an optimizer step, a load. One writer, as for the value. */
-    public void markChanged() {
+    /**
+     * Begins a change of the value outside backward (an optimizer step, a load); {@link #endChange()} ends it. One
+     * writer at a time, as for the value.
+     */
+    public void beginChange() {
         version = version + 1;
+        VarHandle.storeStoreFence(); // the value's new contents are never seen before the change is
+    }
+
+    /** Ends the change {@link #beginChange()} began: the volatile write publishes the value's new contents. */
+    public void endChange() {
+        version = version + 1;
+    }
+
+    /** Records a change of the value already made: {@link #beginChange()} and {@link #endChange()} at once. */
+    public void markChanged() {
+        beginChange();
+        endChange();
+    }
+
+    /** Whether a change of the value is under way. */
+    boolean changing() {
+        return (version & 1) != 0;
     }
 
     /** Notes the version a training forward runs with. */

@@ -23,6 +23,10 @@ public final class Sgd {
     private final Kernels kernels;
     private final Map<String, Parameter> parameters;
     private final Map<String, float[]> velocities = new LinkedHashMap<>();
+    // The parameters and their momentum buffers in order, and the step's indices of trainable ones: no allocation a step.
+    private final Parameter[] inOrder;
+    private final float[][] velocityInOrder;
+    private final int[] stepping;
     private final float momentum;
     private final float weightDecay;
     private final boolean nesterov;
@@ -61,6 +65,9 @@ public final class Sgd {
         this.weightDecay = (float) weightDecay;
         this.nesterov = nesterov;
         parameters.forEach((name, p) -> velocities.put(name, new float[p.value().size()]));
+        this.inOrder = this.parameters.values().toArray(Parameter[]::new);
+        this.velocityInOrder = this.parameters.keySet().stream().map(velocities::get).toArray(float[][]::new);
+        this.stepping = new int[inOrder.length];
     }
 
     /** The parameters this optimizer updates, by name: the live parameters (a new map, in the order given). */
@@ -76,14 +83,28 @@ public final class Sgd {
         if (!(lr >= 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("SGD: learning rate must be a finite number >= 0, got " + lr);
         }
-        for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
-            Parameter p = entry.getValue();
-            if (!p.trainable()) {
-                continue; // frozen: no decay, no momentum, the value stays
+        // The whole step is one change: every parameter it updates is marked changing before the first update and
+        // until the last, so a snapshot on another thread (Module.readConsistently) sees the network before the step or
+        // after it, never some parameters stepped and the rest not.
+        int count = 0;
+        for (int i = 0; i < inOrder.length; i++) {
+            if (inOrder[i].trainable()) { // frozen: no decay, no momentum, the value stays
+                stepping[count++] = i;
             }
-            kernels.elementwise().sgdUpdate(p.value().size(), p.value().data(), p.grad().data(),
-                    velocities.get(entry.getKey()), (float) lr, momentum, weightDecay, nesterov);
-            p.markChanged();
+        }
+        for (int k = 0; k < count; k++) {
+            inOrder[stepping[k]].beginChange();
+        }
+        try {
+            for (int k = 0; k < count; k++) {
+                Parameter p = inOrder[stepping[k]];
+                kernels.elementwise().sgdUpdate(p.value().size(), p.value().data(), p.grad().data(),
+                        velocityInOrder[stepping[k]], (float) lr, momentum, weightDecay, nesterov);
+            }
+        } finally {
+            for (int k = 0; k < count; k++) {
+                inOrder[stepping[k]].endChange();
+            }
         }
     }
 

@@ -1,13 +1,17 @@
 package org.resnet4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.resnet4j.kernels.KernelProvider;
@@ -138,6 +142,46 @@ class TrainingGuardTest {
         conv.zeroGrad();
         net.backward(grad);
         assertArrayEquals(once, conv.weight().grad().data());
+    }
+
+    @Test
+    void aConsistentReadWaitsForATrainingCallToEnd() throws Exception {
+        Gate gate = new Gate();
+        CompletableFuture<Tensor> training = CompletableFuture.supplyAsync(() -> gate.forward(X, true));
+        gate.entered.await();
+        AtomicInteger reads = new AtomicInteger();
+        CompletableFuture<Integer> read = CompletableFuture.supplyAsync(
+                () -> gate.readConsistently("copy it", reads::incrementAndGet));
+        Thread.sleep(200);
+        assertFalse(read.isDone(), "a read ran while a training call changed the module");
+        assertEquals(0, reads.get());
+        gate.release.countDown();
+        training.get(1, TimeUnit.MINUTES);
+        assertEquals(1, read.get(1, TimeUnit.MINUTES));
+    }
+
+    @Test
+    void aReadDuringWhichAParameterChangedIsTakenAgain() {
+        Conv2d conv = new Conv2d(KernelProvider.scalar(), 3, 4, 3, 1, 1, false);
+        AtomicInteger reads = new AtomicInteger();
+        int taken = conv.readConsistently("copy it", () -> {
+            if (reads.incrementAndGet() == 1) {
+                conv.weight().markChanged(); // as an optimizer step on another thread would, mid-read
+            }
+            return reads.get();
+        });
+        assertEquals(2, taken);
+    }
+
+    @Test
+    void aChangeThatNeverEndsIsReportedNamingTheModuleAndTheRead() {
+        Conv2d conv = new Conv2d(KernelProvider.scalar(), 3, 4, 3, 1, 1, false);
+        conv.weight().beginChange(); // an optimizer step that never finishes
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> conv.readConsistently("freeze it", () -> 1, Duration.ofMillis(50)));
+        assertTrue(e.getMessage().startsWith(conv.displayName() + ": cannot freeze it"), e.getMessage());
+        conv.weight().endChange();
+        assertEquals(1, conv.readConsistently("freeze it", () -> 1));
     }
 
     private static Throwable thrown(Runnable call) {
