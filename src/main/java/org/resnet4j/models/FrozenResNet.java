@@ -12,7 +12,8 @@ import org.resnet4j.tensor.Tensor;
  * A {@link ResNet} frozen for inference by {@link ResNet#freeze()}: batch norms folded into the convolutions, weights
  * packed once. Input {@code [N, 3, H, W]}; output logits {@code [N, classes]}. Forward only.
  *
- * <p>Safe to share between threads: it never changes after freezing, any number of threads may call
+ * <p>Safe to share between threads: it never changes after freezing (its classifier's parameters are reachable through
+ * {@code namedParameters()}, as every module's are: writing them is the caller's to avoid), any number of threads may call
  * {@link #forward(Tensor)} at once, and each call returns, bit for bit, what it returns alone. Each concurrent call
  * runs in a workspace of activation buffers of its own (taken from a pool, so steady-state calls allocate only their
  * result); the logits returned belong to the caller.
@@ -55,9 +56,14 @@ public final class FrozenResNet extends Module {
     }
 
     @Override
+    protected void refuseTrainingIfInferenceOnly() {
+        throw new IllegalStateException(name + " is frozen for inference: train the ResNet it came from");
+    }
+
+    @Override
     public Tensor forward(Tensor input, Workspace workspace) {
         if (workspace.training()) {
-            throw new IllegalStateException(name + " is frozen for inference: train the ResNet it came from");
+            refuseTrainingIfInferenceOnly();
         }
         // The images' NHWC copy stays the workspace's own (three channels: small); what follows is recycled.
         return forwardThrough(flow, images.toNhwc(input, workspace), workspace);

@@ -66,6 +66,7 @@ public abstract class Module {
      */
     public final Tensor forward(Tensor input, boolean training) {
         if (training) {
+            refuseTrainingIfInferenceOnly();
             guard.enterTraining("training forward");
             boolean completed = false;
             try {
@@ -128,6 +129,7 @@ public abstract class Module {
      * the module skips it. Runs once per training forward: a second call gets an {@link IllegalStateException}.
      */
     public final Tensor backward(Tensor gradOutput) {
+        refuseTrainingIfInferenceOnly();
         guard.enterBackward();
         try {
             requireUnchangedSinceForward();
@@ -347,6 +349,13 @@ public abstract class Module {
             trainingWorkspace = Workspace.forTraining();
         }
         return trainingWorkspace;
+    }
+
+    /**
+     * Throws for a module that cannot train (a frozen network), before the call guard is taken: a refused training call
+     * must not make the inference calls running beside it fail. Does nothing by default.
+     */
+    protected void refuseTrainingIfInferenceOnly() {
     }
 
     /** How errors name this module: the network's name for a whole model, else the layer type. */

@@ -8,7 +8,11 @@ import static org.resnet4j.testing.Approx.assertAllClose;
 
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -75,7 +79,39 @@ class FreezingTest {
         Tensor x = Tensor.zeros(Shape.of(2, 3, size, size), Layout.NCHW);
         IllegalStateException training = assertThrows(IllegalStateException.class, () -> frozen.forward(x, true));
         assertTrue(training.getMessage().contains("frozen"), training.getMessage());
-        assertThrows(UnsupportedOperationException.class, () -> frozen.backward(Tensor.zeros(2, 10)));
+        IllegalStateException backward = assertThrows(IllegalStateException.class,
+                () -> frozen.backward(Tensor.zeros(2, 10)));
+        assertTrue(backward.getMessage().contains("frozen"), backward.getMessage());
+    }
+
+    /**
+     * A refused training call does not disturb the inference calls beside it: it used to take the call guard before
+     * the refusal, so an inference call entering meanwhile failed with "inside a training call on another thread".
+     */
+    @Test
+    void aRefusedTrainingCallLeavesConcurrentInferenceAlone() throws Exception {
+        FrozenResNet frozen = ResNets.create("resnet20").freeze();
+        Tensor x = Tensor.zeros(Shape.of(1, 3, 8, 8), Layout.NCHW);
+        AtomicBoolean done = new AtomicBoolean();
+        CompletableFuture<Integer> refusals = CompletableFuture.supplyAsync(() -> {
+            int refused = 0;
+            while (!done.get()) {
+                try {
+                    frozen.forward(x, true);
+                } catch (IllegalStateException expected) {
+                    refused++;
+                }
+            }
+            return refused;
+        });
+        try {
+            for (int i = 0; i < 2_000; i++) {
+                frozen.forward(x);
+            }
+        } finally {
+            done.set(true);
+        }
+        assertTrue(refusals.get(1, TimeUnit.MINUTES) > 0);
     }
 
     /** Batch-norm statistics and affine parameters away from their defaults, so folding has work to do. */
