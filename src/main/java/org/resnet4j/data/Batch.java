@@ -9,8 +9,10 @@ import org.resnet4j.tensor.Tensor;
  * One batch from a {@link BatchLoader}: {@code size} normalized images of {@code 3 x height x width} values and their
  * labels (CIFAR-10's are 32x32). Each batch has arrays of its own, exactly as long as its images need (the shorter last
  * batch of an evaluation epoch too): once {@link BatchLoader#next()} hands it out it is the caller's, and no later call
- * of the loader changes it, so batches may be kept (a validation set held in memory, say). One thread at a time: the
- * loader's while a {@link BatchSource} fills it, the caller's after.
+ * of the loader changes it, so batches may be kept (a validation set held in memory, say). Not thread-safe: while a
+ * {@link BatchSource} fills it, several of the source's threads may write it at once, each its own slots (disjoint
+ * {@link #put} calls), and the source hands it on only when every slot is written (waiting for those threads, which
+ * publishes their writes); after {@link BatchLoader#next()} it is the caller's alone.
  */
 public final class Batch {
     private final Layout layout;
