@@ -68,6 +68,13 @@ class ConvBufferLengthTest {
     }
 
     @Test
+    void aBatchWhoseImagesFitOneByOneIsToldToSplit() {
+        // 65,536 images of 26 x 26 padded pixels of 64 channels: 2.8e9 floats, 43,264 per image.
+        rejects(() -> SimdConvolution.requireWorkBuffersFit(ConvGeometry.square(65536, 1, 16, 16, 64, 5, 1, 2)),
+                "split the batch");
+    }
+
+    @Test
     void aNegativeBufferLengthIsRefusedNotAnsweredWithAnOldBuffer() {
         rejects(() -> new ConvScratch().packedWeights(-256), "-256");
     }
