@@ -9,8 +9,10 @@ import org.resnet4j.tensor.Tensor;
  * One batch from a {@link BatchLoader}: {@code size} normalized images of {@code 3 x height x width} values and their
  * labels (CIFAR-10's are 32x32). Each batch has arrays of its own, exactly as long as its images need (the shorter last
  * batch of an evaluation epoch too): once {@link BatchLoader#next()} hands it out it is the caller's, and no later call
- * of the loader changes it, so batches may be kept (a validation set held in memory, say). One thread at a time: the
- * loader's while a {@link BatchSource} fills it, the caller's after.
+ * of the loader changes it, so batches may be kept (a validation set held in memory, say). Not thread-safe: while a
+ * {@link BatchSource} fills it, several of the source's threads may write it at once, each its own slots (disjoint
+ * {@link #put} calls), and the source hands it on only when every slot is written (waiting for those threads, which
+ * publishes their writes); after {@link BatchLoader#next()} it is the caller's alone.
  */
 public final class Batch {
     private final Layout layout;
@@ -32,6 +34,12 @@ public final class Batch {
         this.layout = layout;
         this.height = height;
         this.width = width;
+        // By division, so that no product wraps around (a negative or short array): size * 3 * height * width fits
+        // an array exactly when size <= MAX / 3 / height / width.
+        if (height < 1 || width < 1 || size > Integer.MAX_VALUE / Cifar10Dataset.CHANNELS / height / width) {
+            throw new IllegalArgumentException("a batch of " + size + " images of 3x" + height + "x" + width
+                    + " values would exceed the largest Java array (2^31 - 1): use a smaller batch or image size");
+        }
         this.imageValues = Cifar10Dataset.CHANNELS * height * width;
         this.images = new float[size * imageValues];
         this.labels = new int[size];

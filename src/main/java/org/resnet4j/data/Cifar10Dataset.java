@@ -99,6 +99,11 @@ public final class Cifar10Dataset implements Dataset {
     /** A new dataset holding copies of the given images, in the given order. */
     @Override
     public Cifar10Dataset select(int[] indices) {
+        if (indices.length > Integer.MAX_VALUE / IMAGE_BYTES) {
+            // indices.length * IMAGE_BYTES wrapped around: NegativeArraySizeException or a short array.
+            throw new IllegalArgumentException("select: " + indices.length + " images of " + IMAGE_BYTES
+                    + " bytes would exceed the largest Java array (2^31 - 1)");
+        }
         byte[] selectedPixels = new byte[indices.length * IMAGE_BYTES];
         byte[] selectedLabels = new byte[indices.length];
         for (int k = 0; k < indices.length; k++) {

@@ -27,6 +27,9 @@ public final class Cifar10Reader {
     /** One label byte and 3 * 32 * 32 pixel bytes. */
     public static final int RECORD_BYTES = 1 + Cifar10Dataset.IMAGE_BYTES;
 
+    /** A batch file is read into one array with a byte to spare, and the JVM's largest array is 2^31 - 9 bytes. */
+    private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 9;
+
     private final int recordsPerFile;
 
     /** A reader for the official files (10,000 records each). */
@@ -74,6 +77,7 @@ public final class Cifar10Reader {
         for (String file : files) {
             Path path = directory.resolve(file);
             requireSize(path, Files.size(path), expectedBytes);
+            requireReadable(path, expectedBytes);
         }
         long pixelBytes = (long) recordsPerFile * files.size() * Cifar10Dataset.IMAGE_BYTES;
         if (pixelBytes > Integer.MAX_VALUE - 8) {
@@ -98,6 +102,7 @@ public final class Cifar10Reader {
     void readBatch(Path file, byte[] pixels, byte[] labels, int firstImage) throws IOException {
         long expectedBytes = (long) recordsPerFile * RECORD_BYTES;
         requireSize(file, Files.size(file), expectedBytes);
+        requireReadable(file, expectedBytes);
         byte[] raw;
         try (InputStream in = Files.newInputStream(file)) {
             // One byte more than expected at most: a file that grew since the size check is caught without reading it.
@@ -116,6 +121,15 @@ public final class Cifar10Reader {
             labels[firstImage + r] = (byte) label;
             System.arraycopy(raw, offset + 1, pixels, Cifar10Dataset.offset(firstImage + r),
                     Cifar10Dataset.IMAGE_BYTES);
+        }
+    }
+
+    /** A file of the expected size that one array cannot hold is refused by name (an int overflow otherwise). */
+    private void requireReadable(Path file, long bytes) {
+        if (bytes > MAX_FILE_BYTES) {
+            throw new IllegalArgumentException(file.getFileName() + " (" + file + "): " + recordsPerFile + " records of "
+                    + RECORD_BYTES + " bytes are " + bytes + " bytes, more than one array holds (at most "
+                    + MAX_FILE_BYTES + "): split it into smaller batch files");
         }
     }
 

@@ -100,7 +100,7 @@ final class DatasetBatches implements BatchSource, AutoCloseable {
         for (int t = 0; t < parts; t++) {
             int part = t;
             tasks.add(() -> {
-                fill(epoch, batch, out, length * part / parts, length * (part + 1) / parts, part);
+                fill(epoch, batch, out, partStart(length, part, parts), partStart(length, part + 1, parts), part);
                 return null;
             });
         }
@@ -114,6 +114,11 @@ final class DatasetBatches implements BatchSource, AutoCloseable {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
+    }
+
+    /** The first slot of part {@code part} of {@code parts}; in long, as {@code length * part} passes 2^31. */
+    static int partStart(int length, int part, int parts) {
+        return (int) ((long) length * part / parts);
     }
 
     /** Slots {@code from .. to - 1} of the batch, with scratch {@code part}. */

@@ -40,7 +40,18 @@ final class CheckedConvolution implements ConvolutionKernels {
 
     @Override
     public int packedForwardLength(ConvGeometry g) {
-        return kernels.packedForwardLength(requireShape("conv2d packedForwardLength", g));
+        String kernel = "conv2d packedForwardLength";
+        return packedLength(kernel, requireShape(kernel, g));
+    }
+
+    /** The implementation's packed length, refused when negative: every array would pass a length check against it. */
+    private int packedLength(String kernel, ConvGeometry g) {
+        int length = kernels.packedForwardLength(g);
+        if (length < 0) {
+            throw new IllegalStateException(kernel + ": the kernels give a packed weight length of " + length + " for "
+                    + g + " (a size that overflowed)");
+        }
+        return length;
     }
 
     @Override
@@ -48,7 +59,7 @@ final class CheckedConvolution implements ConvolutionKernels {
         String kernel = "conv2d forwardPacked";
         requireShape(kernel, g);
         require(kernel, "input", input, g.inputSize(), g::toString);
-        require(kernel, "packed weight", packedWeight, kernels.packedForwardLength(g), g::toString);
+        require(kernel, "packed weight", packedWeight, packedLength(kernel, g), g::toString);
         requireOptional(kernel, "bias", bias, g.outChannels(), g::toString);
         require(kernel, "output", output, g.outputSize(), g::toString);
         kernels.forwardPacked(g, input, packedWeight, bias, output);

@@ -23,14 +23,21 @@ public record ConvGeometry(int batch, int inChannels, int inHeight, int inWidth,
         if (padHeight < 0 || padWidth < 0) {
             throw new IllegalArgumentException("conv2d: padding must be >= 0, got " + padHeight + "x" + padWidth);
         }
-        if (inHeight + 2 * padHeight < kernelHeight || inWidth + 2 * padWidth < kernelWidth) {
+        // In long: 2 * padding wraps around for huge paddings, and a wrapped size would pass these checks (wrong results).
+        long paddedHeight = inHeight + 2L * padHeight;
+        long paddedWidth = inWidth + 2L * padWidth;
+        if (paddedHeight > Integer.MAX_VALUE || paddedWidth > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("conv2d: padding " + padHeight + "x" + padWidth + " makes the padded input "
+                    + paddedHeight + "x" + paddedWidth + ", more than 2^31 - 1 rows or columns");
+        }
+        if (paddedHeight < kernelHeight || paddedWidth < kernelWidth) {
             throw new IllegalArgumentException("conv2d: kernel " + kernelHeight + "x" + kernelWidth
-                    + " is larger than the padded input " + (inHeight + 2 * padHeight) + "x" + (inWidth + 2 * padWidth));
+                    + " is larger than the padded input " + paddedHeight + "x" + paddedWidth);
         }
         // The sizes are array lengths: an int product that wrapped around would pass every length check.
         requireArray("input", batch, inHeight, inWidth, inChannels);
-        requireArray("output", batch, (inHeight + 2 * padHeight - kernelHeight) / strideHeight + 1,
-                (inWidth + 2 * padWidth - kernelWidth) / strideWidth + 1, outChannels);
+        requireArray("output", batch, (int) ((paddedHeight - kernelHeight) / strideHeight + 1),
+                (int) ((paddedWidth - kernelWidth) / strideWidth + 1), outChannels);
         requireArray("weight", outChannels, inChannels, kernelHeight, kernelWidth);
     }
 
@@ -42,11 +49,11 @@ public record ConvGeometry(int batch, int inChannels, int inHeight, int inWidth,
     }
 
     public int outHeight() {
-        return (inHeight + 2 * padHeight - kernelHeight) / strideHeight + 1;
+        return (int) ((inHeight + 2L * padHeight - kernelHeight) / strideHeight + 1);
     }
 
     public int outWidth() {
-        return (inWidth + 2 * padWidth - kernelWidth) / strideWidth + 1;
+        return (int) ((inWidth + 2L * padWidth - kernelWidth) / strideWidth + 1);
     }
 
     public int inputSize() {

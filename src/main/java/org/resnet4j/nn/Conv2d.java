@@ -35,6 +35,11 @@ public final class Conv2d extends Module {
             throw new IllegalArgumentException("Conv2d: channels, kernel and stride must be >= 1 and padding >= 0, got in="
                     + inChannels + " out=" + outChannels + " kernel=" + kernel + " stride=" + stride + " padding=" + padding);
         }
+        if (padding > (Integer.MAX_VALUE - 1) / 2) {
+            // No input fits: refused now rather than at the first forward (ConvGeometry checks each input).
+            throw new IllegalArgumentException("Conv2d: padding " + padding
+                    + " is too large: every padded input would exceed 2^31 - 1 rows");
+        }
         this.kernels = kernels;
         this.inChannels = inChannels;
         this.outChannels = outChannels;

@@ -25,6 +25,11 @@ public final class MaxPool2d extends Module {
     private Tensor output;
 
     public MaxPool2d(Kernels kernels, int window, int stride, int padding) {
+        // PyTorch's bounds, checked here so that a bad layer fails when built, not at its first forward.
+        if (window < 1 || stride < 1 || padding < 0 || 2L * padding > window) {
+            throw new IllegalArgumentException("MaxPool2d: window and stride must be >= 1 and padding in [0, window/2],"
+                    + " got window=" + window + " stride=" + stride + " padding=" + padding);
+        }
         this.kernels = kernels;
         this.window = window;
         this.stride = stride;

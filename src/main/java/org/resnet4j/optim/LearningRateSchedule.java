@@ -33,7 +33,8 @@ public interface LearningRateSchedule {
      * base/100.
      */
     static LearningRateSchedule paper(double base, long total) {
-        return multiStep(base, 0.1, Math.max(1, total / 2), Math.max(1, total * 3 / 4));
+        // floor(3 * total / 4) without forming 3 * total, which overflows past 2^63 / 3 (a milestone at 1).
+        return multiStep(base, 0.1, Math.max(1, total / 2), Math.max(1, total / 4 * 3 + total % 4 * 3 / 4));
     }
 
     /** Half a cosine from {@code base} at iteration 0 down to 0 at {@code total}. */

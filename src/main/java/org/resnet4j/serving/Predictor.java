@@ -247,6 +247,11 @@ public final class Predictor implements BatchModel {
     @Override
     public float[][] logits(List<float[]> inputs) {
         int n = inputs.size();
+        // By division, so that no product wraps around (a negative or short batch array).
+        if (n > Integer.MAX_VALUE / 3 / imageSize / imageSize) {
+            throw new IllegalArgumentException("a batch of " + n + " inputs of 3x" + imageSize + "x" + imageSize
+                    + " values would exceed the largest Java array (2^31 - 1)");
+        }
         int inputSize = 3 * imageSize * imageSize;
         float[] batch = new float[n * inputSize];
         for (int i = 0; i < n; i++) {

@@ -22,6 +22,27 @@ class LearningRateScheduleTest {
      * Milestones at 1/2 and 3/4 of any length, rounded down as checkpoints written so far were trained with (a resume
      * must see the same rates), but never at 0: a 1-iteration run trained at 0.001 with both there.
      */
+    /**
+     * 3 * total wrapped around past 2^63 / 3: for 2^63 - 1 the second milestone came at 2^61, before the first (and for
+     * other totals at 1); the rounding of every smaller total stays as it was.
+     */
+    @Test
+    void hugePaperSchedulesKeepTheirMilestones() {
+        LearningRateSchedule paper = LearningRateSchedule.paper(0.1, Long.MAX_VALUE);
+        assertEquals(0.1, paper.rate(1), 1e-15);
+        assertEquals(0.01, paper.rate(Long.MAX_VALUE / 2), 1e-15);
+        assertEquals(0.01, paper.rate(6917529027641081855L - 1), 1e-15);
+        assertEquals(0.001, paper.rate(6917529027641081855L), 1e-15, "floor(3 * (2^63 - 1) / 4)");
+        for (long total = 0; total < 1000; total++) {
+            LearningRateSchedule small = LearningRateSchedule.paper(0.1, total);
+            long third = Math.max(1, total * 3 / 4);
+            assertEquals(0.001, small.rate(third), 1e-15, "total " + total);
+            if (third > Math.max(1, total / 2)) {
+                assertEquals(0.01, small.rate(third - 1), 1e-15, "total " + total);
+            }
+        }
+    }
+
     @Test
     void shortPaperSchedulesStartAtTheBase() {
         assertEquals(0.1, LearningRateSchedule.paper(0.1, 1).rate(0), 1e-15);

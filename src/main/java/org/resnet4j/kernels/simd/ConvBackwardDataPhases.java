@@ -46,6 +46,10 @@ final class ConvBackwardDataPhases {
         // Kept pixel (u, v) reads rows u + padH - jr <= u + padH, and columns v + padW - jc < gridWidth.
         rows = padH + Math.max(g.outHeight(), gridRows);
 
+        // All phases' taps are the kernel's: the packed weights are [ciBlock][kh*KW + kw][co][L ci] in all.
+        int ciBlocks = ConvTiling.blocks(g.inChannels());
+        WeightPacking.arrayLength("packed backward-data weights", g, (long) ciBlocks * VectorConstants.LANES
+                * g.kernelHeight() * g.kernelWidth() * g.outChannels());
         int phases = sh * sw;
         tapOffsets = new int[phases][];
         steps = new int[phases][];
@@ -54,7 +58,6 @@ final class ConvBackwardDataPhases {
         packedOffsets = new int[phases + 1];
         keptGrid = new int[phases][];
         keptInput = new int[phases][];
-        int ciBlocks = ConvTiling.blocks(g.inChannels());
         for (int r = 0; r < sh; r++) {
             for (int c = 0; c < sw; c++) {
                 int phase = r * sw + c;

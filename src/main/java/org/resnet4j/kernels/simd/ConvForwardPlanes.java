@@ -23,9 +23,10 @@ final class ConvForwardPlanes {
     private ConvForwardPlanes(ConvGeometry g, int width, int rows) {
         this.g = g;
         this.width = width;
-        this.rowWidth = width * g.strideWidth();
+        // Exact: SimdConvolution's guard bounds these; a wrapped length must never get past it unnoticed.
+        this.rowWidth = Math.multiplyExact(width, g.strideWidth());
         this.rows = rows;
-        this.planeLength = rows * rowWidth * g.inChannels();
+        this.planeLength = Math.multiplyExact(Math.multiplyExact(rows, rowWidth), g.inChannels());
     }
 
     static ConvForwardPlanes forInput(ConvGeometry g) {
@@ -46,7 +47,7 @@ final class ConvForwardPlanes {
     }
 
     int imageLength() {
-        return g.strideHeight() * planeLength;
+        return Math.multiplyExact(g.strideHeight(), planeLength);
     }
 
     int bufferLength(int batch) {

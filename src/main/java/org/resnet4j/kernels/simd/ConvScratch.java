@@ -63,7 +63,13 @@ final class ConvScratch extends ScratchPool.Lendable {
     }
 
     private static float[] grow(float[] buffer, int length) {
-        // Some headroom so that a sequence of slightly growing shapes does not reallocate every time.
-        return buffer.length >= length ? buffer : new float[length + length / 8];
+        if (length < 0) {
+            // A size computation that wrapped around: any old buffer would "fit" it.
+            throw new IllegalArgumentException("conv2d: a work buffer of " + length + " floats was asked for");
+        }
+        // Some headroom so that a sequence of slightly growing shapes does not reallocate every time (in long: near
+        // the largest array, length / 8 more wrapped around).
+        return buffer.length >= length ? buffer
+                : new float[(int) Math.max(length, Math.min(length + length / 8L, Integer.MAX_VALUE - 8))];
     }
 }

@@ -75,8 +75,9 @@ final class ConvWeightGradientPlan {
             whole &= e % tile.width(tile.group(b)) == 0;
         }
         readInputDirectly = g.padHeight() == 0 && g.padWidth() == 0 && whole;
-        int bytesPerRow = 4 * (g.outWidth() * gradChannels + g.strideHeight() * paddedWidth * cin);
-        bandRows = Math.max(1, Math.min(g.outHeight(), BAND_BYTES / bytesPerRow));
+        // In long: at 2^30 floats an int row size wrapped around to 0 (division by zero).
+        long bytesPerRow = 4L * ((long) g.outWidth() * gradChannels + (long) g.strideHeight() * paddedWidth * cin);
+        bandRows = (int) Math.max(1, Math.min(g.outHeight(), BAND_BYTES / bytesPerRow));
         bandsPerImage = ConvTiling.ceilDiv(g.outHeight(), bandRows);
         bands = g.batch() * bandsPerImage;
         pixelOffsets = new int[bandRows * g.outWidth()];
@@ -86,7 +87,8 @@ final class ConvWeightGradientPlan {
                         (r * g.strideHeight() * paddedWidth + col * g.strideWidth()) * cin;
             }
         }
-        chunkLength = blocks * (g.kernelHeight() * e + 1) * LANES;
+        chunkLength = WeightPacking.arrayLength("weight-gradient partial sums", g,
+                (long) blocks * LANES * ((long) g.kernelHeight() * e + 1));
         chunks = Math.max(1, Math.min(Math.min(bands, MAX_CHUNKS), PARTIAL_BUDGET / chunkLength));
     }
 
@@ -149,7 +151,8 @@ final class ConvWeightGradientPlan {
             return gradOutput;
         }
         int pixels = g.batch() * g.outHeight() * g.outWidth();
-        float[] padded = scratch.gradOutput(Math.multiplyExact(pixels, gradChannels));
+        float[] padded = scratch.gradOutput(WeightPacking.arrayLength("channel-padded gradOutput", g,
+                (long) pixels * gradChannels));
         for (int p = 0; p < pixels; p++) {
             System.arraycopy(gradOutput, p * cout, padded, p * gradChannels, cout);
             Arrays.fill(padded, p * gradChannels + cout, (p + 1) * gradChannels, 0f);

@@ -120,16 +120,30 @@ public final class SimdConvolution implements ConvolutionKernels {
      * The arguments are checked by {@link org.resnet4j.kernels.Kernels}' facade; this guard stays here because it is
      * about this implementation's own buffers, whose sizes the facade cannot know.
      */
-    private static void requireWorkBuffersFit(ConvGeometry g) {
+    static void requireWorkBuffersFit(ConvGeometry g) {
         // Every work buffer (the padded input of forward and backward-weights, the padded gradOutput of
         // backward-data) has at most H + 2p + K + s rows of W + 2p + K + s pixels of max(Cin, Cout) floats per image.
-        long padded = (long) g.batch()
-                * (g.inHeight() + 2L * g.padHeight() + g.kernelHeight() + g.strideHeight())
-                * (g.inWidth() + 2L * g.padWidth() + g.kernelWidth() + g.strideWidth())
-                * Math.max(g.inChannels(), g.outChannels());
-        if (padded > Integer.MAX_VALUE - 1024) {
+        // Exact: with strides or paddings near 2^30 the long product wrapped around and passed.
+        long image = product(g.inHeight() + 2L * g.padHeight() + g.kernelHeight() + g.strideHeight(),
+                g.inWidth() + 2L * g.padWidth() + g.kernelWidth() + g.strideWidth(),
+                Math.max(g.inChannels(), g.outChannels()));
+        long limit = Integer.MAX_VALUE - 1024;
+        if (image > limit) {
+            throw new IllegalArgumentException("conv2d: the padded work buffer of one image of " + g
+                    + " would exceed 2^31 floats (the size, stride or padding is too large for these kernels)");
+        }
+        if (product(g.batch(), image, 1) > limit) {
             throw new IllegalArgumentException("conv2d: the padded work buffer of " + g + " would exceed 2^31 floats;"
                     + " split the batch");
+        }
+    }
+
+    /** {@code a * b * c}, or {@link Long#MAX_VALUE} if that overflows. */
+    private static long product(long a, long b, long c) {
+        try {
+            return Math.multiplyExact(Math.multiplyExact(a, b), c);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
         }
     }
 }

@@ -15,7 +15,21 @@ final class WeightPacking {
     }
 
     static int forwardLength(ConvGeometry g) {
-        return ConvTiling.blocks(g.outChannels()) * g.kernelHeight() * g.kernelWidth() * g.inChannels() * LANES;
+        return arrayLength("packed weights", g, (long) ConvTiling.blocks(g.outChannels()) * LANES * g.kernelHeight()
+                * g.kernelWidth() * g.inChannels());
+    }
+
+    /**
+     * {@code length} (computed in long) as an array length. Padding channels to whole vectors makes a buffer up to
+     * {@code LANES} times the arrays {@link ConvGeometry} checked, and an int product wrapped around (a short or
+     * negative buffer).
+     */
+    static int arrayLength(String buffer, ConvGeometry g, long length) {
+        if (length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("conv2d: the " + buffer + " of " + g + " (" + length + " floats, channels"
+                    + " padded to whole vectors of " + LANES + ") would exceed the largest Java array (2^31 - 1)");
+        }
+        return (int) length;
     }
 
     /**
