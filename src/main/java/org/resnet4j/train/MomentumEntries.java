@@ -34,8 +34,8 @@ public final class MomentumEntries {
      * The momentum buffers {@code file} holds for every parameter of {@code optimizer}, ready for
      * {@link Sgd#loadVelocities}; nothing is loaded here, so a caller can check the rest of the file first.
      *
-     * @throws SafeTensorsException naming {@code source} and the parameter when a buffer is missing or its length
-     *     differs from the parameter's
+     * @throws SafeTensorsException naming {@code source} and the parameter when a buffer is missing, its length
+     *     differs from the parameter's, or it holds a NaN or an infinity
      */
     public static Map<String, float[]> read(SafeTensorsFile file, Sgd optimizer, String source)
             throws SafeTensorsException {
@@ -45,6 +45,13 @@ public final class MomentumEntries {
             if (saved.length != entry.getValue().length) {
                 throw new SafeTensorsException(source + ": momentum of " + entry.getKey() + " has " + saved.length
                         + " values, the parameter " + entry.getValue().length);
+            }
+            for (int i = 0; i < saved.length; i++) {
+                // A damaged buffer would make the first step's weights NaN: refused now, as weights are when loaded.
+                if (!Float.isFinite(saved[i])) {
+                    throw new SafeTensorsException(source + ": momentum of " + entry.getKey() + " holds " + saved[i]
+                            + " at index " + i + "; resuming would make the weights non-finite at the first step");
+                }
             }
             momentum.put(entry.getKey(), saved);
         }

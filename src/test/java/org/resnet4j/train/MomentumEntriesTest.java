@@ -62,6 +62,19 @@ class MomentumEntriesTest {
     }
 
     @Test
+    void aNonFiniteBufferIsRefusedNamingParameterIndexAndValue() throws SafeTensorsException {
+        float[] bias = {0f, Float.NaN};
+        List<TensorEntry> entries = List.of(
+                TensorEntry.ofFloats("optimizer.momentum.weight", new int[] {6}, new float[6]),
+                TensorEntry.ofFloats("optimizer.momentum.bias", new int[] {2}, bias));
+        SafeTensorsFile file = SafeTensors.read("state.safetensors", SafeTensors.toBytes(entries, Map.of()));
+        SafeTensorsException e = assertThrows(SafeTensorsException.class,
+                () -> MomentumEntries.read(file, freshOptimizer(), "state.safetensors"));
+        assertTrue(e.getMessage().startsWith("state.safetensors: momentum of bias holds NaN at index 1"),
+                e.getMessage());
+    }
+
+    @Test
     void aMissingBufferIsRefusedNamingIt() throws SafeTensorsException {
         List<TensorEntry> entries = List.of(
                 TensorEntry.ofFloats("optimizer.momentum.weight", new int[] {6}, new float[6]));
