@@ -1,11 +1,9 @@
 package org.resnet4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.resnet4j.testing.Refusals.rejects;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.resnet4j.nn.Conv2d;
 import org.resnet4j.tensor.Tensor;
 
@@ -14,13 +12,6 @@ import org.resnet4j.tensor.Tensor;
  * size passed every check, so kernels ran on a nonsense shape (all -inf from max pool, only the bias from conv).
  */
 class ConvGeometryTest {
-
-    private static void rejects(Executable call, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        for (String fragment : fragments) {
-            assertTrue(e.getMessage().contains(fragment), "'" + e.getMessage() + "' should mention '" + fragment + "'");
-        }
-    }
 
     @Test
     void convRejectsAPaddingWhosePaddedInputOverflows() {

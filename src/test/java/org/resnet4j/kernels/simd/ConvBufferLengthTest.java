@@ -1,11 +1,9 @@
 package org.resnet4j.kernels.simd;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.resnet4j.testing.Refusals.rejects;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.resnet4j.kernels.ConvGeometry;
 import org.resnet4j.kernels.simd.ConvTiling.WeightTile;
 
@@ -15,13 +13,6 @@ import org.resnet4j.kernels.simd.ConvTiling.WeightTile;
  * The geometries overflow at any vector width from 4 lanes; nothing here allocates more than a few arrays of 32K.
  */
 class ConvBufferLengthTest {
-
-    private static void rejects(Executable call, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        for (String fragment : fragments) {
-            assertTrue(e.getMessage().contains(fragment), "'" + e.getMessage() + "' should mention '" + fragment + "'");
-        }
-    }
 
     /** Cin = 2^27, Cout = 1, 3x3 on a 3x3 image: 1.2e9 weights, but 4.8e9 and more once Cout is padded to lanes. */
     private static final ConvGeometry WIDE_IN = new ConvGeometry(1, 1 << 27, 3, 3, 1, 3, 3, 1, 1, 0, 0);
