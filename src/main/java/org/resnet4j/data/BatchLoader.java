@@ -300,7 +300,10 @@ public final class BatchLoader implements AutoCloseable {
         }
     }
 
-    /** Configures a {@link BatchLoader}. */
+    /**
+     * Configures a {@link BatchLoader}. Not safe to share between threads: its setters write plain fields, so one
+     * thread builds; each loader it builds takes the settings as they were then.
+     */
     public static final class Builder {
         private final Dataset dataset;
         private final Normalization normalization;

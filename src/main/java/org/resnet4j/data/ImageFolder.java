@@ -43,11 +43,14 @@ public final class ImageFolder {
             .comparing((Path file) -> codePoints(file.getParent()), Arrays::compare)
             .thenComparing(file -> codePoints(file.getFileName()), Arrays::compare);
 
-    /** One image and its class index. */
+    /** One image and its class index. Immutable; safe to share between threads. */
     public record Sample(Path file, int label) {
     }
 
-    /** The images of a seeded split, each part in the folder's order. */
+    /**
+     * The images of a seeded split, each part in the folder's order. Immutable (the lists are copied into unmodifiable
+     * ones); safe to share between threads.
+     */
     public record Split(List<Sample> train, List<Sample> validation) {
         public Split {
             train = List.copyOf(train);

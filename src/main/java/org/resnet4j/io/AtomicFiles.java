@@ -39,7 +39,10 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** What writes the content; it must not close the stream. */
+    /**
+     * What writes the content; it must not close the stream. Each {@link #write} calls it once, on the calling thread,
+     * with a stream of that write's own: it needs to be safe to share only if writes on several threads use it at once.
+     */
     @FunctionalInterface
     public interface Writer {
         void writeTo(OutputStream out) throws IOException;

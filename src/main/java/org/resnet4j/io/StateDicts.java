@@ -184,7 +184,10 @@ public final class StateDicts {
         }
     }
 
-    /** What a partial load left out: model tensors the file lacks, and file tensors the model has no place for. */
+    /**
+     * What a partial load left out: model tensors the file lacks, and file tensors the model has no place for.
+     * Immutable (the lists are copied into unmodifiable ones); safe to share between threads.
+     */
     public record LoadReport(List<String> missing, List<String> unexpected) {
         public LoadReport {
             missing = List.copyOf(missing);

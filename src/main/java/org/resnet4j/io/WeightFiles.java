@@ -25,7 +25,7 @@ public final class WeightFiles {
     private WeightFiles() {
     }
 
-    /** The two formats. */
+    /** The two formats. Immutable; safe to share between threads. */
     public enum Format {
         SAFETENSORS,
         PYTORCH

@@ -10,7 +10,7 @@ import java.util.Arrays;
  */
 public record Architecture(String name, Family family, BlockType block, int[] blocksPerStage, boolean plain) {
 
-    /** The stem and stage widths. */
+    /** The stem and stage widths. Immutable ({@link #planes()} hands out a copy); safe to share between threads. */
     public enum Family {
         /** 7x7/2 convolution with 64 filters, 3x3/2 max pool, stages of 64/128/256/512 planes (paper Table 1). */
         IMAGENET(new int[] {64, 128, 256, 512}, ShortcutOption.B, 224),
@@ -44,7 +44,7 @@ public record Architecture(String name, Family family, BlockType block, int[] bl
         }
     }
 
-    /** BasicBlock (two 3x3) or Bottleneck (1x1, 3x3, 1x1 x4). */
+    /** BasicBlock (two 3x3) or Bottleneck (1x1, 3x3, 1x1 x4). Immutable; safe to share between threads. */
     public enum BlockType {
         BASIC(BasicBlock.EXPANSION), BOTTLENECK(Bottleneck.EXPANSION);
 

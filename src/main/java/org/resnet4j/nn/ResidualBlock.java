@@ -16,7 +16,7 @@ import org.resnet4j.tensor.Tensor;
  * single-caller, since a training forward keeps what each layer's backward needs (see {@link Module}).
  */
 public abstract class ResidualBlock extends Module {
-    /** How the block's input reaches the add. */
+    /** How the block's input reaches the add. Immutable; safe to share between threads. */
     public enum ShortcutKind {
         /** {@code x} itself. */
         IDENTITY,

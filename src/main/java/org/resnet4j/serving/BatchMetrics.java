@@ -2,7 +2,13 @@ package org.resnet4j.serving;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** What the batcher has run: batch sizes, time per batch, images. Thread-safe. */
+/**
+ * What the batcher has run: batch sizes, time per batch, images.
+ *
+ * <p>Safe to share between threads: each histogram's snapshot is consistent on its own, but a batch is recorded in
+ * four steps (its size, its time, the image count, the rate window), so a read while a batch finishes may see it in
+ * some of these and not yet in the others.
+ */
 public final class BatchMetrics {
     private final Histogram sizes;
     private final Histogram seconds = new Histogram(

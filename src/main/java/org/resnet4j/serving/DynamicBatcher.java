@@ -31,6 +31,8 @@ public final class DynamicBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
 
     /**
+     * How a {@link DynamicBatcher} batches and runs. Immutable; safe to share between threads.
+     *
      * @param maxBatch      the most inputs in one batch (1 turns batching off)
      * @param maxWait       how long the oldest input may wait for others to join its batch
      * @param queueCapacity the most inputs waiting for a worker; more are refused

@@ -1,18 +1,27 @@
 package org.resnet4j.serving;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts of observed values per bucket, in Prometheus' sense: bucket {@code i} counts values {@code <= bounds[i]}, and
- * one more bucket the values above the last bound. Thread-safe and lock-free; a snapshot taken while values arrive
- * may miss the newest, but its counts always add up.
+ * one more bucket the values above the last bound.
+ *
+ * <p>Safe to share between threads: {@link #observe} is lock-free, and a {@link #snapshot} is consistent, its buckets,
+ * count and sum all covering the same observations, even while values arrive (it may miss the newest). Observations
+ * go to one of two halves; a snapshot switches them, waits for those begun in the old half to finish (a few
+ * instructions each), reads it, then moves its counts into the new one. Snapshots take turns.
  */
 public final class Histogram {
+    /** The top bit of {@link #started}: the half observations go to; the rest counts the observations begun. */
+    private static final long HOT = 1L << 63;
+
     private final double[] bounds;
-    private final LongAdder[] counts;
-    private final DoubleAdder sum = new DoubleAdder();
+    private final AtomicLong started = new AtomicLong();
+    private final Half[] halves = new Half[2];
+    private final Object snapshots = new Object();
 
     /** @param bounds upper bounds, strictly increasing */
     public Histogram(double... bounds) {
@@ -22,10 +31,8 @@ public final class Histogram {
             }
         }
         this.bounds = bounds.clone();
-        this.counts = new LongAdder[bounds.length + 1];
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = new LongAdder();
-        }
+        halves[0] = new Half(bounds.length + 1);
+        halves[1] = new Half(bounds.length + 1);
     }
 
     public void observe(double value) {
@@ -33,21 +40,58 @@ public final class Histogram {
         while (bucket < bounds.length && value > bounds[bucket]) {
             bucket++;
         }
-        counts[bucket].increment();
-        sum.add(value);
+        Half half = halves[(int) (started.getAndIncrement() >>> 63)];
+        try {
+            half.counts[bucket].increment();
+            half.sum.add(value);
+        } finally {
+            half.done.increment(); // a snapshot waits for it: even an OutOfMemoryError in an adder must not hang scrapes
+        }
     }
 
     public Snapshot snapshot() {
-        long[] cumulative = new long[counts.length];
-        long running = 0;
-        for (int i = 0; i < counts.length; i++) {
-            running += counts[i].sum();
-            cumulative[i] = running;
+        synchronized (snapshots) {
+            long before = started.getAndAdd(HOT);
+            long count = before & ~HOT;
+            Half cold = halves[(int) (before >>> 63)];
+            Half hot = halves[1 - (int) (before >>> 63)];
+            // The cold half holds every observation begun before the switch; none begins there any more.
+            while (cold.done.sum() != count) {
+                Thread.yield();
+            }
+            // Read, everything so far moves to the hot half, where the next snapshot finds it; the cold one starts empty.
+            long[] cumulative = new long[cold.counts.length];
+            long running = 0;
+            for (int i = 0; i < cumulative.length; i++) {
+                long bucket = cold.counts[i].sumThenReset();
+                hot.counts[i].add(bucket);
+                running += bucket;
+                cumulative[i] = running;
+            }
+            double sum = cold.sum.sumThenReset();
+            hot.sum.add(sum);
+            hot.done.add(cold.done.sumThenReset());
+            return new Snapshot(bounds, cumulative, sum);
         }
-        return new Snapshot(bounds, cumulative, sum.sum());
+    }
+
+    /** Bucket counts, sum, and the observations finished, of the values one half has taken. */
+    private static final class Half {
+        final LongAdder[] counts;
+        final DoubleAdder sum = new DoubleAdder();
+        final LongAdder done = new LongAdder();
+
+        Half(int buckets) {
+            counts = new LongAdder[buckets];
+            for (int i = 0; i < buckets; i++) {
+                counts[i] = new LongAdder();
+            }
+        }
     }
 
     /**
+     * The counts and sum at one moment. Immutable (the arrays are copied in and out); safe to share between threads.
+     *
      * @param bounds     the upper bounds
      * @param cumulative {@code bounds.length + 1} counts of values up to each bound, the last of all values
      * @param sum        the sum of the observed values

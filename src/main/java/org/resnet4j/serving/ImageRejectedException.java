@@ -7,7 +7,7 @@ package org.resnet4j.serving;
  * <p>Immutable; safe to share between threads.
  */
 public final class ImageRejectedException extends Exception {
-    /** What is wrong, coarse enough for a client to act on. */
+    /** What is wrong, coarse enough for a client to act on. Immutable; safe to share between threads. */
     public enum Reason {
         /** No bytes at all. */
         EMPTY,

@@ -5,7 +5,7 @@ package org.resnet4j.serving;
  * threads.
  */
 public final class RejectedException extends RuntimeException {
-    /** Why the batcher refused. */
+    /** Why the batcher refused. Immutable; safe to share between threads. */
     public enum Reason {
         QUEUE_FULL,
         CLOSED

@@ -36,7 +36,8 @@ public final class Checkpoint {
     static final String FORMAT = ModelWeights.CHECKPOINT_FORMAT;
 
     /**
-     * The position and running statistics of a run at a checkpoint.
+     * The position and running statistics of a run at a checkpoint. Immutable (its loader state, normalization and
+     * recipe are too); safe to share between threads.
      *
      * @param recipe the settings of the run that wrote it; null in a checkpoint written before recipes were recorded
      */

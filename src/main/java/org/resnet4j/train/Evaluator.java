@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * but not while another thread trains the model or loads its weights.
  */
 public final class Evaluator {
-    /** Mean loss, error fraction and image count. */
+    /** Mean loss, error fraction and image count. Immutable; safe to share between threads. */
     public record Result(double loss, double error, int images) {
         public double accuracy() {
             return 1 - error;

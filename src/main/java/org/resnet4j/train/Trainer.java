@@ -57,6 +57,7 @@ public final class Trainer {
     /**
      * What a finished run reports; {@code validationError} is NaN and {@code validationImages} 0 for a run without a
      * validation split, whose figure is {@code trainError} (over the iterations since the previous evaluation).
+     * Immutable; safe to share between threads.
      */
     public record Summary(long iterations, double validationError, int validationImages, double trainError,
                           double seconds, Path weights) {

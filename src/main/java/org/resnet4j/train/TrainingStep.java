@@ -26,7 +26,10 @@ public final class TrainingStep {
     private float[] probabilities = new float[0];
     private Tensor gradLogits;
 
-    /** The loss of the batch and how many of its images the network got right (before the update). */
+    /**
+     * The loss of the batch and how many of its images the network got right (before the update). Immutable; safe to
+     * share between threads.
+     */
     public record Result(double loss, int correct, int images) {
     }
 

@@ -3,7 +3,11 @@ package org.resnet4j.serving;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Prometheus buckets (value <= bound, cumulative), and the images-per-second window. */
@@ -41,6 +45,45 @@ class HistogramTest {
         counts[2] = 7;
         assertEquals(snapshot, built, "the constructor keeps a copy");
         assertThrows(IllegalArgumentException.class, () -> new Histogram.Snapshot(new double[] {1}, counts, 0));
+    }
+
+    /**
+     * A scrape while values arrive sees its buckets, count and sum cover the same observations: of ones, the sum is the
+     * count. (Counting first and adding to the sum after, a snapshot caught values counted but not summed.)
+     */
+    @Test
+    void snapshotsWhileValuesArriveAgree() throws InterruptedException {
+        Histogram histogram = new Histogram(0.5, 2);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> observers = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            observers.add(Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    histogram.observe(1);
+                }
+            }));
+        }
+        try {
+            long last = 0;
+            long deadline = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                Histogram.Snapshot snapshot = histogram.snapshot();
+                long[] cumulative = snapshot.cumulative();
+                assertEquals(0, cumulative[0], "no value is 0.5 or less");
+                assertEquals(snapshot.count(), cumulative[1], "every value is 2 or less");
+                assertEquals(snapshot.count(), snapshot.sum(), "the sum of ones is their count");
+                assertTrue(snapshot.count() >= last, "counts never go back");
+                last = snapshot.count();
+            }
+        } finally {
+            stop.set(true);
+            for (Thread observer : observers) {
+                observer.join();
+            }
+        }
+        Histogram.Snapshot after = histogram.snapshot();
+        assertEquals(after.count(), after.sum());
+        assertEquals(after, histogram.snapshot(), "a snapshot takes nothing away");
     }
 
     @Test

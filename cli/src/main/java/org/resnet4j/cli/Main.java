@@ -10,6 +10,10 @@ import java.util.Set;
  *
  * <p>{@link #main} runs one command and exits the JVM. A command given {@code --threads} sets the kernels' process-wide
  * thread count, which any other command running in the same process would share.
+ *
+ * <p>No instances and no state of its own: commands running at once in one process (tests call {@code run}) share
+ * only such process-wide settings (that thread count, and the JDK HTTP server's limits that {@code serve} sets as
+ * system properties when they are absent).
  */
 public final class Main {
     /** The commands whose model comes from {@link ModelArguments}, so whose help lists the shared model options. */

@@ -43,7 +43,7 @@ public record DistributedConfig(String model, int workers, int globalBatch, long
 
     /**
      * Makes worker {@code rank} throw after its backward pass at step {@code step}, in the first attempt of that
-     * step's segment only, so the run must recover from the last checkpoint.
+     * step's segment only, so the run must recover from the last checkpoint. Immutable; safe to share between threads.
      */
     public record InjectedFailure(long step, int rank) implements Serializable {
     }

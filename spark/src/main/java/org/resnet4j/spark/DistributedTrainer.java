@@ -62,7 +62,7 @@ public final class DistributedTrainer {
     }
 
     /**
-     * One segment as it went.
+     * One segment as it went. Immutable; safe to share between threads.
      *
      * @param attempts         1 when it ran through the first time
      * @param meanLoss         mean over steps and workers of the shard losses
@@ -79,7 +79,11 @@ public final class DistributedTrainer {
                           double loopSeconds) {
     }
 
-    /** The trained replica (worker 0's state at the end) and the segments that made it. */
+    /**
+     * The trained replica (worker 0's state at the end) and the segments that made it. The segment list is immutable;
+     * the model is a live {@link ResNet}, the caller's, shared between threads only as {@link ResNet} allows
+     * (inference from many at once, training and weight updates from one).
+     */
     public record Result(ResNet model, long steps, List<Segment> segments) {
         public Result {
             segments = List.copyOf(segments);

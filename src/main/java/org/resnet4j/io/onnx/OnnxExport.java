@@ -30,7 +30,10 @@ public final class OnnxExport {
     private OnnxExport() {
     }
 
-    /** What was written: the graph's node and initializer counts and the file's length. */
+    /**
+     * What was written: the graph's node and initializer counts and the file's length. Immutable; safe to share
+     * between threads.
+     */
     public record Summary(int nodes, int initializers, long bytes) {
     }
 

@@ -29,6 +29,11 @@ import org.resnet4j.kernels.simd.ConvTiling.WeightTile;
  * chunks (a function of the shape only); each chunk sums into its own partial gradient, and partials are added in
  * chunk order, so results are bit-for-bit the same for any thread count. Forward and backward-data outputs are
  * independent per pixel, so they are too; and no register tile changes a sum ({@link ConvTiling}).
+ *
+ * <p>Safe to share between threads, as {@link ConvolutionKernels} asks: the work is split by shape, each task writes
+ * its own part of the output and of the partial gradients, work buffers are lent to one call or task at a time, and
+ * the tiles chosen per shape are kept in concurrent maps. So concurrent calls on outputs no other call writes each get
+ * what they would alone.
  */
 public final class SimdConvolution implements ConvolutionKernels {
     // Work buffers are lent per call and per task, not held per thread: a thread pool of callers would otherwise keep
