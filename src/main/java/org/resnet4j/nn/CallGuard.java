@@ -2,6 +2,7 @@ package org.resnet4j.nn;
 
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +23,8 @@ final class CallGuard {
     private volatile boolean backwardDone;
     // Training calls entered and left: odd while one runs. Written only while TRAINING; read by consistent snapshots.
     private volatile long trainingChanges;
+    // Snapshots waiting to read the module (Module.readConsistently); a training forward waits for them at its entry.
+    private final AtomicInteger snapshotsWaiting = new AtomicInteger();
 
     CallGuard(Supplier<String> moduleName) {
         this.moduleName = moduleName;
@@ -43,6 +46,26 @@ final class CallGuard {
 
     void exitInference() {
         calls.decrementAndGet();
+    }
+
+    /**
+     * Holds a training forward at its entry, before it takes the guard, while snapshots wait to read the module: a
+     * snapshot needs a moment between steps, and a loop that trains back to back leaves none long enough. The wait
+     * lasts one read (a freeze, a state dict); backward and the optimizer step are not held, so the step under way
+     * completes and the snapshot reads the network after it.
+     */
+    void letSnapshotsRead() {
+        while (snapshotsWaiting.get() > 0) {
+            LockSupport.parkNanos(20_000);
+        }
+    }
+
+    void snapshotWaits() {
+        snapshotsWaiting.incrementAndGet();
+    }
+
+    void snapshotDone() {
+        snapshotsWaiting.decrementAndGet();
     }
 
     void enterTraining(String call) {

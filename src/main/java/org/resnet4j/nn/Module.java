@@ -9,9 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.resnet4j.tensor.Shape;
@@ -67,6 +67,7 @@ public abstract class Module {
     public final Tensor forward(Tensor input, boolean training) {
         if (training) {
             refuseTrainingIfInferenceOnly();
+            guard.letSnapshotsRead();
             guard.enterTraining("training forward");
             boolean completed = false;
             try {
@@ -147,17 +148,18 @@ public abstract class Module {
         }
     }
 
-    // The walks below run at every training step: over the tree, without building the named map.
     /**
      * Runs {@code read}, which copies this module's weights or statistics (a freeze, a state dict), at a moment no
      * training call, optimizer step or load changes them, and returns what it returns: a snapshot from one moment, never
-     * half of an optimizer step. From the training thread between steps (a {@code TrainingListener}) it runs once; from
-     * another thread while training goes on it waits for a pause between training calls and reads again if a change
-     * began meanwhile, as a sequence lock does.
+     * half of an optimizer step. From the training thread between steps (a {@code TrainingListener}) it reads at once.
+     * From another thread while this module trains, it holds the next training forward at its entry (the step under
+     * way completes) and reads then; a change that began during the read (a load on a third thread) makes it read
+     * again, as a sequence lock does.
      *
      * @param what what the read does, for the error ("freeze it")
-     * @throws IllegalStateException naming the module when training or loading never paused for a whole read within
-     *         {@link #CONSISTENT_READ_PATIENCE} (steps run back to back on another thread)
+     * @throws IllegalStateException naming the module when changes never paused for a whole read within
+     *         {@link #CONSISTENT_READ_PATIENCE}: loads or optimizer steps back to back on another thread, or the
+     *         training of a network this module is part of (which this module's guard does not hold)
      */
     public final <T> T readConsistently(String what, Supplier<T> read) {
         return readConsistently(what, read, CONSISTENT_READ_PATIENCE);
@@ -165,22 +167,27 @@ public abstract class Module {
 
     final <T> T readConsistently(String what, Supplier<T> read, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
-        while (true) {
-            long before = changeStamp();
-            if (before >= 0) {
-                T value = read.get();
-                VarHandle.acquireFence(); // the read's loads complete before the stamp is read again
-                if (changeStamp() == before) {
-                    return value;
+        guard.snapshotWaits();
+        try {
+            while (true) {
+                long before = changeStamp();
+                if (before >= 0) {
+                    T value = read.get();
+                    VarHandle.acquireFence(); // the read's loads complete before the stamp is read again
+                    if (changeStamp() == before) {
+                        return value;
+                    }
                 }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException(displayName() + ": cannot " + what + ": its weights or statistics "
+                            + "changed (an optimizer step, a load, or training of a network it is part of, on another "
+                            + "thread) during every attempt for " + patience.toMillis() + " ms; " + what
+                            + " between those changes");
+                }
+                LockSupport.parkNanos(100_000);
             }
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException(displayName() + ": cannot " + what + ": its weights or statistics "
-                        + "changed (a training call, an optimizer step or a load on another thread) during every "
-                        + "attempt for " + patience.toSeconds() + " s; " + what + " on the training thread between "
-                        + "steps, or pause training");
-            }
-            LockSupport.parkNanos(100_000);
+        } finally {
+            guard.snapshotDone();
         }
     }
 
@@ -210,6 +217,7 @@ public abstract class Module {
         return stamp;
     }
 
+    // The walks below run at every training step: over the tree, without building the named map.
     private void forEachParameterInTree(Consumer<Parameter> action) {
         for (Parameter p : parameters.values()) {
             action.accept(p);

@@ -45,7 +45,7 @@ public final class Histogram {
             half.counts[bucket].increment();
             half.sum.add(value);
         } finally {
-            half.done.increment(); // a snapshot waits for it: even an OutOfMemoryError in an adder must not hang scrapes
+            half.done.increment(); // a snapshot waits for it: an exception in an adder must not hang scrapes
         }
     }
 
@@ -56,7 +56,7 @@ public final class Histogram {
             Half cold = halves[(int) (before >>> 63)];
             Half hot = halves[1 - (int) (before >>> 63)];
             // The cold half holds every observation begun before the switch; none begins there any more.
-            while (cold.done.sum() != count) {
+            while (cold.done.sum() < count) {
                 Thread.yield();
             }
             // Read, everything so far moves to the hot half, where the next snapshot finds it; the cold one starts empty.

@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -93,25 +94,24 @@ class FreezingTest {
         FrozenResNet frozen = ResNets.create("resnet20").freeze();
         Tensor x = Tensor.zeros(Shape.of(1, 3, 8, 8), Layout.NCHW);
         AtomicBoolean done = new AtomicBoolean();
-        CompletableFuture<Integer> refusals = CompletableFuture.supplyAsync(() -> {
-            int refused = 0;
+        AtomicInteger refused = new AtomicInteger();
+        CompletableFuture<Void> refusals = CompletableFuture.runAsync(() -> {
             while (!done.get()) {
                 try {
                     frozen.forward(x, true);
                 } catch (IllegalStateException expected) {
-                    refused++;
+                    refused.incrementAndGet();
                 }
             }
-            return refused;
         });
         try {
-            for (int i = 0; i < 2_000; i++) {
+            for (int i = 0; i < 2_000 || refused.get() < 100; i++) {
                 frozen.forward(x);
             }
         } finally {
             done.set(true);
         }
-        assertTrue(refusals.get(1, TimeUnit.MINUTES) > 0);
+        refusals.get(1, TimeUnit.MINUTES);
     }
 
     /** Batch-norm statistics and affine parameters away from their defaults, so folding has work to do. */

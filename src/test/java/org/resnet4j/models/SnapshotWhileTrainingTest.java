@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.io.TensorEntry;
@@ -29,10 +31,13 @@ import org.resnet4j.tensor.Tensor;
  * the network of one moment between changes, never half of an optimizer step or a training forward's statistics with
  * the weights of another step. The training thread records every state the network passes through (after each training
  * forward, which moves the running statistics, and after each optimizer step); every snapshot the other thread takes
- * must answer a probe exactly as one of them does.
+ * must answer a probe exactly as one of them does. And a snapshot on another thread completes while the training loop
+ * runs back to back, leaving no pause of its own.
  */
 class SnapshotWhileTrainingTest {
     private static final int STEPS = 40;
+    private static final int SNAPSHOTS = 20;
+    private static final Shape SMALL = Shape.of(4, 3, 8, 8);
 
     @Test
     void aFreezeOnAnotherThreadIsTheNetworkOfOneMoment() throws Exception {
@@ -41,20 +46,10 @@ class SnapshotWhileTrainingTest {
         Tensor probe = random(Shape.of(2, 3, 8, 8), 1);
         List<float[]> states = new CopyOnWriteArrayList<>();
         states.add(answer(model.freeze(), probe));
-        AtomicBoolean done = new AtomicBoolean();
 
-        CompletableFuture<List<float[]>> snapshots = CompletableFuture.supplyAsync(() -> {
-            List<float[]> answers = new ArrayList<>();
-            while (!done.get()) {
-                answers.add(answer(model.freeze(), probe));
-            }
-            return answers;
-        });
-        train(model, sgd, () -> states.add(answer(model.freeze(), probe)));
-        done.set(true);
+        List<float[]> taken = trainWhileTaking(model, sgd, SMALL, () -> answer(model.freeze(), probe),
+                () -> states.add(answer(model.freeze(), probe)));
 
-        List<float[]> taken = snapshots.get(1, TimeUnit.MINUTES);
-        assertTrue(!taken.isEmpty());
         for (float[] snapshot : taken) {
             assertTrue(states.stream().anyMatch(state -> Arrays.equals(state, snapshot)),
                     "a snapshot answers as no state the network passed through: " + Arrays.toString(snapshot));
@@ -67,23 +62,62 @@ class SnapshotWhileTrainingTest {
         Sgd sgd = new Sgd(model.namedParameters(), 0.9, 1e-4);
         Set<String> states = ConcurrentHashMap.newKeySet();
         states.add(fingerprint(StateDicts.entries(model)));
-        AtomicBoolean done = new AtomicBoolean();
 
-        CompletableFuture<List<String>> snapshots = CompletableFuture.supplyAsync(() -> {
-            List<String> taken = new ArrayList<>();
-            while (!done.get()) {
-                taken.add(fingerprint(StateDicts.entries(model)));
-            }
-            return taken;
-        });
-        train(model, sgd, () -> states.add(fingerprint(StateDicts.entries(model))));
-        done.set(true);
+        List<String> taken = trainWhileTaking(model, sgd, SMALL, () -> fingerprint(StateDicts.entries(model)),
+                () -> states.add(fingerprint(StateDicts.entries(model))));
 
-        List<String> taken = snapshots.get(1, TimeUnit.MINUTES);
-        assertTrue(!taken.isEmpty());
         for (String snapshot : taken) {
             assertTrue(states.contains(snapshot), "a state dict holds tensors of different moments");
         }
+    }
+
+    /**
+     * A training loop leaves almost no pause between its steps; the snapshot holds the next training forward until it
+     * has read (TrainingGuardTest shows the hold itself), so the freezes complete, none waiting out its patience.
+     */
+    @Test
+    void aFreezeOnAnotherThreadCompletesWhileTrainingRunsBackToBack() throws Exception {
+        ResNet model = ResNets.create("resnet20");
+        Sgd sgd = new Sgd(model.namedParameters(), 0.9, 1e-4);
+        List<Boolean> frozen = trainWhileTaking(model, sgd, SMALL, () -> model.freeze() != null, () -> { });
+        assertTrue(frozen.size() >= SNAPSHOTS);
+    }
+
+    /**
+     * Trains {@link #STEPS} steps on {@code batch} random images, and on until another thread has taken {@link #SNAPSHOTS} snapshots with
+     * {@code take} (or failed: its exception is rethrown); {@code record} runs on the training thread after each training
+     * forward and each optimizer step.
+     */
+    private static <T> List<T> trainWhileTaking(ResNet model, Sgd sgd, Shape batch, Supplier<T> take,
+                                                Runnable record) throws Exception {
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger count = new AtomicInteger();
+        CompletableFuture<List<T>> snapshots = CompletableFuture.supplyAsync(() -> {
+            List<T> taken = new ArrayList<>();
+            while (!done.get()) {
+                taken.add(take.get());
+                count.incrementAndGet();
+            }
+            return taken;
+        });
+        Tensor images = random(batch, 2);
+        Tensor gradient = random(Shape.of(batch.dim(0), 10), 3);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        try {
+            for (int step = 0; (step < STEPS || count.get() < SNAPSHOTS) && !snapshots.isDone(); step++) {
+                assertTrue(System.nanoTime() < deadline, "the other thread took " + count.get() + " snapshots in a "
+                        + "minute of training");
+                sgd.zeroGrad();
+                model.forward(images, true);
+                record.run();
+                model.backward(gradient);
+                sgd.step(0.01);
+                record.run();
+            }
+        } finally {
+            done.set(true);
+        }
+        return snapshots.get(1, TimeUnit.MINUTES);
     }
 
     /** A digest of every entry's name and bytes (a state dict of ResNet-20 is a megabyte: the states are many). */
@@ -97,20 +131,6 @@ class SnapshotWhileTrainingTest {
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
-        }
-    }
-
-    /** Training steps with a fixed loss gradient; {@code record} runs after each forward and each optimizer step. */
-    private static void train(ResNet model, Sgd sgd, Runnable record) {
-        Tensor images = random(Shape.of(4, 3, 8, 8), 2);
-        Tensor gradient = random(Shape.of(4, 10), 3);
-        for (int step = 0; step < STEPS; step++) {
-            sgd.zeroGrad();
-            model.forward(images, true);
-            record.run();
-            model.backward(gradient);
-            sgd.step(0.01);
-            record.run();
         }
     }
 

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -147,17 +149,46 @@ class TrainingGuardTest {
     @Test
     void aConsistentReadWaitsForATrainingCallToEnd() throws Exception {
         Gate gate = new Gate();
-        CompletableFuture<Tensor> training = CompletableFuture.supplyAsync(() -> gate.forward(X, true));
+        ExecutorService threads = Executors.newFixedThreadPool(2); // the common pool may have a single thread
+        CompletableFuture<Tensor> training = CompletableFuture.supplyAsync(() -> gate.forward(X, true), threads);
         gate.entered.await();
         AtomicInteger reads = new AtomicInteger();
         CompletableFuture<Integer> read = CompletableFuture.supplyAsync(
-                () -> gate.readConsistently("copy it", reads::incrementAndGet));
+                () -> gate.readConsistently("copy it", reads::incrementAndGet), threads);
         Thread.sleep(200);
         assertFalse(read.isDone(), "a read ran while a training call changed the module");
         assertEquals(0, reads.get());
         gate.release.countDown();
         training.get(1, TimeUnit.MINUTES);
         assertEquals(1, read.get(1, TimeUnit.MINUTES));
+        threads.shutdown();
+    }
+
+    /** A loop that trains back to back leaves no pause for a snapshot: a waiting read holds the next training forward. */
+    @Test
+    void aTrainingForwardWaitsWhileASnapshotReads() throws Exception {
+        Sequential net = new Sequential(new Conv2d(KernelProvider.scalar(), 3, 4, 3, 1, 1, false));
+        // Threads of its own: the common pool may have a single thread, which the blocked read would hold.
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch finishRead = new CountDownLatch(1);
+        CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> net.readConsistently("copy it", () -> {
+            reading.countDown();
+            try {
+                finishRead.await(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 1;
+        }), threads);
+        reading.await();
+        CompletableFuture<Tensor> training = CompletableFuture.supplyAsync(() -> net.forward(X, true), threads);
+        Thread.sleep(200);
+        assertFalse(training.isDone(), "a training forward ran while a snapshot read the module");
+        finishRead.countDown();
+        assertEquals(1, read.get(1, TimeUnit.MINUTES));
+        training.get(1, TimeUnit.MINUTES);
+        threads.shutdown();
     }
 
     @Test

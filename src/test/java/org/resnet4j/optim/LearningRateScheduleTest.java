@@ -19,12 +19,8 @@ class LearningRateScheduleTest {
     }
 
     /**
-     * Milestones at 1/2 and 3/4 of any length, rounded down as checkpoints written so far were trained with (a resume
-     * must see the same rates), but never at 0: a 1-iteration run trained at 0.001 with both there.
-     */
-    /**
-     * 3 * total wrapped around past 2^63 / 3: for 2^63 - 1 the second milestone came at 2^61, before the first (and for
-     * other totals at 1); the rounding of every smaller total stays as it was.
+     * 3 * total wrapped around past 2^63 / 3: for 2^63 - 1 the second milestone came at 2^61 - 1, before the first
+     * (and for other totals at 1); the rounding of every smaller total stays as it was.
      */
     @Test
     void hugePaperSchedulesKeepTheirMilestones() {
@@ -43,6 +39,10 @@ class LearningRateScheduleTest {
         }
     }
 
+    /**
+     * Milestones at 1/2 and 3/4 of any length, rounded down as checkpoints written so far were trained with (a resume
+     * must see the same rates), but never at 0: a 1-iteration run trained at 0.001 with both there.
+     */
     @Test
     void shortPaperSchedulesStartAtTheBase() {
         assertEquals(0.1, LearningRateSchedule.paper(0.1, 1).rate(0), 1e-15);
