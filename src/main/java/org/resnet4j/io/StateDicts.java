@@ -154,10 +154,18 @@ public final class StateDicts {
             throw new SafeTensorsException(file.source() + ": " + badValues.get(0) + (badValues.size() == 1 ? ""
                     : " (and " + (badValues.size() - 1) + " more tensors hold such values)"));
         }
-        // Everything fits: only now is the module changed. Names left out by a prefix keep their values. Every
-        // parameter stays marked as changing until the statistics are in too (a load of statistics alone included),
-        // so a snapshot on another thread (Module.readConsistently) never takes half of this load.
-        List<Parameter> loaded = List.copyOf(params.values());
+        // Everything fits: only now is the module changed. Names left out by a prefix keep their values. The loaded
+        // parameters stay marked as changing until the statistics are in too, so a snapshot on another thread
+        // (Module.readConsistently) never takes half of this load; a load of statistics alone marks them all.
+        List<Parameter> loaded = new ArrayList<>();
+        params.forEach((name, p) -> {
+            if (values.containsKey(name)) {
+                loaded.add(p);
+            }
+        });
+        if (loaded.isEmpty()) {
+            loaded.addAll(params.values());
+        }
         loaded.forEach(Parameter::beginChange);
         try {
             for (Map.Entry<String, Parameter> e : params.entrySet()) {

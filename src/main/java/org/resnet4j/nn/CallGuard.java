@@ -1,7 +1,9 @@
 package org.resnet4j.nn;
 
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -23,8 +25,10 @@ final class CallGuard {
     private volatile boolean backwardDone;
     // Training calls entered and left: odd while one runs. Written only while TRAINING; read by consistent snapshots.
     private volatile long trainingChanges;
-    // Snapshots waiting to read the module (Module.readConsistently); a training forward waits for them at its entry.
-    private final AtomicInteger snapshotsWaiting = new AtomicInteger();
+    // Snapshots that began and that ended waiting to read the module (Module.readConsistently): a training forward
+    // waits at its entry for those that began before it arrived, not for later ones, so snapshots cannot starve it.
+    private final AtomicLong snapshotsBegun = new AtomicLong();
+    private final AtomicLong snapshotsEnded = new AtomicLong();
 
     CallGuard(Supplier<String> moduleName) {
         this.moduleName = moduleName;
@@ -49,23 +53,29 @@ final class CallGuard {
     }
 
     /**
-     * Holds a training forward at its entry, before it takes the guard, while snapshots wait to read the module: a
-     * snapshot needs a moment between steps, and a loop that trains back to back leaves none long enough. The wait
-     * lasts one read (a freeze, a state dict); backward and the optimizer step are not held, so the step under way
-     * completes and the snapshot reads the network after it.
+     * Holds a training forward at its entry, before it takes the guard, while snapshots that began before it arrived
+     * read the module: a snapshot needs a moment between steps, and a loop that trains back to back leaves none long
+     * enough. The wait lasts about one read (a freeze, a state dict), at most {@code patience}; backward and the
+     * optimizer step are not held, so the step under way completes and the snapshot reads the network after it.
+     * Snapshots that begin later do not hold this forward (no starvation).
      */
-    void letSnapshotsRead() {
-        while (snapshotsWaiting.get() > 0) {
+    void letSnapshotsRead(Duration patience) {
+        long arrivedAfter = snapshotsBegun.get();
+        if (snapshotsEnded.get() >= arrivedAfter) {
+            return;
+        }
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (snapshotsEnded.get() < arrivedAfter && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(20_000);
         }
     }
 
-    void snapshotWaits() {
-        snapshotsWaiting.incrementAndGet();
+    void snapshotBegins() {
+        snapshotsBegun.incrementAndGet();
     }
 
-    void snapshotDone() {
-        snapshotsWaiting.decrementAndGet();
+    void snapshotEnds() {
+        snapshotsEnded.incrementAndGet();
     }
 
     void enterTraining(String call) {

@@ -67,7 +67,7 @@ public abstract class Module {
     public final Tensor forward(Tensor input, boolean training) {
         if (training) {
             refuseTrainingIfInferenceOnly();
-            guard.letSnapshotsRead();
+            guard.letSnapshotsRead(CONSISTENT_READ_PATIENCE);
             guard.enterTraining("training forward");
             boolean completed = false;
             try {
@@ -167,7 +167,7 @@ public abstract class Module {
 
     final <T> T readConsistently(String what, Supplier<T> read, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
-        guard.snapshotWaits();
+        guard.snapshotBegins();
         try {
             while (true) {
                 long before = changeStamp();
@@ -187,7 +187,7 @@ public abstract class Module {
                 LockSupport.parkNanos(100_000);
             }
         } finally {
-            guard.snapshotDone();
+            guard.snapshotEnds();
         }
     }
 

@@ -104,9 +104,11 @@ class FreezingTest {
                 }
             }
         });
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         try {
-            for (int i = 0; i < 2_000 || refused.get() < 100; i++) {
+            for (int i = 0; (i < 2_000 || refused.get() < 100) && !refusals.isDone(); i++) {
                 frozen.forward(x);
+                assertTrue(System.nanoTime() < deadline, "the refusing thread refused " + refused.get() + " times");
             }
         } finally {
             done.set(true);

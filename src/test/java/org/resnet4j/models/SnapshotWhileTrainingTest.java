@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.resnet4j.io.StateDicts;
 import org.resnet4j.io.TensorEntry;
 import org.resnet4j.optim.Sgd;
@@ -34,6 +35,7 @@ import org.resnet4j.tensor.Tensor;
  * must answer a probe exactly as one of them does. And a snapshot on another thread completes while the training loop
  * runs back to back, leaving no pause of its own.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SnapshotWhileTrainingTest {
     private static final int STEPS = 40;
     private static final int SNAPSHOTS = 20;

@@ -150,45 +150,71 @@ class TrainingGuardTest {
     void aConsistentReadWaitsForATrainingCallToEnd() throws Exception {
         Gate gate = new Gate();
         ExecutorService threads = Executors.newFixedThreadPool(2); // the common pool may have a single thread
-        CompletableFuture<Tensor> training = CompletableFuture.supplyAsync(() -> gate.forward(X, true), threads);
-        gate.entered.await();
-        AtomicInteger reads = new AtomicInteger();
-        CompletableFuture<Integer> read = CompletableFuture.supplyAsync(
-                () -> gate.readConsistently("copy it", reads::incrementAndGet), threads);
-        Thread.sleep(200);
-        assertFalse(read.isDone(), "a read ran while a training call changed the module");
-        assertEquals(0, reads.get());
-        gate.release.countDown();
-        training.get(1, TimeUnit.MINUTES);
-        assertEquals(1, read.get(1, TimeUnit.MINUTES));
-        threads.shutdown();
+        try {
+            CompletableFuture<Tensor> training = CompletableFuture.supplyAsync(() -> gate.forward(X, true), threads);
+            gate.entered.await();
+            AtomicInteger reads = new AtomicInteger();
+            CompletableFuture<Integer> read = CompletableFuture.supplyAsync(
+                    () -> gate.readConsistently("copy it", reads::incrementAndGet), threads);
+            Thread.sleep(200);
+            assertFalse(read.isDone(), "a read ran while a training call changed the module");
+            assertEquals(0, reads.get());
+            gate.release.countDown();
+            training.get(1, TimeUnit.MINUTES);
+            assertEquals(1, read.get(1, TimeUnit.MINUTES));
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
-    /** A loop that trains back to back leaves no pause for a snapshot: a waiting read holds the next training forward. */
+    /**
+     * A loop that trains back to back leaves no pause for a snapshot: a waiting read holds the next training forward.
+     * Only reads that began before the forward arrived hold it, so snapshots back to back cannot starve training.
+     */
     @Test
-    void aTrainingForwardWaitsWhileASnapshotReads() throws Exception {
+    void aTrainingForwardWaitsForTheSnapshotsBeforeItAndNoOthers() throws Exception {
         Sequential net = new Sequential(new Conv2d(KernelProvider.scalar(), 3, 4, 3, 1, 1, false));
-        // Threads of its own: the common pool may have a single thread, which the blocked read would hold.
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        CountDownLatch reading = new CountDownLatch(1);
-        CountDownLatch finishRead = new CountDownLatch(1);
-        CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> net.readConsistently("copy it", () -> {
-            reading.countDown();
-            try {
-                finishRead.await(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return 1;
-        }), threads);
-        reading.await();
-        CompletableFuture<Tensor> training = CompletableFuture.supplyAsync(() -> net.forward(X, true), threads);
-        Thread.sleep(200);
-        assertFalse(training.isDone(), "a training forward ran while a snapshot read the module");
-        finishRead.countDown();
-        assertEquals(1, read.get(1, TimeUnit.MINUTES));
-        training.get(1, TimeUnit.MINUTES);
-        threads.shutdown();
+        // Threads of its own: the common pool may have a single thread, which a blocked read would hold.
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            BlockedRead first = new BlockedRead(net, threads);
+            CompletableFuture<Tensor> training = CompletableFuture.supplyAsync(() -> net.forward(X, true), threads);
+            Thread.sleep(200);
+            assertFalse(training.isDone(), "a training forward ran while a snapshot read the module");
+
+            BlockedRead later = new BlockedRead(net, threads);
+            first.finish();
+            training.get(1, TimeUnit.MINUTES); // while the later read still waits
+            assertFalse(later.result.isDone());
+            later.finish();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** A consistent read of {@code net} on another thread that waits inside its first attempt until finished. */
+    private static final class BlockedRead {
+        final CountDownLatch reading = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final CompletableFuture<Integer> result;
+
+        BlockedRead(Module net, ExecutorService threads) throws InterruptedException {
+            result = CompletableFuture.supplyAsync(() -> net.readConsistently("copy it", () -> {
+                reading.countDown();
+                try {
+                    release.await(1, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return 1;
+            }), threads);
+            reading.await();
+        }
+
+        void finish() throws Exception {
+            release.countDown();
+            assertEquals(1, result.get(1, TimeUnit.MINUTES));
+        }
     }
 
     @Test
