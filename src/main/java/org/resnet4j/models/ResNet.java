@@ -29,8 +29,8 @@ import org.resnet4j.tensor.Tensor;
  * runs (between a training forward and its backward) gets an {@link IllegalStateException} naming the network. The
  * logits any {@code forward} returns belong to the caller: no later call changes them. Updating weights (an optimizer
  * step, loading weights) while other threads run inference is the caller's to avoid; {@link #freeze()} a snapshot to
- * serve while training goes on: it copies the weights at a moment between steps, best taken on the training thread
- * (from another thread it waits for a pause in training, see {@link #readConsistently}).
+ * serve while training goes on: it copies the weights at a moment between steps (taken on another thread, it holds
+ * the next training step until it has read, see {@link #readConsistently}).
  */
 public final class ResNet extends Module {
     private final Architecture architecture;

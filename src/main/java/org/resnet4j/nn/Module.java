@@ -47,7 +47,7 @@ import org.resnet4j.tensor.Tensor;
  * an inplace operation"), since it would mix the new weights with the old activations.
  */
 public abstract class Module {
-    /** How long {@link #readConsistently} waits for training or a load to pause. */
+    /** How long {@link #readConsistently} waits for changes to pause, and the longest a training forward waits for it. */
     public static final Duration CONSISTENT_READ_PATIENCE = Duration.ofSeconds(10);
 
     private final Map<String, Module> children = new LinkedHashMap<>();

@@ -87,11 +87,6 @@ public final class Parameter {
         endChange();
     }
 
-    /** Whether a change of the value is under way. */
-    boolean changing() {
-        return (version & 1) != 0;
-    }
-
     /** Notes the version a training forward runs with. */
     void noteForward() {
         forwardVersion = version;
