@@ -34,14 +34,8 @@ public final class Batch {
         this.layout = layout;
         this.height = height;
         this.width = width;
-        // By division, so that no product wraps around (a negative or short array): size * 3 * height * width fits
-        // an array exactly when size <= MAX / 3 / height / width.
-        if (height < 1 || width < 1 || size > Integer.MAX_VALUE / Cifar10Dataset.CHANNELS / height / width) {
-            throw new IllegalArgumentException("a batch of " + size + " images of 3x" + height + "x" + width
-                    + " values would exceed the largest Java array (2^31 - 1): use a smaller batch or image size");
-        }
+        this.images = new float[Shape.batchLength("images", size, Cifar10Dataset.CHANNELS, height, width)];
         this.imageValues = Cifar10Dataset.CHANNELS * height * width;
-        this.images = new float[size * imageValues];
         this.labels = new int[size];
         this.epoch = epoch;
         this.index = index;

@@ -1,6 +1,7 @@
 package org.resnet4j.images;
 
 import java.util.List;
+import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
 /**
@@ -85,13 +86,8 @@ public record EvaluationTransform(int resize, int crop, float[] mean, float[] st
 
     /** Images as one {@code [N, 3, crop, crop]} tensor, in the order given. */
     public Tensor batch(List<RgbImage> images) {
-        // By division, so that no product wraps around (a negative or short array).
-        if (images.size() > Integer.MAX_VALUE / 3 / crop / crop) {
-            throw new IllegalArgumentException("evaluation transform: a batch of " + images.size() + " images of 3x"
-                    + crop + "x" + crop + " values would exceed the largest Java array (2^31 - 1)");
-        }
         int plane = crop * crop;
-        float[] out = new float[images.size() * 3 * plane];
+        float[] out = new float[Shape.batchLength("images", images.size(), 3, crop, crop)];
         for (int i = 0; i < images.size(); i++) {
             PixelTensors.write(geometry(images.get(i)), mean, std, out, i * 3 * plane);
         }

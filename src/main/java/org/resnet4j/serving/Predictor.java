@@ -15,6 +15,7 @@ import org.resnet4j.images.Resize;
 import org.resnet4j.images.RgbImage;
 import org.resnet4j.models.FrozenResNet;
 import org.resnet4j.models.ResNet;
+import org.resnet4j.tensor.Shape;
 import org.resnet4j.tensor.Tensor;
 
 /**
@@ -247,13 +248,8 @@ public final class Predictor implements BatchModel {
     @Override
     public float[][] logits(List<float[]> inputs) {
         int n = inputs.size();
-        // By division, so that no product wraps around (a negative or short batch array).
-        if (n > Integer.MAX_VALUE / 3 / imageSize / imageSize) {
-            throw new IllegalArgumentException("a batch of " + n + " inputs of 3x" + imageSize + "x" + imageSize
-                    + " values would exceed the largest Java array (2^31 - 1)");
-        }
         int inputSize = 3 * imageSize * imageSize;
-        float[] batch = new float[n * inputSize];
+        float[] batch = new float[Shape.batchLength("inputs", n, 3, imageSize, imageSize)];
         for (int i = 0; i < n; i++) {
             float[] input = inputs.get(i);
             if (input.length != inputSize) {

@@ -34,6 +34,33 @@ public final class Shape {
         return new Shape(dims.clone());
     }
 
+    /**
+     * The number of values in a batch of {@code count} items of the given dimensions: the length of the one array that
+     * holds them ({@code count} may be 0). Refused where a shape would be, naming the batch ("a batch of 5000 images of
+     * 3x384x384 values") so that the caller's message says what was too large.
+     *
+     * @param items what the batch holds, plural, for example {@code "images"}
+     */
+    public static int batchLength(String items, int count, int... itemDims) {
+        int[] dims = new int[itemDims.length + 1];
+        dims[0] = Math.max(count, 1);
+        System.arraycopy(itemDims, 0, dims, 1, itemDims.length);
+        try {
+            if (count < 0) {
+                throw new IllegalArgumentException("the count is negative");
+            }
+            int oneOrMore = new Shape(dims).size();
+            return count == 0 ? 0 : oneOrMore;
+        } catch (IllegalArgumentException e) {
+            StringBuilder item = new StringBuilder();
+            for (int d : itemDims) {
+                item.append(item.isEmpty() ? "" : "x").append(d);
+            }
+            throw new IllegalArgumentException("a batch of " + count + " " + items + " of " + item + " values: "
+                    + e.getMessage() + " (use a smaller batch or smaller " + items + ")", e);
+        }
+    }
+
     public int rank() {
         return dims.length;
     }
